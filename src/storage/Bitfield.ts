@@ -1,0 +1,106 @@
+/**
+ * Which pieces a peer has. Wire layout (protocol.md, "bitfield"): piece 0 is the
+ * high bit of byte 0, and the spare bits after the last piece are zero.
+ */
+export class Bitfield {
+  private readonly bytes: Buffer;
+  private held = 0;
+
+  constructor(readonly pieceCount: number) {
+    if (!Number.isInteger(pieceCount) || pieceCount < 0) throw new RangeError(`bad piece count ${pieceCount}`);
+    this.bytes = Buffer.alloc(Bitfield.byteLength(pieceCount));
+  }
+
+  static byteLength(pieceCount: number): number {
+    return Math.ceil(pieceCount / 8);
+  }
+
+  static full(pieceCount: number): Bitfield {
+    const bits = new Bitfield(pieceCount);
+    for (let i = 0; i < pieceCount; i++) bits.set(i);
+    return bits;
+  }
+
+  /**
+   * Reads a bitfield payload. Returns a description of what is wrong instead of
+   * a Bitfield when the length or the spare bits break the rule.
+   */
+  static fromBytes(payload: Buffer, pieceCount: number): Bitfield | string {
+    const expected = Bitfield.byteLength(pieceCount);
+    if (payload.length !== expected) return `bitfield of ${payload.length} bytes, expected ${expected}`;
+    const bits = new Bitfield(pieceCount);
+    payload.copy(bits.bytes);
+    const spare = expected * 8 - pieceCount;
+    if (spare > 0 && (bits.bytes[expected - 1] & ((1 << spare) - 1)) !== 0) return 'bitfield has spare bits set';
+    for (let i = 0; i < pieceCount; i++) if (bits.has(i)) bits.held++;
+    return bits;
+  }
+
+  has(index: number): boolean {
+    if (!this.inRange(index)) return false;
+    return (this.bytes[index >> 3] & (0x80 >> (index & 7))) !== 0;
+  }
+
+  /** Marks a piece as held; returns false when it already was. */
+  set(index: number): boolean {
+    if (!this.inRange(index)) throw new RangeError(`piece ${index} out of range 0..${this.pieceCount - 1}`);
+    if (this.has(index)) return false;
+    this.bytes[index >> 3] |= 0x80 >> (index & 7);
+    this.held++;
+    return true;
+  }
+
+  inRange(index: number): boolean {
+    return Number.isInteger(index) && index >= 0 && index < this.pieceCount;
+  }
+
+  /** How many pieces are held. */
+  get count(): number {
+    return this.held;
+  }
+
+  get isComplete(): boolean {
+    return this.held === this.pieceCount;
+  }
+
+  get isEmpty(): boolean {
+    return this.held === 0;
+  }
+
+  /** Pieces this bitfield has that `other` lacks, in index order. */
+  missingFrom(other: Bitfield): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.pieceCount; i++) if (this.has(i) && !other.has(i)) out.push(i);
+    return out;
+  }
+
+  /** True when this bitfield holds at least one piece that `other` lacks. */
+  hasAnyMissingFrom(other: Bitfield): boolean {
+    for (let byte = 0; byte < this.bytes.length; byte++) {
+      if ((this.bytes[byte] & ~other.bytes[byte] & 0xff) !== 0) return true;
+    }
+    return false;
+  }
+
+  /** A copy of the wire bytes. */
+  toBuffer(): Buffer {
+    return Buffer.from(this.bytes);
+  }
+
+  clone(): Bitfield {
+    return Bitfield.fromBytes(this.bytes, this.pieceCount) as Bitfield;
+  }
+
+  /** "0-3,7,9-12": compact, for the debug log. */
+  toRanges(): string {
+    const parts: string[] = [];
+    for (let i = 0; i < this.pieceCount; i++) {
+      if (!this.has(i)) continue;
+      let end = i;
+      while (this.has(end + 1)) end++;
+      parts.push(end === i ? `${i}` : `${i}-${end}`);
+      i = end;
+    }
+    return parts.join(',') || 'none';
+  }
+}
