@@ -1,0 +1,191 @@
+import { ConfigError, ConfigWarning } from './ConfigError';
+import { readConfigLines } from './lineReader';
+import { parseDecimal, parseIntegerInRange } from './values';
+
+/** Common.cfg, validated and converted to the units the rest of the peer uses. */
+export interface CommonConfig {
+  /** k: how many preferred neighbors are unchoked each interval. */
+  numberOfPreferredNeighbors: number;
+  /** p, converted from seconds to milliseconds. */
+  unchokingIntervalMs: number;
+  /** m, converted from seconds to milliseconds. */
+  optimisticUnchokingIntervalMs: number;
+  fileName: string;
+  fileSize: number;
+  pieceSize: number;
+  /** ceil(fileSize / pieceSize); only the last piece may be shorter than pieceSize. */
+  pieceCount: number;
+  /** Our own optional keys (see OPTIONAL_KEYS), kept as raw strings for the layers that use them. */
+  extras: ReadonlyMap<string, string>;
+}
+
+/**
+ * A piece message carries a 4-byte length prefix plus a few header bytes, so a
+ * huge piece would mean a huge frame held in memory at once; 16 MiB is far above
+ * any sensible piece size and still a manageable frame.
+ */
+export const MAX_PIECE_SIZE_BYTES = 16 * 1024 * 1024;
+
+/** Piece indexes travel as 4-byte unsigned integers in have and request messages. */
+export const MAX_PIECE_COUNT = 2 ** 32;
+
+/**
+ * Node's timers store delays as signed 32-bit milliseconds and silently turn a
+ * longer delay into 1 ms, which would make the choking timers spin.
+ */
+export const MAX_INTERVAL_MS = 2 ** 31 - 1;
+
+/** Keys of our own that Common.cfg may carry; validated by the layers that use them. */
+export const OPTIONAL_KEYS = ['MetaInfo', 'RequestStrategy', 'MaxRequestsPerPeer'] as const;
+
+/** The spec's keys, each parsed into the value CommonConfig stores. */
+interface RequiredValues {
+  NumberOfPreferredNeighbors: number;
+  UnchokingInterval: number; // ms
+  OptimisticUnchokingInterval: number; // ms
+  FileName: string;
+  FileSize: number;
+  PieceSize: number;
+}
+type RequiredKey = keyof RequiredValues;
+
+/** Returns the parsed value or calls fail with a problem description. */
+type ValueParser<T> = (text: string, fail: (problem: string) => never) => T;
+
+const REQUIRED_PARSERS: { [K in RequiredKey]: ValueParser<RequiredValues[K]> } = {
+  NumberOfPreferredNeighbors: (text, fail) =>
+    parseIntegerInRange(text, 1, Number.MAX_SAFE_INTEGER) ??
+    fail(`expected a whole number of neighbors, at least 1, got '${text}'`),
+  UnchokingInterval: parseSecondsAsMs,
+  OptimisticUnchokingInterval: parseSecondsAsMs,
+  FileName: parseFileName,
+  FileSize: (text, fail) =>
+    parseIntegerInRange(text, 1, Number.MAX_SAFE_INTEGER) ??
+    fail(`expected a whole number of bytes from 1 to ${Number.MAX_SAFE_INTEGER}, got '${text}'`),
+  PieceSize: (text, fail) =>
+    parseIntegerInRange(text, 1, MAX_PIECE_SIZE_BYTES) ??
+    fail(`expected a whole number of bytes from 1 to ${MAX_PIECE_SIZE_BYTES} (16 MiB), got '${text}'`),
+};
+
+/** In the order a missing key is reported: the spec's order. */
+export const REQUIRED_KEYS = Object.keys(REQUIRED_PARSERS) as readonly RequiredKey[];
+
+function parseSecondsAsMs(text: string, fail: (problem: string) => never): number {
+  const seconds = parseDecimal(text);
+  if (seconds === undefined || seconds <= 0) fail(`expected a positive number of seconds, got '${text}'`);
+  // Rounded to whole ms because timers work in whole ms (and 0.3 * 1000 is not exact).
+  const ms = Math.round(seconds * 1000);
+  if (ms < 1) fail(`expected at least 0.001 seconds, got '${text}'`);
+  if (ms > MAX_INTERVAL_MS) fail(`expected at most ${MAX_INTERVAL_MS / 1000} seconds (a timer limit), got '${text}'`);
+  return ms;
+}
+
+function parseFileName(text: string, fail: (problem: string) => never): string {
+  // The name is joined onto each peer's directory: a separator or a dot-name
+  // would let it point outside that directory.
+  if (text.includes('/') || text.includes('\\')) fail(`expected a plain file name without '/' or '\\', got '${text}'`);
+  if (text === '.' || text === '..') fail(`expected a file name, got '${text}'`);
+  return text;
+}
+
+type Found = { [K in RequiredKey]?: { value: RequiredValues[K]; line: number } };
+
+const KNOWN_KEYS: readonly string[] = [...REQUIRED_KEYS, ...OPTIONAL_KEYS];
+
+/**
+ * Parses Common.cfg. Throws ConfigError for a missing, malformed or duplicate
+ * key; returns warnings for unknown keys and keys written in the wrong case.
+ */
+export function parseCommonConfig(
+  text: string,
+  fileLabel: string,
+): { config: CommonConfig; warnings: ConfigWarning[] } {
+  const warnings: ConfigWarning[] = [];
+  const found: Found = {};
+  const extras = new Map<string, string>();
+  const firstLineOf = new Map<string, number>();
+
+  for (const { line, fields } of readConfigLines(text)) {
+    const written = fields[0];
+    const key = canonicalKey(written);
+    if (key === undefined) {
+      warnings.push({ file: fileLabel, line, message: `unknown key '${written}' ignored` });
+      continue;
+    }
+    if (key !== written) {
+      warnings.push({ file: fileLabel, line, message: `key '${written}' read as '${key}' (keys are case-sensitive)` });
+    }
+    const fail = (problem: string): never => {
+      throw new ConfigError(fileLabel, line, key, problem);
+    };
+    const firstLine = firstLineOf.get(key);
+    if (firstLine !== undefined) fail(`duplicate key (first given on line ${firstLine})`);
+    firstLineOf.set(key, line);
+    if (fields.length === 1) fail('missing value');
+    if (fields.length > 2) fail(`expected a single value without spaces, got '${fields.slice(1).join(' ')}'`);
+
+    const value = fields[1];
+    if (isRequiredKey(key)) store(found, key, value, line, fail);
+    else extras.set(key, value);
+  }
+
+  const config: CommonConfig = {
+    numberOfPreferredNeighbors: required(found, 'NumberOfPreferredNeighbors', fileLabel).value,
+    unchokingIntervalMs: required(found, 'UnchokingInterval', fileLabel).value,
+    optimisticUnchokingIntervalMs: required(found, 'OptimisticUnchokingInterval', fileLabel).value,
+    fileName: required(found, 'FileName', fileLabel).value,
+    fileSize: required(found, 'FileSize', fileLabel).value,
+    pieceSize: required(found, 'PieceSize', fileLabel).value,
+    pieceCount: 0,
+    extras,
+  };
+  config.pieceCount = ceilDiv(config.fileSize, config.pieceSize);
+  if (config.pieceCount > MAX_PIECE_COUNT) {
+    throw new ConfigError(
+      fileLabel,
+      required(found, 'FileSize', fileLabel).line,
+      'FileSize',
+      `${config.fileSize} bytes in pieces of ${config.pieceSize} makes ${config.pieceCount} pieces, ` +
+        `more than a 4-byte piece index can address (${MAX_PIECE_COUNT}); use a larger PieceSize`,
+    );
+  }
+  return { config, warnings };
+}
+
+/** The key as the spec spells it, matching case-insensitively; undefined if unknown. */
+function canonicalKey(written: string): string | undefined {
+  if (KNOWN_KEYS.includes(written)) return written;
+  const lower = written.toLowerCase();
+  return KNOWN_KEYS.find((known) => known.toLowerCase() === lower);
+}
+
+function isRequiredKey(key: string): key is RequiredKey {
+  return Object.prototype.hasOwnProperty.call(REQUIRED_PARSERS, key);
+}
+
+// Generic so the parser's result type stays tied to its key.
+function store<K extends RequiredKey>(
+  found: Found,
+  key: K,
+  text: string,
+  line: number,
+  fail: (problem: string) => never,
+): void {
+  const parse: ValueParser<RequiredValues[K]> = REQUIRED_PARSERS[key];
+  found[key] = { value: parse(text, fail), line } as Found[K];
+}
+
+function required<K extends RequiredKey>(
+  found: Found,
+  key: K,
+  fileLabel: string,
+): { value: RequiredValues[K]; line: number } {
+  const entry = found[key] as { value: RequiredValues[K]; line: number } | undefined;
+  if (entry === undefined) throw new ConfigError(fileLabel, undefined, key, 'missing required key');
+  return entry;
+}
+
+/** Exact ceil(a / b) even near 2^53, where floating-point division can round. */
+function ceilDiv(a: number, b: number): number {
+  return Number((BigInt(a) + BigInt(b) - 1n) / BigInt(b));
+}
