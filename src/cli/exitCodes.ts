@@ -1,0 +1,21 @@
+/** What a peerProcess or swarmlab exit code means; the launcher and scripts rely on these. */
+export const ExitCode = {
+  /** Every peer has the complete file (peerProcess); the swarm finished and every copy matches (swarm). */
+  Ok: 0,
+  /** A bug or an error nobody foresaw. */
+  Internal: 1,
+  /** Bad command-line arguments. */
+  Usage: 2,
+  /** Common.cfg or PeerInfo.cfg is missing or malformed, or the peer is not listed. */
+  Config: 3,
+  /** A seeder's file is missing or has the wrong size. */
+  SeedFile: 4,
+  /** The listening port is taken. */
+  PortInUse: 5,
+  /** Writing or reading our own file failed during the run. */
+  Storage: 6,
+  /** swarm: a peer failed, hung past the timeout, or a copy differs from the seeder's. */
+  SwarmFailed: 7,
+  /** Stopped by SIGINT or SIGTERM before the end. */
+  Interrupted: 130,
+} as const;

@@ -1,0 +1,88 @@
+import * as path from 'path';
+import * as winston from 'winston';
+import type { Clock } from '../common/Clock';
+import { formatTimestamp } from './timestamp';
+import { closeLogger } from './winstonFile';
+
+export function protocolLogPath(logDir: string, peerId: number): string {
+  return path.join(logDir, `log_peer_${peerId}.log`);
+}
+
+/** The spec's events, one method per sentence. */
+export interface ProtocolLog {
+  makesConnectionTo(other: number): void;
+  isConnectedFrom(other: number): void;
+  preferredNeighbors(ids: readonly number[]): void;
+  optimisticallyUnchokedNeighbor(other: number): void;
+  unchokedBy(other: number): void;
+  chokedBy(other: number): void;
+  receivedHave(from: number, index: number): void;
+  receivedInterested(from: number): void;
+  receivedNotInterested(from: number): void;
+  downloadedPiece(index: number, from: number, piecesHeld: number): void;
+  downloadedCompleteFile(): void;
+}
+
+/**
+ * Writes `log_peer_<id>.log`: the spec's sentences and nothing else, one line
+ * per event, `<time>: <sentence>`. Everything else goes to the diagnostic log.
+ */
+export class ProtocolLogger implements ProtocolLog {
+  private readonly logger: winston.Logger;
+
+  constructor(
+    private readonly peerId: number,
+    logFile: string,
+    private readonly clock: Clock,
+  ) {
+    this.logger = winston.createLogger({
+      level: 'info',
+      format: winston.format.printf((info) => `${formatTimestamp(this.clock.now())}: ${info.message}`),
+      transports: [new winston.transports.File({ filename: logFile, options: { flags: 'w' } })],
+    });
+  }
+
+  makesConnectionTo(other: number): void {
+    this.write(`Peer ${this.peerId} makes a connection to Peer ${other}.`);
+  }
+  isConnectedFrom(other: number): void {
+    this.write(`Peer ${this.peerId} is connected from Peer ${other}.`);
+  }
+  preferredNeighbors(ids: readonly number[]): void {
+    this.write(`Peer ${this.peerId} has the preferred neighbors ${ids.join(',')}.`);
+  }
+  optimisticallyUnchokedNeighbor(other: number): void {
+    this.write(`Peer ${this.peerId} has the optimistically unchoked neighbor ${other}.`);
+  }
+  unchokedBy(other: number): void {
+    this.write(`Peer ${this.peerId} is unchoked by ${other}.`);
+  }
+  chokedBy(other: number): void {
+    this.write(`Peer ${this.peerId} is choked by ${other}.`);
+  }
+  receivedHave(from: number, index: number): void {
+    this.write(`Peer ${this.peerId} received the 'have' message from ${from} for the piece ${index}.`);
+  }
+  receivedInterested(from: number): void {
+    this.write(`Peer ${this.peerId} received the 'interested' message from ${from}.`);
+  }
+  receivedNotInterested(from: number): void {
+    this.write(`Peer ${this.peerId} received the 'not interested' message from ${from}.`);
+  }
+  downloadedPiece(index: number, from: number, piecesHeld: number): void {
+    this.write(
+      `Peer ${this.peerId} has downloaded the piece ${index} from ${from}. Now the number of pieces it has is ${piecesHeld}.`,
+    );
+  }
+  downloadedCompleteFile(): void {
+    this.write(`Peer ${this.peerId} has downloaded the complete file.`);
+  }
+
+  close(): Promise<void> {
+    return closeLogger(this.logger);
+  }
+
+  private write(sentence: string): void {
+    this.logger.info(sentence);
+  }
+}

@@ -1,0 +1,202 @@
+import type { Duplex } from 'stream';
+import type { Cancel, Clock } from '../common/Clock';
+import { Bitfield } from '../storage/Bitfield';
+import { describeMessage, type Message } from '../wire/Message';
+import { MessageType } from '../wire/MessageType';
+import { encodeMessage, maxMessageLength } from '../wire/MessageCodec';
+import { encodeHandshake } from '../wire/Handshake';
+import { FrameReader } from '../wire/FrameReader';
+import { ProtocolError } from '../wire/ProtocolError';
+import { checkMessage, type PieceGeometry } from '../wire/MessageRules';
+import type { DisconnectReason, ProtocolHandlers, WireCommands } from './ProtocolHandlers';
+
+export type ConnectionState = 'handshaking' | 'open' | 'closing' | 'closed';
+
+export interface PeerConnectionOptions {
+  socket: Duplex;
+  localPeerId: number;
+  geometry: PieceGeometry;
+  clock: Clock;
+  handlers: ProtocolHandlers;
+  /** Says why a handshake's peer ID is not acceptable here, or undefined when it is. */
+  checkRemotePeerId(peerId: number): string | undefined;
+  handshakeTimeoutMs: number;
+  /** Cap on inbound bytes held while a frame is incomplete; at least one whole piece frame. */
+  maxBufferedBytes?: number;
+  /** Called for every message sent or received, for the debug trace. */
+  trace?(direction: 'sent' | 'received', description: string): void;
+}
+
+/** After end() is called, how long the neighbour gets to read what we wrote. */
+const CLOSE_GRACE_MS = 5_000;
+
+/**
+ * One neighbour's TCP connection: the handshake, framing, validation of every
+ * inbound message, and outbound writes. A neighbour that breaks a rule costs
+ * only this connection.
+ */
+export class PeerConnection implements WireCommands {
+  private stateValue: ConnectionState = 'handshaking';
+  private remoteId: number | undefined;
+  private readonly reader: FrameReader;
+  private cancelTimer: Cancel | undefined;
+  private disconnectReason: DisconnectReason | undefined;
+  /** Resolves once the socket is fully closed. */
+  readonly closed: Promise<void>;
+
+  constructor(private readonly options: PeerConnectionOptions) {
+    const largestMessage = maxMessageLength(Math.max(options.geometry.pieceLength(0), 1));
+    this.reader = new FrameReader({
+      maxMessageLength: largestMessage,
+      maxBufferedBytes: options.maxBufferedBytes ?? largestMessage + 4 + 64 * 1024,
+    });
+    const { socket } = options;
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('end', () => this.close({ kind: 'remote-closed' }));
+    socket.on('error', (error) => this.fail({ kind: 'socket-error', message: error.message }));
+    socket.on('close', () => this.finish());
+    this.cancelTimer = options.clock.after(options.handshakeTimeoutMs, () =>
+      this.close({ kind: 'handshake-timeout', timeoutMs: options.handshakeTimeoutMs }),
+    );
+    // Protocol: both sides send the handshake at once; never wait to read first.
+    socket.write(encodeHandshake(options.localPeerId));
+  }
+
+  get state(): ConnectionState {
+    return this.stateValue;
+  }
+
+  get remotePeerId(): number | undefined {
+    return this.remoteId;
+  }
+
+  sendChoke(): void {
+    this.send({ type: MessageType.Choke });
+  }
+  sendUnchoke(): void {
+    this.send({ type: MessageType.Unchoke });
+  }
+  sendInterested(): void {
+    this.send({ type: MessageType.Interested });
+  }
+  sendNotInterested(): void {
+    this.send({ type: MessageType.NotInterested });
+  }
+  sendHave(index: number): void {
+    this.send({ type: MessageType.Have, index });
+  }
+  sendBitfield(bits: Bitfield): void {
+    this.send({ type: MessageType.Bitfield, bits: bits.toBuffer() });
+  }
+  sendRequest(index: number): void {
+    this.send({ type: MessageType.Request, index });
+  }
+  sendPiece(index: number, data: Buffer): void {
+    this.send({ type: MessageType.Piece, index, data });
+  }
+
+  /**
+   * Resolves when the socket has room for more (back-pressure): a neighbour that
+   * reads slowly gets its next piece only when it took the last one.
+   */
+  flushed(): Promise<void> {
+    const { socket } = this.options;
+    if (this.stateValue === 'closed' || !socket.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        resolve();
+      };
+      socket.on('drain', done);
+      socket.on('close', done);
+    });
+  }
+
+  /** Ends the connection after what was written is flushed. */
+  close(reason: DisconnectReason): void {
+    if (this.stateValue === 'closing' || this.stateValue === 'closed') return;
+    this.stateValue = 'closing';
+    this.disconnectReason = reason;
+    this.cancelTimer?.();
+    const { socket } = this.options;
+    socket.end();
+    this.cancelTimer = this.options.clock.after(CLOSE_GRACE_MS, () => socket.destroy());
+  }
+
+  private fail(reason: DisconnectReason): void {
+    this.disconnectReason ??= reason;
+    this.options.socket.destroy();
+  }
+
+  private finish(): void {
+    if (this.stateValue === 'closed') return;
+    this.stateValue = 'closed';
+    this.cancelTimer?.();
+    this.options.handlers.onDisconnect(this.disconnectReason ?? { kind: 'remote-closed' });
+  }
+
+  private send(message: Message): void {
+    if (this.stateValue !== 'open') return;
+    this.options.trace?.('sent', describeMessage(message));
+    this.options.socket.write(encodeMessage(message));
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.stateValue === 'closing' || this.stateValue === 'closed') return;
+    try {
+      this.reader.push(chunk);
+      if (this.stateValue === 'handshaking' && !this.readHandshake()) return;
+      for (let message = this.reader.readMessage(); message; message = this.reader.readMessage()) {
+        const broken = checkMessage(message, this.options.geometry);
+        if (broken) throw broken;
+        this.options.trace?.('received', describeMessage(message));
+        this.dispatch(message);
+        if (this.stateValue !== 'open') return;
+      }
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.close({ kind: 'protocol-violation', code: error.code, message: error.message });
+    }
+  }
+
+  /** Returns true once the handshake is read and accepted. */
+  private readHandshake(): boolean {
+    const peerId = this.reader.readHandshake();
+    if (peerId === undefined) return false;
+    const refusal = this.options.checkRemotePeerId(peerId);
+    if (refusal) {
+      this.close({ kind: 'unexpected-peer', got: peerId, why: refusal });
+      return false;
+    }
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    this.remoteId = peerId;
+    this.stateValue = 'open';
+    this.options.handlers.onHandshake(peerId);
+    return this.stateValue === 'open';
+  }
+
+  private dispatch(message: Message): void {
+    const { handlers } = this.options;
+    switch (message.type) {
+      case MessageType.Choke:
+        return handlers.onChoke();
+      case MessageType.Unchoke:
+        return handlers.onUnchoke();
+      case MessageType.Interested:
+        return handlers.onInterested();
+      case MessageType.NotInterested:
+        return handlers.onNotInterested();
+      case MessageType.Have:
+        return handlers.onHave(message.index);
+      case MessageType.Bitfield:
+        return handlers.onBitfield(Bitfield.fromBytes(message.bits, this.options.geometry.pieceCount) as Bitfield);
+      case MessageType.Request:
+        return handlers.onRequest(message.index);
+      case MessageType.Piece:
+        return handlers.onPiece(message.index, message.data);
+    }
+  }
+}

@@ -1,0 +1,238 @@
+import type { Diagnostics } from '../log/DiagnosticLog';
+import type { ProtocolLog } from '../log/ProtocolLogger';
+import type { DisconnectReason, ProtocolHandlers, WireCommands } from '../net/ProtocolHandlers';
+import { describeReason } from '../net/ProtocolHandlers';
+import type { RateTracker } from '../policy/RateTracker';
+import type { RequestManager } from '../policy/RequestManager';
+import type { Bitfield } from '../storage/Bitfield';
+import type { EventBus } from './EventBus';
+import { NeighborState } from './NeighborState';
+import type { Direction, NodeEvents } from './NodeEvents';
+import type { PeerRegistry } from './PeerRegistry';
+import { Uploader, type UploadSource } from './Uploader';
+
+/** The node's own pieces, as a session sees them. */
+export interface LocalPieces extends UploadSource {
+  readonly bitfield: Bitfield;
+  writePiece(index: number, data: Buffer): Promise<boolean>;
+}
+
+/** What every session shares with the node. */
+export interface SessionContext {
+  selfId: number;
+  pieces: LocalPieces;
+  requests: RequestManager;
+  rates: RateTracker;
+  registry: PeerRegistry;
+  bus: EventBus<NodeEvents>;
+  log: ProtocolLog;
+  diag: Diagnostics;
+  maxQueuedRequests: number;
+}
+
+export type SessionWire = WireCommands & { flushed(): Promise<void> };
+
+/**
+ * One neighbour, from its handshake to its disconnect: applies the protocol's
+ * rules to what it sends us and answers it. Decisions that span neighbours
+ * (choking, termination) belong to the node; this reports them on the bus.
+ */
+export class NeighborSession implements ProtocolHandlers {
+  private stateValue: NeighborState | undefined;
+  private wireValue: SessionWire | undefined;
+  private uploader: Uploader | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly ctx: SessionContext,
+    readonly direction: Direction,
+    /** The peer we dialled, if we dialled. */
+    readonly expectedPeerId?: number,
+  ) {}
+
+  /** The wire is created with this session as its handlers, so it is bound just after. */
+  bind(wire: SessionWire): void {
+    this.wireValue = wire;
+  }
+
+  get peerId(): number {
+    return this.state.peerId;
+  }
+
+  get state(): NeighborState {
+    if (!this.stateValue) throw new Error('no handshake yet');
+    return this.stateValue;
+  }
+
+  get wire(): SessionWire {
+    if (!this.wireValue) throw new Error('session not bound to a wire');
+    return this.wireValue;
+  }
+
+  /** Handshake done and not yet disconnected. */
+  get isOpen(): boolean {
+    return this.stateValue !== undefined && !this.ended;
+  }
+
+  onHandshake(peerId: number): void {
+    const { ctx } = this;
+    this.stateValue = new NeighborState(peerId, this.direction, ctx.pieces.bitfield.pieceCount);
+    this.uploader = new Uploader({
+      wire: this.wire,
+      source: ctx.pieces,
+      maxQueued: ctx.maxQueuedRequests,
+      mayServe: () => !this.state.amChoking,
+      onSent: (index, bytes) => {
+        this.state.bytesUploaded += bytes;
+        ctx.bus.emit('pieceUploaded', { index, to: peerId, bytes });
+      },
+      onError: (index, error) => ctx.diag.error(`could not serve piece ${index} to ${peerId}: ${String(error)}`),
+    });
+    ctx.registry.attach(this);
+    if (this.direction === 'outbound') ctx.log.makesConnectionTo(peerId);
+    else ctx.log.isConnectedFrom(peerId);
+    // Protocol: the bitfield comes right after the handshake; with no pieces it may be skipped.
+    if (!ctx.pieces.bitfield.isEmpty) this.wire.sendBitfield(ctx.pieces.bitfield);
+    ctx.bus.emit('connected', { peerId, direction: this.direction });
+  }
+
+  onDisconnect(reason: DisconnectReason): void {
+    if (!this.stateValue) {
+      this.ctx.diag.warn(`connection closed before its handshake: ${describeReason(reason)}`);
+      return;
+    }
+    const { ctx, peerId } = this;
+    this.ended = true;
+    this.uploader?.clear();
+    const released = ctx.requests.outstanding(peerId);
+    ctx.requests.forget(peerId);
+    ctx.rates.remove(peerId);
+    ctx.registry.detach(this);
+    const normal = reason.kind === 'remote-closed' || reason.kind === 'shutdown';
+    const line = `connection with ${peerId} ended: ${describeReason(reason)}`;
+    if (normal) ctx.diag.info(line);
+    else ctx.diag.warn(line);
+    ctx.bus.emit('disconnected', { peerId, reason });
+    if (released !== undefined) ctx.bus.emit('requestReleased', { peerId, index: released });
+  }
+
+  onChoke(): void {
+    const { ctx, peerId } = this;
+    ctx.log.chokedBy(peerId);
+    this.state.peerChoking = true;
+    // Protocol: a request not answered before the choke is void; another neighbour may take it.
+    const released = ctx.requests.release(peerId);
+    if (released !== undefined) ctx.bus.emit('requestReleased', { peerId, index: released });
+  }
+
+  onUnchoke(): void {
+    this.ctx.log.unchokedBy(this.peerId);
+    this.state.peerChoking = false;
+    this.requestNext();
+  }
+
+  onInterested(): void {
+    this.ctx.log.receivedInterested(this.peerId);
+    this.setPeerInterested(true);
+  }
+
+  onNotInterested(): void {
+    this.ctx.log.receivedNotInterested(this.peerId);
+    this.setPeerInterested(false);
+  }
+
+  onHave(index: number): void {
+    this.ctx.log.receivedHave(this.peerId, index);
+    this.state.bitfield.set(index);
+    this.afterNeighbourProgress();
+  }
+
+  onBitfield(bits: Bitfield): void {
+    this.ctx.diag.info(`bitfield from ${this.peerId}: ${bits.count}/${bits.pieceCount} pieces (${bits.toRanges()})`);
+    this.state.bitfield = bits;
+    this.ctx.registry.noteBitfield(this.peerId, bits);
+    this.afterNeighbourProgress();
+  }
+
+  onRequest(index: number): void {
+    const { ctx, peerId } = this;
+    // Protocol: answer only neighbours we have unchoked, only for pieces we hold.
+    if (this.state.amChoking) return ctx.diag.debug(`dropped request ${index} from ${peerId}: it is choked`);
+    if (!ctx.pieces.has(index)) return ctx.diag.debug(`dropped request ${index} from ${peerId}: we lack that piece`);
+    if (!this.uploader?.enqueue(index)) ctx.diag.debug(`dropped request ${index} from ${peerId}: queue full or repeated`);
+  }
+
+  onPiece(index: number, data: Buffer): void {
+    const { ctx, peerId } = this;
+    const arrival = ctx.requests.pieceReceived(peerId, index);
+    if (arrival === 'unrequested') {
+      this.wire.close({ kind: 'protocol-violation', code: 'unrequested-piece', message: `piece ${index} was never requested` });
+      return;
+    }
+    void this.store(index, data);
+  }
+
+  /** Protocol: answers to our choke and unchoke, applied by the node's choking decisions. */
+  setAmChoking(choking: boolean): void {
+    if (this.state.amChoking === choking) return;
+    this.state.amChoking = choking;
+    if (choking) {
+      this.wire.sendChoke();
+      this.uploader?.clear();
+    } else {
+      this.wire.sendUnchoke();
+    }
+  }
+
+  /**
+   * Protocol: interested if the neighbour has a piece we lack, else not
+   * interested. Sent when our answer changes (the first answer is always sent).
+   */
+  updateInterest(): void {
+    const wanted = this.state.bitfield.hasAnyMissingFrom(this.ctx.pieces.bitfield);
+    if (wanted === this.state.amInterested) return;
+    this.state.amInterested = wanted;
+    if (wanted) this.wire.sendInterested();
+    else this.wire.sendNotInterested();
+  }
+
+  /** Protocol: one request at a time, only while unchoked. */
+  requestNext(): void {
+    const { ctx } = this;
+    if (!this.isOpen || this.state.peerChoking) return;
+    const index = ctx.requests.nextRequest(this.peerId, this.state.bitfield, ctx.pieces.bitfield);
+    if (index !== undefined) this.wire.sendRequest(index);
+  }
+
+  private setPeerInterested(interested: boolean): void {
+    if (this.state.peerInterested === interested) return;
+    this.state.peerInterested = interested;
+    this.ctx.bus.emit('interestChanged', { peerId: this.peerId });
+  }
+
+  private afterNeighbourProgress(): void {
+    this.updateInterest();
+    this.requestNext();
+    this.ctx.bus.emit('neighbourProgress', { peerId: this.peerId });
+  }
+
+  private async store(index: number, data: Buffer): Promise<void> {
+    const { ctx, peerId } = this;
+    try {
+      const fresh = await ctx.pieces.writePiece(index, data);
+      if (fresh) {
+        this.state.bytesDownloaded += data.length;
+        ctx.rates.record(peerId, data.length);
+        const piecesHeld = ctx.pieces.bitfield.count;
+        ctx.log.downloadedPiece(index, peerId, piecesHeld);
+        ctx.bus.emit('pieceDownloaded', { index, from: peerId, bytes: data.length, piecesHeld });
+      } else {
+        ctx.diag.debug(`dropped duplicate piece ${index} from ${peerId}`);
+      }
+    } catch (error) {
+      ctx.bus.emit('storageFailed', { error: error as Error });
+      return;
+    }
+    this.requestNext();
+  }
+}

@@ -1,0 +1,27 @@
+import { Bitfield } from '../storage/Bitfield';
+import type { Direction } from './NodeEvents';
+
+/**
+ * What we know of one neighbour. The four flags keep the spec's names; they
+ * start as the protocol says a connection starts: both sides choking, nobody
+ * interested.
+ */
+export class NeighborState {
+  amChoking = true;
+  /** Undefined until we first tell the neighbour either way. */
+  amInterested: boolean | undefined = undefined;
+  peerChoking = true;
+  peerInterested = false;
+  /** A neighbour that sends no bitfield has nothing (protocol: bitfield is optional when empty). */
+  bitfield: Bitfield;
+  bytesDownloaded = 0;
+  bytesUploaded = 0;
+
+  constructor(
+    readonly peerId: number,
+    readonly direction: Direction,
+    pieceCount: number,
+  ) {
+    this.bitfield = new Bitfield(pieceCount);
+  }
+}

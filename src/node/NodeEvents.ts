@@ -1,0 +1,26 @@
+import type { DisconnectReason } from '../net/ProtocolHandlers';
+
+/** Outbound: we dialled (an earlier peer); inbound: it dialled us (a later peer). */
+export type Direction = 'outbound' | 'inbound';
+
+/**
+ * What happens inside a PeerNode. The sessions report, the node reacts; the
+ * launcher's progress and the tests listen too.
+ */
+export interface NodeEvents {
+  listening: { port: number };
+  connected: { peerId: number; direction: Direction };
+  disconnected: { peerId: number; reason: DisconnectReason };
+  /** A neighbour's interest in us changed: the preferred set may need a refill. */
+  interestChanged: { peerId: number };
+  /** A neighbour announced pieces (bitfield or have): it may now be complete. */
+  neighbourProgress: { peerId: number };
+  /** A request was voided (choked before the piece came): another neighbour may take it. */
+  requestReleased: { peerId: number; index: number };
+  pieceDownloaded: { index: number; from: number; bytes: number; piecesHeld: number };
+  pieceUploaded: { index: number; to: number; bytes: number };
+  /** Our own file could not be written: fatal by design. */
+  storageFailed: { error: Error };
+  downloadComplete: Record<string, never>;
+  allComplete: Record<string, never>;
+}

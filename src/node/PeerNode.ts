@@ -1,0 +1,203 @@
+import type * as net from 'net';
+import type { Clock } from '../common/Clock';
+import type { Random } from '../common/Random';
+import type { PeerInfo } from '../config/PeerInfo';
+import type { Diagnostics } from '../log/DiagnosticLog';
+import type { ProtocolLog } from '../log/ProtocolLogger';
+import { dialWithRetry, type Dial } from '../net/Dialer';
+import { dialAddressFor, listenAddressFor } from '../net/hosts';
+import { closeServer, listen } from '../net/Listener';
+import { PeerConnection } from '../net/PeerConnection';
+import { ChokingManager } from '../policy/ChokingManager';
+import { RateTracker } from '../policy/RateTracker';
+import { RequestManager } from '../policy/RequestManager';
+import type { PieceLayout } from '../storage/Piece';
+import { ChokeController } from './ChokeController';
+import { EventBus } from './EventBus';
+import { NeighborSession, type LocalPieces, type SessionContext } from './NeighborSession';
+import type { Direction, NodeEvents } from './NodeEvents';
+import { PeerRegistry } from './PeerRegistry';
+import { TransferStats } from './TransferStats';
+
+export interface PeerNodeOptions {
+  self: PeerInfo;
+  /** Every peer of PeerInfo.cfg, in file order. */
+  peers: readonly PeerInfo[];
+  preferredNeighbours: number;
+  unchokingIntervalMs: number;
+  optimisticUnchokingIntervalMs: number;
+  layout: PieceLayout;
+  pieces: LocalPieces & { close(): Promise<void> };
+  clock: Clock;
+  random: Random;
+  log: ProtocolLog;
+  diag: Diagnostics;
+  handshakeTimeoutMs?: number;
+  dialAttempts?: number;
+}
+
+export type NodeOutcome = { kind: 'complete' } | { kind: 'failed'; error: Error };
+
+/**
+ * One peer of the swarm: listens for the peers listed after it, dials those
+ * listed before it, and wires each connection to a NeighborSession. It reacts
+ * to what the sessions report (choking, haves, termination) and delegates the
+ * decisions to the policy classes.
+ */
+export class PeerNode {
+  readonly bus = new EventBus<NodeEvents>();
+  readonly stats = new TransferStats(this.bus);
+  readonly finished: Promise<NodeOutcome>;
+  private readonly registry: PeerRegistry;
+  private readonly choker: ChokeController;
+  private readonly context: SessionContext;
+  private readonly connections = new Set<PeerConnection>();
+  private readonly dials: Dial[] = [];
+  private server: net.Server | undefined;
+  private stopping = false;
+  private settle!: (outcome: NodeOutcome) => void;
+
+  constructor(private readonly options: PeerNodeOptions) {
+    this.finished = new Promise((resolve) => (this.settle = resolve));
+    this.registry = new PeerRegistry(options.self.peerId, options.peers);
+    const rates = new RateTracker(options.clock);
+    this.context = {
+      selfId: options.self.peerId,
+      pieces: options.pieces,
+      requests: new RequestManager({ random: options.random }),
+      rates,
+      registry: this.registry,
+      bus: this.bus,
+      log: options.log,
+      diag: options.diag,
+      maxQueuedRequests: 16,
+    };
+    this.choker = new ChokeController({
+      manager: new ChokingManager({ preferredCount: options.preferredNeighbours, random: options.random }),
+      registry: this.registry,
+      rates,
+      ours: options.pieces.bitfield,
+      clock: options.clock,
+      log: options.log,
+      unchokingIntervalMs: options.unchokingIntervalMs,
+      optimisticUnchokingIntervalMs: options.optimisticUnchokingIntervalMs,
+    });
+    this.subscribe();
+  }
+
+  /** Binds the listening port (rejects with PortInUseError), then dials every earlier peer. */
+  async start(): Promise<void> {
+    const { self } = this.options;
+    this.server = await listen(self.port, listenAddressFor(self.host), (socket) => this.connect(socket, 'inbound'));
+    this.bus.emit('listening', { port: self.port });
+    this.choker.start();
+    for (const peer of this.options.peers) {
+      if (peer.peerId === self.peerId) break;
+      this.dial(peer);
+    }
+    this.checkTermination();
+  }
+
+  /** Closes every connection after flushing what was written, then the file. */
+  async stop(outcome: NodeOutcome = { kind: 'complete' }): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.choker.stop();
+    for (const dial of this.dials) dial.cancel();
+    const serverClosed = this.server ? closeServer(this.server) : Promise.resolve();
+    for (const connection of this.connections) connection.close({ kind: 'shutdown' });
+    await Promise.all([...this.connections].map((c) => c.closed));
+    await serverClosed;
+    await this.options.pieces.close();
+    this.settle(outcome);
+  }
+
+  private dial(peer: PeerInfo): void {
+    const { diag, clock } = this.options;
+    const dial = dialWithRetry({
+      host: dialAddressFor(peer.host),
+      port: peer.port,
+      clock,
+      initialDelayMs: 100,
+      maxDelayMs: 2_000,
+      maxAttempts: this.options.dialAttempts ?? 40,
+      onRetry: (attempt, delayMs, error) =>
+        diag.info(`peer ${peer.peerId} at ${peer.host}:${peer.port} not reachable (${error.message}); attempt ${attempt + 1} in ${delayMs} ms`),
+    });
+    this.dials.push(dial);
+    dial.socket.then(
+      (socket) => (this.stopping ? socket.destroy() : this.connect(socket, 'outbound', peer.peerId)),
+      (error: Error) => {
+        if (!this.stopping) diag.error(`gave up dialling peer ${peer.peerId} at ${peer.host}:${peer.port}: ${error.message}`);
+      },
+    );
+  }
+
+  private connect(socket: net.Socket, direction: Direction, expectedPeerId?: number): void {
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    const { diag } = this.options;
+    const session = new NeighborSession(this.context, direction, expectedPeerId);
+    const connection = new PeerConnection({
+      socket,
+      localPeerId: this.options.self.peerId,
+      geometry: this.options.layout,
+      clock: this.options.clock,
+      handlers: session,
+      handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 10_000,
+      checkRemotePeerId: (peerId) => {
+        // Protocol: a dialled peer must answer with the ID we dialled.
+        if (expectedPeerId !== undefined && peerId !== expectedPeerId) return `we dialled peer ${expectedPeerId}`;
+        return this.registry.refusalFor(peerId);
+      },
+      trace: (way, description) => diag.debug(`${way === 'sent' ? 'to' : 'from'} ${connection.remotePeerId}: ${description}`),
+    });
+    session.bind(connection);
+    this.connections.add(connection);
+    void connection.closed.then(() => this.connections.delete(connection));
+  }
+
+  private subscribe(): void {
+    const { bus } = this;
+    bus.on('interestChanged', () => this.choker.refresh());
+    bus.on('disconnected', ({ peerId }) => {
+      this.choker.forget(peerId);
+      if (!this.stopping) this.choker.refresh();
+      this.checkTermination();
+    });
+    bus.on('requestReleased', () => this.requestFromIdleNeighbours());
+    bus.on('neighbourProgress', () => this.checkTermination());
+    bus.on('pieceDownloaded', ({ index }) => this.onPieceDownloaded(index));
+    bus.on('storageFailed', ({ error }) => {
+      this.options.diag.error(error.message);
+      void this.stop({ kind: 'failed', error });
+    });
+  }
+
+  private onPieceDownloaded(index: number): void {
+    const sessions = this.registry.sessions();
+    // Protocol: after completing a piece, send 'have' to every neighbour, then
+    // re-check interest: 'not interested' where nothing is left to want.
+    for (const session of sessions) session.wire.sendHave(index);
+    for (const session of sessions) session.updateInterest();
+    if (this.options.pieces.bitfield.isComplete) {
+      this.options.log.downloadedCompleteFile();
+      this.bus.emit('downloadComplete', {});
+      this.choker.refresh();
+    }
+    this.checkTermination();
+  }
+
+  private requestFromIdleNeighbours(): void {
+    for (const session of this.registry.sessions()) session.requestNext();
+  }
+
+  private checkTermination(): void {
+    if (this.stopping || !this.registry.everyoneComplete(this.options.pieces.bitfield)) return;
+    this.options.diag.info('every peer has the complete file: closing connections');
+    this.bus.emit('allComplete', {});
+    void this.stop();
+  }
+}

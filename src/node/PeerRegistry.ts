@@ -1,0 +1,67 @@
+import type { PeerInfo } from '../config/PeerInfo';
+import type { Bitfield } from '../storage/Bitfield';
+import type { NeighborSession } from './NeighborSession';
+
+/**
+ * Every peer of PeerInfo.cfg and what we know of it: the live session if
+ * connected, and its last known bitfield, kept after it disconnects so that
+ * termination ("every peer has the complete file") can still be decided.
+ */
+export class PeerRegistry {
+  private readonly live = new Map<number, NeighborSession>();
+  private readonly lastKnownBits = new Map<number, Bitfield>();
+  private readonly listed: ReadonlyMap<number, PeerInfo>;
+
+  constructor(
+    readonly selfId: number,
+    peers: readonly PeerInfo[],
+  ) {
+    this.listed = new Map(peers.map((p) => [p.peerId, p]));
+  }
+
+  /** Protocol: an incoming handshake must carry the ID of a peer listed in PeerInfo.cfg. */
+  refusalFor(peerId: number): string | undefined {
+    if (peerId === this.selfId) return 'that is our own peer ID';
+    if (!this.listed.has(peerId)) return 'not listed in PeerInfo.cfg';
+    if (this.live.has(peerId)) return 'already connected';
+    return undefined;
+  }
+
+  attach(session: NeighborSession): void {
+    this.live.set(session.peerId, session);
+    this.lastKnownBits.set(session.peerId, session.state.bitfield);
+  }
+
+  /** Records a neighbour's new bitfield object (a bitfield message replaces it). */
+  noteBitfield(peerId: number, bits: Bitfield): void {
+    this.lastKnownBits.set(peerId, bits);
+  }
+
+  detach(session: NeighborSession): void {
+    if (this.live.get(session.peerId) === session) this.live.delete(session.peerId);
+  }
+
+  get(peerId: number): NeighborSession | undefined {
+    return this.live.get(peerId);
+  }
+
+  sessions(): NeighborSession[] {
+    return [...this.live.values()];
+  }
+
+  /** Termination rule: we and every other listed peer hold the complete file, as far as we know. */
+  everyoneComplete(ours: Bitfield): boolean {
+    if (!ours.isComplete) return false;
+    for (const peerId of this.listed.keys()) {
+      if (peerId !== this.selfId && !this.lastKnownBits.get(peerId)?.isComplete) return false;
+    }
+    return true;
+  }
+
+  /** How many other listed peers we know to be complete (for progress). */
+  completePeers(): number {
+    let count = 0;
+    for (const [peerId, bits] of this.lastKnownBits) if (peerId !== this.selfId && bits.isComplete) count++;
+    return count;
+  }
+}
