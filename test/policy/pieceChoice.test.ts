@@ -1,0 +1,49 @@
+import { seededRandom, type Random } from '../../src/common/Random';
+import { Bitfield } from '../../src/storage/Bitfield';
+import { chooseRandomMissingPiece } from '../../src/policy/pieceChoice';
+
+function bits(pieceCount: number, held: readonly number[]): Bitfield {
+  const out = new Bitfield(pieceCount);
+  for (const index of held) out.set(index);
+  return out;
+}
+
+const none = (): boolean => false;
+
+describe('chooseRandomMissingPiece', () => {
+  const cases: { name: string; n: number; theirs: number[]; ours: number[]; requested: number[]; eligible: number[] }[] = [
+    { name: 'all missing', n: 5, theirs: [0, 1, 2, 3, 4], ours: [], requested: [], eligible: [0, 1, 2, 3, 4] },
+    { name: 'skips what we have', n: 5, theirs: [0, 1, 2, 3, 4], ours: [1, 3], requested: [], eligible: [0, 2, 4] },
+    { name: 'skips what they lack', n: 9, theirs: [8], ours: [], requested: [], eligible: [8] },
+    { name: 'skips requested', n: 5, theirs: [0, 1, 2], ours: [0], requested: [1], eligible: [2] },
+    { name: 'nothing left', n: 5, theirs: [0, 1], ours: [0], requested: [1], eligible: [] },
+    { name: 'empty file', n: 0, theirs: [], ours: [], requested: [], eligible: [] },
+  ];
+  test.each(cases)('$name', ({ n, theirs, ours, requested, eligible }) => {
+    const seen = new Set<number | undefined>();
+    for (let seed = 1; seed <= 100; seed++) {
+      seen.add(chooseRandomMissingPiece(bits(n, theirs), bits(n, ours), (i) => requested.includes(i), seededRandom(seed)));
+    }
+    expect([...seen].sort((a, b) => (a ?? -1) - (b ?? -1))).toEqual(eligible.length ? eligible : [undefined]);
+  });
+
+  test('roughly uniform over the eligible pieces', () => {
+    const random = seededRandom(7);
+    const counts = new Array<number>(8).fill(0);
+    for (let i = 0; i < 8000; i++) counts[chooseRandomMissingPiece(Bitfield.full(8), new Bitfield(8), none, random)!]++;
+    for (const count of counts) expect(Math.abs(count - 1000)).toBeLessThan(150);
+  });
+
+  test('one random draw per choice, none when nothing is eligible', () => {
+    let draws = 0;
+    const counting: Random = { next: () => (draws++, 0.5) };
+    chooseRandomMissingPiece(Bitfield.full(100), new Bitfield(100), none, counting);
+    expect(draws).toBe(1);
+    chooseRandomMissingPiece(new Bitfield(100), new Bitfield(100), none, counting);
+    expect(draws).toBe(1);
+  });
+
+  test('rejects bitfields of different sizes', () => {
+    expect(() => chooseRandomMissingPiece(Bitfield.full(4), new Bitfield(5), none, seededRandom(1))).toThrow(RangeError);
+  });
+});
