@@ -1,0 +1,104 @@
+import * as path from 'path';
+import type { CommandModule } from 'yargs';
+import { ConfigError } from '../../config/ConfigError';
+import { loadConfig, type Config } from '../../config/Config';
+import { formatWarning } from '../../config/ConfigError';
+import { DIAGNOSTIC_LEVELS } from '../../log/DiagnosticLog';
+import { isThisMachine } from '../../net/hosts';
+import { formatSeconds } from '../../launcher/format';
+import { ProgressView, describeEnd } from '../../launcher/ProgressView';
+import { SeedFileError, prepareSeedFiles } from '../../launcher/seedFiles';
+import { summaryTable } from '../../launcher/summary';
+import { SwarmLauncher, type SwarmRun } from '../../launcher/SwarmLauncher';
+import { verifyCopies } from '../../launcher/verifyCopies';
+import { ExitCode } from '../exitCodes';
+
+interface SwarmArgs {
+  'config-dir': string;
+  'peers-dir': string;
+  'log-dir': string;
+  'make-file': boolean;
+  timeout: number;
+  'log-level': string;
+  verbose: boolean;
+}
+
+export const swarmCommand: CommandModule<object, SwarmArgs> = {
+  command: 'swarm',
+  describe: 'run every peer of PeerInfo.cfg as its own process on this machine, show progress, and check the result',
+  builder: (yargs) =>
+    yargs
+      .option('config-dir', { type: 'string', default: '.', describe: 'where Common.cfg and PeerInfo.cfg are' })
+      .option('peers-dir', { type: 'string', default: 'peers', describe: 'where each peer_<id>/ lives' })
+      .option('log-dir', { type: 'string', default: 'logs', describe: 'where the peers write their logs' })
+      .option('make-file', { type: 'boolean', default: false, describe: 'create the seeders\' file (random bytes of FileSize) when missing' })
+      .option('timeout', { type: 'number', default: 300, describe: 'seconds before a swarm that has not finished is stopped' })
+      .option('log-level', { choices: DIAGNOSTIC_LEVELS, default: 'info', describe: 'the peers\' diagnostic detail (debug traces every message)' })
+      .option('verbose', { type: 'boolean', default: false, describe: 'print every peer\'s diagnostic lines as they come' })
+      .example('$0 swarm --make-file', 'the default six-peer swarm in this directory')
+      .example('$0 swarm --config-dir config/tiny --make-file', 'a ready set-up from config/'),
+  handler: async (args) => {
+    process.exitCode = await runSwarm(args);
+  },
+};
+
+async function runSwarm(args: SwarmArgs): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(args['config-dir']);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`swarm: ${error.message}`);
+    return ExitCode.Config;
+  }
+  for (const warning of config.warnings) console.error(`swarm: ${formatWarning(warning)}`);
+  const remote = config.peers.filter((p) => !isThisMachine(p.host));
+  if (remote.length > 0) {
+    const names = remote.map((p) => `${p.peerId} (${p.host})`).join(', ');
+    console.error(`swarm: peers ${names} are on other machines; this launcher starts peers on this machine only (remote launch comes later). Start those with 'peerProcess <id>' on their hosts, or list them on localhost.`);
+    return ExitCode.Config;
+  }
+  const peersDir = path.resolve(args['peers-dir']);
+  const logDir = path.resolve(args['log-dir']);
+  try {
+    for (const file of await prepareSeedFiles(config, peersDir, args['make-file'])) console.log(`created ${file} (${config.common.fileSize} random bytes)`);
+  } catch (error) {
+    if (!(error instanceof SeedFileError)) throw error;
+    console.error(`swarm: ${error.message}`);
+    return ExitCode.SeedFile;
+  }
+
+  console.log(`starting ${config.peers.length} peers: ${config.common.fileName}, ${config.common.fileSize} bytes in ${config.common.pieceCount} pieces; logs in ${logDir}`);
+  const launcher = new SwarmLauncher({
+    peers: config.peers,
+    configDir: path.resolve(args['config-dir']),
+    peersDir,
+    logDir,
+    logLevel: args['log-level'],
+    timeoutMs: args.timeout * 1000,
+    onOutput: args.verbose ? (peerId, line) => console.log(`[${peerId}] ${line}`) : undefined,
+  });
+  const view = new ProgressView(() => launcher.runs, process.stdout);
+  const interrupt = () => launcher.stopAll('interrupted');
+  process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+  if (!args.verbose) view.start();
+  const swarm = await launcher.run();
+  view.stop();
+  process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
+  return report(swarm, config, peersDir);
+}
+
+async function report(swarm: SwarmRun, config: Config, peersDir: string): Promise<number> {
+  console.log(`\n${summaryTable(swarm)}\n`);
+  console.log(`every process exited ${formatSeconds(swarm.endedMs - swarm.lastStartMs)} after the last peer started`);
+  const failed = swarm.runs.filter((run) => !(run.end?.kind === 'exited' && run.end.code === 0));
+  for (const run of failed) {
+    console.error(`\npeer ${run.peer.peerId}: ${describeEnd(run)}; its last lines:`);
+    for (const line of run.tail) console.error(`  ${line}`);
+  }
+  const checks = await verifyCopies(config, peersDir);
+  const bad = checks.filter((c) => !c.matches);
+  for (const check of bad) console.error(`copy of peer ${check.peerId} (${check.file}): ${check.problem}`);
+  if (bad.length === 0) console.log(`all ${checks.length} copies are byte-identical to the seeder's (SHA-1)`);
+  return failed.length === 0 && bad.length === 0 ? ExitCode.Ok : ExitCode.SwarmFailed;
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { swarmCommand } from './commands/swarm';
+import { ExitCode } from './exitCodes';
+
+yargs(hideBin(process.argv))
+  .scriptName('swarmlab')
+  .usage('$0 <command> [options]\n\nRun and inspect swarms of course-protocol peers.')
+  .command(swarmCommand)
+  .demandCommand(1, 'name a command: see the list above')
+  .strict()
+  .help()
+  .alias('help', 'h')
+  .version(false)
+  .fail((message, error) => {
+    if (error && !message) throw error;
+    process.stderr.write(`swarmlab: ${message}\nTry swarmlab --help\n`);
+    process.exit(ExitCode.Usage);
+  })
+  .parseAsync()
+  .catch((error: unknown) => {
+    process.stderr.write(`swarmlab: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = ExitCode.Internal;
+  });
