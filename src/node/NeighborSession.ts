@@ -232,6 +232,8 @@ export class NeighborSession implements ProtocolHandlers {
     } catch (error) {
       ctx.bus.emit('storageFailed', { error: error as Error });
       return;
+    } finally {
+      ctx.requests.settled(index);
     }
     this.requestNext();
   }

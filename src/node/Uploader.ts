@@ -23,6 +23,8 @@ export interface UploaderOptions {
 export class Uploader {
   private readonly queue: number[] = [];
   private running = false;
+  /** Bumped by every clear(): a piece read before a choke is not sent after it. */
+  private generation = 0;
 
   constructor(private readonly options: UploaderOptions) {}
 
@@ -37,6 +39,7 @@ export class Uploader {
   /** A choke voids every request not yet answered. */
   clear(): void {
     this.queue.length = 0;
+    this.generation++;
   }
 
   get queued(): number {
@@ -48,9 +51,10 @@ export class Uploader {
     try {
       for (let index = this.queue.shift(); index !== undefined; index = this.queue.shift()) {
         if (!this.options.mayServe() || !this.options.source.has(index)) continue;
+        const generation = this.generation;
         try {
           const data = await this.options.source.readPiece(index);
-          if (!this.options.mayServe()) continue;
+          if (generation !== this.generation || !this.options.mayServe()) continue;
           this.options.wire.sendPiece(index, data);
           this.options.onSent(index, data.length);
           await this.options.wire.flushed();

@@ -22,7 +22,9 @@ export class RequestManager {
   private readonly requesterByPiece = new Map<number, number>();
   /** peerId -> pieces whose request a choke voided; the piece may still be in flight. */
   private readonly voidedByPeer = new Map<number, Set<number>>();
-  private readonly isRequestedFn = (index: number): boolean => this.requesterByPiece.has(index);
+  /** Pieces that arrived and are being checked or written: not to be asked of anyone meanwhile. */
+  private readonly arriving = new Set<number>();
+  private readonly isRequestedFn = (index: number): boolean => this.isRequested(index);
 
   /** `choosePiece` defaults to the protocol's random choice; rarest-first can be injected later. */
   constructor(options: { random: Random; choosePiece?: PieceChooser }) {
@@ -45,12 +47,14 @@ export class RequestManager {
     if (this.outstandingByPeer.get(peerId) === index) {
       this.outstandingByPeer.delete(peerId);
       this.requesterByPiece.delete(index);
+      this.arriving.add(index);
       // A voided copy of the same request may still follow; keep its mark so it reads as 'late'.
       return 'expected';
     }
     const voided = this.voidedByPeer.get(peerId);
     if (voided?.delete(index)) {
       if (voided.size === 0) this.voidedByPeer.delete(peerId);
+      this.arriving.add(index);
       return 'late';
     }
     return 'unrequested';
@@ -74,11 +78,20 @@ export class RequestManager {
     this.voidedByPeer.delete(peerId);
   }
 
+  /**
+   * An arrived piece is stored or dropped: it may be chosen again only if it is
+   * still missing. Until then it counts as requested, so nobody is asked for a
+   * piece that is being written.
+   */
+  settled(index: number): void {
+    this.arriving.delete(index);
+  }
+
   outstanding(peerId: number): number | undefined {
     return this.outstandingByPeer.get(peerId);
   }
 
   isRequested(index: number): boolean {
-    return this.requesterByPiece.has(index);
+    return this.requesterByPiece.has(index) || this.arriving.has(index);
   }
 }

@@ -169,3 +169,33 @@ describe('RequestManager: choke, late and unrequested pieces', () => {
     expect(r.nextRequest(1, Bitfield.full(4), new Bitfield(4))).toBe(3);
   });
 });
+
+describe('RequestManager.settled', () => {
+  test('a piece that arrived is not asked of anyone until it is stored or dropped', () => {
+    const r = requests();
+    const theirs = bits(2, [0]);
+    const ours = new Bitfield(2);
+    expect(r.nextRequest(1, theirs, ours)).toBe(0);
+    expect(r.pieceReceived(1, 0)).toBe('expected');
+    // The write is still in flight: ours does not show piece 0 yet.
+    expect(r.isRequested(0)).toBe(true);
+    expect(r.nextRequest(1, theirs, ours)).toBeUndefined();
+    expect(r.nextRequest(2, theirs, ours)).toBeUndefined();
+    r.settled(0);
+    expect(r.isRequested(0)).toBe(false);
+    // Dropped (not stored): it may be asked again.
+    expect(r.nextRequest(2, theirs, ours)).toBe(0);
+  });
+
+  test('a late piece also counts as arriving until settled', () => {
+    const r = requests();
+    const theirs = bits(1, [0]);
+    const ours = new Bitfield(1);
+    expect(r.nextRequest(1, theirs, ours)).toBe(0);
+    expect(r.release(1)).toBe(0);
+    expect(r.pieceReceived(1, 0)).toBe('late');
+    expect(r.nextRequest(2, theirs, ours)).toBeUndefined();
+    r.settled(0);
+    expect(r.nextRequest(2, theirs, ours)).toBe(0);
+  });
+});
