@@ -1,0 +1,97 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { randomBytes } from 'crypto';
+import { readProtocolLog } from '../support/logChecks';
+import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
+
+const SWARMLAB = path.join(__dirname, '..', '..', 'dist', 'cli', 'swarmlab.js');
+
+interface Finished {
+  code: number | null;
+  output: string;
+}
+
+/** Runs `swarmlab swarm` in the set-up's dir; on the test's own deadline it stops the launcher, which stops its peers. */
+function runSwarm(setup: SwarmSetup, extraArgs: string[] = []): Promise<Finished> {
+  const child = spawn(process.execPath, [SWARMLAB, 'swarm', '--timeout', '60', ...extraArgs], {
+    cwd: setup.root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const guard = setTimeout(() => child.kill('SIGTERM'), 80_000);
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(guard);
+      resolve({ code, output });
+    }),
+  );
+}
+
+describe('a whole swarm of real peerProcess processes on 127.0.0.1', () => {
+  let setup: SwarmSetup | undefined;
+  afterEach(() => setup?.remove());
+
+  beforeAll(() => {
+    if (!fs.existsSync(SWARMLAB)) throw new Error(`${SWARMLAB} is missing: run npm run build (npm test does it first)`);
+  });
+
+  test('six peers, one seeder: all exit 0, copies identical, logs are the spec sentences', async () => {
+    setup = await makeSwarmDir({ peers: 6, fileSize: 300_001, pieceSize: 4096 });
+    const seed = randomBytes(setup.fileSize);
+    fs.mkdirSync(path.join(setup.root, 'peers', 'peer_1001'), { recursive: true });
+    fs.writeFileSync(path.join(setup.root, 'peers', 'peer_1001', setup.fileName), seed);
+
+    const { code, output } = await runSwarm(setup);
+    expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining("byte-identical to the seeder's") });
+
+    const pieceCount = Math.ceil(setup.fileSize / setup.pieceSize);
+    const logDir = path.join(setup.root, 'logs');
+    for (const [position, id] of setup.peerIds.entries()) {
+      const copy = fs.readFileSync(path.join(setup.root, 'peers', `peer_${id}`, setup.fileName));
+      expect(copy.equals(seed)).toBe(true);
+
+      const events = readProtocolLog(logDir, id);
+      // Each peer dials every earlier peer and is dialled by every later one.
+      const dialled = events.flatMap((e) => (e.kind === 'makesConnection' ? [e.other] : []));
+      const accepted = events.flatMap((e) => (e.kind === 'connectedFrom' ? [e.other] : []));
+      expect(dialled.sort()).toEqual(setup.peerIds.slice(0, position));
+      expect(accepted.sort()).toEqual(setup.peerIds.slice(position + 1));
+
+      const completes = events.filter((e) => e.kind === 'completeFile').length;
+      const counts = events.flatMap((e) => (e.kind === 'downloadedPiece' ? [e.count] : []));
+      const indices = events.flatMap((e) => (e.kind === 'downloadedPiece' ? [e.index] : []));
+      if (setup.seeders.includes(id)) {
+        expect(completes).toBe(0);
+        expect(counts).toEqual([]);
+      } else {
+        expect(completes).toBe(1);
+        expect(counts).toEqual(Array.from({ length: pieceCount }, (_, i) => i + 1));
+        expect(new Set(indices).size).toBe(pieceCount);
+      }
+      // Nobody has more than k preferred neighbours at once.
+      for (const e of events) if (e.kind === 'preferredNeighbors') expect(e.neighbours.length).toBeLessThanOrEqual(2);
+    }
+  }, 90_000);
+
+  test('several seeders, one listed last, and --make-file creates the seed file', async () => {
+    setup = await makeSwarmDir({ peers: 5, seeders: [1001, 1005], fileSize: 100_000, pieceSize: 1000, k: 1 });
+    const { code, output } = await runSwarm(setup, ['--make-file']);
+    expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('all 5 copies are byte-identical') });
+    expect(output).toMatch(/created .*peer_1001.*\(100000 random bytes\)/);
+    for (const id of setup.peerIds) {
+      const events = readProtocolLog(path.join(setup.root, 'logs'), id);
+      expect(events.filter((e) => e.kind === 'completeFile')).toHaveLength(setup.seeders.includes(id) ? 0 : 1);
+    }
+  }, 90_000);
+
+  test('a seeder without its file: the launcher says so and exits non-zero, starting nothing', async () => {
+    setup = await makeSwarmDir({ peers: 3, fileSize: 1000, pieceSize: 100 });
+    const { code, output } = await runSwarm(setup);
+    expect(code).toBe(4);
+    expect(output).toMatch(/peer_1001.*shared\.dat missing.*--make-file/);
+    expect(fs.existsSync(path.join(setup.root, 'logs'))).toBe(false);
+  }, 30_000);
+});
