@@ -1,0 +1,126 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
+
+const DIST = path.join(__dirname, '..', '..', 'dist', 'cli');
+
+function run(script: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(DIST, script), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(guard);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
+describe('peerProcess exit codes and messages', () => {
+  let setup: SwarmSetup;
+  beforeEach(async () => (setup = await makeSwarmDir({ peers: 2, fileSize: 1000, pieceSize: 100 })));
+  afterEach(() => setup.remove());
+
+  test('--help lists the options and exits 0', async () => {
+    const { code, stdout } = await run('peerProcess.js', ['--help'], setup.root);
+    expect(code).toBe(0);
+    for (const option of ['--config-dir', '--peers-dir', '--log-dir', '--log-level']) expect(stdout).toContain(option);
+  });
+
+  test('a missing or non-numeric peer ID is a usage error (2)', async () => {
+    expect((await run('peerProcess.js', [], setup.root)).code).toBe(2);
+    const { code, stderr } = await run('peerProcess.js', ['abc'], setup.root);
+    expect(code).toBe(2);
+    expect(stderr).toContain('peerId');
+  });
+
+  test('a malformed Common.cfg: exit 3 naming the file, the line and the key', async () => {
+    const file = path.join(setup.root, 'Common.cfg');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/PieceSize \d+/, 'PieceSize lots'));
+    const { code, stderr } = await run('peerProcess.js', ['1001'], setup.root);
+    expect(code).toBe(3);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/Common\.cfg:6: PieceSize: .*'lots'/);
+  });
+
+  test('a peer not listed in PeerInfo.cfg: exit 3', async () => {
+    const { code, stderr } = await run('peerProcess.js', ['4242'], setup.root);
+    expect(code).toBe(3);
+    expect(stderr).toContain('peer 4242 is not listed in PeerInfo.cfg');
+  });
+
+  test('a seeder without its file: exit 4 naming the file', async () => {
+    const { code, stderr } = await run('peerProcess.js', ['1001'], setup.root);
+    expect(code).toBe(4);
+    expect(stderr).toContain(path.join('peers', 'peer_1001', setup.fileName));
+  });
+
+  test('a port already in use: exit 5 naming the port', async () => {
+    const port = Number(fs.readFileSync(path.join(setup.root, 'PeerInfo.cfg'), 'utf8').split('\n')[1].split(' ')[2]);
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const { code, stderr } = await run('peerProcess.js', ['1002'], setup.root);
+      expect(code).toBe(5);
+      expect(stderr).toContain(`port ${port}`);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  test('the flat layout: --peers-dir . --log-dir . from another working directory', async () => {
+    const flat = path.join(setup.root, 'flat');
+    fs.mkdirSync(path.join(flat, 'peer_1001'), { recursive: true });
+    fs.writeFileSync(path.join(flat, 'peer_1001', setup.fileName), Buffer.alloc(1000, 7));
+    const args = ['--config-dir', setup.root, '--peers-dir', '.', '--log-dir', '.'];
+    const seeder = run('peerProcess.js', ['1001', ...args], flat);
+    await waitForFile(path.join(flat, 'log_peer_1001.log'));
+    const leecher = await run('peerProcess.js', ['1002', ...args], flat);
+    expect(leecher.code).toBe(0);
+    expect((await seeder).code).toBe(0);
+    expect(fs.readFileSync(path.join(flat, 'peer_1002', setup.fileName)).equals(Buffer.alloc(1000, 7))).toBe(true);
+    expect(fs.readFileSync(path.join(flat, 'log_peer_1002.log'), 'utf8')).toContain('Peer 1002 has downloaded the complete file.');
+    expect(fs.readFileSync(path.join(flat, 'log_peer_1002.debug.log'), 'utf8')).toContain('NumberOfPreferredNeighbors=2');
+  }, 30_000);
+});
+
+describe('swarmlab', () => {
+  test('--help lists the swarm command; swarm --help its options', async () => {
+    const top = await run('swarmlab.js', ['--help'], __dirname);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toContain('swarmlab swarm');
+    const swarm = await run('swarmlab.js', ['swarm', '--help'], __dirname);
+    expect(swarm.code).toBe(0);
+    for (const option of ['--make-file', '--timeout', '--config-dir']) expect(swarm.stdout).toContain(option);
+  });
+
+  test('no command or an unknown one is a usage error (2)', async () => {
+    expect((await run('swarmlab.js', [], __dirname)).code).toBe(2);
+    expect((await run('swarmlab.js', ['fly'], __dirname)).code).toBe(2);
+  });
+
+  test('hosts that are not this machine get a clear message', async () => {
+    const setup = await makeSwarmDir({ peers: 2, fileSize: 1000, pieceSize: 100 });
+    try {
+      const file = path.join(setup.root, 'PeerInfo.cfg');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^1002 127\.0\.0\.1/m, '1002 lin114-01.example.edu'));
+      const { code, stderr } = await run('swarmlab.js', ['swarm'], setup.root);
+      expect(code).toBe(3);
+      expect(stderr).toContain('1002 (lin114-01.example.edu)');
+      expect(stderr).toContain('remote launch');
+    } finally {
+      setup.remove();
+    }
+  });
+});
+
+/** Polls for a file the process under test creates (bounded; not a timing assumption about the protocol). */
+async function waitForFile(file: string): Promise<void> {
+  for (let i = 0; i < 200 && !fs.existsSync(file); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  if (!fs.existsSync(file)) throw new Error(`${file} never appeared`);
+}
