@@ -36,7 +36,9 @@ export function linkToLauncher(node: PeerNode, peerId: number, pieceCount: numbe
     clearInterval(timer);
     progress();
     const neighbours = [...node.stats.perNeighbour()].map(([id, totals]) => ({ peerId: id, ...totals }));
-    await report({ type: 'summary', peerId, neighbours });
+    const usage = process.resourceUsage();
+    const resources = { maxRssBytes: usage.maxRSS * 1024, cpuUserMs: usage.userCPUTime / 1000, cpuSystemMs: usage.systemCPUTime / 1000 };
+    await report({ type: 'summary', peerId, neighbours, resources });
     // An open IPC channel would keep this process alive.
     if (process.connected) process.disconnect();
   };

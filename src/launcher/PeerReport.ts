@@ -6,7 +6,7 @@ export type PeerReport =
   | { type: 'ready'; peerId: number; port: number; piecesHeld: number; pieceCount: number }
   | { type: 'progress'; peerId: number; piecesHeld: number; pieceCount: number; bytesDownloaded: number; bytesUploaded: number }
   | { type: 'downloadComplete'; peerId: number }
-  | { type: 'summary'; peerId: number; neighbours: NeighbourSummary[] };
+  | { type: 'summary'; peerId: number; neighbours: NeighbourSummary[]; resources: ResourceUse };
 
 export interface NeighbourSummary {
   peerId: number;
@@ -14,6 +14,13 @@ export interface NeighbourSummary {
   piecesDownloaded: number;
   bytesUploaded: number;
   piecesUploaded: number;
+}
+
+/** What the peer process cost, from process.resourceUsage() at its end. */
+export interface ResourceUse {
+  maxRssBytes: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
 }
 
 export function isPeerReport(value: unknown): value is PeerReport {

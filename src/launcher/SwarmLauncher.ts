@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import type { PeerInfo } from '../config/PeerInfo';
-import { isPeerReport, type NeighbourSummary, type PeerReport } from './PeerReport';
+import { isPeerReport, type NeighbourSummary, type PeerReport, type ResourceUse } from './PeerReport';
 
 export interface LaunchOptions {
   peers: readonly PeerInfo[];
@@ -35,6 +35,7 @@ export interface PeerRun {
   bytesDownloaded: number;
   bytesUploaded: number;
   neighbours: NeighbourSummary[];
+  resources?: ResourceUse;
   end?: PeerEnd;
   /** The last lines it printed, for a failure report. */
   tail: string[];
@@ -168,6 +169,7 @@ export class SwarmLauncher {
         break;
       case 'summary':
         run.neighbours = report.neighbours;
+        run.resources = report.resources;
         break;
     }
     this.options.onReport?.(report);

@@ -21,7 +21,9 @@ export function summaryTable(swarm: SwarmRun): string {
       from.join(' ') || '-',
       formatBytes(run.bytesUploaded),
       to.join(' ') || '-',
+      run.resources ? formatBytes(run.resources.maxRssBytes) : '-',
+      run.resources ? formatSeconds(run.resources.cpuUserMs + run.resources.cpuSystemMs) : '-',
     ];
   });
-  return table(['peer', 'end', 'complete after', 'received', 'pieces from', 'sent', 'pieces to'], rows);
+  return table(['peer', 'end', 'complete after', 'received', 'pieces from', 'sent', 'pieces to', 'peak memory', 'CPU'], rows);
 }

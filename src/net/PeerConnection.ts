@@ -4,6 +4,7 @@ import { Bitfield } from '../storage/Bitfield';
 import { describeMessage, type Message } from '../wire/Message';
 import { MessageType } from '../wire/MessageType';
 import { encodeMessage, maxMessageLength } from '../wire/MessageCodec';
+import { recommendedMaxBufferedBytes } from '../wire/FrameReader';
 import { encodeHandshake } from '../wire/Handshake';
 import { FrameReader } from '../wire/FrameReader';
 import { ProtocolError } from '../wire/ProtocolError';
@@ -48,7 +49,7 @@ export class PeerConnection implements WireCommands {
     const largestMessage = maxMessageLength(Math.max(options.geometry.pieceLength(0), 1));
     this.reader = new FrameReader({
       maxMessageLength: largestMessage,
-      maxBufferedBytes: options.maxBufferedBytes ?? largestMessage + 4 + 64 * 1024,
+      maxBufferedBytes: options.maxBufferedBytes ?? recommendedMaxBufferedBytes(largestMessage),
     });
     const { socket } = options;
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
@@ -178,6 +179,12 @@ export class PeerConnection implements WireCommands {
     return this.stateValue === 'open';
   }
 
+  /** checkMessage has vetted the bytes; an empty payload means "has nothing". */
+  private toBitfield(bits: Buffer): Bitfield {
+    const { pieceCount } = this.options.geometry;
+    return bits.length === 0 ? new Bitfield(pieceCount) : (Bitfield.fromBytes(bits, pieceCount) as Bitfield);
+  }
+
   private dispatch(message: Message): void {
     const { handlers } = this.options;
     switch (message.type) {
@@ -192,7 +199,7 @@ export class PeerConnection implements WireCommands {
       case MessageType.Have:
         return handlers.onHave(message.index);
       case MessageType.Bitfield:
-        return handlers.onBitfield(Bitfield.fromBytes(message.bits, this.options.geometry.pieceCount) as Bitfield);
+        return handlers.onBitfield(this.toBitfield(message.bits));
       case MessageType.Request:
         return handlers.onRequest(message.index);
       case MessageType.Piece:

@@ -1,0 +1,40 @@
+/**
+ * What a peer did wrong on the wire. Each code names one rule of protocol.md;
+ * the connection that produced it should be closed (a bad peer costs its own
+ * connection, never the process).
+ */
+export type ProtocolErrorCode =
+  // Handshake (protocol.md, "Handshake (32 bytes)")
+  | 'bad-handshake-header' // bytes 0-17 are not 'P2PFILESHARINGPROJ'
+  | 'bad-handshake-padding' // bytes 18-27 are not all zero
+  // Framing (protocol.md, "Messages")
+  | 'empty-frame' // length 0: this protocol has no keep-alive
+  | 'frame-too-large' // length prefix above the largest legal message
+  | 'buffer-overflow' // a connection buffered more than its cap
+  | 'unknown-message-type' // type byte not in 0..7
+  | 'bad-payload-length' // payload size wrong for the type (or a handshake longer than 32 bytes)
+  | 'truncated' // fewer bytes than a complete handshake / frame
+  // Torrent geometry (MessageRules)
+  | 'index-out-of-range' // have/request/piece index >= piece count
+  | 'bad-bitfield-length' // bitfield not ceil(pieces/8) bytes
+  | 'bad-bitfield-spare-bits' // bits after the last piece not zero
+  | 'bad-piece-length'; // piece data not the piece's size
+
+/** Context for logs and tests: numbers and strings only, never prose. */
+export type ProtocolErrorDetail = Readonly<Record<string, number | string>>;
+
+export class ProtocolError extends Error {
+  readonly code: ProtocolErrorCode;
+  readonly detail?: ProtocolErrorDetail;
+
+  /** @param message a readable sentence; the code is appended in brackets. */
+  constructor(code: ProtocolErrorCode, message: string, detail?: ProtocolErrorDetail) {
+    super(`${message} [${code}]`);
+    // ES2022 classes already get the right prototype; this keeps instanceof
+    // working should the build ever target ES5, where Error subclasses lose it.
+    Object.setPrototypeOf(this, new.target.prototype);
+    this.name = 'ProtocolError';
+    this.code = code;
+    if (detail !== undefined) this.detail = Object.freeze({ ...detail });
+  }
+}
