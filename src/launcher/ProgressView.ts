@@ -45,7 +45,13 @@ export class ProgressView {
     const width = 20;
     const filled = Math.round((run.piecesHeld / total) * width);
     const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
-    const state = run.end ? ` ${describeEnd(run)}` : run.startedAtMs === undefined ? ' waiting' : '';
+    const state = run.end
+      ? ` ${describeEnd(run)}`
+      : run.startedAtMs === undefined
+        ? ' waiting to start'
+        : run.pieceCount === 0
+          ? ' starting'
+          : '';
     return `${id} ${bar} ${run.piecesHeld}/${run.pieceCount} pieces  ${formatBytes(rate)}/s${state}`;
   }
 }
