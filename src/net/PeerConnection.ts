@@ -151,7 +151,9 @@ export class PeerConnection implements WireCommands {
       if (this.stateValue === 'handshaking' && !this.readHandshake()) return;
       for (let message = this.reader.readMessage(); message; message = this.reader.readMessage()) {
         const broken = checkMessage(message, this.options.geometry);
-        if (broken) throw broken;
+        // Protocol ("Serving"): a request with an index out of range is dropped,
+        // not fatal; the session drops it as a piece we lack.
+        if (broken && !(message.type === MessageType.Request && broken.code === 'index-out-of-range')) throw broken;
         this.options.trace?.('received', describeMessage(message));
         this.dispatch(message);
         if (this.stateValue !== 'open') return;
