@@ -36,6 +36,9 @@ export interface PeerNodeOptions {
   dialAttempts?: number;
 }
 
+/** How many times a lost connection to one earlier peer is dialled again before we give up on it. */
+const MAX_REDIALS_PER_PEER = 10;
+
 export type NodeOutcome = { kind: 'complete' } | { kind: 'failed'; error: Error };
 
 /**
@@ -53,6 +56,7 @@ export class PeerNode {
   private readonly context: SessionContext;
   private readonly connections = new Set<PeerConnection>();
   private readonly dials: Dial[] = [];
+  private readonly redials = new Map<number, number>();
   private server: net.Server | undefined;
   private stopping = false;
   private settle!: (outcome: NodeOutcome) => void;
@@ -166,6 +170,7 @@ export class PeerNode {
       this.choker.forget(peerId);
       if (!this.stopping) this.choker.refresh();
       this.checkTermination();
+      this.redialIfLost(peerId);
     });
     bus.on('requestReleased', () => this.requestFromIdleNeighbours());
     bus.on('neighbourProgress', () => this.checkTermination());
@@ -188,6 +193,25 @@ export class PeerNode {
       this.choker.refresh();
     }
     this.checkTermination();
+  }
+
+  /**
+   * A connection that drops before everyone is complete is dialled again by
+   * the side that dialled it first (we dial the peers listed before us).
+   */
+  private redialIfLost(peerId: number): void {
+    if (this.stopping) return;
+    const position = this.options.peers.findIndex((p) => p.peerId === peerId);
+    const ours = this.options.peers.findIndex((p) => p.peerId === this.options.self.peerId);
+    if (position < 0 || position > ours) return;
+    const attempts = (this.redials.get(peerId) ?? 0) + 1;
+    this.redials.set(peerId, attempts);
+    if (attempts > MAX_REDIALS_PER_PEER) {
+      this.options.diag.error(`lost peer ${peerId} ${MAX_REDIALS_PER_PEER} times: not dialling it again`);
+      return;
+    }
+    this.options.diag.warn(`dialling peer ${peerId} again (reconnection ${attempts} of at most ${MAX_REDIALS_PER_PEER})`);
+    this.dial(this.options.peers[position]);
   }
 
   private requestFromIdleNeighbours(): void {

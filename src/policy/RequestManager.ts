@@ -20,10 +20,14 @@ export class RequestManager {
   private readonly outstandingByPeer = new Map<number, number>();
   /** piece index -> the neighbour it is requested from (at most one, by the rule above). */
   private readonly requesterByPiece = new Map<number, number>();
-  /** peerId -> pieces whose request a choke voided; the piece may still be in flight. */
-  private readonly voidedByPeer = new Map<number, Set<number>>();
-  /** Pieces that arrived and are being checked or written: not to be asked of anyone meanwhile. */
-  private readonly arriving = new Set<number>();
+  /**
+   * peerId -> piece -> requests sent to it and not yet answered, voided ones
+   * included: a neighbour may still answer a request that a choke voided, and
+   * only a piece with no such request left is one we never asked for.
+   */
+  private readonly unansweredByPeer = new Map<number, Map<number, number>>();
+  /** piece -> copies that arrived and are being checked or written: not to be asked of anyone meanwhile. */
+  private readonly arriving = new Map<number, number>();
   private readonly isRequestedFn = (index: number): boolean => this.isRequested(index);
 
   /** `choosePiece` defaults to the protocol's random choice; rarest-first can be injected later. */
@@ -39,43 +43,37 @@ export class RequestManager {
     if (index === undefined) return undefined;
     this.outstandingByPeer.set(peerId, index);
     this.requesterByPiece.set(index, peerId);
+    let unanswered = this.unansweredByPeer.get(peerId);
+    if (!unanswered) this.unansweredByPeer.set(peerId, (unanswered = new Map()));
+    addCount(unanswered, index, 1);
     return index;
   }
 
-  /** A piece arrived from peerId. 'expected': it answers the outstanding request (which is cleared). 'late': it answers a request that was voided by a choke (it was already in flight; the caller may still use it if the piece is still missing). 'unrequested': we never asked this neighbour for it. */
+  /** A piece arrived from peerId. 'expected': it answers the outstanding request (which is cleared). 'late': it answers a request that was voided by a choke (it was already in flight; the caller may still use it if the piece is still missing). 'unrequested': no request for it to this neighbour is left unanswered. Until settled(), an expected or late piece counts as requested. */
   pieceReceived(peerId: number, index: number): PieceArrival {
-    if (this.outstandingByPeer.get(peerId) === index) {
-      this.outstandingByPeer.delete(peerId);
-      this.requesterByPiece.delete(index);
-      this.arriving.add(index);
-      // A voided copy of the same request may still follow; keep its mark so it reads as 'late'.
-      return 'expected';
-    }
-    const voided = this.voidedByPeer.get(peerId);
-    if (voided?.delete(index)) {
-      if (voided.size === 0) this.voidedByPeer.delete(peerId);
-      this.arriving.add(index);
-      return 'late';
-    }
-    return 'unrequested';
+    const unanswered = this.unansweredByPeer.get(peerId);
+    if (!unanswered?.has(index)) return 'unrequested';
+    addCount(unanswered, index, -1);
+    addCount(this.arriving, index, 1);
+    if (this.outstandingByPeer.get(peerId) !== index) return 'late';
+    this.outstandingByPeer.delete(peerId);
+    this.requesterByPiece.delete(index);
+    return 'expected';
   }
 
-  /** We were choked by peerId: void its outstanding request so the piece can be asked of another neighbour. Returns the released index. Remember it as voided for 'late'. */
+  /** We were choked by peerId: void its outstanding request so the piece can be asked of another neighbour. Returns the released index. Its answer may still come, as 'late'. */
   release(peerId: number): number | undefined {
     const index = this.outstandingByPeer.get(peerId);
     if (index === undefined) return undefined;
     this.outstandingByPeer.delete(peerId);
     this.requesterByPiece.delete(index);
-    let voided = this.voidedByPeer.get(peerId);
-    if (!voided) this.voidedByPeer.set(peerId, (voided = new Set()));
-    voided.add(index);
     return index;
   }
 
   /** Neighbour gone: release and forget everything about it. */
   forget(peerId: number): void {
     this.release(peerId);
-    this.voidedByPeer.delete(peerId);
+    this.unansweredByPeer.delete(peerId);
   }
 
   /**
@@ -84,7 +82,7 @@ export class RequestManager {
    * piece that is being written.
    */
   settled(index: number): void {
-    this.arriving.delete(index);
+    addCount(this.arriving, index, -1);
   }
 
   outstanding(peerId: number): number | undefined {
@@ -94,4 +92,11 @@ export class RequestManager {
   isRequested(index: number): boolean {
     return this.requesterByPiece.has(index) || this.arriving.has(index);
   }
+}
+
+/** Adds delta to a per-key count, deleting the key when it falls to zero. */
+function addCount(counts: Map<number, number>, key: number, delta: number): void {
+  const next = (counts.get(key) ?? 0) + delta;
+  if (next > 0) counts.set(key, next);
+  else counts.delete(key);
 }

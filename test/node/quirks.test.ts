@@ -52,7 +52,9 @@ async function seederNodeAndScriptedLeecher(): Promise<{ node: TestNode; store: 
  * is listed before it and listens, so the node dials each of them. Scripted
  * peer i gets peer ID i + 1.
  */
-async function leecherNodeAndScriptedPeers(count: number): Promise<{ node: TestNode; store: MemoryPieceStore; peers: ScriptedPeer[] }> {
+async function leecherNodeAndScriptedPeers(
+  count: number,
+): Promise<{ node: TestNode; store: MemoryPieceStore; peers: ScriptedPeer[]; servers: ScriptedServer[] }> {
   const servers: ScriptedServer[] = [];
   const infos: PeerInfo[] = [];
   for (let i = 0; i < count; i++) {
@@ -66,7 +68,7 @@ async function leecherNodeAndScriptedPeers(count: number): Promise<{ node: TestN
   const store = MemoryPieceStore.empty(layout);
   const node = track(await TestNode.start({ self, peers, layout, pieces: store }));
   const scripted = await Promise.all(servers.map((s) => s.connection()));
-  return { node, store, peers: scripted };
+  return { node, store, peers: scripted, servers };
 }
 
 /** The requests the node sent to one neighbour, from its own wire trace (exact order, no network race). */
@@ -551,5 +553,27 @@ describe('misbehaviour', () => {
     expect(store.contents().equals(file)).toBe(true);
     expect(node.eventsOf('pieceDownloaded').every((e) => e.from === 2)).toBe(true);
     expect(node.eventsOf('disconnected').map((e) => e.peerId)).toEqual([1, 2]);
+  });
+
+  test('a connection to an earlier peer that drops mid-swarm is dialled again, and the download finishes', async () => {
+    const { node, store, peers, servers } = await leecherNodeAndScriptedPeers(1);
+    const [first] = peers;
+    first.sendHandshake(1);
+    first.sendBitfield(Bitfield.full(N));
+    await first.nextIs(MessageType.Interested);
+    first.destroy(); // a crash: no goodbye
+
+    const again = await servers[0].connection(2);
+    cleanup.add(() => again.destroy());
+    again.sendHandshake(1);
+    again.sendBitfield(Bitfield.full(N));
+    await again.nextIs(MessageType.Interested);
+    again.send({ type: MessageType.Unchoke });
+    await serveRequests(again, N);
+
+    expect(await node.finished()).toEqual({ kind: 'complete' });
+    expect(store.contents().equals(file)).toBe(true);
+    expect(node.log.calls.filter((c) => c.method === 'makesConnectionTo')).toHaveLength(2);
+    expect(node.diag.at('warn').some((w) => w.includes('dialling peer 1 again'))).toBe(true);
   });
 });

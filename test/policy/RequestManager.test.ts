@@ -199,3 +199,41 @@ describe('RequestManager.settled', () => {
     expect(r.nextRequest(2, theirs, ours)).toBe(0);
   });
 });
+
+describe('RequestManager: every copy of a repeated request is accounted for', () => {
+  test('two requests for one piece voided by two chokes: both answers are accepted, a third copy is unrequested', () => {
+    const r = requests();
+    const theirs = bits(1, [0]);
+    const ours = new Bitfield(1);
+    expect(r.nextRequest(1, theirs, ours)).toBe(0);
+    r.release(1);
+    expect(r.nextRequest(1, theirs, ours)).toBe(0);
+    r.release(1);
+    expect(r.pieceReceived(1, 0)).toBe('late');
+    expect(r.pieceReceived(1, 0)).toBe('late');
+    expect(r.pieceReceived(1, 0)).toBe('unrequested');
+  });
+
+  test('a dropped duplicate settling does not clear the mark of the copy still being written', () => {
+    const r = requests();
+    const theirs = bits(1, [0]);
+    const ours = new Bitfield(1);
+    expect(r.nextRequest(1, theirs, ours)).toBe(0);
+    r.release(1);
+    expect(r.nextRequest(1, theirs, ours)).toBe(0);
+    expect(r.pieceReceived(1, 0)).toBe('expected');
+    expect(r.pieceReceived(1, 0)).toBe('late');
+    r.settled(0); // the duplicate, dropped
+    expect(r.isRequested(0)).toBe(true);
+    expect(r.nextRequest(2, theirs, ours)).toBeUndefined();
+    r.settled(0); // the first copy, written (or failed)
+    expect(r.isRequested(0)).toBe(false);
+  });
+
+  test('forget drops the unanswered requests: a later copy from that neighbour is unrequested', () => {
+    const r = requests();
+    expect(r.nextRequest(1, bits(1, [0]), new Bitfield(1))).toBe(0);
+    r.forget(1);
+    expect(r.pieceReceived(1, 0)).toBe('unrequested');
+  });
+});
