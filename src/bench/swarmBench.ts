@@ -1,8 +1,8 @@
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { loadConfig } from '../config/Config';
+import { freePorts } from '../net/freePorts';
 import { formatBytes, formatSeconds, table } from '../launcher/format';
 import { prepareSeedFiles } from '../launcher/seedFiles';
 import { SwarmLauncher, type SwarmRun } from '../launcher/SwarmLauncher';
@@ -77,17 +77,6 @@ function printScenario(scenario: Scenario, swarm: SwarmRun, identical: boolean):
   const peak = Math.max(...swarm.runs.map((r) => r.resources?.maxRssBytes ?? 0));
   const cpu = swarm.runs.reduce((sum, r) => sum + (r.resources ? r.resources.cpuUserMs + r.resources.cpuSystemMs : 0), 0);
   console.log(`peak RSS of any peer: ${formatBytes(peak)}; CPU of all peers together: ${(cpu / 1000).toFixed(2)} s`);
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<net.Server>((resolve) => {
-      const server = net.createServer().listen(0, '127.0.0.1', () => resolve(server));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
 }
 
 main().catch((error: unknown) => {

@@ -6,7 +6,7 @@ import { ConfigError } from '../config/ConfigError';
 import { findPeer, loadConfig } from '../config/Config';
 import { formatWarning } from '../config/ConfigError';
 import { DiagnosticLog, debugLogPath, type DiagnosticLevel } from '../log/DiagnosticLog';
-import { ProtocolLogger, protocolLogPath } from '../log/ProtocolLogger';
+import { openProtocolLog, protocolLogPath } from '../log/ProtocolLogger';
 import { PortInUseError } from '../net/Listener';
 import { PeerNode } from '../node/PeerNode';
 import { PieceLayout } from '../storage/Piece';
@@ -62,7 +62,7 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     clock: systemClock,
     console: true,
   });
-  const protocolLog = new ProtocolLogger(self.peerId, protocolLogPath(options.logDir, self.peerId), systemClock);
+  const protocolLog = openProtocolLog(self.peerId, protocolLogPath(options.logDir, self.peerId), systemClock);
   const closeLogs = () => Promise.all([diag.close(), protocolLog.close()]);
 
   const layout = new PieceLayout(common.fileSize, common.pieceSize);
@@ -99,7 +99,7 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     pieces: store,
     clock: systemClock,
     random: systemRandom,
-    log: protocolLog,
+    log: protocolLog.log,
     diag,
   });
   const finishLauncherLink = linkToLauncher(node, self.peerId, layout.pieceCount, () => store.bitfield.count);

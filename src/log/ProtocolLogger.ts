@@ -24,23 +24,14 @@ export interface ProtocolLog {
 }
 
 /**
- * Writes `log_peer_<id>.log`: the spec's sentences and nothing else, one line
- * per event, `<time>: <sentence>`. Everything else goes to the diagnostic log.
+ * The spec's sentences, written one per event to a sink: the file below, or a
+ * list in tests.
  */
 export class ProtocolLogger implements ProtocolLog {
-  private readonly logger: winston.Logger;
-
   constructor(
-    private readonly peerId: number,
-    logFile: string,
-    private readonly clock: Clock,
-  ) {
-    this.logger = winston.createLogger({
-      level: 'info',
-      format: winston.format.printf((info) => `${formatTimestamp(this.clock.now())}: ${info.message}`),
-      transports: [new winston.transports.File({ filename: logFile, options: { flags: 'w' } })],
-    });
-  }
+    readonly peerId: number,
+    private readonly write: (sentence: string) => void,
+  ) {}
 
   makesConnectionTo(other: number): void {
     this.write(`Peer ${this.peerId} makes a connection to Peer ${other}.`);
@@ -77,12 +68,17 @@ export class ProtocolLogger implements ProtocolLog {
   downloadedCompleteFile(): void {
     this.write(`Peer ${this.peerId} has downloaded the complete file.`);
   }
+}
 
-  close(): Promise<void> {
-    return closeLogger(this.logger);
-  }
-
-  private write(sentence: string): void {
-    this.logger.info(sentence);
-  }
+/**
+ * Opens `log_peer_<id>.log`: the spec's sentences and nothing else, one line
+ * per event, `<time>: <sentence>`. Everything else goes to the diagnostic log.
+ */
+export function openProtocolLog(peerId: number, logFile: string, clock: Clock): { log: ProtocolLogger; close(): Promise<void> } {
+  const logger = winston.createLogger({
+    level: 'info',
+    format: winston.format.printf((info) => `${formatTimestamp(clock.now())}: ${info.message}`),
+    transports: [new winston.transports.File({ filename: logFile, options: { flags: 'w' } })],
+  });
+  return { log: new ProtocolLogger(peerId, (sentence) => logger.info(sentence)), close: () => closeLogger(logger) };
 }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Clock } from '../../src/common/Clock';
-import { ProtocolLogger, protocolLogPath } from '../../src/log/ProtocolLogger';
+import { openProtocolLog, protocolLogPath } from '../../src/log/ProtocolLogger';
 import { parseLogLine } from '../../src/log/specSentences';
 import { formatTimestamp } from '../../src/log/timestamp';
 
@@ -17,7 +17,7 @@ describe('ProtocolLogger', () => {
   test('writes exactly the spec sentences, one line each, with date and seconds', async () => {
     const file = protocolLogPath(dir, 1002);
     expect(path.basename(file)).toBe('log_peer_1002.log');
-    const log = new ProtocolLogger(1002, file, clock);
+    const { log, close } = openProtocolLog(1002, file, clock);
     log.makesConnectionTo(1001);
     log.isConnectedFrom(1003);
     log.preferredNeighbors([1003, 1004]);
@@ -29,7 +29,7 @@ describe('ProtocolLogger', () => {
     log.receivedNotInterested(1004);
     log.downloadedPiece(17, 1001, 5);
     log.downloadedCompleteFile();
-    await log.close();
+    await close();
     expect(fs.readFileSync(file, 'utf8')).toBe(
       [
         '2026-11-21 10:15:04: Peer 1002 makes a connection to Peer 1001.',
@@ -50,9 +50,9 @@ describe('ProtocolLogger', () => {
 
   test('close() resolves only after every line is on disk', async () => {
     const file = protocolLogPath(dir, 7);
-    const log = new ProtocolLogger(7, file, clock);
+    const { log, close } = openProtocolLog(7, file, clock);
     for (let i = 0; i < 2000; i++) log.receivedHave(8, i);
-    await log.close();
+    await close();
     const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(2000);
     expect(lines[1999]).toBe("2026-11-21 10:15:04: Peer 7 received the 'have' message from 8 for the piece 1999.");

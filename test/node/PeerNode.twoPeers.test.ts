@@ -76,10 +76,10 @@ test('each node logs the spec sentences for what happened', async () => {
   expect(seeder.log.count('has downloaded the complete file')).toBe(0);
 
   // Piece lines: counts rise 1..N, every piece exactly once, all from peer 1.
-  const pieceLines = leecher.log.callsOf('downloadedPiece') as [number, number, number][];
-  expect(pieceLines.map(([, , held]) => held)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
-  expect(pieceLines.map(([index]) => index).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
-  expect(pieceLines.every(([, from]) => from === 1)).toBe(true);
+  const pieceLines = leecher.log.eventsOf('downloadedPiece');
+  expect(pieceLines.map((e) => e.count)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+  expect(pieceLines.map((e) => e.index).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+  expect(pieceLines.every((e) => e.other === 1)).toBe(true);
   const sentence = leecher.log.matching('has downloaded the piece')[0];
   expect(sentence).toMatch(/^Peer 2 has downloaded the piece \d+ from 1\. Now the number of pieces it has is 1\.$/);
   // The complete-file line comes after the last piece line.

@@ -573,7 +573,7 @@ describe('misbehaviour', () => {
 
     expect(await node.finished()).toEqual({ kind: 'complete' });
     expect(store.contents().equals(file)).toBe(true);
-    expect(node.log.calls.filter((c) => c.method === 'makesConnectionTo')).toHaveLength(2);
+    expect(node.log.eventsOf('makesConnection')).toHaveLength(2);
     expect(node.diag.at('warn').some((w) => w.includes('dialling peer 1 again'))).toBe(true);
   });
 });

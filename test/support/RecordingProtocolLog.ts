@@ -1,55 +1,33 @@
-import type { ProtocolLog } from '../../src/log/ProtocolLogger';
+import { ProtocolLogger } from '../../src/log/ProtocolLogger';
+import { parseLogLine, type SpecEvent } from '../../src/log/specSentences';
 import { DEFAULT_WAIT_MS, Waiters } from './waiting';
 
-export type ProtocolLogMethod = keyof ProtocolLog;
-
 /**
- * A ProtocolLog that keeps every call and the sentence it stands for, in the
- * exact wording of protocol.md ("Files a peer writes"), without the time prefix.
+ * The real ProtocolLogger writing its sentences (protocol.md, "Files a peer
+ * writes") to a list instead of a file, without the time prefix.
  */
-export class RecordingProtocolLog implements ProtocolLog {
-  readonly calls: { method: ProtocolLogMethod; args: unknown[] }[] = [];
+export class RecordingProtocolLog extends ProtocolLogger {
   readonly sentences: string[] = [];
   private readonly waiters = new Waiters();
 
-  constructor(readonly peerId: number) {}
+  constructor(peerId: number) {
+    super(peerId, (sentence) => {
+      this.sentences.push(sentence);
+      this.waiters.notify();
+    });
+  }
 
-  makesConnectionTo(other: number): void {
-    this.record('makesConnectionTo', [other], `Peer ${this.peerId} makes a connection to Peer ${other}.`);
+  /** The sentences, parsed. */
+  events(): SpecEvent[] {
+    return this.sentences.map((sentence) => {
+      const parsed = parseLogLine(`t: ${sentence}`);
+      if (!parsed) throw new Error(`not a spec sentence: ${sentence}`);
+      return parsed.event;
+    });
   }
-  isConnectedFrom(other: number): void {
-    this.record('isConnectedFrom', [other], `Peer ${this.peerId} is connected from Peer ${other}.`);
-  }
-  preferredNeighbors(ids: readonly number[]): void {
-    this.record('preferredNeighbors', [[...ids]], `Peer ${this.peerId} has the preferred neighbors ${ids.join(',')}.`);
-  }
-  optimisticallyUnchokedNeighbor(other: number): void {
-    this.record('optimisticallyUnchokedNeighbor', [other], `Peer ${this.peerId} has the optimistically unchoked neighbor ${other}.`);
-  }
-  unchokedBy(other: number): void {
-    this.record('unchokedBy', [other], `Peer ${this.peerId} is unchoked by ${other}.`);
-  }
-  chokedBy(other: number): void {
-    this.record('chokedBy', [other], `Peer ${this.peerId} is choked by ${other}.`);
-  }
-  receivedHave(from: number, index: number): void {
-    this.record('receivedHave', [from, index], `Peer ${this.peerId} received the 'have' message from ${from} for the piece ${index}.`);
-  }
-  receivedInterested(from: number): void {
-    this.record('receivedInterested', [from], `Peer ${this.peerId} received the 'interested' message from ${from}.`);
-  }
-  receivedNotInterested(from: number): void {
-    this.record('receivedNotInterested', [from], `Peer ${this.peerId} received the 'not interested' message from ${from}.`);
-  }
-  downloadedPiece(index: number, from: number, piecesHeld: number): void {
-    this.record(
-      'downloadedPiece',
-      [index, from, piecesHeld],
-      `Peer ${this.peerId} has downloaded the piece ${index} from ${from}. Now the number of pieces it has is ${piecesHeld}.`,
-    );
-  }
-  downloadedCompleteFile(): void {
-    this.record('downloadedCompleteFile', [], `Peer ${this.peerId} has downloaded the complete file.`);
+
+  eventsOf<K extends SpecEvent['kind']>(kind: K): Extract<SpecEvent, { kind: K }>[] {
+    return this.events().filter((e): e is Extract<SpecEvent, { kind: K }> => e.kind === kind);
   }
 
   /** Sentences containing `fragment`. */
@@ -61,10 +39,6 @@ export class RecordingProtocolLog implements ProtocolLog {
     return this.matching(fragment).length;
   }
 
-  callsOf(method: ProtocolLogMethod): unknown[][] {
-    return this.calls.filter((c) => c.method === method).map((c) => c.args);
-  }
-
   /** Resolves once `count` sentences containing `fragment` were logged. */
   waitFor(fragment: string, count = 1, timeoutMs = DEFAULT_WAIT_MS): Promise<string[]> {
     return this.waiters.until(
@@ -72,11 +46,5 @@ export class RecordingProtocolLog implements ProtocolLog {
       () => `${count} log line(s) containing "${fragment}"; log so far:\n  ${this.sentences.join('\n  ')}`,
       timeoutMs,
     );
-  }
-
-  private record(method: ProtocolLogMethod, args: unknown[], sentence: string): void {
-    this.calls.push({ method, args });
-    this.sentences.push(sentence);
-    this.waiters.notify();
   }
 }

@@ -1,4 +1,5 @@
 import * as net from 'net';
+import { freePorts } from '../../src/net/freePorts';
 import { withTimeout } from './waiting';
 
 /** The only address tests use. */
@@ -29,8 +30,7 @@ export function closeServer(server: net.Server): Promise<void> {
  * it. For code (PeerNode) that must be told its port before it listens.
  */
 export async function freePort(): Promise<number> {
-  const { server, port } = await listenOnLoopback((socket) => socket.destroy());
-  await closeServer(server);
+  const [port] = await freePorts(1);
   return port;
 }
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { freePorts } from './ports';
+import { freePorts } from '../../src/net/freePorts';
 
 export interface SwarmSetup {
   root: string;
