@@ -1,24 +1,13 @@
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
+import { runNodeScript, type ProcessResult } from '../support/runProcess';
 import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
 
 const DIST = path.join(__dirname, '..', '..', 'dist', 'cli');
 
-function run(script: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [path.join(DIST, script), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  return new Promise((resolve) =>
-    child.on('exit', (code) => {
-      clearTimeout(guard);
-      resolve({ code, stdout, stderr });
-    }),
-  );
+function run(script: string, args: string[], cwd: string): Promise<ProcessResult> {
+  return runNodeScript(path.join(DIST, script), args, { cwd, killAfterMs: 20_000 });
 }
 
 describe('peerProcess exit codes and messages', () => {

@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { freePorts } from '../../src/net/freePorts';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUR_PEER = path.join(ROOT, 'dist', 'cli', 'peerProcess.js');
@@ -144,24 +145,6 @@ function preflight(): void {
   if (!fs.existsSync(OUR_PEER)) {
     throw new Error(`${OUR_PEER} is missing: run \`npm run build\` first (\`npm test\` does it in pretest).`);
   }
-}
-
-async function freePorts(n: number): Promise<number[]> {
-  // Hold every listener open until all are bound, so that the ports are distinct.
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const s = net.createServer();
-          s.once('error', reject);
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  return ports;
 }
 
 function canConnect(port: number): Promise<boolean> {

@@ -1,33 +1,15 @@
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
 import { readProtocolLog } from '../support/logChecks';
+import { runNodeScript, type ProcessResult } from '../support/runProcess';
 import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
 
 const SWARMLAB = path.join(__dirname, '..', '..', 'dist', 'cli', 'swarmlab.js');
 
-interface Finished {
-  code: number | null;
-  output: string;
-}
-
-/** Runs `swarmlab swarm` in the set-up's dir; on the test's own deadline it stops the launcher, which stops its peers. */
-function runSwarm(setup: SwarmSetup, extraArgs: string[] = []): Promise<Finished> {
-  const child = spawn(process.execPath, [SWARMLAB, 'swarm', '--timeout', '60', ...extraArgs], {
-    cwd: setup.root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const guard = setTimeout(() => child.kill('SIGTERM'), 80_000);
-  return new Promise((resolve) =>
-    child.on('exit', (code) => {
-      clearTimeout(guard);
-      resolve({ code, output });
-    }),
-  );
+/** Runs `swarmlab swarm` in the set-up's dir; past the test's own bound it stops the launcher, which stops its peers. */
+function runSwarm(setup: SwarmSetup, extraArgs: string[] = []): Promise<ProcessResult> {
+  return runNodeScript(SWARMLAB, ['swarm', '--timeout', '60', ...extraArgs], { cwd: setup.root, killAfterMs: 80_000 });
 }
 
 describe('a whole swarm of real peerProcess processes on 127.0.0.1', () => {

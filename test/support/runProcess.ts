@@ -1,0 +1,27 @@
+import { spawn } from 'child_process';
+
+export interface ProcessResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr interleaved as they came. */
+  output: string;
+}
+
+/**
+ * Runs a Node script to its end. Past `killAfterMs` (the test's own bound, not
+ * a protocol timing) it sends SIGTERM to exactly that process, by pid.
+ */
+export function runNodeScript(script: string, args: string[], options: { cwd: string; killAfterMs: number }): Promise<ProcessResult> {
+  const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const result: ProcessResult = { code: null, stdout: '', stderr: '', output: '' };
+  child.stdout.on('data', (d) => ((result.stdout += d), (result.output += d)));
+  child.stderr.on('data', (d) => ((result.stderr += d), (result.output += d)));
+  const guard = setTimeout(() => child.kill('SIGTERM'), options.killAfterMs);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      resolve({ ...result, code });
+    }),
+  );
+}
