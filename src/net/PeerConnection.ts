@@ -15,6 +15,8 @@ export type ConnectionState = 'handshaking' | 'open' | 'closing' | 'closed';
 
 export interface PeerConnectionOptions {
   socket: Duplex;
+  /** Outbound: we dialled; inbound: the neighbour dialled us. */
+  direction: 'outbound' | 'inbound';
   localPeerId: number;
   geometry: PieceGeometry;
   clock: Clock;
@@ -26,7 +28,14 @@ export interface PeerConnectionOptions {
   maxBufferedBytes?: number;
   /** Called for every message sent or received, for the debug trace. */
   trace?(direction: 'sent' | 'received', description: string): void;
+  /** More messages than this in one second is a flood (each one is work and, often, a log line). */
+  maxMessagesPerSecond?: number;
+  /** A frame left unfinished this long, with no frame completed meanwhile, is a stalled (trickling) neighbour. */
+  stalledFrameTimeoutMs?: number;
 }
+
+const DEFAULT_MAX_MESSAGES_PER_SECOND = 20_000;
+const DEFAULT_STALLED_FRAME_TIMEOUT_MS = 60_000;
 
 /** After end() is called, how long the neighbour gets to read what we wrote. */
 const CLOSE_GRACE_MS = 5_000;
@@ -42,6 +51,11 @@ export class PeerConnection implements WireCommands {
   private readonly reader: FrameReader;
   private cancelTimer: Cancel | undefined;
   private disconnectReason: DisconnectReason | undefined;
+  private messagesReceived = 0;
+  private windowStartMs = 0;
+  private messagesInWindow = 0;
+  private cancelStallTimer: Cancel | undefined;
+  private messagesAtStallCheck = 0;
   /** Resolves once the socket is fully closed. */
   readonly closed: Promise<void>;
 
@@ -54,7 +68,7 @@ export class PeerConnection implements WireCommands {
     const { socket } = options;
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('end', () => this.close({ kind: 'remote-closed' }));
+    socket.on('end', () => this.close(this.endReason()));
     socket.on('error', (error) => this.fail({ kind: 'socket-error', message: error.message }));
     socket.on('close', () => this.finish());
     this.cancelTimer = options.clock.after(options.handshakeTimeoutMs, () =>
@@ -66,6 +80,10 @@ export class PeerConnection implements WireCommands {
 
   get state(): ConnectionState {
     return this.stateValue;
+  }
+
+  get direction(): 'outbound' | 'inbound' {
+    return this.options.direction;
   }
 
   get remotePeerId(): number | undefined {
@@ -131,10 +149,18 @@ export class PeerConnection implements WireCommands {
     this.options.socket.destroy();
   }
 
+  /** The neighbour closed its side: normal, unless it left a frame unfinished. */
+  private endReason(): DisconnectReason {
+    const pending = this.reader.bufferedBytes;
+    if (pending === 0) return { kind: 'remote-closed' };
+    return { kind: 'protocol-violation', code: 'truncated', message: `closed with ${pending} bytes of an unfinished frame` };
+  }
+
   private finish(): void {
     if (this.stateValue === 'closed') return;
     this.stateValue = 'closed';
     this.cancelTimer?.();
+    this.cancelStallTimer?.();
     this.options.handlers.onDisconnect(this.disconnectReason ?? { kind: 'remote-closed' });
   }
 
@@ -150,7 +176,8 @@ export class PeerConnection implements WireCommands {
       this.reader.push(chunk);
       if (this.stateValue === 'handshaking' && !this.readHandshake()) return;
       for (let message = this.reader.readMessage(); message; message = this.reader.readMessage()) {
-        const broken = checkMessage(message, this.options.geometry);
+        this.countMessage();
+        const broken = checkMessage(message, this.options.geometry) ?? this.checkOrder(message);
         // Protocol ("Serving"): a request with an index out of range is dropped,
         // not fatal; the session drops it as a piece we lack.
         if (broken && !(message.type === MessageType.Request && broken.code === 'index-out-of-range')) throw broken;
@@ -158,10 +185,48 @@ export class PeerConnection implements WireCommands {
         this.dispatch(message);
         if (this.stateValue !== 'open') return;
       }
+      this.watchForStall();
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.close({ kind: 'protocol-violation', code: error.code, message: error.message });
     }
+  }
+
+  /** Protocol: the bitfield comes right after the handshake, or not at all. */
+  private checkOrder(message: Message): ProtocolError | undefined {
+    if (message.type !== MessageType.Bitfield || this.messagesReceived === 1) return undefined;
+    return new ProtocolError('bitfield-not-first', `bitfield as message ${this.messagesReceived}; it may only come first`);
+  }
+
+  private countMessage(): void {
+    this.messagesReceived++;
+    const now = this.options.clock.now();
+    if (now - this.windowStartMs >= 1_000) {
+      this.windowStartMs = now;
+      this.messagesInWindow = 0;
+    }
+    const limit = this.options.maxMessagesPerSecond ?? DEFAULT_MAX_MESSAGES_PER_SECOND;
+    if (++this.messagesInWindow > limit) throw new ProtocolError('flood', `more than ${limit} messages in one second`);
+  }
+
+  /**
+   * A neighbour that trickles a frame byte by byte could hold a connection (and
+   * its buffer) forever: a frame must complete, or another frame must, within
+   * the stall timeout.
+   */
+  private watchForStall(): void {
+    if (this.reader.bufferedBytes === 0 || this.cancelStallTimer) return;
+    const timeoutMs = this.options.stalledFrameTimeoutMs ?? DEFAULT_STALLED_FRAME_TIMEOUT_MS;
+    this.messagesAtStallCheck = this.messagesReceived;
+    this.cancelStallTimer = this.options.clock.after(timeoutMs, () => {
+      this.cancelStallTimer = undefined;
+      if (this.stateValue !== 'open' || this.reader.bufferedBytes === 0) return;
+      if (this.messagesReceived === this.messagesAtStallCheck) {
+        this.close({ kind: 'protocol-violation', code: 'stalled-frame', message: `no frame completed in ${timeoutMs} ms` });
+      } else {
+        this.watchForStall();
+      }
+    });
   }
 
   /** Returns true once the handshake is read and accepted. */

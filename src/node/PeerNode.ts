@@ -57,6 +57,7 @@ export class PeerNode {
   private readonly connections = new Set<PeerConnection>();
   private readonly dials: Dial[] = [];
   private readonly redials = new Map<number, number>();
+  private refusedInbound = 0;
   private server: net.Server | undefined;
   private stopping = false;
   private settle!: (outcome: NodeOutcome) => void;
@@ -92,7 +93,7 @@ export class PeerNode {
   /** Binds the listening port (rejects with PortInUseError), then dials every earlier peer. */
   async start(): Promise<void> {
     const { self } = this.options;
-    this.server = await listen(self.port, listenAddressFor(self.host), (socket) => this.connect(socket, 'inbound'));
+    this.server = await listen(self.port, listenAddressFor(self.host), (socket) => this.accept(socket));
     this.bus.emit('listening', { port: self.port });
     this.choker.start();
     for (const peer of this.options.peers) {
@@ -137,6 +138,22 @@ export class PeerNode {
     );
   }
 
+  /**
+   * Only the peers listed after us dial us: more connections than that still
+   * waiting for their handshake are strangers (scanners, floods), refused at once.
+   */
+  private accept(socket: net.Socket): void {
+    const ours = this.options.peers.findIndex((p) => p.peerId === this.options.self.peerId);
+    const allowed = Math.max(4, this.options.peers.length - 1 - ours);
+    const waiting = [...this.connections].filter((c) => c.state === 'handshaking' && c.direction === 'inbound').length;
+    if (waiting < allowed) return this.connect(socket, 'inbound');
+    socket.destroy();
+    // Logged on the first and every hundredth refusal, so a flood cannot flood the log too.
+    if (this.refusedInbound++ % 100 === 0) {
+      this.options.diag.warn(`refused a connection from ${socket.remoteAddress}: ${waiting} already waiting for a handshake (${this.refusedInbound} refused so far)`);
+    }
+  }
+
   private connect(socket: net.Socket, direction: Direction, expectedPeerId?: number): void {
     if (this.stopping) {
       socket.destroy();
@@ -146,6 +163,7 @@ export class PeerNode {
     const session = new NeighborSession(this.context, direction, expectedPeerId);
     const connection = new PeerConnection({
       socket,
+      direction,
       localPeerId: this.options.self.peerId,
       geometry: this.options.layout,
       clock: this.options.clock,

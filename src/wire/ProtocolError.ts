@@ -18,7 +18,11 @@ export type ProtocolErrorCode =
   | 'index-out-of-range' // have/request/piece index >= piece count
   | 'bad-bitfield-length' // bitfield not ceil(pieces/8) bytes
   | 'bad-bitfield-spare-bits' // bits after the last piece not zero
-  | 'bad-piece-length'; // piece data not the piece's size
+  | 'bad-piece-length' // piece data not the piece's size
+  // Connection behaviour (checked by the connection, which knows the order and timing)
+  | 'bitfield-not-first' // a bitfield after another message (protocol.md, "Bitfield")
+  | 'flood' // more messages per second than any honest peer sends
+  | 'stalled-frame'; // a frame left unfinished for too long
 
 /** Context for logs and tests: numbers and strings only, never prose. */
 export type ProtocolErrorDetail = Readonly<Record<string, number | string>>;

@@ -39,6 +39,7 @@ function wrap(
   const handlers = new RecordingHandlers();
   const connection = new PeerConnection({
     socket,
+    direction: 'outbound',
     localPeerId,
     geometry: layout,
     clock,
@@ -239,12 +240,12 @@ describe('messages', () => {
     const bits = bitfieldOf(layout.pieceCount, [1, 2, 8]);
     const lastPiece = pieceOf(file, layout, 9); // the short last piece (6 bytes)
     const firstPiece = pieceOf(file, layout, 0);
+    a.connection.sendBitfield(bits); // protocol: the bitfield comes first or not at all
     a.connection.sendChoke();
     a.connection.sendUnchoke();
     a.connection.sendInterested();
     a.connection.sendNotInterested();
     a.connection.sendHave(5);
-    a.connection.sendBitfield(bits);
     a.connection.sendRequest(7);
     a.connection.sendPiece(9, lastPiece);
     a.connection.sendPiece(0, firstPiece);
@@ -252,12 +253,12 @@ describe('messages', () => {
     await b.handlers.waitForCalls(10);
     expect(b.handlers.calls).toEqual([
       { method: 'onHandshake', peerId: LOCAL_ID },
+      { method: 'onBitfield', bits: bits.toBuffer(), pieceCount: layout.pieceCount, count: 3 },
       { method: 'onChoke' },
       { method: 'onUnchoke' },
       { method: 'onInterested' },
       { method: 'onNotInterested' },
       { method: 'onHave', index: 5 },
-      { method: 'onBitfield', bits: bits.toBuffer(), pieceCount: layout.pieceCount, count: 3 },
       { method: 'onRequest', index: 7 },
       { method: 'onPiece', index: 9, data: lastPiece },
       { method: 'onPiece', index: 0, data: firstPiece },
@@ -349,6 +350,7 @@ describe('flushing and closing', () => {
       const handlers = new RecordingHandlers();
       const connection = new PeerConnection({
         socket,
+        direction: 'outbound',
         localPeerId: id,
         geometry: bigLayout,
         clock,
