@@ -1,4 +1,4 @@
-import { promises as fs } from 'fs';
+import { existsSync, promises as fs } from 'fs';
 import * as path from 'path';
 import { systemClock } from '../common/Clock';
 import { systemRandom } from '../common/Random';
@@ -10,7 +10,8 @@ import { openProtocolLog, protocolLogPath } from '../log/ProtocolLogger';
 import { PortInUseError } from '../net/Listener';
 import { PeerNode } from '../node/PeerNode';
 import { PieceLayout } from '../storage/Piece';
-import { PieceStore } from '../storage/PieceStore';
+import { PieceStore, type StoreStart } from '../storage/PieceStore';
+import { resumePath } from '../storage/ResumeState';
 import { StorageError } from '../storage/StorageError';
 import { ExitCode } from './exitCodes';
 import { linkToLauncher } from './launcherLink';
@@ -55,14 +56,18 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
   const self = findPeerOrFatal(config, options.peerId);
   const { common } = config;
   await fs.mkdir(options.logDir, { recursive: true });
+  const peerDir = peerDirectory(options.peersDir, self.peerId);
+  // A peer restarted after a crash continues its logs instead of replacing them.
+  const resuming = !self.hasFile && existsSync(resumePath(path.join(peerDir, common.fileName)));
   const diag = new DiagnosticLog({
     peerId: self.peerId,
     logFile: debugLogPath(options.logDir, self.peerId),
+    append: resuming,
     level: options.logLevel,
     clock: systemClock,
     console: true,
   });
-  const protocolLog = openProtocolLog(self.peerId, protocolLogPath(options.logDir, self.peerId), systemClock);
+  const protocolLog = openProtocolLog(self.peerId, protocolLogPath(options.logDir, self.peerId), systemClock, resuming);
   const closeLogs = () => Promise.all([diag.close(), protocolLog.close()]);
 
   const layout = new PieceLayout(common.fileSize, common.pieceSize);
@@ -78,7 +83,7 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
   let store: PieceStore;
   try {
     store = await PieceStore.open({
-      dir: peerDirectory(options.peersDir, self.peerId),
+      dir: peerDir,
       fileName: common.fileName,
       layout,
       complete: self.hasFile,
@@ -87,7 +92,7 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     await closeLogs();
     throw storageFatal(error);
   }
-  diag.info(`our bitfield: ${store.bitfield.count}/${layout.pieceCount} pieces; file ${store.path}`);
+  diag.info(`our bitfield: ${store.bitfield.count}/${layout.pieceCount} pieces (${store.bitfield.toRanges()}); file ${store.path}; ${describeStart(store.start)}`);
 
   const node = new PeerNode({
     self,
@@ -152,4 +157,15 @@ function findPeerOrFatal(config: ReturnType<typeof loadConfig>, peerId: number) 
 function storageFatal(error: unknown): unknown {
   if (!(error instanceof StorageError)) return error;
   return new Fatal(error.message, error.code === 'io' ? ExitCode.Storage : ExitCode.SeedFile);
+}
+
+function describeStart(start: StoreStart): string {
+  switch (start.kind) {
+    case 'seed':
+      return 'seeding the complete file';
+    case 'resumed':
+      return `resumed ${start.pieces} pieces from the resume state`;
+    case 'fresh':
+      return `starting from nothing (${start.why})`;
+  }
 }

@@ -27,13 +27,13 @@ export function debugLogPath(logDir: string, peerId: number): string {
 export class DiagnosticLog implements Diagnostics {
   private readonly logger: winston.Logger;
 
-  constructor(options: { peerId: number; logFile?: string; level: DiagnosticLevel; clock: Clock; console: boolean }) {
+  constructor(options: { peerId: number; logFile?: string; append?: boolean; level: DiagnosticLevel; clock: Clock; console: boolean }) {
     const line = winston.format.printf(
       (info) => `${formatTimestamp(options.clock.now())} [${options.peerId}] ${info.level}: ${info.message}`,
     );
     const transports: winston.transport[] = [];
     if (options.console) transports.push(new winston.transports.Console({ stderrLevels: ['error', 'warn'] }));
-    if (options.logFile) transports.push(new winston.transports.File({ filename: options.logFile, options: { flags: 'w' } }));
+    if (options.logFile) transports.push(new winston.transports.File({ filename: options.logFile, options: { flags: options.append ? 'a' : 'w' } }));
     this.logger = winston.createLogger({ level: options.level, format: line, transports });
   }
 

@@ -73,12 +73,18 @@ export class ProtocolLogger implements ProtocolLog {
 /**
  * Opens `log_peer_<id>.log`: the spec's sentences and nothing else, one line
  * per event, `<time>: <sentence>`. Everything else goes to the diagnostic log.
+ * A peer that resumes after a crash appends, so its log tells the whole story.
  */
-export function openProtocolLog(peerId: number, logFile: string, clock: Clock): { log: ProtocolLogger; close(): Promise<void> } {
+export function openProtocolLog(
+  peerId: number,
+  logFile: string,
+  clock: Clock,
+  append: boolean,
+): { log: ProtocolLogger; close(): Promise<void> } {
   const logger = winston.createLogger({
     level: 'info',
     format: winston.format.printf((info) => `${formatTimestamp(clock.now())}: ${info.message}`),
-    transports: [new winston.transports.File({ filename: logFile, options: { flags: 'w' } })],
+    transports: [new winston.transports.File({ filename: logFile, options: { flags: append ? 'a' : 'w' } })],
   });
   return { log: new ProtocolLogger(peerId, (sentence) => logger.info(sentence)), close: () => closeLogger(logger) };
 }

@@ -17,7 +17,7 @@ describe('ProtocolLogger', () => {
   test('writes exactly the spec sentences, one line each, with date and seconds', async () => {
     const file = protocolLogPath(dir, 1002);
     expect(path.basename(file)).toBe('log_peer_1002.log');
-    const { log, close } = openProtocolLog(1002, file, clock);
+    const { log, close } = openProtocolLog(1002, file, clock, false);
     log.makesConnectionTo(1001);
     log.isConnectedFrom(1003);
     log.preferredNeighbors([1003, 1004]);
@@ -50,7 +50,7 @@ describe('ProtocolLogger', () => {
 
   test('close() resolves only after every line is on disk', async () => {
     const file = protocolLogPath(dir, 7);
-    const { log, close } = openProtocolLog(7, file, clock);
+    const { log, close } = openProtocolLog(7, file, clock, false);
     for (let i = 0; i < 2000; i++) log.receivedHave(8, i);
     await close();
     const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');

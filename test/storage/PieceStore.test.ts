@@ -41,7 +41,8 @@ describe('PieceStore', () => {
     expect((await store.readPiece(1)).toString()).toBe('EFGH');
     await store.close();
     expect(fs.readFileSync(path.join(peerDir, 'f.dat'), 'utf8')).toBe('ABCDEFGHIJ');
-    expect(fs.readdirSync(peerDir)).toEqual(['f.dat']);
+    // One data file and its resume state: no per-piece files.
+    expect(fs.readdirSync(peerDir).sort()).toEqual(['f.dat', 'f.dat.resume']);
   });
 
   test('a write of the wrong size is refused', async () => {
