@@ -57,6 +57,11 @@ export class ProgressView {
 }
 
 export function describeEnd(run: PeerRun): string {
+  const restarted = run.restarts > 0 ? ` (restarted ${run.restarts}x)` : '';
+  return describeEndOnly(run) + restarted;
+}
+
+function describeEndOnly(run: PeerRun): string {
   const end = run.end;
   if (!end) return 'running';
   switch (end.kind) {

@@ -16,6 +16,16 @@ export interface LaunchOptions {
   /** Receives every line a peer prints (its diagnostics). */
   onOutput?(peerId: number, line: string): void;
   onReport?(report: PeerReport): void;
+  /** A peer that dies (non-zero exit or a signal) is started again, up to this many times; 0 stops the swarm instead. */
+  restartCrashed?: number;
+  /** Experiments: SIGKILL a leecher once it holds this share of its pieces (a seeder: once the leechers together do). */
+  kills?: readonly PlannedKill[];
+}
+
+export interface PlannedKill {
+  peerId: number;
+  /** 0 to 100: the progress that triggers the kill. */
+  atPercent: number;
 }
 
 export type PeerEnd =
@@ -39,6 +49,8 @@ export interface PeerRun {
   end?: PeerEnd;
   /** The last lines it printed, for a failure report. */
   tail: string[];
+  /** How many times it was started again after dying. */
+  restarts: number;
 }
 
 export interface SwarmRun {
@@ -63,6 +75,7 @@ export class SwarmLauncher {
   private readonly children = new Map<number, ChildProcess>();
   /** Why the launcher stopped a peer, by peer ID: its exit is then not a failure of its own. */
   private readonly stopReasons = new Map<number, PeerEnd>();
+  private readonly pendingKills: PlannedKill[];
   private failure: string | undefined;
 
   /** One entry per peer, updated as the run goes (the progress view reads it). */
@@ -70,6 +83,7 @@ export class SwarmLauncher {
 
   constructor(private readonly options: LaunchOptions) {
     this.runs = options.peers.map((peer) => newRun(peer));
+    this.pendingKills = [...(options.kills ?? [])];
   }
 
   async run(): Promise<SwarmRun> {
@@ -86,9 +100,7 @@ export class SwarmLauncher {
           run.end = { kind: 'not-started', because: this.failure };
           continue;
         }
-        const { exited, ready } = this.start(run);
-        exits.push(exited);
-        await ready;
+        await new Promise<void>((ready) => exits.push(this.supervise(run, ready)));
       }
       const lastStartMs = Date.now();
       await Promise.all(exits);
@@ -108,7 +120,27 @@ export class SwarmLauncher {
     }
   }
 
-  private start(run: PeerRun): { exited: Promise<void>; ready: Promise<void> } {
+  /**
+   * Runs one peer until it ends for good: started again after a crash when
+   * allowed. `ready` is called once, when it first listens (or fails to).
+   */
+  private async supervise(run: PeerRun, ready: () => void): Promise<void> {
+    for (;;) {
+      const { code, signal } = await this.spawnOnce(run, ready);
+      const stopped = this.stopReasons.get(run.peer.peerId);
+      const crashed = !stopped && code !== 0;
+      if (crashed && !this.failure && run.restarts < (this.options.restartCrashed ?? 0)) {
+        run.restarts++;
+        this.output(run, `[swarmlab] peer ${run.peer.peerId} exited with ${code ?? signal}: starting it again (restart ${run.restarts})`);
+        continue;
+      }
+      run.end = stopped ?? { kind: 'exited', code, signal };
+      if (crashed) this.stopAll(`peer ${run.peer.peerId} exited with ${code ?? signal}`);
+      return;
+    }
+  }
+
+  private spawnOnce(run: PeerRun, ready: () => void): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     const { options } = this;
     const args = [
       PEER_PROCESS,
@@ -120,37 +152,56 @@ export class SwarmLauncher {
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     run.pid = child.pid;
-    run.startedAtMs = Date.now();
+    run.startedAtMs ??= Date.now();
     this.children.set(run.peer.peerId, child);
     for (const stream of [child.stdout, child.stderr]) collectLines(stream, (line) => this.output(run, line));
 
-    let markReady: () => void = () => {};
-    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    const startTimeoutMs = options.startTimeoutMs ?? 20_000;
     const startWait = setTimeout(() => {
-      this.stopAll(`peer ${run.peer.peerId} did not start listening within ${(options.startTimeoutMs ?? 20_000) / 1000} s`);
-      markReady();
-    }, options.startTimeoutMs ?? 20_000);
+      this.stopAll(`peer ${run.peer.peerId} did not start listening within ${startTimeoutMs / 1000} s`);
+      ready();
+    }, startTimeoutMs);
     child.on('message', (message) => {
       if (!isPeerReport(message)) return;
       this.apply(run, message);
       if (message.type === 'ready') {
         clearTimeout(startWait);
-        markReady();
+        ready();
       }
+      this.killAsPlanned();
     });
-    const exited = new Promise<void>((resolve) => {
-      child.once('exit', (code, signal) => {
+    return new Promise((resolve) => {
+      // 'close', not 'exit': by then its last output lines have been read.
+      child.once('close', (code, signal) => {
         clearTimeout(startWait);
         this.children.delete(run.peer.peerId);
         run.exitedAtMs = Date.now();
-        const stopped = this.stopReasons.get(run.peer.peerId);
-        run.end = stopped ?? { kind: 'exited', code, signal };
-        if (!stopped && code !== 0) this.stopAll(`peer ${run.peer.peerId} exited with ${code ?? signal}`);
-        markReady();
-        resolve();
+        ready();
+        resolve({ code, signal });
       });
     });
-    return { exited, ready };
+  }
+
+  /** Experiments (--kill): SIGKILL, no warning, like a laptop lid closing. */
+  private killAsPlanned(): void {
+    for (const kill of [...this.pendingKills]) {
+      const run = this.runs.find((r) => r.peer.peerId === kill.peerId);
+      const child = this.children.get(kill.peerId);
+      const percent = run && this.progressFor(run);
+      if (!run || !child || percent === undefined || percent < kill.atPercent) continue;
+      this.pendingKills.splice(this.pendingKills.indexOf(kill), 1);
+      this.output(run, `[swarmlab] killing peer ${kill.peerId} (SIGKILL) at ${percent.toFixed(0)}%, as planned`);
+      child.kill('SIGKILL');
+    }
+  }
+
+  /** A leecher's own progress; for a seeder, the leechers' combined progress. Undefined until known. */
+  private progressFor(run: PeerRun): number | undefined {
+    const counted = run.peer.hasFile ? this.runs.filter((r) => !r.peer.hasFile) : [run];
+    if (counted.length === 0 || counted.some((r) => r.pieceCount === 0)) return undefined;
+    const held = counted.reduce((sum, r) => sum + r.piecesHeld, 0);
+    const needed = counted.reduce((sum, r) => sum + r.pieceCount, 0);
+    return (100 * held) / needed;
   }
 
   private apply(run: PeerRun, report: PeerReport): void {
@@ -183,7 +234,7 @@ export class SwarmLauncher {
 }
 
 function newRun(peer: PeerInfo): PeerRun {
-  return { peer, piecesHeld: 0, pieceCount: 0, bytesDownloaded: 0, bytesUploaded: 0, neighbours: [], tail: [] };
+  return { peer, piecesHeld: 0, pieceCount: 0, bytesDownloaded: 0, bytesUploaded: 0, neighbours: [], tail: [], restarts: 0 };
 }
 
 function collectLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {

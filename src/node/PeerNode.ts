@@ -1,5 +1,5 @@
 import type * as net from 'net';
-import type { Clock } from '../common/Clock';
+import type { Cancel, Clock } from '../common/Clock';
 import type { Random } from '../common/Random';
 import type { PeerInfo } from '../config/PeerInfo';
 import type { Diagnostics } from '../log/DiagnosticLog';
@@ -34,7 +34,11 @@ export interface PeerNodeOptions {
   diag: Diagnostics;
   handshakeTimeoutMs?: number;
   dialAttempts?: number;
+  /** How long a complete peer that lost every neighbour waits for one to come back before it concludes the swarm is over. */
+  aloneTimeoutMs?: number;
 }
+
+const DEFAULT_ALONE_TIMEOUT_MS = 30_000;
 
 /** How many times a lost connection to one earlier peer is dialled again before we give up on it. */
 const MAX_REDIALS_PER_PEER = 10;
@@ -58,6 +62,7 @@ export class PeerNode {
   private readonly dials: Dial[] = [];
   private readonly redials = new Map<number, number>();
   private refusedInbound = 0;
+  private cancelAloneTimer: Cancel | undefined;
   private server: net.Server | undefined;
   private stopping = false;
   private settle!: (outcome: NodeOutcome) => void;
@@ -108,6 +113,7 @@ export class PeerNode {
     if (this.stopping) return;
     this.stopping = true;
     this.choker.stop();
+    this.cancelAloneTimer?.();
     for (const dial of this.dials) dial.cancel();
     const serverClosed = this.server ? closeServer(this.server) : Promise.resolve();
     for (const connection of this.connections) connection.close({ kind: 'shutdown' });
@@ -189,6 +195,11 @@ export class PeerNode {
       if (!this.stopping) this.choker.refresh();
       this.checkTermination();
       this.redialIfLost(peerId);
+      this.watchForBeingAlone();
+    });
+    bus.on('connected', () => {
+      this.cancelAloneTimer?.();
+      this.cancelAloneTimer = undefined;
     });
     bus.on('requestReleased', () => this.requestFromIdleNeighbours());
     bus.on('neighbourProgress', () => this.checkTermination());
@@ -230,6 +241,24 @@ export class PeerNode {
     }
     this.options.diag.warn(`dialling peer ${peerId} again (reconnection ${attempts} of at most ${MAX_REDIALS_PER_PEER})`);
     this.dial(this.options.peers[position]);
+  }
+
+  /**
+   * After a crash and restart, the peers that finished meanwhile are gone and
+   * can no longer tell us they are complete. A peer holding the whole file
+   * whose last neighbour left, and to which nobody comes back, concludes the
+   * swarm is over instead of waiting forever.
+   */
+  private watchForBeingAlone(): void {
+    if (this.stopping || this.cancelAloneTimer || this.registry.sessions().length > 0) return;
+    if (!this.options.pieces.bitfield.isComplete) return;
+    const timeoutMs = this.options.aloneTimeoutMs ?? DEFAULT_ALONE_TIMEOUT_MS;
+    this.cancelAloneTimer = this.options.clock.after(timeoutMs, () => {
+      this.cancelAloneTimer = undefined;
+      if (this.stopping || this.registry.sessions().length > 0) return;
+      this.options.diag.warn(`we hold the complete file and no neighbour came back for ${timeoutMs / 1000} s: the others are taken to have finished`);
+      void this.stop();
+    });
   }
 
   private requestFromIdleNeighbours(): void {

@@ -1,15 +1,17 @@
+import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import type { CommandModule } from 'yargs';
 import { ConfigError } from '../../config/ConfigError';
 import { loadConfig, type Config } from '../../config/Config';
 import { formatWarning } from '../../config/ConfigError';
 import { DIAGNOSTIC_LEVELS } from '../../log/DiagnosticLog';
+import { protocolLogPath } from '../../log/ProtocolLogger';
 import { isThisMachine } from '../../net/hosts';
 import { formatSeconds } from '../../launcher/format';
 import { ProgressView, describeEnd } from '../../launcher/ProgressView';
 import { SeedFileError, prepareSeedFiles } from '../../launcher/seedFiles';
 import { summaryTable } from '../../launcher/summary';
-import { SwarmLauncher, type SwarmRun } from '../../launcher/SwarmLauncher';
+import { SwarmLauncher, type PlannedKill, type SwarmRun } from '../../launcher/SwarmLauncher';
 import { verifyCopies } from '../../launcher/verifyCopies';
 import { ExitCode } from '../exitCodes';
 
@@ -21,6 +23,8 @@ interface SwarmArgs {
   timeout: number;
   'log-level': string;
   verbose: boolean;
+  'restart-crashed': number;
+  kill: string[];
 }
 
 export const swarmCommand: CommandModule<object, SwarmArgs> = {
@@ -35,8 +39,21 @@ export const swarmCommand: CommandModule<object, SwarmArgs> = {
       .option('timeout', { type: 'number', default: 300, describe: 'seconds before a swarm that has not finished is stopped' })
       .option('log-level', { choices: DIAGNOSTIC_LEVELS, default: 'info', describe: 'the peers\' diagnostic detail (debug traces every message)' })
       .option('verbose', { type: 'boolean', default: false, describe: 'print every peer\'s diagnostic lines as they come' })
+      .option('restart-crashed', { type: 'number', default: 0, describe: 'start a peer that dies again (it resumes from its resume state), up to N times each' })
+      .option('kill', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'experiment: SIGKILL a leecher once it holds PERCENT of the pieces, a seeder once the leechers do (ID@PERCENT, repeatable)',
+      })
+      .check((args) => {
+        for (const plan of args.kill) parseKill(plan);
+        if (!Number.isInteger(args['restart-crashed']) || args['restart-crashed'] < 0) throw new Error('--restart-crashed takes a whole number');
+        return true;
+      })
       .example('$0 swarm --make-file', 'the default six-peer swarm in this directory')
-      .example('$0 swarm --config-dir config/tiny --make-file', 'a ready set-up from config/'),
+      .example('$0 swarm --config-dir config/tiny --make-file', 'a ready set-up from config/')
+      .example('$0 swarm --kill 1003@50 --restart-crashed 1', 'kill peer 1003 half-way; it restarts and resumes'),
   handler: async (args) => {
     process.exitCode = await runSwarm(args);
   },
@@ -77,6 +94,8 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
     logLevel: args['log-level'],
     timeoutMs: args.timeout * 1000,
     onOutput: args.verbose ? (peerId, line) => console.log(`[${peerId}] ${line}`) : undefined,
+    restartCrashed: args['restart-crashed'],
+    kills: args.kill.map(parseKill),
   });
   const view = new ProgressView(() => launcher.runs, process.stdout);
   const interrupt = () => launcher.stopAll('interrupted');
@@ -85,20 +104,34 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
   const swarm = await launcher.run();
   view.stop();
   process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
-  return report(swarm, config, peersDir);
+  return report(swarm, config, peersDir, logDir);
 }
 
-async function report(swarm: SwarmRun, config: Config, peersDir: string): Promise<number> {
+async function report(swarm: SwarmRun, config: Config, peersDir: string, logDir: string): Promise<number> {
   console.log(`\n${summaryTable(swarm)}\n`);
   console.log(`every process exited ${formatSeconds(swarm.endedMs - swarm.lastStartMs)} after the last peer started`);
   const failed = swarm.runs.filter((run) => !(run.end?.kind === 'exited' && run.end.code === 0));
   for (const run of failed) {
-    console.error(`\npeer ${run.peer.peerId}: ${describeEnd(run)}; its last lines:`);
+    console.error(`\npeer ${run.peer.peerId}: ${describeEnd(run)}; its last output lines:`);
     for (const line of run.tail) console.error(`  ${line}`);
+    const logLines = lastLines(protocolLogPath(logDir, run.peer.peerId), 5);
+    if (logLines.length > 0) console.error(`its protocol log ends with:\n${logLines.map((l) => `  ${l}`).join('\n')}`);
   }
   const checks = await verifyCopies(config, peersDir);
   const bad = checks.filter((c) => !c.matches);
   for (const check of bad) console.error(`copy of peer ${check.peerId} (${check.file}): ${check.problem}`);
   if (bad.length === 0) console.log(`all ${checks.length} copies are byte-identical to the seeder's (SHA-1)`);
   return failed.length === 0 && bad.length === 0 ? ExitCode.Ok : ExitCode.SwarmFailed;
+}
+
+/** "1003@50" -> kill peer 1003 half-way. */
+function parseKill(plan: string): PlannedKill {
+  const match = /^(\d+)@(\d+(?:\.\d+)?)%?$/.exec(plan);
+  if (!match || Number(match[2]) > 100) throw new Error(`--kill takes ID@PERCENT (e.g. 1003@50), got '${plan}'`);
+  return { peerId: Number(match[1]), atPercent: Number(match[2]) };
+}
+
+function lastLines(file: string, count: number): string[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-count);
 }
