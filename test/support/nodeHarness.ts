@@ -28,6 +28,7 @@ export interface TestNodeOptions {
   preferredNeighbours?: number;
   seed?: number;
   handshakeTimeoutMs?: number;
+  aloneTimeoutMs?: number;
 }
 
 /**
@@ -59,6 +60,7 @@ export class TestNode {
       log: this.log,
       diag: this.diag,
       handshakeTimeoutMs: options.handshakeTimeoutMs,
+      aloneTimeoutMs: options.aloneTimeoutMs,
       dialAttempts: 1,
     });
     for (const name of ['connected', 'disconnected', 'requestReleased', 'pieceDownloaded', 'pieceUploaded', 'allComplete', 'downloadComplete'] as const) {

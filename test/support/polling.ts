@@ -1,0 +1,29 @@
+import { DEFAULT_WAIT_MS, type Probe } from './waiting';
+
+/**
+ * A bounded wait for a condition nobody notifies about (state inside the node
+ * under test, counters fed by several sockets): re-checked every few ms of
+ * real time until it holds, failing with a clear message after `timeoutMs`.
+ * It resolves as soon as the condition holds: a wait, not a sleep.
+ */
+export function eventually<T>(probe: Probe<T>, describe: string | (() => string), timeoutMs = DEFAULT_WAIT_MS, everyMs = 2): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise<T>((resolve, reject) => {
+    const check = () => {
+      let value: T | undefined | null | false;
+      try {
+        value = probe();
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      if (value !== undefined && value !== null && value !== false) return resolve(value);
+      if (Date.now() >= deadline) {
+        const text = typeof describe === 'string' ? describe : describe();
+        return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${text}`));
+      }
+      setTimeout(check, everyMs);
+    };
+    check();
+  });
+}
