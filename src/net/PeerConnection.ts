@@ -49,6 +49,8 @@ export class PeerConnection implements WireCommands {
   private stateValue: ConnectionState = 'handshaking';
   private remoteId: number | undefined;
   private readonly reader: FrameReader;
+  /** What we let pile up unsent to one neighbour: two whole pieces and 1 MiB of small messages. */
+  private readonly maxUnsentBytes: number;
   private cancelTimer: Cancel | undefined;
   private disconnectReason: DisconnectReason | undefined;
   private messagesReceived = 0;
@@ -61,6 +63,7 @@ export class PeerConnection implements WireCommands {
 
   constructor(private readonly options: PeerConnectionOptions) {
     const largestMessage = maxMessageLength(Math.max(options.geometry.pieceLength(0), 1));
+    this.maxUnsentBytes = 2 * largestMessage + (1 << 20);
     this.reader = new FrameReader({
       maxMessageLength: largestMessage,
       maxBufferedBytes: options.maxBufferedBytes ?? recommendedMaxBufferedBytes(largestMessage),
@@ -167,7 +170,13 @@ export class PeerConnection implements WireCommands {
   private send(message: Message): void {
     if (this.stateValue !== 'open') return;
     this.options.trace?.('sent', describeMessage(message));
-    this.options.socket.write(encodeMessage(message));
+    const { socket } = this.options;
+    socket.write(encodeMessage(message));
+    // Pieces wait for flushed(); this is the net under everything else (haves,
+    // chokes) for a neighbour that stopped reading altogether.
+    if (socket.writableLength > this.maxUnsentBytes) {
+      this.fail({ kind: 'protocol-violation', code: 'not-reading', message: `${socket.writableLength} bytes written and not taken` });
+    }
   }
 
   private receive(chunk: Buffer): void {
