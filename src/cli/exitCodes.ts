@@ -16,6 +16,8 @@ export const ExitCode = {
   Storage: 6,
   /** swarm: a peer failed, hung past the timeout, or a copy differs from the seeder's. */
   SwarmFailed: 7,
+  /** A .torrent is malformed, or disagrees with Common.cfg. */
+  BadMetaInfo: 8,
   /** Stopped by SIGINT or SIGTERM before the end. */
   Interrupted: 130,
 } as const;

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { makeTorrentCommand } from './commands/makeTorrent';
 import { swarmCommand } from './commands/swarm';
+import { torrentInfoCommand } from './commands/torrentInfo';
 import { ExitCode } from './exitCodes';
 
 yargs(hideBin(process.argv))
   .scriptName('swarmlab')
   .usage('$0 <command> [options]\n\nRun and inspect swarms of course-protocol peers.')
   .command(swarmCommand)
+  .command(makeTorrentCommand)
+  .command(torrentInfoCommand)
   .demandCommand(1, 'name a command: see the list above')
   .strict()
   .help()
