@@ -2,11 +2,15 @@ import { existsSync, promises as fs } from 'fs';
 import * as path from 'path';
 import { systemClock } from '../common/Clock';
 import { systemRandom } from '../common/Random';
-import { ConfigError } from '../config/ConfigError';
-import { findPeer, loadConfig } from '../config/Config';
-import { formatWarning } from '../config/ConfigError';
+import { ConfigError, formatWarning } from '../config/ConfigError';
+import { findPeer, loadConfig, type Config } from '../config/Config';
+import type { PeerInfo } from '../config/PeerInfo';
 import { DiagnosticLog, debugLogPath, type DiagnosticLevel } from '../log/DiagnosticLog';
 import { openProtocolLog, protocolLogPath } from '../log/ProtocolLogger';
+import { loadMetaInfoForConfig } from '../metainfo/forConfig';
+import type { MetaInfo } from '../metainfo/MetaInfo';
+import { MetaInfoError } from '../metainfo/MetaInfoError';
+import { PieceVerifier } from '../metainfo/PieceVerifier';
 import { PortInUseError } from '../net/Listener';
 import { PeerNode } from '../node/PeerNode';
 import { PieceLayout } from '../storage/Piece';
@@ -52,66 +56,47 @@ export async function runPeer(options: RunPeerOptions): Promise<number> {
 }
 
 async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
-  const config = readConfig(options);
-  const self = findPeerOrFatal(config, options.peerId);
-  const { common } = config;
-  await fs.mkdir(options.logDir, { recursive: true });
+  const config = await fatalOn(ConfigError, ExitCode.Config, () => loadConfig(options.configDir));
+  const self = await fatalOn(ConfigError, ExitCode.Config, () => findPeer(config, options.peerId));
+  const meta = await fatalOn(MetaInfoError, ExitCode.BadMetaInfo, () => loadMetaInfoForConfig(config));
+  const layout = new PieceLayout(config.common.fileSize, config.common.pieceSize);
   const peerDir = peerDirectory(options.peersDir, self.peerId);
-  // A peer restarted after a crash continues its logs instead of replacing them.
-  const resuming = !self.hasFile && existsSync(resumePath(path.join(peerDir, common.fileName)));
-  const diag = new DiagnosticLog({
-    peerId: self.peerId,
-    logFile: debugLogPath(options.logDir, self.peerId),
-    append: resuming,
-    level: options.logLevel,
-    clock: systemClock,
-    console: true,
-  });
-  const protocolLog = openProtocolLog(self.peerId, protocolLogPath(options.logDir, self.peerId), systemClock, resuming);
-  const closeLogs = () => Promise.all([diag.close(), protocolLog.close()]);
+  const logs = await openLogs(options, self, existsSync(resumePath(path.join(peerDir, config.common.fileName))));
+  reportStartup(logs.diag, config, layout, meta);
 
-  const layout = new PieceLayout(common.fileSize, common.pieceSize);
-  diag.info(
-    `config read from ${config.dir}: NumberOfPreferredNeighbors=${common.numberOfPreferredNeighbors} ` +
-      `UnchokingInterval=${common.unchokingIntervalMs / 1000}s OptimisticUnchokingInterval=${common.optimisticUnchokingIntervalMs / 1000}s ` +
-      `FileName=${common.fileName} FileSize=${common.fileSize} PieceSize=${common.pieceSize} pieces=${layout.pieceCount} ` +
-      `(last piece ${layout.pieceLength(layout.pieceCount - 1)} bytes)`,
-  );
-  diag.info(`peers: ${config.peers.map((p) => `${p.peerId}@${p.host}:${p.port}${p.hasFile ? ' (seeder)' : ''}`).join(', ')}`);
-  for (const warning of config.warnings) diag.warn(formatWarning(warning));
-
+  const verifier = meta && new PieceVerifier(meta);
   let store: PieceStore;
   try {
-    store = await PieceStore.open({
-      dir: peerDir,
-      fileName: common.fileName,
-      layout,
-      complete: self.hasFile,
-    });
+    store = await PieceStore.open({ dir: peerDir, fileName: config.common.fileName, layout, complete: self.hasFile, verifier });
   } catch (error) {
-    await closeLogs();
-    throw storageFatal(error);
+    await logs.close();
+    if (error instanceof StorageError) throw new Fatal(error.message, error.code === 'io' ? ExitCode.Storage : ExitCode.SeedFile);
+    throw error;
   }
-  diag.info(`our bitfield: ${store.bitfield.count}/${layout.pieceCount} pieces (${store.bitfield.toRanges()}); file ${store.path}; ${describeStart(store.start)}`);
+  logs.diag.info(`our bitfield: ${store.bitfield.count}/${layout.pieceCount} pieces; file ${store.path}; ${describeStart(store.start)}`);
 
   const node = new PeerNode({
     self,
     peers: config.peers,
-    preferredNeighbours: common.numberOfPreferredNeighbors,
-    unchokingIntervalMs: common.unchokingIntervalMs,
-    optimisticUnchokingIntervalMs: common.optimisticUnchokingIntervalMs,
+    preferredNeighbours: config.common.numberOfPreferredNeighbors,
+    unchokingIntervalMs: config.common.unchokingIntervalMs,
+    optimisticUnchokingIntervalMs: config.common.optimisticUnchokingIntervalMs,
     layout,
     pieces: store,
     clock: systemClock,
     random: systemRandom,
-    log: protocolLog.log,
-    diag,
+    log: logs.protocol.log,
+    diag: logs.diag,
+    verifier,
   });
+  // Transfer totals are kept across runs in the resume state.
+  node.bus.on('pieceDownloaded', ({ bytes }) => store.recordTransfer(bytes, 0));
+  node.bus.on('pieceUploaded', ({ bytes }) => store.recordTransfer(0, bytes));
   const finishLauncherLink = linkToLauncher(node, self.peerId, layout.pieceCount, () => store.bitfield.count);
   let interrupted = false;
   const interrupt = (signal: string) => {
     interrupted = true;
-    diag.warn(`${signal} received: closing connections`);
+    logs.diag.warn(`${signal} received: closing connections`);
     void node.stop({ kind: 'failed', error: new Error(signal) });
   };
   process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
@@ -120,14 +105,16 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     await node.start();
   } catch (error) {
     await store.close();
-    await closeLogs();
+    await logs.close();
     if (error instanceof PortInUseError) throw new Fatal(error.message, ExitCode.PortInUse);
     throw error;
   }
-  diag.info(`listening on port ${self.port}`);
+  logs.diag.info(`listening on port ${self.port}`);
+  if (store.start.kind === 'recheck' && verifier) await recheck(store, verifier, node, logs.diag, self.hasFile);
   const outcome = await node.finished;
   await finishLauncherLink();
-  await closeLogs();
+  logs.diag.info(`totals over every run: ${store.totals.bytesDownloaded} bytes downloaded, ${store.totals.bytesUploaded} uploaded`);
+  await logs.close();
   if (interrupted) return ExitCode.Interrupted;
   if (outcome.kind === 'failed') {
     process.stderr.write(`peerProcess ${self.peerId}: ${outcome.error.message}\n`);
@@ -136,27 +123,67 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
   return ExitCode.Ok;
 }
 
-function readConfig(options: RunPeerOptions) {
-  try {
-    return loadConfig(options.configDir);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new Fatal(error.message, ExitCode.Config);
-    throw error;
-  }
+/** A peer restarted after a crash continues its logs instead of replacing them. */
+async function openLogs(options: RunPeerOptions, self: PeerInfo, resuming: boolean) {
+  await fs.mkdir(options.logDir, { recursive: true });
+  const append = resuming && !self.hasFile;
+  const diag = new DiagnosticLog({
+    peerId: self.peerId,
+    logFile: debugLogPath(options.logDir, self.peerId),
+    append,
+    level: options.logLevel,
+    clock: systemClock,
+    console: true,
+  });
+  const protocol = openProtocolLog(self.peerId, protocolLogPath(options.logDir, self.peerId), systemClock, append);
+  return { diag, protocol, close: () => Promise.all([diag.close(), protocol.close()]) };
 }
 
-function findPeerOrFatal(config: ReturnType<typeof loadConfig>, peerId: number) {
-  try {
-    return findPeer(config, peerId);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new Fatal(error.message, ExitCode.Config);
-    throw error;
-  }
+/** The rubric's "config read and variables set", for the debug log and the console. */
+function reportStartup(diag: DiagnosticLog, config: Config, layout: PieceLayout, meta: MetaInfo | undefined): void {
+  const { common } = config;
+  diag.info(
+    `config read from ${config.dir}: NumberOfPreferredNeighbors=${common.numberOfPreferredNeighbors} ` +
+      `UnchokingInterval=${common.unchokingIntervalMs / 1000}s OptimisticUnchokingInterval=${common.optimisticUnchokingIntervalMs / 1000}s ` +
+      `FileName=${common.fileName} FileSize=${common.fileSize} PieceSize=${common.pieceSize} pieces=${layout.pieceCount} ` +
+      `(last piece ${layout.pieceLength(layout.pieceCount - 1)} bytes)`,
+  );
+  diag.info(`peers: ${config.peers.map((p) => `${p.peerId}@${p.host}:${p.port}${p.hasFile ? ' (seeder)' : ''}`).join(', ')}`);
+  if (meta) diag.info(`metainfo: info-hash ${meta.infoHash.toString('hex')}; every piece is checked against its SHA-1`);
+  for (const warning of config.warnings) diag.warn(formatWarning(warning));
 }
 
-function storageFatal(error: unknown): unknown {
-  if (!(error instanceof StorageError)) return error;
-  return new Fatal(error.message, error.code === 'io' ? ExitCode.Storage : ExitCode.SeedFile);
+/**
+ * Checks the file against the metainfo while the node already accepts
+ * connections; each good piece is announced as it is found. A seeder serves
+ * the good pieces and names the bad ones.
+ */
+async function recheck(store: PieceStore, verifier: PieceVerifier, node: PeerNode, diag: DiagnosticLog, seeder: boolean): Promise<void> {
+  let nextReport = 10;
+  const failed = await store.recheck(
+    verifier,
+    (index) => node.announce(index),
+    ({ bytesDone }) => {
+      const percent = (100 * bytesDone) / store.layout.fileSize;
+      if (percent < nextReport) return;
+      diag.info(`checking ${store.path} against the metainfo: ${percent.toFixed(0)}% (${store.bitfield.count} good pieces so far)`);
+      nextReport = Math.floor(percent / 10) * 10 + 10;
+    },
+  );
+  const summary = `${store.bitfield.count} of ${store.layout.pieceCount} pieces pass their SHA-1 check`;
+  if (failed.length === 0) diag.info(`check done: ${summary}`);
+  else if (seeder) diag.warn(`check done: ${summary}; pieces ${failed.join(', ')} fail and are not served`);
+  else diag.info(`check done: ${summary}; the other ${failed.length} will be downloaded`);
+}
+
+/** Turns one kind of error into a Fatal with its exit code. */
+async function fatalOn<T>(errorClass: new (...args: never[]) => Error, exitCode: number, step: () => T | Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof errorClass) throw new Fatal(error.message, exitCode);
+    throw error;
+  }
 }
 
 function describeStart(start: StoreStart): string {
@@ -165,6 +192,8 @@ function describeStart(start: StoreStart): string {
       return 'seeding the complete file';
     case 'resumed':
       return `resumed ${start.pieces} pieces from the resume state`;
+    case 'recheck':
+      return `checking the file against the metainfo${start.why ? ` (${start.why})` : ''}`;
     case 'fresh':
       return `starting from nothing (${start.why})`;
   }

@@ -2,9 +2,11 @@ import type { Diagnostics } from '../log/DiagnosticLog';
 import type { ProtocolLog } from '../log/ProtocolLogger';
 import type { DisconnectReason, ProtocolHandlers, WireCommands } from '../net/ProtocolHandlers';
 import { describeReason } from '../net/ProtocolHandlers';
+import type { PieceVerifier } from '../metainfo/PieceVerifier';
+import type { PeerTrust } from '../policy/PeerTrust';
 import type { RateTracker } from '../policy/RateTracker';
 import type { RequestManager } from '../policy/RequestManager';
-import type { Bitfield } from '../storage/Bitfield';
+import { Bitfield } from '../storage/Bitfield';
 import type { EventBus } from './EventBus';
 import { NeighborState } from './NeighborState';
 import type { Direction, NodeEvents } from './NodeEvents';
@@ -28,6 +30,9 @@ export interface SessionContext {
   log: ProtocolLog;
   diag: Diagnostics;
   maxQueuedRequests: number;
+  /** With a metainfo: every piece is checked before it is written as good. */
+  verifier?: PieceVerifier;
+  trust: PeerTrust;
 }
 
 export type SessionWire = WireCommands & { flushed(): Promise<void> };
@@ -200,8 +205,24 @@ export class NeighborSession implements ProtocolHandlers {
   requestNext(): void {
     const { ctx } = this;
     if (!this.isOpen || this.state.peerChoking) return;
-    const index = ctx.requests.nextRequest(this.peerId, this.state.bitfield, ctx.pieces.bitfield);
+    const index = ctx.requests.nextRequest(this.peerId, this.askable(), ctx.pieces.bitfield);
     if (index !== undefined) this.wire.sendRequest(index);
+  }
+
+  /**
+   * The pieces we may ask this neighbour for: all it has, unless it is on
+   * parole, when it is never the only source we rely on: only pieces another
+   * neighbour also has.
+   */
+  private askable(): Bitfield {
+    const theirs = this.state.bitfield;
+    if (!this.ctx.trust.isOnParole(this.peerId)) return theirs;
+    const alsoElsewhere = new Bitfield(theirs.pieceCount);
+    const others = this.ctx.registry.sessions().filter((s) => s !== this && s.isOpen);
+    for (let i = 0; i < theirs.pieceCount; i++) {
+      if (theirs.has(i) && others.some((s) => s.state.bitfield.has(i))) alsoElsewhere.set(i);
+    }
+    return alsoElsewhere;
   }
 
   private setPeerInterested(interested: boolean): void {
@@ -218,6 +239,12 @@ export class NeighborSession implements ProtocolHandlers {
 
   private async store(index: number, data: Buffer): Promise<void> {
     const { ctx, peerId } = this;
+    // Never write unverified data as good: with a metainfo, a piece that fails its SHA-1 is dropped.
+    if (ctx.verifier && !ctx.pieces.has(index) && !ctx.verifier.verify(index, data)) {
+      ctx.requests.settled(index);
+      ctx.bus.emit('pieceRejected', { index, from: peerId });
+      return;
+    }
     try {
       const fresh = await ctx.pieces.writePiece(index, data);
       if (fresh) {

@@ -18,6 +18,8 @@ export interface NodeEvents {
   /** A request was voided (choked before the piece came): another neighbour may take it. */
   requestReleased: { peerId: number; index: number };
   pieceDownloaded: { index: number; from: number; bytes: number; piecesHeld: number };
+  /** A piece failed its SHA-1 check against the metainfo: dropped, not written, not announced. */
+  pieceRejected: { index: number; from: number };
   pieceUploaded: { index: number; to: number; bytes: number };
   /** Our own file could not be written: fatal by design. */
   storageFailed: { error: Error };

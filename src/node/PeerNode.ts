@@ -11,6 +11,8 @@ import { PeerConnection } from '../net/PeerConnection';
 import { ChokingManager } from '../policy/ChokingManager';
 import { RateTracker } from '../policy/RateTracker';
 import { RequestManager } from '../policy/RequestManager';
+import { PeerTrust } from '../policy/PeerTrust';
+import type { PieceVerifier } from '../metainfo/PieceVerifier';
 import type { PieceLayout } from '../storage/Piece';
 import { ChokeController } from './ChokeController';
 import { EventBus } from './EventBus';
@@ -34,6 +36,8 @@ export interface PeerNodeOptions {
   diag: Diagnostics;
   handshakeTimeoutMs?: number;
   dialAttempts?: number;
+  /** With a metainfo: every received piece is checked against its SHA-1 before it counts. */
+  verifier?: PieceVerifier;
   /** How long a complete peer that lost every neighbour waits for one to come back before it concludes the swarm is over. */
   aloneTimeoutMs?: number;
 }
@@ -81,6 +85,8 @@ export class PeerNode {
       log: options.log,
       diag: options.diag,
       maxQueuedRequests: 16,
+      verifier: options.verifier,
+      trust: new PeerTrust(),
     };
     this.choker = new ChokeController({
       manager: new ChokingManager({ preferredCount: options.preferredNeighbours, random: options.random }),
@@ -204,6 +210,7 @@ export class PeerNode {
     bus.on('requestReleased', () => this.requestFromIdleNeighbours());
     bus.on('neighbourProgress', () => this.checkTermination());
     bus.on('pieceDownloaded', ({ index }) => this.onPieceDownloaded(index));
+    bus.on('pieceRejected', ({ index, from }) => this.onPieceRejected(index, from));
     bus.on('storageFailed', ({ error }) => {
       this.options.diag.error(error.message);
       void this.stop({ kind: 'failed', error });
@@ -211,17 +218,38 @@ export class PeerNode {
   }
 
   private onPieceDownloaded(index: number): void {
-    const sessions = this.registry.sessions();
-    // Protocol: after completing a piece, send 'have' to every neighbour, then
-    // re-check interest: 'not interested' where nothing is left to want.
-    for (const session of sessions) session.wire.sendHave(index);
-    for (const session of sessions) session.updateInterest();
     if (this.options.pieces.bitfield.isComplete) {
       this.options.log.downloadedCompleteFile();
       this.bus.emit('downloadComplete', {});
-      this.choker.refresh();
     }
+    this.announce(index);
+  }
+
+  /**
+   * Protocol: after completing a piece, send 'have' to every neighbour, then
+   * re-check interest: 'not interested' where nothing is left to want. Also
+   * for pieces found good by a start-up recheck.
+   */
+  announce(index: number): void {
+    const sessions = this.registry.sessions();
+    for (const session of sessions) session.wire.sendHave(index);
+    for (const session of sessions) session.updateInterest();
+    if (this.options.pieces.bitfield.isComplete) this.choker.refresh();
     this.checkTermination();
+  }
+
+  /** A piece failed its SHA-1: its sender goes on parole, and is banned at the second one. */
+  private onPieceRejected(index: number, from: number): void {
+    const { diag } = this.options;
+    const verdict = this.context.trust.badPiece(from);
+    if (verdict === 'parole') {
+      diag.warn(`piece ${index} from ${from} failed its SHA-1 check: dropped; ${from} is on parole (never again our only source for a piece)`);
+    } else {
+      diag.warn(`piece ${index} from ${from} failed its SHA-1 check: a second bad piece; ${from} is banned for this run`);
+      this.registry.ban(from);
+      this.registry.get(from)?.wire.close({ kind: 'protocol-violation', code: 'bad-piece-hash', message: 'sent two pieces that failed their SHA-1 check' });
+    }
+    this.requestFromIdleNeighbours();
   }
 
   /**
@@ -229,7 +257,7 @@ export class PeerNode {
    * the side that dialled it first (we dial the peers listed before us).
    */
   private redialIfLost(peerId: number): void {
-    if (this.stopping) return;
+    if (this.stopping || this.registry.isBanned(peerId)) return;
     const position = this.options.peers.findIndex((p) => p.peerId === peerId);
     const ours = this.options.peers.findIndex((p) => p.peerId === this.options.self.peerId);
     if (position < 0 || position > ours) return;

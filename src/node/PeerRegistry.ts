@@ -12,6 +12,8 @@ export class PeerRegistry {
   private readonly lastKnownBits = new Map<number, Bitfield>();
   private readonly listed: ReadonlyMap<number, PeerInfo>;
 
+  private readonly banned = new Set<number>();
+
   constructor(
     readonly selfId: number,
     peers: readonly PeerInfo[],
@@ -23,6 +25,7 @@ export class PeerRegistry {
   refusalFor(peerId: number): string | undefined {
     if (peerId === this.selfId) return 'that is our own peer ID';
     if (!this.listed.has(peerId)) return 'not listed in PeerInfo.cfg';
+    if (this.banned.has(peerId)) return 'banned for this run (it sent pieces that failed their SHA-1 check)';
     if (this.live.has(peerId)) return 'already connected';
     return undefined;
   }
@@ -49,11 +52,21 @@ export class PeerRegistry {
     return [...this.live.values()];
   }
 
+  /** A neighbour that lied about its data: refused and never dialled again; we no longer wait for it to finish. */
+  ban(peerId: number): void {
+    this.banned.add(peerId);
+  }
+
+  isBanned(peerId: number): boolean {
+    return this.banned.has(peerId);
+  }
+
   /** Termination rule: we and every other listed peer hold the complete file, as far as we know. */
   everyoneComplete(ours: Bitfield): boolean {
     if (!ours.isComplete) return false;
     for (const peerId of this.listed.keys()) {
-      if (peerId !== this.selfId && !this.lastKnownBits.get(peerId)?.isComplete) return false;
+      if (peerId === this.selfId || this.banned.has(peerId)) continue;
+      if (!this.lastKnownBits.get(peerId)?.isComplete) return false;
     }
     return true;
   }

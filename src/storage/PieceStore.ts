@@ -1,9 +1,11 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { systemClock, type Cancel, type Clock } from '../common/Clock';
+import type { PieceVerifier } from '../metainfo/PieceVerifier';
+import { hashPieces, type HashProgress } from '../metainfo/pieceHashes';
 import { Bitfield } from './Bitfield';
 import { PieceLayout } from './Piece';
-import { readResumeState, removeResumeState, writeResumeState } from './ResumeState';
+import { readResumeState, writeResumeState, type TransferTotals } from './ResumeState';
 import { StorageError } from './StorageError';
 
 export interface PieceStoreOptions {
@@ -13,27 +15,37 @@ export interface PieceStoreOptions {
   layout: PieceLayout;
   /** hasFile 1 in PeerInfo.cfg: the whole file must already be there. */
   complete: boolean;
+  /** With a metainfo: a seeder's file, or a partial file without a trusted resume state, is rechecked against it. */
+  verifier?: PieceVerifier;
   /** Schedules resume-state checkpoints; the system clock by default. */
   clock?: Clock;
-  /** How long after a piece is written the resume state is brought up to date (pieces are batched). */
+  /** How long after a change the resume state is brought up to date (changes are batched). */
   checkpointDelayMs?: number;
 }
 
 const DEFAULT_CHECKPOINT_DELAY_MS = 250;
 
-/** How a store began: complete (a seeder), resumed from a resume state, or fresh. */
-export type StoreStart = { kind: 'seed' } | { kind: 'resumed'; pieces: number } | { kind: 'fresh'; why: string };
+/**
+ * How a store began: complete (a seeder without a metainfo: trusted as is),
+ * resumed from a resume state, waiting for recheck() against the metainfo,
+ * or fresh (nothing trusted).
+ */
+export type StoreStart =
+  | { kind: 'seed' }
+  | { kind: 'resumed'; pieces: number }
+  | { kind: 'recheck'; why: string }
+  | { kind: 'fresh'; why: string };
 
 /**
  * The one file a peer shares, read and written piece by piece at each piece's
- * position: no per-piece files and never the whole file in memory. A leecher's
- * progress survives a crash through the resume state beside the file.
+ * position: no per-piece files and never the whole file in memory. Progress and
+ * transfer totals survive a crash through the resume state beside the file.
  */
 export class PieceStore {
   private readonly inFlight = new Set<number>();
   private cancelCheckpoint: Cancel | undefined;
   private checkpointRunning: Promise<void> | undefined;
-  /** Pieces written since the last checkpoint began. */
+  /** Changes since the last checkpoint began. */
   private dirty = false;
 
   private constructor(
@@ -42,47 +54,42 @@ export class PieceStore {
     readonly bitfield: Bitfield,
     private readonly handle: fs.FileHandle,
     readonly start: StoreStart,
+    /** Bytes uploaded and downloaded over every run of this peer. */
+    readonly totals: TransferTotals,
     private readonly options: PieceStoreOptions,
   ) {}
 
   static async open(options: PieceStoreOptions): Promise<PieceStore> {
     const filePath = path.join(options.dir, options.fileName);
-    return options.complete ? PieceStore.openSeed(filePath, options) : PieceStore.openLeecher(filePath, options);
-  }
-
-  /** A seeder's file is checked for presence and size before anything is served. */
-  private static async openSeed(filePath: string, options: PieceStoreOptions): Promise<PieceStore> {
     const { layout } = options;
-    let size: number;
-    try {
-      size = (await fs.stat(filePath)).size;
-    } catch (error) {
-      throw new StorageError(filePath, `the complete file is missing (${describeIoError(error)})`, 'seed-file-missing');
-    }
-    if (size !== layout.fileSize) {
-      throw new StorageError(filePath, `is ${size} bytes, FileSize says ${layout.fileSize}`, 'seed-file-wrong-size');
-    }
-    const handle = await ioStep(filePath, () => fs.open(filePath, 'r'));
-    return new PieceStore(filePath, layout, Bitfield.full(layout.pieceCount), handle, { kind: 'seed' }, options);
-  }
+    if (options.complete) await checkSeedFile(filePath, layout);
+    else await ioStep(options.dir, () => fs.mkdir(options.dir, { recursive: true }));
 
-  /**
-   * A leecher resumes from its resume state when it has one that fits the file;
-   * otherwise it starts from nothing, since bytes without a resume state may
-   * be a torn write.
-   */
-  private static async openLeecher(filePath: string, options: PieceStoreOptions): Promise<PieceStore> {
-    const { layout } = options;
-    await ioStep(options.dir, () => fs.mkdir(options.dir, { recursive: true }));
-    const resumed = await readResumeState(filePath, layout);
-    if (resumed instanceof Bitfield) {
-      const handle = await ioStep(filePath, () => fs.open(filePath, 'r+'));
-      return new PieceStore(filePath, layout, resumed, handle, { kind: 'resumed', pieces: resumed.count }, options);
+    const resume = await readResumeState(filePath, layout);
+    const totals = { ...resume.totals };
+    const stale = resume.trusted && options.verifier && (await fileMtimeMs(filePath)) !== resume.fileMtimeMs;
+    const make = async (start: StoreStart, bits: Bitfield, mode: 'r' | 'r+' | 'w+') => {
+      const handle = await ioStep(filePath, () => fs.open(filePath, mode));
+      if (mode === 'w+') await ioStep(filePath, () => handle.truncate(layout.fileSize));
+      const store = new PieceStore(filePath, layout, bits, handle, start, totals, options);
+      // A resume state that was not trusted is replaced at once (keeping the totals), so
+      // that it cannot be taken for the truth about this new file after a crash.
+      if (start.kind === 'fresh' || start.kind === 'recheck') {
+        store.dirty = true;
+        await store.checkpoint();
+      }
+      return store;
+    };
+
+    // A resume state that fits the file (and, with a metainfo, its modification time) is trusted: no rehash.
+    if (resume.trusted && !stale) return make({ kind: 'resumed', pieces: resume.pieces.count }, resume.pieces, 'r+');
+    const why = stale ? 'the file changed after its resume state was written' : resume.trusted ? '' : resume.why;
+    if (options.verifier && (options.complete || (await fileSizeOf(filePath)) === layout.fileSize)) {
+      return make({ kind: 'recheck', why }, new Bitfield(layout.pieceCount), 'r+');
     }
-    await ioStep(filePath, () => removeResumeState(filePath));
-    const handle = await ioStep(filePath, () => fs.open(filePath, 'w+'));
-    await ioStep(filePath, () => handle.truncate(layout.fileSize));
-    return new PieceStore(filePath, layout, new Bitfield(layout.pieceCount), handle, { kind: 'fresh', why: resumed.untrusted }, options);
+    if (options.complete) return make({ kind: 'seed' }, Bitfield.full(layout.pieceCount), 'r');
+    // Bytes without a resume state may be a torn write: a leecher starts from nothing.
+    return make({ kind: 'fresh', why }, new Bitfield(layout.pieceCount), 'w+');
   }
 
   has(index: number): boolean {
@@ -106,6 +113,7 @@ export class PieceStore {
   /**
    * Writes a piece at its position, then marks it held. Returns false, writing
    * nothing, when the piece is already held or being written (a duplicate).
+   * The caller has verified the data when there is a metainfo.
    */
   async writePiece(index: number, data: Buffer): Promise<boolean> {
     if (data.length !== this.layout.pieceLength(index)) {
@@ -129,21 +137,53 @@ export class PieceStore {
     }
   }
 
+  /** Adds to the totals kept across runs. */
+  recordTransfer(bytesDownloaded: number, bytesUploaded: number): void {
+    this.totals.bytesDownloaded += bytesDownloaded;
+    this.totals.bytesUploaded += bytesUploaded;
+    this.scheduleCheckpoint();
+  }
+
+  /**
+   * Checks the file piece by piece against the metainfo, with large sequential
+   * reads; each good piece is marked held and reported at once (the peer can
+   * announce it while the rest is checked). Returns the pieces that failed.
+   */
+  async recheck(verifier: PieceVerifier, onGoodPiece: (index: number) => void, onProgress?: (p: HashProgress) => void): Promise<number[]> {
+    const failed: number[] = [];
+    await ioStep(this.path, () =>
+      hashPieces(
+        this.path,
+        this.layout,
+        (index, digest) => {
+          if (!verifier.matches(index, digest)) {
+            if (!this.has(index)) failed.push(index);
+          } else if (this.bitfield.set(index)) {
+            this.scheduleCheckpoint();
+            onGoodPiece(index);
+          }
+        },
+        onProgress,
+      ),
+    );
+    return failed;
+  }
+
   /**
    * Brings the resume state up to date: first the data of every piece held is
    * forced to disk, then the state listing them replaces the old one.
    */
   async checkpoint(): Promise<void> {
-    if (this.start.kind === 'seed') return;
     this.cancelCheckpoint?.();
     this.cancelCheckpoint = undefined;
     while (this.checkpointRunning) await this.checkpointRunning;
     if (!this.dirty) return;
     this.dirty = false;
     const held = this.bitfield.clone();
+    const totals = { ...this.totals };
     this.checkpointRunning = ioStep(this.path, async () => {
       await this.handle.datasync();
-      await writeResumeState(this.path, this.layout, held);
+      await writeResumeState(this.path, this.layout, held, totals);
     }).finally(() => (this.checkpointRunning = undefined));
     await this.checkpointRunning;
   }
@@ -159,14 +199,35 @@ export class PieceStore {
 
   private scheduleCheckpoint(): void {
     this.dirty = true;
-    if (this.cancelCheckpoint || this.start.kind === 'seed') return;
+    if (this.cancelCheckpoint) return;
     const clock = this.options.clock ?? systemClock;
     this.cancelCheckpoint = clock.after(this.options.checkpointDelayMs ?? DEFAULT_CHECKPOINT_DELAY_MS, () => {
       this.cancelCheckpoint = undefined;
-      // A failed checkpoint is reported by the next one, or by close().
+      // A failed checkpoint leaves the store dirty: the next one, or close(), tries again and reports it.
       this.checkpoint().catch(() => (this.dirty = true));
     });
   }
+}
+
+/** A seeder's file is checked for presence and size before anything is served. */
+async function checkSeedFile(filePath: string, layout: PieceLayout): Promise<void> {
+  let size: number;
+  try {
+    size = (await fs.stat(filePath)).size;
+  } catch (error) {
+    throw new StorageError(filePath, `the complete file is missing (${describeIoError(error)})`, 'seed-file-missing');
+  }
+  if (size !== layout.fileSize) {
+    throw new StorageError(filePath, `is ${size} bytes, FileSize says ${layout.fileSize}`, 'seed-file-wrong-size');
+  }
+}
+
+async function fileSizeOf(file: string): Promise<number | undefined> {
+  return fs.stat(file).then((s) => s.size, () => undefined);
+}
+
+async function fileMtimeMs(file: string): Promise<number | undefined> {
+  return fs.stat(file).then((s) => s.mtimeMs, () => undefined);
 }
 
 async function ioStep<T>(file: string, step: () => Promise<T>): Promise<T> {

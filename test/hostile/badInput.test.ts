@@ -6,7 +6,7 @@
  * log holds only spec sentences, and that the node stays up and still finishes
  * its download from the honest neighbour (or keeps serving it, for a seeder).
  *
- * 37 distinct cases:
+ * 38 distinct cases:
  *   handshake   1-8   wrong header, non-zero padding, unlisted ID, not the dialled ID, our own ID,
  *                     a second connection for a connected ID, a short handshake then silence, a frame first
  *   framing     9-14  length 0, length above the largest frame, cut off by a close, a flood in one
@@ -19,6 +19,7 @@
  *                     than the handshake table allows, the refusal warning's address, an earlier peer
  *                     that breaks every connection (bounded redials)
  *   control       37  a VALID bitfield longer than the largest piece frame (many tiny pieces) is accepted
+ *   liveness      38  a neighbour that takes a request and never answers (nor chokes) must not block the download
  *
  * Time is a ManualClock (handshake timeout, stalled-frame timeout, the flood
  * window); every socket and the node are closed in afterEach.
@@ -41,7 +42,7 @@ import { turnEventLoop } from '../support/waiting';
 
 jest.setTimeout(30_000);
 
-const CASES = 37;
+const CASES = 38;
 const name = (n: number, text: string) => `[${n}/${CASES}] ${text}`;
 
 // 20 pieces of 64 bytes, the last one 40: 3 bitfield bytes with 4 spare bits.
@@ -301,13 +302,13 @@ describe('messages', () => {
   });
 
   test.each([
-    [16, 'choke', MessageType.Choke, 1],
-    [17, 'unchoke', MessageType.Unchoke, 2],
-    [18, 'interested', MessageType.Interested, 4],
-    [19, 'not interested', MessageType.NotInterested, 1],
-    [20, 'have', MessageType.Have, 3],
-    [21, 'request', MessageType.Request, 5],
-  ])('[%i/37] a %s with a wrong payload length closes the connection, unlogged', async (_n, _name, type, payloadBytes) => {
+    [16, 'a choke', MessageType.Choke, 1],
+    [17, 'an unchoke', MessageType.Unchoke, 2],
+    [18, 'an interested', MessageType.Interested, 4],
+    [19, 'a not interested', MessageType.NotInterested, 1],
+    [20, 'a have', MessageType.Have, 3],
+    [21, 'a request', MessageType.Request, 5],
+  ])('[%i/38] %s with a wrong payload length closes the connection, unlogged', async (_n, _name, type, payloadBytes) => {
     const s = await scenario();
     const hostile = await s.openHostile();
     hostile.sendRaw(frame(type, Buffer.alloc(payloadBytes, 1)));
@@ -693,8 +694,25 @@ describe('control', () => {
   });
 });
 
+describe('withheld piece', () => {
+  test(name(38, 'a neighbour that unchokes, takes a request and then never answers (nor chokes): the node still gets that piece elsewhere'), async () => {
+    const s = await scenario();
+    const hostile = await s.openHostile({ bitfield: Bitfield.full(N) });
+    await hostile.nextOfType(MessageType.Interested);
+    hostile.send({ type: MessageType.Unchoke });
+    const { index } = await hostile.nextOfType(MessageType.Request);
+    // ... and silence from here on: a valid, open, idle connection holding piece `index`.
+    const finishing = s.honestFinishes({ timeoutMs: 5_000 });
+    await eventually(() => s.store.bitfield.count === N - 1, 'every other piece from the honest neighbour');
+    // protocol.md sets no request timeout; give any the node may have two minutes (ManualClock).
+    s.node.clock.advance(2 * STALL_MS);
+    await finishing;
+    expect(s.store.has(index)).toBe(true);
+  });
+});
+
 // Keeps the header's case list honest.
 test('the case count in the header matches the tests', () => {
-  expect(CASES).toBe(8 + 6 + 17 + 5 + 1);
+  expect(CASES).toBe(8 + 6 + 17 + 5 + 1 + 1);
   expect(HANDSHAKE_HEADER).toHaveLength(18);
 });

@@ -4,6 +4,7 @@ import { PieceLayout } from '../../src/storage/Piece';
 import { ChokingManager } from '../../src/policy/ChokingManager';
 import { RateTracker } from '../../src/policy/RateTracker';
 import { RequestManager } from '../../src/policy/RequestManager';
+import { PeerTrust } from '../../src/policy/PeerTrust';
 import { ChokeController } from '../../src/node/ChokeController';
 import { EventBus } from '../../src/node/EventBus';
 import { NeighborSession, type SessionContext, type SessionWire } from '../../src/node/NeighborSession';
@@ -55,6 +56,7 @@ function setUp(options: { complete?: boolean; k?: number } = {}) {
     log,
     diag: silentDiagnostics,
     maxQueuedRequests: 4,
+    trust: new PeerTrust(),
   };
   const controller = new ChokeController({
     manager: new ChokingManager({ preferredCount: options.k ?? 2, random: seededRandom(11) }),

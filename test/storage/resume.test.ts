@@ -7,6 +7,8 @@ import { readResumeState, resumePath, writeResumeState } from '../../src/storage
 import { Bitfield } from '../../src/storage/Bitfield';
 import { ManualClock } from '../support/ManualClock';
 
+const NO_TOTALS = { bytesUploaded: 0, bytesDownloaded: 0 };
+
 const layout = new PieceLayout(10, 4); // pieces of 4, 4 and 2 bytes
 
 describe('resume after a crash', () => {
@@ -45,10 +47,11 @@ describe('resume after a crash', () => {
     await store.writePiece(0, Buffer.from('ABCD'));
     await store.writePiece(1, Buffer.from('EFGH'));
     expect(clock.pendingTimers).toBe(1);
-    expect(fs.existsSync(resumePath(file))).toBe(false);
+    // Until the timer fires, the state on disk is the empty one written at open.
+    expect(await readResumeState(file, layout)).toMatchObject({ trusted: true, pieces: expect.objectContaining({ count: 0 }) });
     clock.advance(100);
     await store.checkpoint(); // waits for the one the timer started
-    expect(((await readResumeState(file, layout)) as Bitfield).count).toBe(2);
+    expect(await readResumeState(file, layout)).toMatchObject({ trusted: true, pieces: expect.objectContaining({ count: 2 }) });
     await store.close();
   });
 
@@ -56,19 +59,34 @@ describe('resume after a crash', () => {
     const store = await open();
     await store.writePiece(1, Buffer.from('EFGH'));
     await store.close();
-    const bits = (await readResumeState(file, layout)) as Bitfield;
+    const state = await readResumeState(file, layout);
+    const bits = state.trusted ? state.pieces : new Bitfield(3);
     expect([bits.has(0), bits.has(1), bits.has(2)]).toEqual([false, true, false]);
   });
 
   test('a resume state that does not fit is not trusted: the store starts fresh and says why', async () => {
     fs.writeFileSync(file, 'ABCDEFGHIJ');
-    await writeResumeState(file, new PieceLayout(10, 5), Bitfield.full(2));
+    await writeResumeState(file, new PieceLayout(10, 5), Bitfield.full(2), NO_TOTALS);
     const store = await open();
     expect(store.start.kind).toBe('fresh');
     expect(store.start).toMatchObject({ why: expect.stringContaining('not 10 in 4') });
     expect(store.bitfield.count).toBe(0);
-    expect(fs.existsSync(resumePath(file))).toBe(false);
+    // Replaced at once by one that lists nothing.
+    expect(await readResumeState(file, layout)).toMatchObject({ trusted: true, pieces: expect.objectContaining({ count: 0 }) });
     await store.close();
+  });
+
+  test('a data file deleted under its resume state: the new empty file is never trusted as holding those pieces', async () => {
+    fs.writeFileSync(file, 'ABCDEFGHIJ');
+    await writeResumeState(file, layout, Bitfield.full(3), NO_TOTALS);
+    fs.rmSync(file);
+    const first = await open();
+    expect(first.start.kind).toBe('fresh');
+    await first.writePiece(0, Buffer.from('ABCD')); // then a crash: no close
+    const second = await open();
+    expect(second.bitfield.count).toBe(0);
+    await second.close();
+    await first.close().catch(() => {});
   });
 
   test.each([
@@ -79,27 +97,43 @@ describe('resume after a crash', () => {
   ])('a torn or forged resume state (%s) is refused', async (_name, text, why) => {
     fs.writeFileSync(file, 'ABCDEFGHIJ');
     fs.writeFileSync(resumePath(file), text);
-    expect(await readResumeState(file, layout)).toEqual({ untrusted: expect.stringContaining(why) });
+    expect(await readResumeState(file, layout)).toMatchObject({ trusted: false, why: expect.stringContaining(why) });
   });
 
   test('a resume state without its file, or with a file of the wrong size, is refused', async () => {
-    await writeResumeState(file, layout, Bitfield.full(3));
-    expect(await readResumeState(file, layout)).toEqual({ untrusted: 'the file itself is missing' });
+    fs.writeFileSync(file, 'ABCDEFGHIJ');
+    await writeResumeState(file, layout, Bitfield.full(3), NO_TOTALS);
+    fs.rmSync(file);
+    expect(await readResumeState(file, layout)).toMatchObject({ trusted: false, why: 'the file itself is missing' });
     fs.writeFileSync(file, 'short');
-    expect(await readResumeState(file, layout)).toEqual({ untrusted: 'the file is 5 bytes, not 10' });
+    expect(await readResumeState(file, layout)).toMatchObject({ trusted: false, why: 'the file is 5 bytes, not 10' });
   });
 
   test('the state is replaced atomically: no temp file is left behind', async () => {
-    await writeResumeState(file, layout, Bitfield.full(3));
-    await writeResumeState(file, layout, new Bitfield(3));
-    expect(fs.readdirSync(dir).sort()).toEqual(['f.dat.resume']);
+    fs.writeFileSync(file, 'ABCDEFGHIJ');
+    await writeResumeState(file, layout, Bitfield.full(3), NO_TOTALS);
+    await writeResumeState(file, layout, new Bitfield(3), NO_TOTALS);
+    expect(fs.readdirSync(dir).sort()).toEqual(['f.dat', 'f.dat.resume']);
   });
 
-  test('a seeder never writes a resume state', async () => {
+  test('transfer totals survive a restart, a seeder\'s too', async () => {
     fs.writeFileSync(file, 'ABCDEFGHIJ');
-    const store = await PieceStore.open({ dir, fileName: 'f.dat', layout, complete: true });
-    await store.checkpoint();
-    await store.close();
-    expect(fs.existsSync(resumePath(file))).toBe(false);
+    const first = await PieceStore.open({ dir, fileName: 'f.dat', layout, complete: true, clock: new ManualClock() });
+    first.recordTransfer(0, 4);
+    first.recordTransfer(0, 2);
+    await first.close();
+    const second = await PieceStore.open({ dir, fileName: 'f.dat', layout, complete: true, clock: new ManualClock() });
+    expect(second.totals).toEqual({ bytesUploaded: 6, bytesDownloaded: 0 });
+    second.recordTransfer(3, 1);
+    await second.close();
+    expect((await readResumeState(file, layout)).totals).toEqual({ bytesUploaded: 7, bytesDownloaded: 3 });
+  });
+
+  test('totals survive even a resume state whose piece list is not trusted', async () => {
+    fs.writeFileSync(file, 'ABCDEFGHIJ');
+    await writeResumeState(file, layout, Bitfield.full(3), { bytesUploaded: 5, bytesDownloaded: 9 });
+    fs.writeFileSync(file, 'short');
+    const state = await readResumeState(file, layout);
+    expect(state).toMatchObject({ trusted: false, totals: { bytesUploaded: 5, bytesDownloaded: 9 } });
   });
 });

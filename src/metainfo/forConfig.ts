@@ -1,0 +1,37 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import type { Config } from '../config/Config';
+import { parseMetaInfo, type MetaInfo } from './MetaInfo';
+import { MetaInfoError } from './MetaInfoError';
+
+/** The Common.cfg key naming a .torrent (relative to the config directory). */
+export const METAINFO_KEY = 'MetaInfo';
+
+export function metaInfoPath(config: Config): string | undefined {
+  const value = config.common.extras.get(METAINFO_KEY);
+  return value === undefined ? undefined : path.resolve(config.dir, value);
+}
+
+/**
+ * The metainfo named by Common.cfg's optional `MetaInfo` key, checked against
+ * Common.cfg: the same file size and piece size, or a clear error naming both.
+ */
+export async function loadMetaInfoForConfig(config: Config): Promise<MetaInfo | undefined> {
+  const file = metaInfoPath(config);
+  if (!file) return undefined;
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (error) {
+    throw new MetaInfoError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); Common.cfg names it as ${METAINFO_KEY}`);
+  }
+  const meta = parseMetaInfo(bytes, file);
+  const { fileSize, pieceSize } = config.common;
+  if (meta.length !== fileSize || meta.pieceLength !== pieceSize) {
+    throw new MetaInfoError(
+      file,
+      `describes ${meta.length} bytes in ${meta.pieceLength}-byte pieces, but Common.cfg says FileSize ${fileSize} and PieceSize ${pieceSize}`,
+    );
+  }
+  return meta;
+}
