@@ -4,6 +4,8 @@ import * as path from 'path';
 import { pipeline } from 'stream/promises';
 import type { Config } from '../config/Config';
 import { peerDirectory } from '../cli/runPeer';
+import { metaInfoPath } from '../metainfo/forConfig';
+import { makeTorrent } from '../metainfo/makeTorrent';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -28,7 +30,7 @@ export async function prepareSeedFiles(config: Config, peersDir: string, makeFil
     else if (size === undefined || makeFile) missing.push(file);
     else throw new SeedFileError(`${file} is ${size} bytes but FileSize is ${fileSize}: remove it, or fix Common.cfg`);
   }
-  if (missing.length === 0) return [];
+  if (missing.length === 0) return makeMetaInfoIfMissing(config, present[0], makeFile);
   if (!makeFile) {
     throw new SeedFileError(`${missing.join(', ')} missing: put the file there, or run with --make-file to create ${fileSize} random bytes`);
   }
@@ -40,7 +42,18 @@ export async function prepareSeedFiles(config: Config, peersDir: string, makeFil
     present.push(file);
     created.push(file);
   }
-  return created;
+  return [...created, ...(await makeMetaInfoIfMissing(config, present[0], makeFile))];
+}
+
+/**
+ * With a `MetaInfo` key in Common.cfg, --make-file also writes that .torrent
+ * for the seeders' file when it is missing, so a verified experiment is one command.
+ */
+async function makeMetaInfoIfMissing(config: Config, seedFile: string, makeFile: boolean): Promise<string[]> {
+  const target = metaInfoPath(config);
+  if (!target || !makeFile || (await fileSizeOf(target)) !== undefined) return [];
+  await fs.writeFile(target, await makeTorrent(seedFile, { pieceSize: config.common.pieceSize }));
+  return [target];
 }
 
 async function fileSizeOf(file: string): Promise<number | undefined> {

@@ -35,7 +35,7 @@ export const swarmCommand: CommandModule<object, SwarmArgs> = {
       .option('config-dir', { type: 'string', default: '.', describe: 'where Common.cfg and PeerInfo.cfg are' })
       .option('peers-dir', { type: 'string', default: 'peers', describe: 'where each peer_<id>/ lives' })
       .option('log-dir', { type: 'string', default: 'logs', describe: 'where the peers write their logs' })
-      .option('make-file', { type: 'boolean', default: false, describe: 'create the seeders\' file (random bytes of FileSize) when missing' })
+      .option('make-file', { type: 'boolean', default: false, describe: 'create the seeders\' file (random bytes of FileSize) when missing, and the .torrent named by MetaInfo' })
       .option('timeout', { type: 'number', default: 300, describe: 'seconds before a swarm that has not finished is stopped' })
       .option('log-level', { choices: DIAGNOSTIC_LEVELS, default: 'info', describe: 'the peers\' diagnostic detail (debug traces every message)' })
       .option('verbose', { type: 'boolean', default: false, describe: 'print every peer\'s diagnostic lines as they come' })
@@ -78,7 +78,7 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
   const peersDir = path.resolve(args['peers-dir']);
   const logDir = path.resolve(args['log-dir']);
   try {
-    for (const file of await prepareSeedFiles(config, peersDir, args['make-file'])) console.log(`created ${file} (${config.common.fileSize} random bytes)`);
+    for (const file of await prepareSeedFiles(config, peersDir, args['make-file'])) console.log(`created ${file}`);
   } catch (error) {
     if (!(error instanceof SeedFileError)) throw error;
     console.error(`swarm: ${error.message}`);
