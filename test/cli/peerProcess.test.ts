@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 import { runNodeScript, type ProcessResult } from '../support/runProcess';
 import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
@@ -113,3 +114,37 @@ async function waitForFile(file: string): Promise<void> {
   for (let i = 0; i < 200 && !fs.existsSync(file); i++) await new Promise((resolve) => setTimeout(resolve, 25));
   if (!fs.existsSync(file)) throw new Error(`${file} never appeared`);
 }
+
+describe('swarmlab make-torrent and torrent-info', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmlab-cli-torrent-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('make-torrent writes a .torrent that torrent-info describes', async () => {
+    fs.writeFileSync(path.join(dir, 'data.bin'), Buffer.alloc(100_000, 1));
+    const made = await run('swarmlab.js', ['make-torrent', 'data.bin', '--piece-size', '16384', '--announce', 'http://t.example/a', '-o', 'data.torrent'], dir);
+    expect(made.code).toBe(0);
+    const info = await run('swarmlab.js', ['torrent-info', 'data.torrent'], dir);
+    expect(info.code).toBe(0);
+    expect(info.stdout).toMatch(/name: +data\.bin/);
+    expect(info.stdout).toMatch(/size: +100000 bytes/);
+    expect(info.stdout).toMatch(/piece size: +16384 bytes \(last piece 1696\)/);
+    expect(info.stdout).toMatch(/pieces: +7/);
+    expect(info.stdout).toMatch(/info-hash: +[0-9a-f]{40}/);
+    expect(info.stdout).toMatch(/announce: +http:\/\/t\.example\/a/);
+  });
+
+  test('torrent-info refuses a malformed file with a clear error and exit 8', async () => {
+    fs.writeFileSync(path.join(dir, 'bad.torrent'), 'd4:infod4:name3:a/be');
+    const { code, stderr } = await run('swarmlab.js', ['torrent-info', 'bad.torrent'], dir);
+    expect(code).toBe(8);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/bad\.torrent: /);
+  });
+
+  test('make-torrent of a missing file is a usage error', async () => {
+    const { code, stderr } = await run('swarmlab.js', ['make-torrent', 'nothing.bin'], dir);
+    expect(code).toBe(2);
+    expect(stderr).toContain('nothing.bin');
+  });
+});
