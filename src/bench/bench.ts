@@ -7,6 +7,7 @@ import { formatBytes, formatSeconds, table } from '../launcher/format';
 import { prepareSeedFiles } from '../launcher/seedFiles';
 import { SwarmLauncher, type SwarmRun } from '../launcher/SwarmLauncher';
 import { verifyCopies } from '../launcher/verifyCopies';
+import { recheckBench } from './recheckBench';
 
 /**
  * `npm run bench`: runs whole swarms of real processes on 127.0.0.1 in a temp
@@ -14,6 +15,8 @@ import { verifyCopies } from '../launcher/verifyCopies';
  */
 interface Scenario {
   name: string;
+  /** Verify every piece against a .torrent (MetaInfo in Common.cfg). */
+  metaInfo?: boolean;
   fileSize: number;
   pieceSize: number;
   k: number;
@@ -25,26 +28,46 @@ interface Scenario {
 const SCENARIOS: Scenario[] = [
   { name: 'default six-peer (10,000,232 B, 32 KiB pieces, k=2 p=5 m=15)', fileSize: 10_000_232, pieceSize: 32_768, k: 2, unchokingSeconds: 5, optimisticSeconds: 15, peers: 6 },
   { name: '100 MiB, 16 KiB pieces, k=2 p=1 m=2, six peers', fileSize: 100 * 1024 * 1024, pieceSize: 16_384, k: 2, unchokingSeconds: 1, optimisticSeconds: 2, peers: 6 },
+  {
+    name: 'the same 100 MiB swarm, every piece verified against a .torrent',
+    fileSize: 100 * 1024 * 1024,
+    pieceSize: 16_384,
+    k: 2,
+    unchokingSeconds: 1,
+    optimisticSeconds: 2,
+    peers: 6,
+    metaInfo: true,
+  },
 ];
 
+/** `npm run bench [-- swarm|recheck]`: both by default. */
 async function main(): Promise<void> {
   const only = process.argv[2];
-  for (const scenario of SCENARIOS.filter((s, i) => !only || String(i + 1) === only)) {
+  if (only !== 'recheck') await swarmBench();
+  if (only !== 'swarm') await recheckBench();
+}
+
+async function swarmBench(): Promise<void> {
+  const seconds: number[] = [];
+  for (const scenario of SCENARIOS) {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmlab-bench-'));
     try {
-      await runScenario(scenario, root);
+      seconds.push(await runScenario(scenario, root));
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
   }
+  const [, plain, verified] = seconds;
+  console.log(`\nverification costs the 100 MiB swarm ${((100 * (verified - plain)) / plain).toFixed(1)} % (target: under 15 %)`);
 }
 
-async function runScenario(scenario: Scenario, root: string): Promise<void> {
+/** Runs one scenario and returns the seconds from the last peer's start until every process exited. */
+async function runScenario(scenario: Scenario, root: string): Promise<number> {
   const ports = await freePorts(scenario.peers);
   fs.writeFileSync(
     path.join(root, 'Common.cfg'),
     `NumberOfPreferredNeighbors ${scenario.k}\nUnchokingInterval ${scenario.unchokingSeconds}\nOptimisticUnchokingInterval ${scenario.optimisticSeconds}\n` +
-      `FileName bench.dat\nFileSize ${scenario.fileSize}\nPieceSize ${scenario.pieceSize}\n`,
+      `FileName bench.dat\nFileSize ${scenario.fileSize}\nPieceSize ${scenario.pieceSize}\n${scenario.metaInfo ? 'MetaInfo bench.torrent\n' : ''}`,
   );
   fs.writeFileSync(path.join(root, 'PeerInfo.cfg'), ports.map((port, i) => `${3001 + i} 127.0.0.1 ${port} ${i === 0 ? 1 : 0}\n`).join(''));
   const config = loadConfig(root);
@@ -60,6 +83,7 @@ async function runScenario(scenario: Scenario, root: string): Promise<void> {
   }).run();
   const copies = await verifyCopies(config, peersDir);
   printScenario(scenario, swarm, copies.every((c) => c.matches));
+  return (swarm.endedMs - swarm.lastStartMs) / 1000;
 }
 
 function printScenario(scenario: Scenario, swarm: SwarmRun, identical: boolean): void {
