@@ -218,7 +218,8 @@ export class NeighborSession implements ProtocolHandlers {
     const theirs = this.state.bitfield;
     if (!this.ctx.trust.isOnParole(this.peerId)) return theirs;
     const alsoElsewhere = new Bitfield(theirs.pieceCount);
-    const others = this.ctx.registry.sessions().filter((s) => s !== this && s.isOpen);
+    // Another neighbour on parole does not count: two liars cannot vouch for each other.
+    const others = this.ctx.registry.sessions().filter((s) => s !== this && s.isOpen && !this.ctx.trust.isOnParole(s.peerId));
     for (let i = 0; i < theirs.pieceCount; i++) {
       if (theirs.has(i) && others.some((s) => s.state.bitfield.has(i))) alsoElsewhere.set(i);
     }

@@ -1,13 +1,8 @@
-import type * as net from 'net';
 import type { Cancel, Clock } from '../common/Clock';
 import type { Random } from '../common/Random';
 import type { PeerInfo } from '../config/PeerInfo';
 import type { Diagnostics } from '../log/DiagnosticLog';
 import type { ProtocolLog } from '../log/ProtocolLogger';
-import { dialWithRetry, type Dial } from '../net/Dialer';
-import { dialAddressFor, listenAddressFor } from '../net/hosts';
-import { closeServer, listen } from '../net/Listener';
-import { PeerConnection } from '../net/PeerConnection';
 import { ChokingManager } from '../policy/ChokingManager';
 import { RateTracker } from '../policy/RateTracker';
 import { RequestManager } from '../policy/RequestManager';
@@ -15,9 +10,10 @@ import { PeerTrust } from '../policy/PeerTrust';
 import type { PieceVerifier } from '../metainfo/PieceVerifier';
 import type { PieceLayout } from '../storage/Piece';
 import { ChokeController } from './ChokeController';
+import { Connections } from './Connections';
 import { EventBus } from './EventBus';
 import { NeighborSession, type LocalPieces, type SessionContext } from './NeighborSession';
-import type { Direction, NodeEvents } from './NodeEvents';
+import type { NodeEvents } from './NodeEvents';
 import { PeerRegistry } from './PeerRegistry';
 import { TransferStats } from './TransferStats';
 
@@ -44,9 +40,6 @@ export interface PeerNodeOptions {
 
 const DEFAULT_ALONE_TIMEOUT_MS = 30_000;
 
-/** How many times a lost connection to one earlier peer is dialled again before we give up on it. */
-const MAX_REDIALS_PER_PEER = 10;
-
 export type NodeOutcome = { kind: 'complete' } | { kind: 'failed'; error: Error };
 
 /**
@@ -62,12 +55,8 @@ export class PeerNode {
   private readonly registry: PeerRegistry;
   private readonly choker: ChokeController;
   private readonly context: SessionContext;
-  private readonly connections = new Set<PeerConnection>();
-  private readonly dials: Dial[] = [];
-  private readonly redials = new Map<number, number>();
-  private refusedInbound = 0;
+  private readonly connections: Connections;
   private cancelAloneTimer: Cancel | undefined;
-  private server: net.Server | undefined;
   private stopping = false;
   private settle!: (outcome: NodeOutcome) => void;
 
@@ -98,19 +87,26 @@ export class PeerNode {
       unchokingIntervalMs: options.unchokingIntervalMs,
       optimisticUnchokingIntervalMs: options.optimisticUnchokingIntervalMs,
     });
+    this.connections = new Connections({
+      self: options.self,
+      peers: options.peers,
+      geometry: options.layout,
+      clock: options.clock,
+      diag: options.diag,
+      registry: this.registry,
+      newSession: (direction, expectedPeerId) => new NeighborSession(this.context, direction, expectedPeerId),
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+      dialAttempts: options.dialAttempts ?? 40,
+    });
     this.subscribe();
   }
 
   /** Binds the listening port (rejects with PortInUseError), then dials every earlier peer. */
   async start(): Promise<void> {
-    const { self } = this.options;
-    this.server = await listen(self.port, listenAddressFor(self.host), (socket) => this.accept(socket));
-    this.bus.emit('listening', { port: self.port });
+    await this.connections.listen();
+    this.bus.emit('listening', { port: this.options.self.port });
     this.choker.start();
-    for (const peer of this.options.peers) {
-      if (peer.peerId === self.peerId) break;
-      this.dial(peer);
-    }
+    this.connections.dialEarlierPeers();
     this.checkTermination();
   }
 
@@ -120,77 +116,13 @@ export class PeerNode {
     this.stopping = true;
     this.choker.stop();
     this.cancelAloneTimer?.();
-    for (const dial of this.dials) dial.cancel();
-    const serverClosed = this.server ? closeServer(this.server) : Promise.resolve();
-    for (const connection of this.connections) connection.close({ kind: 'shutdown' });
-    await Promise.all([...this.connections].map((c) => c.closed));
-    await serverClosed;
-    await this.options.pieces.close();
-    this.settle(outcome);
-  }
-
-  private dial(peer: PeerInfo): void {
-    const { diag, clock } = this.options;
-    const dial = dialWithRetry({
-      host: dialAddressFor(peer.host),
-      port: peer.port,
-      clock,
-      initialDelayMs: 100,
-      maxDelayMs: 2_000,
-      maxAttempts: this.options.dialAttempts ?? 40,
-      onRetry: (attempt, delayMs, error) =>
-        diag.info(`peer ${peer.peerId} at ${peer.host}:${peer.port} not reachable (${error.message}); attempt ${attempt + 1} in ${delayMs} ms`),
-    });
-    this.dials.push(dial);
-    dial.socket.then(
-      (socket) => (this.stopping ? socket.destroy() : this.connect(socket, 'outbound', peer.peerId)),
-      (error: Error) => {
-        if (!this.stopping) diag.error(`gave up dialling peer ${peer.peerId} at ${peer.host}:${peer.port}: ${error.message}`);
-      },
+    await this.connections.closeAll();
+    // The last checkpoint can fail (a full disk): that is the outcome then, not a hang.
+    const closeError = await this.options.pieces.close().then(
+      () => undefined,
+      (error: Error) => error,
     );
-  }
-
-  /**
-   * Only the peers listed after us dial us: more connections than that still
-   * waiting for their handshake are strangers (scanners, floods), refused at once.
-   */
-  private accept(socket: net.Socket): void {
-    const ours = this.options.peers.findIndex((p) => p.peerId === this.options.self.peerId);
-    const allowed = Math.max(4, this.options.peers.length - 1 - ours);
-    const waiting = [...this.connections].filter((c) => c.state === 'handshaking' && c.direction === 'inbound').length;
-    if (waiting < allowed) return this.connect(socket, 'inbound');
-    socket.destroy();
-    // Logged on the first and every hundredth refusal, so a flood cannot flood the log too.
-    if (this.refusedInbound++ % 100 === 0) {
-      this.options.diag.warn(`refused a connection from ${socket.remoteAddress}: ${waiting} already waiting for a handshake (${this.refusedInbound} refused so far)`);
-    }
-  }
-
-  private connect(socket: net.Socket, direction: Direction, expectedPeerId?: number): void {
-    if (this.stopping) {
-      socket.destroy();
-      return;
-    }
-    const { diag } = this.options;
-    const session = new NeighborSession(this.context, direction, expectedPeerId);
-    const connection = new PeerConnection({
-      socket,
-      direction,
-      localPeerId: this.options.self.peerId,
-      geometry: this.options.layout,
-      clock: this.options.clock,
-      handlers: session,
-      handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 10_000,
-      checkRemotePeerId: (peerId) => {
-        // Protocol: a dialled peer must answer with the ID we dialled.
-        if (expectedPeerId !== undefined && peerId !== expectedPeerId) return `we dialled peer ${expectedPeerId}`;
-        return this.registry.refusalFor(peerId);
-      },
-      trace: (way, description) => diag.debug(`${way === 'sent' ? 'to' : 'from'} ${connection.remotePeerId}: ${description}`),
-    });
-    session.bind(connection);
-    this.connections.add(connection);
-    void connection.closed.then(() => this.connections.delete(connection));
+    this.settle(closeError && outcome.kind === 'complete' ? { kind: 'failed', error: closeError } : outcome);
   }
 
   private subscribe(): void {
@@ -200,7 +132,7 @@ export class PeerNode {
       this.choker.forget(peerId);
       if (!this.stopping) this.choker.refresh();
       this.checkTermination();
-      this.redialIfLost(peerId);
+      if (!this.stopping) this.connections.redialIfLost(peerId);
       this.watchForBeingAlone();
     });
     bus.on('connected', () => {
@@ -208,7 +140,12 @@ export class PeerNode {
       this.cancelAloneTimer = undefined;
     });
     bus.on('requestReleased', () => this.requestFromIdleNeighbours());
-    bus.on('neighbourProgress', () => this.checkTermination());
+    bus.on('neighbourProgress', () => {
+      this.checkTermination();
+      // A neighbour's new pieces can make another one askable (a neighbour on parole is
+      // asked only for pieces someone else also has).
+      this.requestFromIdleNeighbours();
+    });
     bus.on('pieceDownloaded', ({ index }) => this.onPieceDownloaded(index));
     bus.on('pieceRejected', ({ index, from }) => this.onPieceRejected(index, from));
     bus.on('storageFailed', ({ error }) => {
@@ -250,25 +187,6 @@ export class PeerNode {
       this.registry.get(from)?.wire.close({ kind: 'protocol-violation', code: 'bad-piece-hash', message: 'sent two pieces that failed their SHA-1 check' });
     }
     this.requestFromIdleNeighbours();
-  }
-
-  /**
-   * A connection that drops before everyone is complete is dialled again by
-   * the side that dialled it first (we dial the peers listed before us).
-   */
-  private redialIfLost(peerId: number): void {
-    if (this.stopping || this.registry.isBanned(peerId)) return;
-    const position = this.options.peers.findIndex((p) => p.peerId === peerId);
-    const ours = this.options.peers.findIndex((p) => p.peerId === this.options.self.peerId);
-    if (position < 0 || position > ours) return;
-    const attempts = (this.redials.get(peerId) ?? 0) + 1;
-    this.redials.set(peerId, attempts);
-    if (attempts > MAX_REDIALS_PER_PEER) {
-      this.options.diag.error(`lost peer ${peerId} ${MAX_REDIALS_PER_PEER} times: not dialling it again`);
-      return;
-    }
-    this.options.diag.warn(`dialling peer ${peerId} again (reconnection ${attempts} of at most ${MAX_REDIALS_PER_PEER})`);
-    this.dial(this.options.peers[position]);
   }
 
   /**

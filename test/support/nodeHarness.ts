@@ -1,5 +1,6 @@
 import { seededRandom } from '../../src/common/Random';
 import type { PeerInfo } from '../../src/config/PeerInfo';
+import type { PieceVerifier } from '../../src/metainfo/PieceVerifier';
 import type { LocalPieces } from '../../src/node/NeighborSession';
 import type { NodeEvents } from '../../src/node/NodeEvents';
 import { PeerNode, type NodeOutcome } from '../../src/node/PeerNode';
@@ -29,6 +30,8 @@ export interface TestNodeOptions {
   seed?: number;
   handshakeTimeoutMs?: number;
   aloneTimeoutMs?: number;
+  /** With a metainfo: passed to PeerNode, which checks every received piece against its SHA-1. */
+  verifier?: PieceVerifier;
 }
 
 /**
@@ -62,6 +65,7 @@ export class TestNode {
       handshakeTimeoutMs: options.handshakeTimeoutMs,
       aloneTimeoutMs: options.aloneTimeoutMs,
       dialAttempts: 1,
+      verifier: options.verifier,
     });
     for (const name of ['connected', 'disconnected', 'requestReleased', 'pieceDownloaded', 'pieceUploaded', 'allComplete', 'downloadComplete'] as const) {
       this.node.bus.on(name, (payload: unknown) => {

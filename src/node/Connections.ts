@@ -1,0 +1,149 @@
+import type * as net from 'net';
+import type { Clock } from '../common/Clock';
+import type { PeerInfo } from '../config/PeerInfo';
+import type { Diagnostics } from '../log/DiagnosticLog';
+import { dialWithRetry, type Dial } from '../net/Dialer';
+import { dialAddressFor, listenAddressFor } from '../net/hosts';
+import { closeServer, listen } from '../net/Listener';
+import { PeerConnection } from '../net/PeerConnection';
+import type { PieceGeometry } from '../wire/MessageRules';
+import type { NeighborSession } from './NeighborSession';
+import type { Direction } from './NodeEvents';
+import type { PeerRegistry } from './PeerRegistry';
+
+export interface ConnectionsOptions {
+  self: PeerInfo;
+  peers: readonly PeerInfo[];
+  geometry: PieceGeometry;
+  clock: Clock;
+  diag: Diagnostics;
+  registry: PeerRegistry;
+  /** A session for a new connection, before its handshake. */
+  newSession(direction: Direction, expectedPeerId?: number): NeighborSession;
+  handshakeTimeoutMs: number;
+  dialAttempts: number;
+}
+
+/** How many times a lost connection to one earlier peer is dialled again before we give up on it. */
+const MAX_REDIALS_PER_PEER = 10;
+
+/**
+ * The TCP side of a node: listens for the peers listed after us, dials those
+ * listed before us (again, with back-off, when a connection drops), refuses
+ * strangers beyond what the table allows, and closes everything at the end.
+ */
+export class Connections {
+  private readonly open = new Set<PeerConnection>();
+  private readonly dials: Dial[] = [];
+  private readonly redials = new Map<number, number>();
+  private readonly position: number;
+  private refusedInbound = 0;
+  private server: net.Server | undefined;
+  private closing = false;
+
+  constructor(private readonly options: ConnectionsOptions) {
+    this.position = options.peers.findIndex((p) => p.peerId === options.self.peerId);
+  }
+
+  /** Binds the listening port (rejects with PortInUseError). */
+  async listen(): Promise<void> {
+    const { self } = this.options;
+    this.server = await listen(self.port, listenAddressFor(self.host), (socket) => this.accept(socket));
+  }
+
+  /** Protocol: each peer dials every peer listed before it. */
+  dialEarlierPeers(): void {
+    for (const peer of this.options.peers.slice(0, this.position)) this.dial(peer);
+  }
+
+  /**
+   * A connection that drops before everyone is complete is dialled again by
+   * the side that dialled it first (we dial the peers listed before us).
+   */
+  redialIfLost(peerId: number): void {
+    if (this.closing || this.options.registry.isBanned(peerId)) return;
+    const peer = this.options.peers.slice(0, this.position).find((p) => p.peerId === peerId);
+    if (!peer) return;
+    const attempts = (this.redials.get(peerId) ?? 0) + 1;
+    this.redials.set(peerId, attempts);
+    if (attempts > MAX_REDIALS_PER_PEER) {
+      this.options.diag.error(`lost peer ${peerId} ${MAX_REDIALS_PER_PEER} times: not dialling it again`);
+      return;
+    }
+    this.options.diag.warn(`dialling peer ${peerId} again (reconnection ${attempts} of at most ${MAX_REDIALS_PER_PEER})`);
+    this.dial(peer);
+  }
+
+  /** Stops dialling and listening, and closes every connection after flushing what was written. */
+  async closeAll(): Promise<void> {
+    this.closing = true;
+    for (const dial of this.dials) dial.cancel();
+    const serverClosed = this.server ? closeServer(this.server) : Promise.resolve();
+    for (const connection of this.open) connection.close({ kind: 'shutdown' });
+    await Promise.all([...this.open].map((c) => c.closed));
+    await serverClosed;
+  }
+
+  private dial(peer: PeerInfo): void {
+    const { diag, clock } = this.options;
+    const dial = dialWithRetry({
+      host: dialAddressFor(peer.host),
+      port: peer.port,
+      clock,
+      initialDelayMs: 100,
+      maxDelayMs: 2_000,
+      maxAttempts: this.options.dialAttempts,
+      onRetry: (attempt, delayMs, error) =>
+        diag.info(`peer ${peer.peerId} at ${peer.host}:${peer.port} not reachable (${error.message}); attempt ${attempt + 1} in ${delayMs} ms`),
+    });
+    this.dials.push(dial);
+    dial.socket.then(
+      (socket) => this.connect(socket, 'outbound', peer.peerId),
+      (error: Error) => {
+        if (!this.closing) diag.error(`gave up dialling peer ${peer.peerId} at ${peer.host}:${peer.port}: ${error.message}`);
+      },
+    );
+  }
+
+  /**
+   * Only the peers listed after us dial us: more connections than that still
+   * waiting for their handshake are strangers (scanners, floods), refused at once.
+   */
+  private accept(socket: net.Socket): void {
+    const allowed = Math.max(4, this.options.peers.length - 1 - this.position);
+    const waiting = [...this.open].filter((c) => c.state === 'handshaking' && c.direction === 'inbound').length;
+    if (waiting < allowed) return this.connect(socket, 'inbound');
+    socket.destroy();
+    // Logged on the first and every hundredth refusal, so a flood cannot flood the log too.
+    if (this.refusedInbound++ % 100 === 0) {
+      this.options.diag.warn(`refused a connection from ${socket.remoteAddress}: ${waiting} already waiting for a handshake (${this.refusedInbound} refused so far)`);
+    }
+  }
+
+  private connect(socket: net.Socket, direction: Direction, expectedPeerId?: number): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    const { diag, registry } = this.options;
+    const session = this.options.newSession(direction, expectedPeerId);
+    const connection = new PeerConnection({
+      socket,
+      direction,
+      localPeerId: this.options.self.peerId,
+      geometry: this.options.geometry,
+      clock: this.options.clock,
+      handlers: session,
+      handshakeTimeoutMs: this.options.handshakeTimeoutMs,
+      checkRemotePeerId: (peerId) => {
+        // Protocol: a dialled peer must answer with the ID we dialled.
+        if (expectedPeerId !== undefined && peerId !== expectedPeerId) return `we dialled peer ${expectedPeerId}`;
+        return registry.refusalFor(peerId);
+      },
+      trace: (way, description) => diag.debug(`${way === 'sent' ? 'to' : 'from'} ${connection.remotePeerId}: ${description}`),
+    });
+    session.bind(connection);
+    this.open.add(connection);
+    void connection.closed.then(() => this.open.delete(connection));
+  }
+}
