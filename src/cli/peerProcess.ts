@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DIAGNOSTIC_LEVELS, type DiagnosticLevel } from '../log/DiagnosticLog';
+import { MAX_REQUESTS_PER_PEER_LIMIT, REQUEST_STRATEGIES } from '../config/CommonConfig';
 import { ExitCode } from './exitCodes';
 import { runPeer } from './runPeer';
 
@@ -15,12 +16,18 @@ async function main(): Promise<number> {
     .option('peers-dir', { type: 'string', default: 'peers', describe: 'where peer_<id>/ (holding the file) lives' })
     .option('log-dir', { type: 'string', default: 'logs', describe: 'where log_peer_<id>.log and log_peer_<id>.debug.log go' })
     .option('log-level', { choices: DIAGNOSTIC_LEVELS, default: 'info' as DiagnosticLevel, describe: 'console and debug-log detail; debug traces every message' })
+    .option('request-strategy', { choices: REQUEST_STRATEGIES, describe: 'piece choice: course (one random piece at a time, the default) or rarest-first (pipelined, end game); overrides Common.cfg' })
+    .option('max-requests-per-peer', { type: 'number', describe: `requests in flight per neighbour (1 to ${MAX_REQUESTS_PER_PEER_LIMIT}); overrides Common.cfg` })
     .example('$0 1001', 'run peer 1001 with the config in this directory')
     .example('$0 1002 --peers-dir . --log-dir .', 'the spec\'s flat layout: peer_1002/ and log_peer_1002.log here')
     .epilog('Exit codes: 0 all peers done, 2 usage, 3 config error, 4 seed file missing or wrong size, 5 port in use, 6 disk error, 130 interrupted.')
     .check((args) => {
       const id = args.peerId as number;
       if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) throw new Error(`peerId must be a whole number from 0 to 4294967295, got ${args.peerId}`);
+      const max = args['max-requests-per-peer'];
+      if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > MAX_REQUESTS_PER_PEER_LIMIT)) {
+        throw new Error(`--max-requests-per-peer takes a whole number from 1 to ${MAX_REQUESTS_PER_PEER_LIMIT}`);
+      }
       return true;
     })
     .strict()
@@ -37,6 +44,8 @@ async function main(): Promise<number> {
     peersDir: argv['peers-dir'],
     logDir: argv['log-dir'],
     logLevel: argv['log-level'],
+    requestStrategy: argv['request-strategy'],
+    maxRequestsPerPeer: argv['max-requests-per-peer'],
   });
 }
 

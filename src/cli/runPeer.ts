@@ -4,6 +4,7 @@ import { systemClock } from '../common/Clock';
 import { systemRandom } from '../common/Random';
 import { ConfigError, formatWarning } from '../config/ConfigError';
 import { findPeer, loadConfig, type Config } from '../config/Config';
+import type { RequestStrategy } from '../config/CommonConfig';
 import type { PeerInfo } from '../config/PeerInfo';
 import { DiagnosticLog, debugLogPath, type DiagnosticLevel } from '../log/DiagnosticLog';
 import { openProtocolLog, protocolLogPath } from '../log/ProtocolLogger';
@@ -26,6 +27,9 @@ export interface RunPeerOptions {
   peersDir: string;
   logDir: string;
   logLevel: DiagnosticLevel;
+  /** Overrides Common.cfg's RequestStrategy / MaxRequestsPerPeer. */
+  requestStrategy?: RequestStrategy;
+  maxRequestsPerPeer?: number;
 }
 
 /** A failure that ends the process with its own exit code and a one-line reason. */
@@ -75,6 +79,8 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
   }
   logs.diag.info(`our bitfield: ${store.bitfield.count}/${layout.pieceCount} pieces; file ${store.path}; ${describeStart(store.start)}`);
 
+  const requests = requestOptions(options, config);
+  logs.diag.info(`request strategy: ${requests.requestStrategy ?? 'course'}${requests.maxRequestsPerPeer ? `, up to ${requests.maxRequestsPerPeer} requests in flight per neighbour` : ''}`);
   const node = new PeerNode({
     self,
     peers: config.peers,
@@ -88,6 +94,7 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     log: logs.protocol.log,
     diag: logs.diag,
     verifier,
+    ...requests,
   });
   // Transfer totals are kept across runs in the resume state.
   node.bus.on('pieceDownloaded', ({ bytes }) => store.recordTransfer(bytes, 0));
@@ -121,6 +128,16 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     return outcome.error instanceof StorageError ? ExitCode.Storage : ExitCode.Internal;
   }
   return ExitCode.Ok;
+}
+
+/** The request strategy: the flag, else Common.cfg, else the course's rule. */
+function requestOptions(options: RunPeerOptions, config: Config): { requestStrategy?: RequestStrategy; maxRequestsPerPeer?: number } {
+  const fromConfig = config.common.extras.get('RequestStrategy') as RequestStrategy | undefined;
+  const maxFromConfig = config.common.extras.get('MaxRequestsPerPeer');
+  return {
+    requestStrategy: options.requestStrategy ?? fromConfig,
+    maxRequestsPerPeer: options.maxRequestsPerPeer ?? (maxFromConfig === undefined ? undefined : Number(maxFromConfig)),
+  };
 }
 
 /** A peer restarted after a crash continues its logs instead of replacing them. */

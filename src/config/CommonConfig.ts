@@ -38,6 +38,13 @@ export const MAX_INTERVAL_MS = 2 ** 31 - 1;
 /** Keys of our own that Common.cfg may carry; validated by the layers that use them. */
 export const OPTIONAL_KEYS = ['MetaInfo', 'RequestStrategy', 'MaxRequestsPerPeer'] as const;
 
+/** RequestStrategy values: the course's rule (default), or rarest-first with pipelining and an end game. */
+export const REQUEST_STRATEGIES = ['course', 'rarest-first'] as const;
+export type RequestStrategy = (typeof REQUEST_STRATEGIES)[number];
+
+/** MaxRequestsPerPeer bounds: the serving side queues a bounded number of requests per neighbour. */
+export const MAX_REQUESTS_PER_PEER_LIMIT = 16;
+
 /** The spec's keys, each parsed into the value CommonConfig stores. */
 interface RequiredValues {
   NumberOfPreferredNeighbors: number;
@@ -126,7 +133,7 @@ export function parseCommonConfig(
 
     const value = fields[1];
     if (isRequiredKey(key)) store(found, key, value, line, fail);
-    else extras.set(key, value);
+    else extras.set(key, checkOptional(key, value, fail));
   }
 
   const config: CommonConfig = {
@@ -188,4 +195,15 @@ function required<K extends RequiredKey>(
 /** Exact ceil(a / b) even near 2^53, where floating-point division can round. */
 function ceilDiv(a: number, b: number): number {
   return Number((BigInt(a) + BigInt(b) - 1n) / BigInt(b));
+}
+
+/** Our optional keys with a fixed form are checked here, where the line is known. */
+function checkOptional(key: string, value: string, fail: (problem: string) => never): string {
+  if (key === 'RequestStrategy' && !(REQUEST_STRATEGIES as readonly string[]).includes(value)) {
+    fail(`expected ${REQUEST_STRATEGIES.join(' or ')}, got '${value}'`);
+  }
+  if (key === 'MaxRequestsPerPeer' && parseIntegerInRange(value, 1, MAX_REQUESTS_PER_PEER_LIMIT) === undefined) {
+    fail(`expected a whole number from 1 to ${MAX_REQUESTS_PER_PEER_LIMIT}, got '${value}'`);
+  }
+  return value;
 }

@@ -171,6 +171,15 @@ export class PeerConnection implements WireCommands {
     if (this.stateValue !== 'open') return;
     this.options.trace?.('sent', describeMessage(message));
     const { socket } = this.options;
+    // Small messages sent in the same tick (a pipeline of requests, haves) leave
+    // in one system call: corked now, uncorked after this tick. A piece goes out
+    // at once, after them, so back-pressure (flushed()) sees it.
+    if (message.type === MessageType.Piece) {
+      while (socket.writableCorked) socket.uncork();
+    } else if (!socket.writableCorked) {
+      socket.cork();
+      process.nextTick(() => socket.uncork());
+    }
     socket.write(encodeMessage(message));
     // Pieces wait for flushed(); this is the net under everything else (haves,
     // chokes) for a neighbour that stopped reading altogether.

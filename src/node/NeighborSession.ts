@@ -30,10 +30,16 @@ export interface SessionContext {
   log: ProtocolLog;
   diag: Diagnostics;
   maxQueuedRequests: number;
+  /** Bytes per piece (the last may be shorter): bounds how much is read ahead for a neighbour. */
+  pieceSize: number;
   /** With a metainfo: every piece is checked before it is written as good. */
   verifier?: PieceVerifier;
   trust: PeerTrust;
 }
+
+/** For a neighbour that pipelines its requests, pieces read from disk at once: up to 1 MiB, at most 4. */
+const READ_AHEAD_BYTES = 1 << 20;
+const MAX_READ_AHEAD_PIECES = 4;
 
 export type SessionWire = WireCommands & { flushed(): Promise<void> };
 
@@ -86,6 +92,7 @@ export class NeighborSession implements ProtocolHandlers {
       wire: this.wire,
       source: ctx.pieces,
       maxQueued: ctx.maxQueuedRequests,
+      readAhead: Math.max(1, Math.min(MAX_READ_AHEAD_PIECES, Math.floor(READ_AHEAD_BYTES / ctx.pieceSize))),
       mayServe: () => !this.state.amChoking,
       onSent: (index, bytes) => {
         this.state.bytesUploaded += bytes;
@@ -109,8 +116,8 @@ export class NeighborSession implements ProtocolHandlers {
     const { ctx, peerId } = this;
     this.ended = true;
     this.uploader?.clear();
-    const released = ctx.requests.outstanding(peerId);
-    ctx.requests.forget(peerId);
+    const released = ctx.requests.forget(peerId);
+    ctx.requests.availability.addBitfield(this.state.bitfield, -1);
     ctx.rates.remove(peerId);
     ctx.registry.detach(this);
     const normal = reason.kind === 'remote-closed' || reason.kind === 'shutdown';
@@ -118,7 +125,7 @@ export class NeighborSession implements ProtocolHandlers {
     if (normal) ctx.diag.info(line);
     else ctx.diag.warn(line);
     ctx.bus.emit('disconnected', { peerId, reason });
-    if (released !== undefined) ctx.bus.emit('requestReleased', { peerId, index: released });
+    for (const index of released) ctx.bus.emit('requestReleased', { peerId, index });
   }
 
   onChoke(): void {
@@ -126,8 +133,7 @@ export class NeighborSession implements ProtocolHandlers {
     ctx.log.chokedBy(peerId);
     this.state.peerChoking = true;
     // Protocol: a request not answered before the choke is void; another neighbour may take it.
-    const released = ctx.requests.release(peerId);
-    if (released !== undefined) ctx.bus.emit('requestReleased', { peerId, index: released });
+    for (const index of ctx.requests.release(peerId)) ctx.bus.emit('requestReleased', { peerId, index });
   }
 
   onUnchoke(): void {
@@ -148,12 +154,13 @@ export class NeighborSession implements ProtocolHandlers {
 
   onHave(index: number): void {
     this.ctx.log.receivedHave(this.peerId, index);
-    this.state.bitfield.set(index);
+    if (this.state.bitfield.set(index)) this.ctx.requests.availability.addPiece(index, this.state.bitfield.pieceCount);
     this.afterNeighbourProgress();
   }
 
   onBitfield(bits: Bitfield): void {
-    this.ctx.diag.info(`bitfield from ${this.peerId}: ${bits.count}/${bits.pieceCount} pieces (${bits.toRanges()})`);
+    this.ctx.diag.info(`bitfield from ${this.peerId}: ${bits.count}/${bits.pieceCount} pieces (${bits.toRanges(200)})`);
+    this.ctx.requests.availability.addBitfield(bits);
     this.state.bitfield = bits;
     this.ctx.registry.noteBitfield(this.peerId, bits);
     this.afterNeighbourProgress();
@@ -201,12 +208,11 @@ export class NeighborSession implements ProtocolHandlers {
     else this.wire.sendNotInterested();
   }
 
-  /** Protocol: one request at a time, only while unchoked. */
+  /** Protocol: requests only while unchoked; as many in flight as the strategy allows (course: one). */
   requestNext(): void {
     const { ctx } = this;
-    if (!this.isOpen || this.state.peerChoking) return;
-    const index = ctx.requests.nextRequest(this.peerId, this.askable(), ctx.pieces.bitfield);
-    if (index !== undefined) this.wire.sendRequest(index);
+    if (!this.isOpen || this.state.peerChoking || ctx.pieces.bitfield.isComplete) return;
+    for (const index of ctx.requests.nextRequests(this.peerId, this.askable(), ctx.pieces.bitfield)) this.wire.sendRequest(index);
   }
 
   /**

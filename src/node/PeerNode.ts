@@ -1,5 +1,6 @@
 import type { Cancel, Clock } from '../common/Clock';
 import type { Random } from '../common/Random';
+import { MAX_REQUESTS_PER_PEER_LIMIT, type RequestStrategy } from '../config/CommonConfig';
 import type { PeerInfo } from '../config/PeerInfo';
 import type { Diagnostics } from '../log/DiagnosticLog';
 import type { ProtocolLog } from '../log/ProtocolLogger';
@@ -34,6 +35,9 @@ export interface PeerNodeOptions {
   dialAttempts?: number;
   /** With a metainfo: every received piece is checked against its SHA-1 before it counts. */
   verifier?: PieceVerifier;
+  /** How pieces are chosen and how many requests are in flight per neighbour (default: the course's rule). */
+  requestStrategy?: RequestStrategy;
+  maxRequestsPerPeer?: number;
   /** How long a complete peer that lost every neighbour waits for one to come back before it concludes the swarm is over. */
   aloneTimeoutMs?: number;
 }
@@ -67,13 +71,14 @@ export class PeerNode {
     this.context = {
       selfId: options.self.peerId,
       pieces: options.pieces,
-      requests: new RequestManager({ random: options.random }),
+      requests: new RequestManager({ random: options.random, strategy: options.requestStrategy, maxRequestsPerPeer: options.maxRequestsPerPeer }),
       rates,
       registry: this.registry,
       bus: this.bus,
       log: options.log,
       diag: options.diag,
-      maxQueuedRequests: 16,
+      maxQueuedRequests: MAX_REQUESTS_PER_PEER_LIMIT,
+      pieceSize: options.layout.pieceSize,
       verifier: options.verifier,
       trust: new PeerTrust(),
     };

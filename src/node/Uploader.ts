@@ -14,11 +14,14 @@ export interface UploaderOptions {
   mayServe(): boolean;
   onSent(index: number, bytes: number): void;
   onError(index: number, error: unknown): void;
+  /** Pieces read from disk at once ahead of sending (a pipelining neighbour keeps several queued). */
+  readAhead?: number;
 }
 
 /**
- * Serves one neighbour's requests in order, one piece in flight at a time, and
- * reads the next piece from disk only once the socket has taken the last one.
+ * Serves one neighbour's requests in order. Up to `readAhead` queued pieces are
+ * read from disk together (disk latency overlaps), then sent in order; the next
+ * batch is read only once the socket has taken the last one (back-pressure).
  */
 export class Uploader {
   private readonly queue: number[] = [];
@@ -49,18 +52,22 @@ export class Uploader {
   private async drain(): Promise<void> {
     this.running = true;
     try {
-      for (let index = this.queue.shift(); index !== undefined; index = this.queue.shift()) {
-        if (!this.options.mayServe() || !this.options.source.has(index)) continue;
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.options.readAhead ?? 1).filter((index) => this.options.source.has(index));
+        if (!this.options.mayServe()) continue;
         const generation = this.generation;
-        try {
-          const data = await this.options.source.readPiece(index);
-          if (generation !== this.generation || !this.options.mayServe()) continue;
+        const reads = batch.map((index) => this.options.source.readPiece(index).catch((error: unknown) => error));
+        for (const [i, index] of batch.entries()) {
+          const data = await reads[i];
+          if (!Buffer.isBuffer(data)) {
+            this.options.onError(index, data);
+            continue;
+          }
+          if (generation !== this.generation || !this.options.mayServe()) break;
           this.options.wire.sendPiece(index, data);
           this.options.onSent(index, data.length);
-          await this.options.wire.flushed();
-        } catch (error) {
-          this.options.onError(index, error);
         }
+        await this.options.wire.flushed();
       }
     } finally {
       this.running = false;

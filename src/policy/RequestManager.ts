@@ -1,25 +1,53 @@
+import type { RequestStrategy } from '../config/CommonConfig';
 import type { Bitfield } from '../storage/Bitfield';
-import type { Random } from '../common/Random';
-import { chooseRandomMissingPiece, type PieceChooser } from './pieceChoice';
+import { randomInt, type Random } from '../common/Random';
+import { Availability } from './Availability';
+import { chooseRandomMissingPiece, chooseRarestPiece, type PieceChooser } from './pieceChoice';
 
 export type PieceArrival = 'expected' | 'late' | 'unrequested';
 
 /**
+ * `course`: the protocol's rule, one random piece at a time per neighbour.
+ * `rarest-first`: the rarest piece first, several requests in flight per
+ * neighbour, and an end game. Both are the same messages on the wire.
+ */
+export type { RequestStrategy };
+
+export const DEFAULT_MAX_REQUESTS_PER_PEER: Record<RequestStrategy, number> = { course: 1, 'rarest-first': 8 };
+
+/** In the end game, how many neighbours may be asked for the same piece. */
+const END_GAME_REQUESTERS = 2;
+
+export interface RequestManagerOptions {
+  random: Random;
+  strategy?: RequestStrategy;
+  /** Requests in flight per neighbour; 1 in course mode (the protocol's rule), 8 for rarest-first. */
+  maxRequestsPerPeer?: number;
+  /** Overrides the strategy's piece choice (tests). */
+  choosePiece?: PieceChooser;
+}
+
+/**
  * Which piece we have asked of whom. Enforces the request rules:
- * - one outstanding request per neighbour: the next is sent only after the
- *   piece for the last one arrives;
- * - never ask for a piece already requested from any neighbour;
- * - when a neighbour chokes us before the piece comes, the request is void
- *   and the piece is released so another neighbour can be asked.
+ * - at most `maxRequestsPerPeer` requests in flight per neighbour (course: one,
+ *   so the next is sent only after the piece for the last one arrives);
+ * - never ask for a piece already requested from a neighbour, except in the
+ *   end game (rarest-first), when a second neighbour may be asked;
+ * - when a neighbour chokes us before the pieces come, its requests are void
+ *   and the pieces released so another neighbour can be asked.
  * Pure bookkeeping: the caller sends the messages.
  */
 export class RequestManager {
+  /** How many neighbours have each piece (kept up to date by the caller). */
+  readonly availability = new Availability();
+  readonly strategy: RequestStrategy;
+  readonly maxRequestsPerPeer: number;
   private readonly random: Random;
   private readonly choosePiece: PieceChooser;
-  /** peerId -> the piece requested from it and not yet received. */
-  private readonly outstandingByPeer = new Map<number, number>();
-  /** piece index -> the neighbour it is requested from (at most one, by the rule above). */
-  private readonly requesterByPiece = new Map<number, number>();
+  /** peerId -> the pieces requested from it and not yet received (void ones excluded). */
+  private readonly outstandingByPeer = new Map<number, Set<number>>();
+  /** piece -> the neighbours it is requested from. */
+  private readonly requestersByPiece = new Map<number, Set<number>>();
   /**
    * peerId -> piece -> requests sent to it and not yet answered, voided ones
    * included: a neighbour may still answer a request that a choke voided, and
@@ -28,52 +56,80 @@ export class RequestManager {
   private readonly unansweredByPeer = new Map<number, Map<number, number>>();
   /** piece -> copies that arrived and are being checked or written: not to be asked of anyone meanwhile. */
   private readonly arriving = new Map<number, number>();
-  private readonly isRequestedFn = (index: number): boolean => this.isRequested(index);
+  /** piece -> requesters plus arriving copies: the hot check of every piece choice, as an array. */
+  private busy = new Uint16Array(0);
+  private readonly isRequestedFn = (index: number): boolean => this.busy[index] > 0;
 
-  /** `choosePiece` defaults to the protocol's random choice; rarest-first can be injected later. */
-  constructor(options: { random: Random; choosePiece?: PieceChooser }) {
+  constructor(options: RequestManagerOptions) {
     this.random = options.random;
-    this.choosePiece = options.choosePiece ?? chooseRandomMissingPiece;
+    this.strategy = options.strategy ?? 'course';
+    this.maxRequestsPerPeer = options.maxRequestsPerPeer ?? DEFAULT_MAX_REQUESTS_PER_PEER[this.strategy];
+    if (!Number.isInteger(this.maxRequestsPerPeer) || this.maxRequestsPerPeer < 1) throw new RangeError('maxRequestsPerPeer must be a whole number >= 1');
+    this.choosePiece =
+      options.choosePiece ?? (this.strategy === 'rarest-first' ? chooseRarestPiece((i) => this.availability.of(i)) : chooseRandomMissingPiece);
   }
 
-  /** The next piece to ask `peerId` for, now marked as requested from it: random among the pieces `theirs` has, `ours` lacks and nobody has been asked for. Undefined when a request to that neighbour is already outstanding or there is nothing to ask. */
+  /** Fills `peerId`'s pipe: the pieces to ask it for now, each marked as requested from it. */
+  nextRequests(peerId: number, theirs: Bitfield, ours: Bitfield): number[] {
+    const chosen: number[] = [];
+    for (let index = this.nextRequest(peerId, theirs, ours); index !== undefined; index = this.nextRequest(peerId, theirs, ours)) {
+      chosen.push(index);
+    }
+    return chosen;
+  }
+
+  /** One more piece to ask `peerId` for, if its pipe has room and there is one. */
   nextRequest(peerId: number, theirs: Bitfield, ours: Bitfield): number | undefined {
-    if (this.outstandingByPeer.has(peerId)) return undefined;
-    const index = this.choosePiece(theirs, ours, this.isRequestedFn, this.random);
+    const outstanding = this.outstandingByPeer.get(peerId);
+    if (outstanding && outstanding.size >= this.maxRequestsPerPeer) return undefined;
+    if (this.busy.length !== ours.pieceCount) this.busy = new Uint16Array(ours.pieceCount);
+    const index = this.choosePiece(theirs, ours, this.isRequestedFn, this.random) ?? this.endGamePiece(peerId, theirs, ours);
     if (index === undefined) return undefined;
-    this.outstandingByPeer.set(peerId, index);
-    this.requesterByPiece.set(index, peerId);
+    addTo(this.outstandingByPeer, peerId, index);
+    addTo(this.requestersByPiece, index, peerId);
+    this.busy[index]++;
     let unanswered = this.unansweredByPeer.get(peerId);
     if (!unanswered) this.unansweredByPeer.set(peerId, (unanswered = new Map()));
     addCount(unanswered, index, 1);
     return index;
   }
 
-  /** A piece arrived from peerId. 'expected': it answers the outstanding request (which is cleared). 'late': it answers a request that was voided by a choke (it was already in flight; the caller may still use it if the piece is still missing). 'unrequested': no request for it to this neighbour is left unanswered. Until settled(), an expected or late piece counts as requested. */
+  /**
+   * A piece arrived from peerId. 'expected': it answers an outstanding request
+   * (now cleared). 'late': it answers a request that a choke voided (it was in
+   * flight; still usable if the piece is missing). 'unrequested': no request
+   * for it to this neighbour is left unanswered. Until settled(), an expected
+   * or late piece counts as requested.
+   */
   pieceReceived(peerId: number, index: number): PieceArrival {
     const unanswered = this.unansweredByPeer.get(peerId);
     if (!unanswered?.has(index)) return 'unrequested';
     addCount(unanswered, index, -1);
     addCount(this.arriving, index, 1);
-    if (this.outstandingByPeer.get(peerId) !== index) return 'late';
-    this.outstandingByPeer.delete(peerId);
-    this.requesterByPiece.delete(index);
+    this.busy[index]++;
+    if (!this.outstandingByPeer.get(peerId)?.has(index)) return 'late';
+    removeFrom(this.outstandingByPeer, peerId, index);
+    removeFrom(this.requestersByPiece, index, peerId);
+    this.busy[index]--;
     return 'expected';
   }
 
-  /** We were choked by peerId: void its outstanding request so the piece can be asked of another neighbour. Returns the released index. Its answer may still come, as 'late'. */
-  release(peerId: number): number | undefined {
-    const index = this.outstandingByPeer.get(peerId);
-    if (index === undefined) return undefined;
+  /** We were choked by peerId: void its outstanding requests so the pieces can be asked of others. Returns them. */
+  release(peerId: number): number[] {
+    const released = [...(this.outstandingByPeer.get(peerId) ?? [])];
+    for (const index of released) {
+      removeFrom(this.requestersByPiece, index, peerId);
+      this.busy[index]--;
+    }
     this.outstandingByPeer.delete(peerId);
-    this.requesterByPiece.delete(index);
-    return index;
+    return released;
   }
 
-  /** Neighbour gone: release and forget everything about it. */
-  forget(peerId: number): void {
-    this.release(peerId);
+  /** Neighbour gone: release and forget everything about it. Returns the released pieces. */
+  forget(peerId: number): number[] {
+    const released = this.release(peerId);
     this.unansweredByPeer.delete(peerId);
+    return released;
   }
 
   /**
@@ -82,16 +138,51 @@ export class RequestManager {
    * piece that is being written.
    */
   settled(index: number): void {
+    if (!this.arriving.has(index)) return;
     addCount(this.arriving, index, -1);
+    this.busy[index]--;
   }
 
-  outstanding(peerId: number): number | undefined {
-    return this.outstandingByPeer.get(peerId);
+  /** The pieces requested from `peerId` and not yet received, oldest first. */
+  outstanding(peerId: number): number[] {
+    return [...(this.outstandingByPeer.get(peerId) ?? [])];
   }
 
   isRequested(index: number): boolean {
-    return this.requesterByPiece.has(index) || this.arriving.has(index);
+    return this.isRequestedFn(index);
   }
+
+  /**
+   * End game (rarest-first only): when every piece we still lack is already
+   * requested, a piece asked of another neighbour may be asked of this one
+   * too, so one slow neighbour cannot hold up the last pieces. The copy that
+   * arrives second is a duplicate, dropped by the caller.
+   */
+  private endGamePiece(peerId: number, theirs: Bitfield, ours: Bitfield): number | undefined {
+    if (this.strategy !== 'rarest-first') return undefined;
+    const missing = ours.pieceCount - ours.count;
+    if (this.requestersByPiece.size + this.arriving.size < missing) return undefined; // not the end yet
+    let chosen: number | undefined;
+    let seen = 0;
+    for (const [index, requesters] of this.requestersByPiece) {
+      if (requesters.has(peerId) || requesters.size >= END_GAME_REQUESTERS || ours.has(index) || !theirs.has(index) || this.arriving.has(index)) continue;
+      if (randomInt(this.random, ++seen) === 0) chosen = index;
+    }
+    return chosen;
+  }
+}
+
+function addTo(map: Map<number, Set<number>>, key: number, value: number): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function removeFrom(map: Map<number, Set<number>>, key: number, value: number): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
 }
 
 /** Adds delta to a per-key count, deleting the key when it falls to zero. */

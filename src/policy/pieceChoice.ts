@@ -52,3 +52,26 @@ function isEligible(
 ): boolean {
   return theirs.has(index) && !ours.has(index) && !isRequested(index);
 }
+
+/**
+ * Rarest-first: among the pieces the neighbour has, we lack and nobody was
+ * asked for, one that the fewest neighbours have, so rare pieces spread before
+ * their holders leave. The scan starts at a random piece and goes round, so
+ * ties fall at random, and it stops at a piece only this neighbour has (none
+ * can be rarer). The very first piece is random: anything is worth having when
+ * we have nothing to trade.
+ */
+export function chooseRarestPiece(availability: (index: number) => number): PieceChooser {
+  return (theirs, ours, isRequested, random) => {
+    if (ours.isEmpty) return chooseRandomMissingPiece(theirs, ours, isRequested, random);
+    let best: number | undefined;
+    let bestCount = Infinity;
+    theirs.visitMissingFrom(ours, randomInt(random, theirs.pieceCount), (index) => {
+      if (isRequested(index)) return false;
+      const count = availability(index);
+      if (count < bestCount) [best, bestCount] = [index, count];
+      return bestCount <= 1;
+    });
+    return best;
+  };
+}

@@ -74,6 +74,22 @@ export class Bitfield {
     return out;
   }
 
+  /**
+   * Visits each piece this bitfield has and `other` lacks, going round from
+   * the byte holding `start`, skipping whole bytes with nothing new (fast when
+   * either is nearly full); stops when visit returns true.
+   */
+  visitMissingFrom(other: Bitfield, start: number, visit: (index: number) => boolean): void {
+    const byteCount = this.bytes.length;
+    const first = byteCount === 0 ? 0 : Math.floor(start / 8) % byteCount;
+    for (let step = 0; step < byteCount; step++) {
+      const byte = (first + step) % byteCount;
+      const wanted = this.bytes[byte] & ~other.bytes[byte] & 0xff;
+      if (wanted === 0) continue;
+      for (let bit = 0; bit < 8; bit++) if (wanted & (0x80 >> bit) && visit(byte * 8 + bit)) return;
+    }
+  }
+
   /** True when this bitfield holds at least one piece that `other` lacks. */
   hasAnyMissingFrom(other: Bitfield): boolean {
     for (let byte = 0; byte < this.bytes.length; byte++) {
@@ -91,8 +107,8 @@ export class Bitfield {
     return Bitfield.fromBytes(this.bytes, this.pieceCount) as Bitfield;
   }
 
-  /** "0-3,7,9-12": compact, for the debug log. */
-  toRanges(): string {
+  /** "0-3,7,9-12": compact, for the debug log; cut with '...' past maxChars. */
+  toRanges(maxChars = Infinity): string {
     const parts: string[] = [];
     for (let i = 0; i < this.pieceCount; i++) {
       if (!this.has(i)) continue;
@@ -101,6 +117,7 @@ export class Bitfield {
       parts.push(end === i ? `${i}` : `${i}-${end}`);
       i = end;
     }
-    return parts.join(',') || 'none';
+    const ranges = parts.join(',') || 'none';
+    return ranges.length > maxChars ? `${ranges.slice(0, maxChars)}...` : ranges;
   }
 }

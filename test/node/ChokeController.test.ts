@@ -56,6 +56,7 @@ function setUp(options: { complete?: boolean; k?: number } = {}) {
     log,
     diag: silentDiagnostics,
     maxQueuedRequests: 4,
+    pieceSize: layout.pieceSize,
     trust: new PeerTrust(),
   };
   const controller = new ChokeController({
