@@ -62,7 +62,8 @@ export class PeerConnection implements WireCommands {
   readonly closed: Promise<void>;
 
   constructor(private readonly options: PeerConnectionOptions) {
-    const largestMessage = maxMessageLength(Math.max(options.geometry.pieceLength(0), 1));
+    // The largest legal message: a whole piece, or the bitfield when pieces are tiny.
+    const largestMessage = Math.max(maxMessageLength(options.geometry.pieceLength(0)), 1 + Math.ceil(options.geometry.pieceCount / 8));
     this.maxUnsentBytes = 2 * largestMessage + (1 << 20);
     this.reader = new FrameReader({
       maxMessageLength: largestMessage,

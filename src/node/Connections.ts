@@ -1,5 +1,5 @@
 import type * as net from 'net';
-import type { Clock } from '../common/Clock';
+import type { Cancel, Clock } from '../common/Clock';
 import type { PeerInfo } from '../config/PeerInfo';
 import type { Diagnostics } from '../log/DiagnosticLog';
 import { dialWithRetry, type Dial } from '../net/Dialer';
@@ -36,6 +36,7 @@ export class Connections {
   private readonly open = new Set<PeerConnection>();
   private readonly dials: Dial[] = [];
   private readonly redials = new Map<number, number>();
+  private readonly pendingRedials = new Set<Cancel>();
   private readonly position: number;
   private refusedInbound = 0;
   private server: net.Server | undefined;
@@ -57,8 +58,9 @@ export class Connections {
   }
 
   /**
-   * A connection that drops before everyone is complete is dialled again by
-   * the side that dialled it first (we dial the peers listed before us).
+   * A connection that drops before everyone is complete, or one closed before
+   * its handshake, is dialled again by the side that dialled it first (we dial
+   * the peers listed before us), after a growing pause.
    */
   redialIfLost(peerId: number): void {
     if (this.closing || this.options.registry.isBanned(peerId)) return;
@@ -70,13 +72,20 @@ export class Connections {
       this.options.diag.error(`lost peer ${peerId} ${MAX_REDIALS_PER_PEER} times: not dialling it again`);
       return;
     }
-    this.options.diag.warn(`dialling peer ${peerId} again (reconnection ${attempts} of at most ${MAX_REDIALS_PER_PEER})`);
-    this.dial(peer);
+    // Back-off, so a peer that closes at once (its handshake table full) is not hammered.
+    const delayMs = Math.min(100 * 2 ** (attempts - 1), 5_000);
+    this.options.diag.warn(`dialling peer ${peerId} again in ${delayMs} ms (reconnection ${attempts} of at most ${MAX_REDIALS_PER_PEER})`);
+    this.pendingRedials.add(
+      this.options.clock.after(delayMs, () => {
+        if (!this.closing) this.dial(peer);
+      }),
+    );
   }
 
   /** Stops dialling and listening, and closes every connection after flushing what was written. */
   async closeAll(): Promise<void> {
     this.closing = true;
+    for (const cancel of this.pendingRedials) cancel();
     for (const dial of this.dials) dial.cancel();
     const serverClosed = this.server ? closeServer(this.server) : Promise.resolve();
     for (const connection of this.open) connection.close({ kind: 'shutdown' });
@@ -113,10 +122,11 @@ export class Connections {
     const allowed = Math.max(4, this.options.peers.length - 1 - this.position);
     const waiting = [...this.open].filter((c) => c.state === 'handshaking' && c.direction === 'inbound').length;
     if (waiting < allowed) return this.connect(socket, 'inbound');
+    const from = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.destroy();
     // Logged on the first and every hundredth refusal, so a flood cannot flood the log too.
     if (this.refusedInbound++ % 100 === 0) {
-      this.options.diag.warn(`refused a connection from ${socket.remoteAddress}: ${waiting} already waiting for a handshake (${this.refusedInbound} refused so far)`);
+      this.options.diag.warn(`refused a connection from ${from}: ${waiting} already waiting for a handshake (${this.refusedInbound} refused so far)`);
     }
   }
 

@@ -1,3 +1,4 @@
+import type { Cancel, Clock } from '../common/Clock';
 import type { Diagnostics } from '../log/DiagnosticLog';
 import type { ProtocolLog } from '../log/ProtocolLogger';
 import type { DisconnectReason, ProtocolHandlers, WireCommands } from '../net/ProtocolHandlers';
@@ -32,6 +33,9 @@ export interface SessionContext {
   maxQueuedRequests: number;
   /** Bytes per piece (the last may be shorter): bounds how much is read ahead for a neighbour. */
   pieceSize: number;
+  clock: Clock;
+  /** A neighbour that leaves our requests unanswered this long, sending no piece at all, is snubbed. */
+  snubTimeoutMs: number;
   /** With a metainfo: every piece is checked before it is written as good. */
   verifier?: PieceVerifier;
   trust: PeerTrust;
@@ -53,6 +57,9 @@ export class NeighborSession implements ProtocolHandlers {
   private wireValue: SessionWire | undefined;
   private uploader: Uploader | undefined;
   private ended = false;
+  /** Snubbed: it took our requests and sent nothing for too long; not asked again until it sends a piece. */
+  private snubbed = false;
+  private cancelSnubTimer: Cancel | undefined;
 
   constructor(
     private readonly ctx: SessionContext,
@@ -111,10 +118,12 @@ export class NeighborSession implements ProtocolHandlers {
   onDisconnect(reason: DisconnectReason): void {
     if (!this.stateValue) {
       this.ctx.diag.warn(`connection closed before its handshake: ${describeReason(reason)}`);
+      this.ctx.bus.emit('handshakeFailed', { direction: this.direction, expectedPeerId: this.expectedPeerId, reason });
       return;
     }
     const { ctx, peerId } = this;
     this.ended = true;
+    this.stopSnubTimer();
     this.uploader?.clear();
     const released = ctx.requests.forget(peerId);
     ctx.requests.availability.addBitfield(this.state.bitfield, -1);
@@ -133,6 +142,7 @@ export class NeighborSession implements ProtocolHandlers {
     ctx.log.chokedBy(peerId);
     this.state.peerChoking = true;
     // Protocol: a request not answered before the choke is void; another neighbour may take it.
+    this.stopSnubTimer();
     for (const index of ctx.requests.release(peerId)) ctx.bus.emit('requestReleased', { peerId, index });
   }
 
@@ -176,6 +186,8 @@ export class NeighborSession implements ProtocolHandlers {
 
   onPiece(index: number, data: Buffer): void {
     const { ctx, peerId } = this;
+    this.snubbed = false;
+    this.stopSnubTimer();
     const arrival = ctx.requests.pieceReceived(peerId, index);
     if (arrival === 'unrequested') {
       this.wire.close({ kind: 'protocol-violation', code: 'unrequested-piece', message: `piece ${index} was never requested` });
@@ -211,8 +223,33 @@ export class NeighborSession implements ProtocolHandlers {
   /** Protocol: requests only while unchoked; as many in flight as the strategy allows (course: one). */
   requestNext(): void {
     const { ctx } = this;
-    if (!this.isOpen || this.state.peerChoking || ctx.pieces.bitfield.isComplete) return;
+    if (!this.isOpen || this.state.peerChoking || this.snubbed || ctx.pieces.bitfield.isComplete) return;
     for (const index of ctx.requests.nextRequests(this.peerId, this.askable(), ctx.pieces.bitfield)) this.wire.sendRequest(index);
+    if (ctx.requests.outstanding(this.peerId).length > 0) this.startSnubTimer();
+  }
+
+  /**
+   * A neighbour that unchokes us, takes requests and then sends nothing (no
+   * piece, no choke) would hold those pieces forever: after the snub timeout
+   * its requests are released for others, and it is not asked again until it
+   * sends a piece. Its late answers are still accepted.
+   */
+  private startSnubTimer(): void {
+    if (this.cancelSnubTimer) return;
+    const { ctx, peerId } = this;
+    this.cancelSnubTimer = ctx.clock.after(ctx.snubTimeoutMs, () => {
+      this.cancelSnubTimer = undefined;
+      const released = ctx.requests.release(peerId);
+      if (released.length === 0 || !this.isOpen) return;
+      this.snubbed = true;
+      ctx.diag.warn(`peer ${peerId} sent no piece for ${ctx.snubTimeoutMs / 1000} s: its ${released.length} request(s) go to others`);
+      for (const index of released) ctx.bus.emit('requestReleased', { peerId, index });
+    });
+  }
+
+  private stopSnubTimer(): void {
+    this.cancelSnubTimer?.();
+    this.cancelSnubTimer = undefined;
   }
 
   /**

@@ -11,6 +11,8 @@ export interface NodeEvents {
   listening: { port: number };
   connected: { peerId: number; direction: Direction };
   disconnected: { peerId: number; reason: DisconnectReason };
+  /** A connection closed before its handshake; for one we dialled, the peer we meant. */
+  handshakeFailed: { direction: Direction; expectedPeerId?: number; reason: DisconnectReason };
   /** A neighbour's interest in us changed: the preferred set may need a refill. */
   interestChanged: { peerId: number };
   /** A neighbour announced pieces (bitfield or have): it may now be complete. */

@@ -38,6 +38,8 @@ export interface PeerNodeOptions {
   /** How pieces are chosen and how many requests are in flight per neighbour (default: the course's rule). */
   requestStrategy?: RequestStrategy;
   maxRequestsPerPeer?: number;
+  /** A neighbour that sends no piece this long while our requests wait is snubbed (default 60 s). */
+  snubTimeoutMs?: number;
   /** How long a complete peer that lost every neighbour waits for one to come back before it concludes the swarm is over. */
   aloneTimeoutMs?: number;
 }
@@ -79,6 +81,8 @@ export class PeerNode {
       diag: options.diag,
       maxQueuedRequests: MAX_REQUESTS_PER_PEER_LIMIT,
       pieceSize: options.layout.pieceSize,
+      clock: options.clock,
+      snubTimeoutMs: options.snubTimeoutMs ?? 60_000,
       verifier: options.verifier,
       trust: new PeerTrust(),
     };
@@ -139,6 +143,9 @@ export class PeerNode {
       this.checkTermination();
       if (!this.stopping) this.connections.redialIfLost(peerId);
       this.watchForBeingAlone();
+    });
+    bus.on('handshakeFailed', ({ expectedPeerId }) => {
+      if (expectedPeerId !== undefined && !this.stopping && !this.registry.get(expectedPeerId)) this.connections.redialIfLost(expectedPeerId);
     });
     bus.on('connected', () => {
       this.cancelAloneTimer?.();

@@ -76,15 +76,20 @@ export class Bitfield {
 
   /**
    * Visits each piece this bitfield has and `other` lacks, going round from
-   * the byte holding `start`, skipping whole bytes with nothing new (fast when
-   * either is nearly full); stops when visit returns true.
+   * piece `start`, skipping whole bytes with nothing new (fast when either is
+   * nearly full); stops when visit returns true.
    */
   visitMissingFrom(other: Bitfield, start: number, visit: (index: number) => boolean): void {
     const byteCount = this.bytes.length;
-    const first = byteCount === 0 ? 0 : Math.floor(start / 8) % byteCount;
-    for (let step = 0; step < byteCount; step++) {
-      const byte = (first + step) % byteCount;
-      const wanted = this.bytes[byte] & ~other.bytes[byte] & 0xff;
+    if (byteCount === 0) return;
+    const startByte = Math.floor(start / 8) % byteCount;
+    const startBit = start % 8;
+    // The start byte is visited twice: its bits from startBit on first, the ones before it last.
+    for (let step = 0; step <= byteCount; step++) {
+      const byte = (startByte + step) % byteCount;
+      let wanted = this.bytes[byte] & ~other.bytes[byte] & 0xff;
+      if (step === 0) wanted &= 0xff >> startBit;
+      else if (step === byteCount) wanted &= ~(0xff >> startBit) & 0xff;
       if (wanted === 0) continue;
       for (let bit = 0; bit < 8; bit++) if (wanted & (0x80 >> bit) && visit(byte * 8 + bit)) return;
     }

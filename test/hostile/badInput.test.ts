@@ -6,7 +6,7 @@
  * log holds only spec sentences, and that the node stays up and still finishes
  * its download from the honest neighbour (or keeps serving it, for a seeder).
  *
- * 38 distinct cases:
+ * 39 distinct cases:
  *   handshake   1-8   wrong header, non-zero padding, unlisted ID, not the dialled ID, our own ID,
  *                     a second connection for a connected ID, a short handshake then silence, a frame first
  *   framing     9-14  length 0, length above the largest frame, cut off by a close, a flood in one
@@ -19,7 +19,13 @@
  *                     than the handshake table allows, the refusal warning's address, an earlier peer
  *                     that breaks every connection (bounded redials)
  *   control       37  a VALID bitfield longer than the largest piece frame (many tiny pieces) is accepted
- *   liveness      38  a neighbour that takes a request and never answers (nor chokes) must not block the download
+ *   liveness   38-39  a neighbour that takes a request and never answers (nor chokes) must not block the
+ *                     download; an earlier peer that closes our first dial before any handshake is dialled again
+ *
+ * Failing on purpose until src is fixed (each test says why): 35 (the refusal
+ * warning names 'undefined'), 37 (a valid bitfield above pieceSize + 5 bytes
+ * is refused as frame-too-large), 38 (no request timeout: a silent neighbour
+ * holds a piece forever), 39 (a dial closed before any handshake is never retried).
  *
  * Time is a ManualClock (handshake timeout, stalled-frame timeout, the flood
  * window); every socket and the node are closed in afterEach.
@@ -42,7 +48,7 @@ import { turnEventLoop } from '../support/waiting';
 
 jest.setTimeout(30_000);
 
-const CASES = 38;
+const CASES = 39;
 const name = (n: number, text: string) => `[${n}/${CASES}] ${text}`;
 
 // 20 pieces of 64 bytes, the last one 40: 3 bitfield bytes with 4 spare bits.
@@ -130,15 +136,13 @@ describe('handshake', () => {
     await s.honestFinishes();
   });
 
-  test(name(4, 'a dialled peer that answers with another ID is refused, and not dialled again'), async () => {
+  test(name(4, 'a dialled peer that answers with another ID is refused'), async () => {
     // The hostile peer (2) is listed before the node (3): the node dials it.
     const s = await scenario({ order: ['honest', 'hostile', 'node'] });
     const hostile = await s.dialledByNode(1);
     hostile.sendHandshake(1); // a listed ID, but not the one dialled
     hostile.sendBitfield(Bitfield.full(N));
     await s.expectRefusedBeforeHandshake(hostile, `handshake from peer 1: we dialled peer ${s.hostileId}`);
-    await turnEventLoop(10);
-    expect(s.hostileServer!.accepted).toHaveLength(1); // refused at the handshake: no session, no redial
     s.expectNodeUp();
     expect(s.node.log.matching('makes a connection')).toEqual([`Peer ${s.nodeId} makes a connection to Peer ${s.honestId}.`]);
     s.expectSpecLogOnly();
@@ -308,7 +312,7 @@ describe('messages', () => {
     [19, 'a not interested', MessageType.NotInterested, 1],
     [20, 'a have', MessageType.Have, 3],
     [21, 'a request', MessageType.Request, 5],
-  ])('[%i/38] %s with a wrong payload length closes the connection, unlogged', async (_n, _name, type, payloadBytes) => {
+  ])('[%i/39] %s with a wrong payload length closes the connection, unlogged', async (_n, _name, type, payloadBytes) => {
     const s = await scenario();
     const hostile = await s.openHostile();
     hostile.sendRaw(frame(type, Buffer.alloc(payloadBytes, 1)));
@@ -640,8 +644,16 @@ describe('resources', () => {
     }
     const refused = await s.dialNode('refused stranger');
     await refused.waitForClose();
-    const [warning] = s.node.diag.at('warn').filter((w) => w.startsWith('refused a connection'));
-    // PeerNode.accept reads socket.remoteAddress after socket.destroy(), when it is already undefined.
+    expect(refused.remotePeerId).toBeUndefined();
+    const [warning] = await eventually(() => {
+      const found = s.node.diag.at('warn').filter((w) => w.startsWith('refused a connection'));
+      return found.length > 0 && found;
+    }, 'the refusal warning');
+    s.expectNodeUp();
+    s.expectSpecLogOnly();
+    await s.honestFinishes();
+    // Who was refused must be visible: the accept path (Connections.accept) reads socket.remoteAddress after socket.destroy(),
+    // when Node has already dropped it, so the line says "from undefined".
     expect(warning).toContain('refused a connection from 127.0.0.1:');
   });
 
@@ -650,6 +662,7 @@ describe('resources', () => {
     const s = await scenario({ order: ['honest', 'hostile', 'node'] });
     const MAX_REDIALS = 10;
     for (let n = 1; n <= 1 + MAX_REDIALS; n++) {
+      if (n > 1) s.node.clock.advance(5_000); // past the redial back-off (at most 5 s)
       const hostile = await s.dialledByNode(n);
       hostile.sendHandshake(s.hostileId);
       hostile.sendRaw(u32(0)); // an empty frame: a protocol violation every time
@@ -711,8 +724,28 @@ describe('withheld piece', () => {
   });
 });
 
+describe('redial after a refusal', () => {
+  test(name(39, 'an earlier peer that closes the first connection before any handshake (its handshake table was full) is dialled again'), async () => {
+    // The earlier peer (2) is honest, but its first accept is refused at once, as the accept path (Connections.accept) does
+    // when strangers fill its table: the node's connection ends before either handshake.
+    const s = await scenario({ order: ['honest', 'hostile', 'node'] });
+    const first = await s.dialledByNode(1);
+    first.destroy();
+    await s.node.diag.waitFor('connection closed before its handshake');
+    // Give any back-off the node may use a minute (ManualClock), then the earlier peer must see a new dial.
+    s.node.clock.advance(STALL_MS);
+    const again = await s.dialledByNode(2);
+    again.sendHandshake(s.hostileId);
+    again.sendBitfield(Bitfield.full(N));
+    await again.nextOfType(MessageType.Interested);
+    expect(s.node.log.count(`makes a connection to Peer ${s.hostileId}`)).toBe(1);
+    s.expectNodeUp();
+    await s.honestFinishes();
+  });
+});
+
 // Keeps the header's case list honest.
 test('the case count in the header matches the tests', () => {
-  expect(CASES).toBe(8 + 6 + 17 + 5 + 1 + 1);
+  expect(CASES).toBe(8 + 6 + 17 + 5 + 1 + 2);
   expect(HANDSHAKE_HEADER).toHaveLength(18);
 });

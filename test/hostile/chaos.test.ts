@@ -38,7 +38,6 @@ const RUN_LIMIT_MS = 45_000;
 const DIST = path.join(__dirname, '..', '..', 'dist');
 const PEER_PROCESS = path.join(DIST, 'cli', 'peerProcess.js');
 // The built launcher: it spawns dist/cli/peerProcess.js relative to itself (from src/ under ts-jest it would not find it).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { SwarmLauncher } = require(path.join(DIST, 'launcher', 'SwarmLauncher.js')) as typeof import('../../src/launcher/SwarmLauncher');
 type SwarmLauncher = import('../../src/launcher/SwarmLauncher').SwarmLauncher;
 
@@ -116,7 +115,6 @@ test(`seed ${CHAOS_SEED}: ${CHAOS_BUDGET} mutated frames against a real swarm; e
     `seed ${CHAOS_SEED} (reproduce: CHAOS_SEED=${CHAOS_SEED} npx jest test/hostile/chaos), ${seconds.toFixed(1)} s in all, ` +
     `budget spent ${budgetSeconds.toFixed(2)} s after the chaos peer started, the real peers done ${swarmSeconds.toFixed(2)} s after, ` +
     `chaos stats ${JSON.stringify(chaos!.stats)}\nlast output:\n${output.slice(-30).join('\n')}`;
-  // eslint-disable-next-line no-console
   console.log(`chaos: ${context().split('\n')[0]}`);
 
   const ends = swarm.runs.map((run) => ({ peer: run.peer.peerId, end: run.end }));

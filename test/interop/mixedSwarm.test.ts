@@ -220,7 +220,8 @@ afterAll(() => killStarted());
 
 // ---- one scenario --------------------------------------------------------------
 
-async function runSwarm(title: string, peers: PeerSpec[], iv: Intervals, fileSize = FILE_SIZE): Promise<void> {
+/** `extraCommon`: our own optional Common.cfg lines (other implementations ignore keys they do not know). */
+async function runSwarm(title: string, peers: PeerSpec[], iv: Intervals, fileSize = FILE_SIZE, extraCommon: string[] = []): Promise<void> {
   preflight();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmlab-interop-'));
   tempDirs.push(dir);
@@ -234,6 +235,7 @@ async function runSwarm(title: string, peers: PeerSpec[], iv: Intervals, fileSiz
       `FileName ${FILE_NAME}`,
       `FileSize ${fileSize}`,
       `PieceSize ${PIECE_SIZE}`,
+      ...extraCommon,
       '',
     ].join('\n'),
   );
@@ -347,11 +349,8 @@ describe('mixed swarms of our peers and an independent Python peer', () => {
   // (a) again with a long endgame: 4,883 pieces, so that our leechers trade among
   // themselves while the (slower) Python seeder serves. It exercises what the
   // small file cannot: choke/unchoke in quick succession around in-flight
-  // requests, and pieces arriving for requests a choke voided. As written, our
-  // leechers may close a connection to each other on such a piece
-  // ("protocol violation (unrequested-piece)") and then wait forever for haves
-  // that connection would have carried: see RequestManager.voidedByPeer (a Set,
-  // so two voided requests for one piece leave one mark) and NeighborSession.onPiece.
+  // requests, and pieces arriving for requests a choke voided (every copy must be
+  // accounted for, or a connection is closed for an "unrequested" piece).
   test('(d) a Python seeder first, our leechers after, 40 MB', async () => {
     await runSwarm(
       '(d)',
@@ -364,6 +363,26 @@ describe('mixed swarms of our peers and an independent Python peer', () => {
       ],
       { k: 2, p: 1, m: 2 },
       40_000_000,
+    );
+  });
+
+  // Our peers pipeline (8 requests in flight, rarest first, end game) while the
+  // Python peers answer one request at a time and ask one at a time: pipelining
+  // is legal on the wire, so the mixed swarm must still finish, in every role.
+  test('(e) ours with rarest-first and pipelining, Python seeder and leechers', async () => {
+    await runSwarm(
+      '(e)',
+      [
+        { id: 5001, impl: 'py', hasFile: true },
+        { id: 5002, impl: 'ours', hasFile: false },
+        { id: 5003, impl: 'py', hasFile: false, flags: QUIRKS },
+        { id: 5004, impl: 'ours', hasFile: false },
+        { id: 5005, impl: 'ours', hasFile: true },
+        { id: 5006, impl: 'py', hasFile: false },
+      ],
+      { k: 2, p: 1, m: 2 },
+      2_000_000,
+      ['RequestStrategy rarest-first', 'MaxRequestsPerPeer 8'],
     );
   });
 });

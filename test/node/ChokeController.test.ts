@@ -57,6 +57,8 @@ function setUp(options: { complete?: boolean; k?: number } = {}) {
     diag: silentDiagnostics,
     maxQueuedRequests: 4,
     pieceSize: layout.pieceSize,
+    clock,
+    snubTimeoutMs: 60_000,
     trust: new PeerTrust(),
   };
   const controller = new ChokeController({

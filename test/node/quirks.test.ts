@@ -562,6 +562,8 @@ describe('misbehaviour', () => {
     first.sendBitfield(Bitfield.full(N));
     await first.nextIs(MessageType.Interested);
     first.destroy(); // a crash: no goodbye
+    await node.waitForEvent('disconnected');
+    node.clock.advance(100); // the first redial waits 100 ms
 
     const again = await servers[0].connection(2);
     cleanup.add(() => again.destroy());
