@@ -3,8 +3,15 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DIAGNOSTIC_LEVELS, type DiagnosticLevel } from '../log/DiagnosticLog';
 import { MAX_REQUESTS_PER_PEER_LIMIT, REQUEST_STRATEGIES } from '../config/CommonConfig';
+import { parseRate } from '../config/values';
 import { ExitCode } from './exitCodes';
 import { runPeer } from './runPeer';
+
+const RATE_FLAGS = ['max-upload-rate', 'max-download-rate', 'max-neighbour-upload-rate', 'max-neighbour-download-rate'] as const;
+
+function rate(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : parseRate(text);
+}
 
 async function main(): Promise<number> {
   const argv = await yargs(hideBin(process.argv))
@@ -18,12 +25,20 @@ async function main(): Promise<number> {
     .option('log-level', { choices: DIAGNOSTIC_LEVELS, default: 'info' as DiagnosticLevel, describe: 'console and debug-log detail; debug traces every message' })
     .option('request-strategy', { choices: REQUEST_STRATEGIES, describe: 'piece choice: course (one random piece at a time, the default) or rarest-first (pipelined, end game); overrides Common.cfg' })
     .option('max-requests-per-peer', { type: 'number', describe: `requests in flight per neighbour (1 to ${MAX_REQUESTS_PER_PEER_LIMIT}); overrides Common.cfg` })
+    .option('max-upload-rate', { type: 'string', describe: 'process-wide upload limit, e.g. 2MiB/s (Common.cfg MaxUploadRate overrides it)' })
+    .option('max-download-rate', { type: 'string', describe: 'process-wide download limit, e.g. 500KB/s (Common.cfg MaxDownloadRate)' })
+    .option('max-neighbour-upload-rate', { type: 'string', describe: 'upload limit per neighbour (Common.cfg MaxNeighbourUploadRate)' })
+    .option('max-neighbour-download-rate', { type: 'string', describe: 'download limit per neighbour (Common.cfg MaxNeighbourDownloadRate)' })
     .example('$0 1001', 'run peer 1001 with the config in this directory')
     .example('$0 1002 --peers-dir . --log-dir .', 'the spec\'s flat layout: peer_1002/ and log_peer_1002.log here')
-    .epilog('Exit codes: 0 all peers done, 2 usage, 3 config error, 4 seed file missing or wrong size, 5 port in use, 6 disk error, 130 interrupted.')
+    .epilog('Rate limits take units (2MiB/s, 500KB/s); kill -HUP <pid> re-reads them from Common.cfg.\nExit codes: 0 all peers done, 2 usage, 3 config error, 4 seed file missing or wrong size, 5 port in use, 6 disk error, 130 interrupted.')
     .check((args) => {
       const id = args.peerId as number;
       if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) throw new Error(`peerId must be a whole number from 0 to 4294967295, got ${args.peerId}`);
+      for (const flag of RATE_FLAGS) {
+        const text = args[flag] as string | undefined;
+        if (text !== undefined && parseRate(text) === undefined) throw new Error(`--${flag} takes a rate such as 2MiB/s, 500KB/s or 1000 (bytes per second), got '${text}'`);
+      }
       const max = args['max-requests-per-peer'];
       if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > MAX_REQUESTS_PER_PEER_LIMIT)) {
         throw new Error(`--max-requests-per-peer takes a whole number from 1 to ${MAX_REQUESTS_PER_PEER_LIMIT}`);
@@ -46,6 +61,12 @@ async function main(): Promise<number> {
     logLevel: argv['log-level'],
     requestStrategy: argv['request-strategy'],
     maxRequestsPerPeer: argv['max-requests-per-peer'],
+    rateLimits: {
+      uploadBytesPerSecond: rate(argv['max-upload-rate']),
+      downloadBytesPerSecond: rate(argv['max-download-rate']),
+      neighbourUploadBytesPerSecond: rate(argv['max-neighbour-upload-rate']),
+      neighbourDownloadBytesPerSecond: rate(argv['max-neighbour-download-rate']),
+    },
   });
 }
 

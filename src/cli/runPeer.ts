@@ -4,7 +4,9 @@ import { systemClock } from '../common/Clock';
 import { systemRandom } from '../common/Random';
 import { ConfigError, formatWarning } from '../config/ConfigError';
 import { findPeer, loadConfig, type Config } from '../config/Config';
-import type { RequestStrategy } from '../config/CommonConfig';
+import { RATE_KEYS, type RateKey, type RequestStrategy } from '../config/CommonConfig';
+import { parseRate } from '../config/values';
+import type { RateLimitSettings } from '../node/RateLimits';
 import type { PeerInfo } from '../config/PeerInfo';
 import { DiagnosticLog, debugLogPath, type DiagnosticLevel } from '../log/DiagnosticLog';
 import { openProtocolLog, protocolLogPath } from '../log/ProtocolLogger';
@@ -30,6 +32,8 @@ export interface RunPeerOptions {
   /** Overrides Common.cfg's RequestStrategy / MaxRequestsPerPeer. */
   requestStrategy?: RequestStrategy;
   maxRequestsPerPeer?: number;
+  /** Rate limits from flags, in bytes per second; Common.cfg's rate keys override them on SIGHUP. */
+  rateLimits?: RateLimitSettings;
 }
 
 /** A failure that ends the process with its own exit code and a one-line reason. */
@@ -95,7 +99,19 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     diag: logs.diag,
     verifier,
     ...requests,
+    rateLimits: rateLimitsFrom(config, options.rateLimits),
   });
+  describeLimits(logs.diag, node.rateLimits.current);
+  // A config reload on SIGHUP changes the rate limits while running.
+  const reload = () => {
+    try {
+      node.rateLimits.update(rateLimitsFrom(loadConfig(options.configDir), options.rateLimits));
+      describeLimits(logs.diag, node.rateLimits.current);
+    } catch (error) {
+      logs.diag.error(`SIGHUP: rate limits unchanged: ${(error as Error).message}`);
+    }
+  };
+  process.on('SIGHUP', reload);
   // Transfer totals are kept across runs in the resume state.
   node.bus.on('pieceDownloaded', ({ bytes }) => store.recordTransfer(bytes, 0));
   node.bus.on('pieceUploaded', ({ bytes }) => store.recordTransfer(0, bytes));
@@ -138,6 +154,31 @@ function requestOptions(options: RunPeerOptions, config: Config): { requestStrat
     requestStrategy: options.requestStrategy ?? fromConfig,
     maxRequestsPerPeer: options.maxRequestsPerPeer ?? (maxFromConfig === undefined ? undefined : Number(maxFromConfig)),
   };
+}
+
+const RATE_SETTING: Record<RateKey, keyof RateLimitSettings> = {
+  MaxUploadRate: 'uploadBytesPerSecond',
+  MaxDownloadRate: 'downloadBytesPerSecond',
+  MaxNeighbourUploadRate: 'neighbourUploadBytesPerSecond',
+  MaxNeighbourDownloadRate: 'neighbourDownloadBytesPerSecond',
+};
+
+/** Rate limits: Common.cfg's keys where given, else the flags'. */
+function rateLimitsFrom(config: Config, flags: RateLimitSettings = {}): RateLimitSettings {
+  const settings: RateLimitSettings = { ...flags };
+  for (const key of RATE_KEYS) {
+    const text = config.common.extras.get(key);
+    if (text !== undefined) settings[RATE_SETTING[key]] = parseRate(text);
+  }
+  return settings;
+}
+
+function describeLimits(diag: DiagnosticLog, limits: RateLimitSettings): void {
+  const show = (rate: number | undefined) => (rate === undefined ? 'unlimited' : `${rate} B/s`);
+  diag.info(
+    `rate limits: upload ${show(limits.uploadBytesPerSecond)} (per neighbour ${show(limits.neighbourUploadBytesPerSecond)}), ` +
+      `download ${show(limits.downloadBytesPerSecond)} (per neighbour ${show(limits.neighbourDownloadBytesPerSecond)})`,
+  );
 }
 
 /** A peer restarted after a crash continues its logs instead of replacing them. */

@@ -1,6 +1,6 @@
 import { ConfigError, ConfigWarning } from './ConfigError';
 import { readConfigLines } from './lineReader';
-import { parseDecimal, parseIntegerInRange } from './values';
+import { parseDecimal, parseIntegerInRange, parseRate } from './values';
 
 /** Common.cfg, validated and converted to the units the rest of the peer uses. */
 export interface CommonConfig {
@@ -36,7 +36,19 @@ export const MAX_PIECE_COUNT = 2 ** 32;
 export const MAX_INTERVAL_MS = 2 ** 31 - 1;
 
 /** Keys of our own that Common.cfg may carry; validated by the layers that use them. */
-export const OPTIONAL_KEYS = ['MetaInfo', 'RequestStrategy', 'MaxRequestsPerPeer'] as const;
+export const OPTIONAL_KEYS = [
+  'MetaInfo',
+  'RequestStrategy',
+  'MaxRequestsPerPeer',
+  'MaxUploadRate',
+  'MaxDownloadRate',
+  'MaxNeighbourUploadRate',
+  'MaxNeighbourDownloadRate',
+] as const;
+
+/** The rate-limit keys: bytes per second, with units (`2MiB/s`); re-read on SIGHUP. */
+export const RATE_KEYS = ['MaxUploadRate', 'MaxDownloadRate', 'MaxNeighbourUploadRate', 'MaxNeighbourDownloadRate'] as const;
+export type RateKey = (typeof RATE_KEYS)[number];
 
 /** RequestStrategy values: the course's rule (default), or rarest-first with pipelining and an end game. */
 export const REQUEST_STRATEGIES = ['course', 'rarest-first'] as const;
@@ -201,6 +213,9 @@ function ceilDiv(a: number, b: number): number {
 function checkOptional(key: string, value: string, fail: (problem: string) => never): string {
   if (key === 'RequestStrategy' && !(REQUEST_STRATEGIES as readonly string[]).includes(value)) {
     fail(`expected ${REQUEST_STRATEGIES.join(' or ')}, got '${value}'`);
+  }
+  if ((RATE_KEYS as readonly string[]).includes(key) && parseRate(value) === undefined) {
+    fail(`expected a rate such as 2MiB/s, 500KB/s or 1000 (bytes per second), got '${value}'`);
   }
   if (key === 'MaxRequestsPerPeer' && parseIntegerInRange(value, 1, MAX_REQUESTS_PER_PEER_LIMIT) === undefined) {
     fail(`expected a whole number from 1 to ${MAX_REQUESTS_PER_PEER_LIMIT}, got '${value}'`);

@@ -18,3 +18,18 @@ export function parseDecimal(text: string): number | undefined {
   const value = Number(text);
   return Number.isFinite(value) ? value : undefined;
 }
+
+const RATE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3 };
+
+/**
+ * A rate in bytes per second from text like `2MiB/s`, `500KB/s`, `750kib`,
+ * `1000` (bytes): decimal (KB, MB, GB) or binary (KiB, MiB, GiB) units, case
+ * ignored, `/s` optional. Undefined when malformed or not positive.
+ */
+export function parseRate(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)(?:\/s)?$/i.exec(text.trim());
+  if (!match) return undefined;
+  const unit = RATE_UNITS[match[2].toLowerCase()];
+  const rate = Number(match[1]) * (unit ?? NaN);
+  return Number.isFinite(rate) && rate >= 1 ? Math.round(rate) : undefined;
+}

@@ -13,6 +13,10 @@ export interface LaunchOptions {
   timeoutMs: number;
   /** Longest wait for one peer to bind its port before the next one starts. */
   startTimeoutMs?: number;
+  /** More peerProcess arguments for some peers (their own rate limits, say). */
+  extraArgs?: ReadonlyMap<number, readonly string[]>;
+  /** The peerProcess script to run (default: the one built beside this file). */
+  peerProcessScript?: string;
   /** Receives every line a peer prints (its diagnostics). */
   onOutput?(peerId: number, line: string): void;
   onReport?(report: PeerReport): void;
@@ -143,12 +147,13 @@ export class SwarmLauncher {
   private spawnOnce(run: PeerRun, ready: () => void): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     const { options } = this;
     const args = [
-      PEER_PROCESS,
+      options.peerProcessScript ?? PEER_PROCESS,
       String(run.peer.peerId),
       '--config-dir', options.configDir,
       '--peers-dir', options.peersDir,
       '--log-dir', options.logDir,
       '--log-level', options.logLevel,
+      ...(options.extraArgs?.get(run.peer.peerId) ?? []),
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     run.pid = child.pid;

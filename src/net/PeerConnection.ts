@@ -32,6 +32,8 @@ export interface PeerConnectionOptions {
   maxMessagesPerSecond?: number;
   /** A frame left unfinished this long, with no frame completed meanwhile, is a stalled (trickling) neighbour. */
   stalledFrameTimeoutMs?: number;
+  /** Rate limits: ms to stop reading after `bytes` arrived (0: read on). */
+  downloadThrottle?(bytes: number): number;
 }
 
 const DEFAULT_MAX_MESSAGES_PER_SECOND = 20_000;
@@ -191,6 +193,7 @@ export class PeerConnection implements WireCommands {
 
   private receive(chunk: Buffer): void {
     if (this.stateValue === 'closing' || this.stateValue === 'closed') return;
+    this.throttleReading(chunk.length);
     try {
       this.reader.push(chunk);
       if (this.stateValue === 'handshaking' && !this.readHandshake()) return;
@@ -209,6 +212,15 @@ export class PeerConnection implements WireCommands {
       if (!(error instanceof ProtocolError)) throw error;
       this.close({ kind: 'protocol-violation', code: error.code, message: error.message });
     }
+  }
+
+  /** A download limit stops reading the socket for a while; TCP then slows the sender. */
+  private throttleReading(bytes: number): void {
+    const waitMs = this.options.downloadThrottle?.(bytes) ?? 0;
+    if (waitMs <= 0) return;
+    const { socket } = this.options;
+    socket.pause();
+    this.options.clock.after(waitMs, () => socket.resume());
   }
 
   /** Protocol: the bitfield comes right after the handshake, or not at all. */

@@ -10,6 +10,7 @@ import type { PieceGeometry } from '../wire/MessageRules';
 import type { NeighborSession } from './NeighborSession';
 import type { Direction } from './NodeEvents';
 import type { PeerRegistry } from './PeerRegistry';
+import type { NeighbourLimits, RateLimits } from './RateLimits';
 
 export interface ConnectionsOptions {
   self: PeerInfo;
@@ -19,7 +20,8 @@ export interface ConnectionsOptions {
   diag: Diagnostics;
   registry: PeerRegistry;
   /** A session for a new connection, before its handshake. */
-  newSession(direction: Direction, expectedPeerId?: number): NeighborSession;
+  newSession(direction: Direction, limits: NeighbourLimits, expectedPeerId?: number): NeighborSession;
+  rateLimits: RateLimits;
   handshakeTimeoutMs: number;
   dialAttempts: number;
 }
@@ -136,7 +138,8 @@ export class Connections {
       return;
     }
     const { diag, registry } = this.options;
-    const session = this.options.newSession(direction, expectedPeerId);
+    const limits = this.options.rateLimits.forNeighbour();
+    const session = this.options.newSession(direction, limits, expectedPeerId);
     const connection = new PeerConnection({
       socket,
       direction,
@@ -150,10 +153,14 @@ export class Connections {
         if (expectedPeerId !== undefined && peerId !== expectedPeerId) return `we dialled peer ${expectedPeerId}`;
         return registry.refusalFor(peerId);
       },
+      downloadThrottle: limits.download,
       trace: (way, description) => diag.debug(`${way === 'sent' ? 'to' : 'from'} ${connection.remotePeerId}: ${description}`),
     });
     session.bind(connection);
     this.open.add(connection);
-    void connection.closed.then(() => this.open.delete(connection));
+    void connection.closed.then(() => {
+      this.open.delete(connection);
+      limits.release();
+    });
   }
 }

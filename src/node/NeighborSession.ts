@@ -12,6 +12,7 @@ import type { EventBus } from './EventBus';
 import { NeighborState } from './NeighborState';
 import type { Direction, NodeEvents } from './NodeEvents';
 import type { PeerRegistry } from './PeerRegistry';
+import type { NeighbourLimits } from './RateLimits';
 import { Uploader, type UploadSource } from './Uploader';
 
 /** The node's own pieces, as a session sees them. */
@@ -64,6 +65,7 @@ export class NeighborSession implements ProtocolHandlers {
   constructor(
     private readonly ctx: SessionContext,
     readonly direction: Direction,
+    private readonly limits: NeighbourLimits,
     /** The peer we dialled, if we dialled. */
     readonly expectedPeerId?: number,
   ) {}
@@ -100,6 +102,10 @@ export class NeighborSession implements ProtocolHandlers {
       source: ctx.pieces,
       maxQueued: ctx.maxQueuedRequests,
       readAhead: Math.max(1, Math.min(MAX_READ_AHEAD_PIECES, Math.floor(READ_AHEAD_BYTES / ctx.pieceSize))),
+      throttle: (bytes) => {
+        const waitMs = this.limits.upload(bytes);
+        return waitMs > 0 ? new Promise((resolve) => ctx.clock.after(waitMs, () => resolve())) : Promise.resolve();
+      },
       mayServe: () => !this.state.amChoking,
       onSent: (index, bytes) => {
         this.state.bytesUploaded += bytes;

@@ -16,6 +16,7 @@ import { EventBus } from './EventBus';
 import { NeighborSession, type LocalPieces, type SessionContext } from './NeighborSession';
 import type { NodeEvents } from './NodeEvents';
 import { PeerRegistry } from './PeerRegistry';
+import { RateLimits, type RateLimitSettings } from './RateLimits';
 import { TransferStats } from './TransferStats';
 
 export interface PeerNodeOptions {
@@ -40,6 +41,8 @@ export interface PeerNodeOptions {
   maxRequestsPerPeer?: number;
   /** A neighbour that sends no piece this long while our requests wait is snubbed (default 60 s). */
   snubTimeoutMs?: number;
+  /** Upload and download limits, process-wide and per neighbour (default: none). */
+  rateLimits?: RateLimitSettings;
   /** How long a complete peer that lost every neighbour waits for one to come back before it concludes the swarm is over. */
   aloneTimeoutMs?: number;
 }
@@ -58,6 +61,7 @@ export class PeerNode {
   readonly bus = new EventBus<NodeEvents>();
   readonly stats = new TransferStats(this.bus);
   readonly finished: Promise<NodeOutcome>;
+  readonly rateLimits: RateLimits;
   private readonly registry: PeerRegistry;
   private readonly choker: ChokeController;
   private readonly context: SessionContext;
@@ -69,6 +73,7 @@ export class PeerNode {
   constructor(private readonly options: PeerNodeOptions) {
     this.finished = new Promise((resolve) => (this.settle = resolve));
     this.registry = new PeerRegistry(options.self.peerId, options.peers);
+    this.rateLimits = new RateLimits(options.clock, options.rateLimits);
     const rates = new RateTracker(options.clock);
     this.context = {
       selfId: options.self.peerId,
@@ -103,7 +108,8 @@ export class PeerNode {
       clock: options.clock,
       diag: options.diag,
       registry: this.registry,
-      newSession: (direction, expectedPeerId) => new NeighborSession(this.context, direction, expectedPeerId),
+      newSession: (direction, limits, expectedPeerId) => new NeighborSession(this.context, direction, limits, expectedPeerId),
+      rateLimits: this.rateLimits,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
       dialAttempts: options.dialAttempts ?? 40,
     });

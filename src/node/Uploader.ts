@@ -16,6 +16,8 @@ export interface UploaderOptions {
   onError(index: number, error: unknown): void;
   /** Pieces read from disk at once ahead of sending (a pipelining neighbour keeps several queued). */
   readAhead?: number;
+  /** Rate limits: resolves when `bytes` may be sent. */
+  throttle?(bytes: number): Promise<void>;
 }
 
 /**
@@ -63,6 +65,7 @@ export class Uploader {
             this.options.onError(index, data);
             continue;
           }
+          await this.options.throttle?.(data.length);
           if (generation !== this.generation || !this.options.mayServe()) break;
           this.options.wire.sendPiece(index, data);
           this.options.onSent(index, data.length);

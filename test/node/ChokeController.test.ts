@@ -73,7 +73,7 @@ function setUp(options: { complete?: boolean; k?: number } = {}) {
   });
   const wires = new Map<number, RecordingWire>();
   for (const id of NEIGHBOURS) {
-    const session = new NeighborSession(context, 'inbound');
+    const session = new NeighborSession(context, 'inbound', { upload: () => 0, download: () => 0 });
     const wire = new RecordingWire();
     session.bind(wire);
     session.onHandshake(id);

@@ -13,6 +13,7 @@ import { SeedFileError, prepareSeedFiles } from '../../launcher/seedFiles';
 import { summaryTable } from '../../launcher/summary';
 import { SwarmLauncher, type PlannedKill, type SwarmRun } from '../../launcher/SwarmLauncher';
 import { verifyCopies } from '../../launcher/verifyCopies';
+import { parseRate } from '../../config/values';
 import { ExitCode } from '../exitCodes';
 
 interface SwarmArgs {
@@ -25,6 +26,7 @@ interface SwarmArgs {
   verbose: boolean;
   'restart-crashed': number;
   kill: string[];
+  limit: string[];
 }
 
 export const swarmCommand: CommandModule<object, SwarmArgs> = {
@@ -46,14 +48,22 @@ export const swarmCommand: CommandModule<object, SwarmArgs> = {
         default: [] as string[],
         describe: 'experiment: SIGKILL a leecher once it holds PERCENT of the pieces, a seeder once the leechers do (ID@PERCENT, repeatable)',
       })
+      .option('limit', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'give a peer its own rate limits: ID:up=2MiB/s,down=1MiB/s (repeatable), to mix fast and slow peers',
+      })
       .check((args) => {
         for (const plan of args.kill) parseKill(plan);
+        for (const limit of args.limit) parseLimit(limit);
         if (!Number.isInteger(args['restart-crashed']) || args['restart-crashed'] < 0) throw new Error('--restart-crashed takes a whole number');
         return true;
       })
       .example('$0 swarm --make-file', 'the default six-peer swarm in this directory')
       .example('$0 swarm --config-dir config/tiny --make-file', 'a ready set-up from config/')
-      .example('$0 swarm --kill 1003@50 --restart-crashed 1', 'kill peer 1003 half-way; it restarts and resumes'),
+      .example('$0 swarm --kill 1003@50 --restart-crashed 1', 'kill peer 1003 half-way; it restarts and resumes')
+      .example('$0 swarm --limit 1002:up=200KiB/s --limit 1003:up=2MiB/s', 'a slow and a fast uploader: watch who gets preferred'),
   handler: async (args) => {
     process.exitCode = await runSwarm(args);
   },
@@ -96,6 +106,7 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
     onOutput: args.verbose ? (peerId, line) => console.log(`[${peerId}] ${line}`) : undefined,
     restartCrashed: args['restart-crashed'],
     kills: args.kill.map(parseKill),
+    extraArgs: new Map(args.limit.map(parseLimit)),
   });
   const view = new ProgressView(() => launcher.runs, process.stdout);
   const interrupt = () => launcher.stopAll('interrupted');
@@ -134,4 +145,19 @@ function parseKill(plan: string): PlannedKill {
 function lastLines(file: string, count: number): string[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-count);
+}
+
+/** "1003:up=2MiB/s,down=1MiB/s" -> peer 1003 runs with --max-upload-rate 2MiB/s --max-download-rate 1MiB/s. */
+function parseLimit(text: string): [number, string[]] {
+  const match = /^(\d+):(.+)$/.exec(text);
+  const args: string[] = [];
+  for (const part of match ? match[2].split(',') : []) {
+    const [direction, rate] = part.split('=');
+    if (!['up', 'down'].includes(direction) || !rate || parseRate(rate) === undefined) break;
+    args.push(direction === 'up' ? '--max-upload-rate' : '--max-download-rate', rate);
+  }
+  if (!match || args.length !== 2 * match[2].split(',').length) {
+    throw new Error(`--limit takes ID:up=RATE,down=RATE (e.g. 1003:up=2MiB/s), got '${text}'`);
+  }
+  return [Number(match[1]), args];
 }

@@ -2,12 +2,12 @@ import { createHash, randomFillSync } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { hashPieces } from '../metainfo/pieceHashes';
-import { makeTorrent } from '../metainfo/makeTorrent';
-import { parseMetaInfo } from '../metainfo/MetaInfo';
-import { PieceVerifier } from '../metainfo/PieceVerifier';
-import { writeRandomFile } from '../launcher/seedFiles';
-import { PieceLayout } from '../storage/Piece';
+import { hashPieces } from '../../src/metainfo/pieceHashes';
+import { makeTorrent } from '../../src/metainfo/makeTorrent';
+import { parseMetaInfo } from '../../src/metainfo/MetaInfo';
+import { PieceVerifier } from '../../src/metainfo/PieceVerifier';
+import { writeRandomFile } from '../../src/launcher/seedFiles';
+import { PieceLayout } from '../../src/storage/Piece';
 
 const GIB = 1024 ** 3;
 const PIECE_SIZE = 256 * 1024;

@@ -1,0 +1,213 @@
+/**
+ * `npm run bench [-- NAME...]`: runs swarms of real peerProcess processes on
+ * 127.0.0.1 in temp dirs and prints what each costs; writes the figures as JSON
+ * under logs/bench/. Not a test: it measures. Names: default, course-100mib,
+ * rarest-100mib, verified-100mib, pair-1gib, thirty-peers, recheck.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadConfig } from '../../src/config/Config';
+import { formatBytes, table } from '../../src/launcher/format';
+import { prepareSeedFiles } from '../../src/launcher/seedFiles';
+import { SwarmLauncher, type SwarmRun } from '../../src/launcher/SwarmLauncher';
+import { verifyCopies } from '../../src/launcher/verifyCopies';
+import { freePorts } from '../../src/net/freePorts';
+import { loopbackRate } from './loopbackRate';
+import { recheckBench } from './recheckBench';
+
+const ROOT = path.join(__dirname, '..', '..');
+const PEER_PROCESS = path.join(ROOT, 'dist', 'cli', 'peerProcess.js');
+const MIB = 1024 * 1024;
+
+interface Scenario {
+  name: string;
+  title: string;
+  peers: number;
+  seeders?: number;
+  fileSize: number;
+  pieceSize: number;
+  k: number;
+  p: number;
+  m: number;
+  extra?: string[];
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: 'default', title: 'default six-peer (10,000,232 B, 32 KiB pieces, k=2 p=5 m=15, course)', peers: 6, fileSize: 10_000_232, pieceSize: 32_768, k: 2, p: 5, m: 15 },
+  { name: 'course-100mib', title: '100 MiB, 16 KiB pieces, k=2 p=1 m=2, six peers, course', peers: 6, fileSize: 100 * MIB, pieceSize: 16_384, k: 2, p: 1, m: 2 },
+  {
+    name: 'rarest-100mib',
+    title: '100 MiB, 16 KiB pieces, k=2 p=1 m=2, six peers, rarest-first',
+    peers: 6,
+    fileSize: 100 * MIB,
+    pieceSize: 16_384,
+    k: 2,
+    p: 1,
+    m: 2,
+    extra: ['RequestStrategy rarest-first'],
+  },
+  {
+    name: 'verified-100mib',
+    title: '100 MiB, 16 KiB pieces, six peers, course, every piece checked against a .torrent',
+    peers: 6,
+    fileSize: 100 * MIB,
+    pieceSize: 16_384,
+    k: 2,
+    p: 1,
+    m: 2,
+    extra: ['MetaInfo bench.torrent'],
+  },
+  {
+    name: 'pair-1gib',
+    title: 'one seeder, one leecher, 1 GiB, 256 KiB pieces, rarest-first',
+    peers: 2,
+    fileSize: 1024 * MIB,
+    pieceSize: 256 * 1024,
+    k: 2,
+    p: 1,
+    m: 2,
+    extra: ['RequestStrategy rarest-first'],
+  },
+  {
+    name: 'thirty-peers',
+    title: '30 peers, 64 MiB, 64 KiB pieces, k=3 p=1 m=2, rarest-first',
+    peers: 30,
+    fileSize: 64 * MIB,
+    pieceSize: 65_536,
+    k: 3,
+    p: 1,
+    m: 2,
+    extra: ['RequestStrategy rarest-first'],
+  },
+];
+
+interface Figures {
+  scenario: string;
+  title: string;
+  allExitedZero: boolean;
+  copiesIdentical: boolean;
+  secondsFromLastStart: number;
+  secondsFromFirstStart: number;
+  bytesDelivered: number;
+  megabytesPerSecond: number;
+  cpuSeconds: number;
+  peakRssBytesPerPeer: number;
+  loopbackMegabytesPerSecond?: number;
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(PEER_PROCESS)) throw new Error(`${PEER_PROCESS} is missing: run npm run build (npm run bench does)`);
+  const wanted = process.argv.slice(2);
+  const pick = (name: string) => wanted.length === 0 || wanted.includes(name);
+  const results: Figures[] = [];
+  for (const scenario of SCENARIOS.filter((s) => pick(s.name))) {
+    const figures = await runScenario(scenario);
+    if (scenario.name === 'pair-1gib') figures.loopbackMegabytesPerSecond = await loopbackRate(1024 * MIB, 256 * 1024);
+    results.push(figures);
+    print(figures);
+  }
+  if (results.length > 1) printSummary(results);
+  if (pick('recheck')) await recheckBench();
+  const outDir = path.join(ROOT, 'logs', 'bench');
+  fs.mkdirSync(outDir, { recursive: true });
+  const out = path.join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(out, JSON.stringify({ machine: { cpus: os.cpus().length, node: process.version }, results }, null, 2));
+  console.log(`\nfigures written to ${path.relative(ROOT, out)}`);
+}
+
+async function runScenario(scenario: Scenario): Promise<Figures> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmlab-bench-'));
+  try {
+    const ports = await freePorts(scenario.peers);
+    const seeders = scenario.seeders ?? 1;
+    fs.writeFileSync(
+      path.join(root, 'Common.cfg'),
+      [
+        `NumberOfPreferredNeighbors ${scenario.k}`,
+        `UnchokingInterval ${scenario.p}`,
+        `OptimisticUnchokingInterval ${scenario.m}`,
+        'FileName bench.dat',
+        `FileSize ${scenario.fileSize}`,
+        `PieceSize ${scenario.pieceSize}`,
+        ...(scenario.extra ?? []),
+        '',
+      ].join('\n'),
+    );
+    fs.writeFileSync(path.join(root, 'PeerInfo.cfg'), ports.map((port, i) => `${3001 + i} 127.0.0.1 ${port} ${i < seeders ? 1 : 0}\n`).join(''));
+    const config = loadConfig(root);
+    const peersDir = path.join(root, 'peers');
+    await prepareSeedFiles(config, peersDir, true);
+    const swarm = await new SwarmLauncher({
+      peers: config.peers,
+      configDir: root,
+      peersDir,
+      logDir: path.join(root, 'logs'),
+      logLevel: 'warn',
+      timeoutMs: 900_000,
+      peerProcessScript: PEER_PROCESS,
+    }).run();
+    const copies = await verifyCopies(config, peersDir);
+    return figuresOf(scenario, swarm, copies.every((c) => c.matches));
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function figuresOf(scenario: Scenario, swarm: SwarmRun, copiesIdentical: boolean): Figures {
+  const firstStart = Math.min(...swarm.runs.map((r) => r.startedAtMs ?? Infinity));
+  const leechers = swarm.runs.filter((r) => !r.peer.hasFile).length;
+  const bytesDelivered = leechers * scenario.fileSize;
+  const secondsFromFirstStart = (swarm.endedMs - firstStart) / 1000;
+  return {
+    scenario: scenario.name,
+    title: scenario.title,
+    allExitedZero: swarm.runs.every((r) => r.end?.kind === 'exited' && r.end.code === 0),
+    copiesIdentical,
+    secondsFromLastStart: (swarm.endedMs - swarm.lastStartMs) / 1000,
+    secondsFromFirstStart,
+    bytesDelivered,
+    megabytesPerSecond: bytesDelivered / 1e6 / secondsFromFirstStart,
+    cpuSeconds: swarm.runs.reduce((sum, r) => sum + (r.resources ? r.resources.cpuUserMs + r.resources.cpuSystemMs : 0), 0) / 1000,
+    peakRssBytesPerPeer: Math.max(...swarm.runs.map((r) => r.resources?.maxRssBytes ?? 0)),
+  };
+}
+
+function print(f: Figures): void {
+  console.log(`\n== ${f.title}`);
+  console.log(`all exited 0: ${f.allExitedZero ? 'yes' : 'NO'}; copies identical: ${f.copiesIdentical ? 'yes' : 'NO'}`);
+  console.log(`from the last peer's start until every process exited: ${f.secondsFromLastStart.toFixed(2)} s (from the first start: ${f.secondsFromFirstStart.toFixed(2)} s)`);
+  console.log(`delivered ${formatBytes(f.bytesDelivered)}: ${f.megabytesPerSecond.toFixed(1)} MB/s; CPU of all peers ${f.cpuSeconds.toFixed(1)} s; peak RSS of any peer ${formatBytes(f.peakRssBytesPerPeer)}`);
+  if (f.loopbackMegabytesPerSecond) {
+    const share = (100 * f.megabytesPerSecond) / f.loopbackMegabytesPerSecond;
+    console.log(`raw loopback TCP (a plain Node socket pair, same run): ${f.loopbackMegabytesPerSecond.toFixed(0)} MB/s; the swarm reached ${share.toFixed(0)} % of it`);
+  }
+}
+
+function printSummary(results: Figures[]): void {
+  console.log(`\n${table(
+    ['scenario', 'ok', 'last start -> end', 'first start -> end', 'MB/s', 'CPU s', 'peak RSS/peer'],
+    results.map((f) => [
+      f.scenario,
+      f.allExitedZero && f.copiesIdentical ? 'yes' : 'NO',
+      `${f.secondsFromLastStart.toFixed(2)} s`,
+      `${f.secondsFromFirstStart.toFixed(2)} s`,
+      f.megabytesPerSecond.toFixed(1),
+      f.cpuSeconds.toFixed(1),
+      formatBytes(f.peakRssBytesPerPeer),
+    ]),
+  )}`);
+  const course = results.find((f) => f.scenario === 'course-100mib');
+  const rarest = results.find((f) => f.scenario === 'rarest-100mib');
+  const verified = results.find((f) => f.scenario === 'verified-100mib');
+  if (course && rarest) console.log(`rarest-first vs course, 100 MiB: ${(course.secondsFromFirstStart / rarest.secondsFromFirstStart).toFixed(2)}x faster (target: 3x)`);
+  if (course && verified) {
+    const cost = (100 * (verified.secondsFromFirstStart - course.secondsFromFirstStart)) / course.secondsFromFirstStart;
+    console.log(`verification costs the 100 MiB swarm ${cost.toFixed(1)} % (target: under 15 %)`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,43 @@
+import { parseCommonConfig } from '../../src/config/CommonConfig';
+import { ConfigError } from '../../src/config/ConfigError';
+
+const BASE = ['NumberOfPreferredNeighbors 2', 'UnchokingInterval 5', 'OptimisticUnchokingInterval 15', 'FileName f', 'FileSize 100', 'PieceSize 10'];
+
+function parse(...extra: string[]) {
+  return parseCommonConfig([...BASE, ...extra].join('\n'), 'Common.cfg');
+}
+
+function errorOf(...extra: string[]): ConfigError {
+  try {
+    parse(...extra);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('no error');
+}
+
+describe("our optional Common.cfg keys are checked where they are written", () => {
+  test('valid values are kept for the layers that use them, without warnings', () => {
+    const { config, warnings } = parse('RequestStrategy rarest-first', 'MaxRequestsPerPeer 8', 'MaxUploadRate 2MiB/s', 'MaxNeighbourDownloadRate 500KB/s');
+    expect(warnings).toEqual([]);
+    expect(Object.fromEntries(config.extras)).toEqual({
+      RequestStrategy: 'rarest-first',
+      MaxRequestsPerPeer: '8',
+      MaxUploadRate: '2MiB/s',
+      MaxNeighbourDownloadRate: '500KB/s',
+    });
+  });
+
+  test.each([
+    ['RequestStrategy fastest', 'RequestStrategy', /expected course or rarest-first, got 'fastest'/],
+    ['MaxRequestsPerPeer 0', 'MaxRequestsPerPeer', /whole number from 1 to 16/],
+    ['MaxRequestsPerPeer 17', 'MaxRequestsPerPeer', /whole number from 1 to 16/],
+    ['MaxUploadRate fast', 'MaxUploadRate', /a rate such as 2MiB\/s/],
+    ['MaxDownloadRate 0', 'MaxDownloadRate', /a rate such as/],
+  ])('%s is an error naming the file, the line and the key', (line, key, problem) => {
+    const error = errorOf(line);
+    expect([error.file, error.line, error.key]).toEqual(['Common.cfg', 7, key]);
+    expect(error.message).toMatch(problem);
+  });
+});
