@@ -2,7 +2,7 @@
  * `npm run bench [-- NAME...]`: runs swarms of real peerProcess processes on
  * 127.0.0.1 in temp dirs and prints what each costs; writes the figures as JSON
  * under logs/bench/. Not a test: it measures. Names: default, course-100mib,
- * rarest-100mib, verified-100mib, pair-1gib, thirty-peers, recheck.
+ * rarest-100mib, verified-100mib, pair-1gib, thirty-peers, rate-limit, recheck.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -31,6 +31,8 @@ interface Scenario {
   p: number;
   m: number;
   extra?: string[];
+  /** A rate limit the scenario checks the delivered rate against (bytes per second). */
+  limitBytesPerSecond?: number;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -80,6 +82,18 @@ const SCENARIOS: Scenario[] = [
     m: 2,
     extra: ['RequestStrategy rarest-first'],
   },
+  {
+    name: 'rate-limit',
+    title: 'one seeder limited to 2 MiB/s upload, one leecher, 20 MiB',
+    peers: 2,
+    fileSize: 20 * MIB,
+    pieceSize: 32_768,
+    k: 2,
+    p: 1,
+    m: 2,
+    extra: ['MaxUploadRate 2MiB/s'],
+    limitBytesPerSecond: 2 * MIB,
+  },
 ];
 
 interface Figures {
@@ -94,6 +108,8 @@ interface Figures {
   cpuSeconds: number;
   peakRssBytesPerPeer: number;
   loopbackMegabytesPerSecond?: number;
+  /** For a rate-limited scenario: the leechers' own download rate over their download time, against the limit. */
+  limitedRateShare?: number;
 }
 
 async function main(): Promise<void> {
@@ -159,7 +175,10 @@ function figuresOf(scenario: Scenario, swarm: SwarmRun, copiesIdentical: boolean
   const leechers = swarm.runs.filter((r) => !r.peer.hasFile).length;
   const bytesDelivered = leechers * scenario.fileSize;
   const secondsFromFirstStart = (swarm.endedMs - firstStart) / 1000;
+  const leecher = swarm.runs.find((r) => !r.peer.hasFile);
+  const downloadSeconds = leecher?.completedAtMs && leecher.startedAtMs ? (leecher.completedAtMs - leecher.startedAtMs) / 1000 : undefined;
   return {
+    limitedRateShare: scenario.limitBytesPerSecond && downloadSeconds ? scenario.fileSize / downloadSeconds / scenario.limitBytesPerSecond : undefined,
     scenario: scenario.name,
     title: scenario.title,
     allExitedZero: swarm.runs.every((r) => r.end?.kind === 'exited' && r.end.code === 0),
@@ -178,6 +197,9 @@ function print(f: Figures): void {
   console.log(`all exited 0: ${f.allExitedZero ? 'yes' : 'NO'}; copies identical: ${f.copiesIdentical ? 'yes' : 'NO'}`);
   console.log(`from the last peer's start until every process exited: ${f.secondsFromLastStart.toFixed(2)} s (from the first start: ${f.secondsFromFirstStart.toFixed(2)} s)`);
   console.log(`delivered ${formatBytes(f.bytesDelivered)}: ${f.megabytesPerSecond.toFixed(1)} MB/s; CPU of all peers ${f.cpuSeconds.toFixed(1)} s; peak RSS of any peer ${formatBytes(f.peakRssBytesPerPeer)}`);
+  if (f.limitedRateShare !== undefined) {
+    console.log(`under the limit the leecher got ${(100 * f.limitedRateShare).toFixed(1)} % of it (target: within 10 %)`);
+  }
   if (f.loopbackMegabytesPerSecond) {
     const share = (100 * f.megabytesPerSecond) / f.loopbackMegabytesPerSecond;
     console.log(`raw loopback TCP (a plain Node socket pair, same run): ${f.loopbackMegabytesPerSecond.toFixed(0)} MB/s; the swarm reached ${share.toFixed(0)} % of it`);
