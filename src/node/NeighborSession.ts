@@ -23,7 +23,6 @@ export interface LocalPieces extends UploadSource {
 
 /** What every session shares with the node. */
 export interface SessionContext {
-  selfId: number;
   pieces: LocalPieces;
   requests: RequestManager;
   rates: RateTracker;
@@ -108,7 +107,6 @@ export class NeighborSession implements ProtocolHandlers {
       },
       mayServe: () => !this.state.amChoking,
       onSent: (index, bytes) => {
-        this.state.bytesUploaded += bytes;
         ctx.bus.emit('pieceUploaded', { index, to: peerId, bytes });
       },
       onError: (index, error) => ctx.diag.error(`could not serve piece ${index} to ${peerId}: ${String(error)}`),
@@ -298,7 +296,6 @@ export class NeighborSession implements ProtocolHandlers {
     try {
       const fresh = await ctx.pieces.writePiece(index, data);
       if (fresh) {
-        this.state.bytesDownloaded += data.length;
         ctx.rates.record(peerId, data.length);
         const piecesHeld = ctx.pieces.bitfield.count;
         ctx.log.downloadedPiece(index, peerId, piecesHeld);

@@ -14,8 +14,6 @@ export class NeighborState {
   peerInterested = false;
   /** A neighbour that sends no bitfield has nothing (protocol: bitfield is optional when empty). */
   bitfield: Bitfield;
-  bytesDownloaded = 0;
-  bytesUploaded = 0;
 
   constructor(
     readonly peerId: number,

@@ -76,7 +76,6 @@ export class PeerNode {
     this.rateLimits = new RateLimits(options.clock, options.rateLimits);
     const rates = new RateTracker(options.clock);
     this.context = {
-      selfId: options.self.peerId,
       pieces: options.pieces,
       requests: new RequestManager({ random: options.random, strategy: options.requestStrategy, maxRequestsPerPeer: options.maxRequestsPerPeer }),
       rates,

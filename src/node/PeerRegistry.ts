@@ -70,11 +70,4 @@ export class PeerRegistry {
     }
     return true;
   }
-
-  /** How many other listed peers we know to be complete (for progress). */
-  completePeers(): number {
-    let count = 0;
-    for (const [peerId, bits] of this.lastKnownBits) if (peerId !== this.selfId && bits.isComplete) count++;
-    return count;
-  }
 }

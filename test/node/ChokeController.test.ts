@@ -47,7 +47,6 @@ function setUp(options: { complete?: boolean; k?: number } = {}) {
   );
   const rates = new RateTracker(clock);
   const context: SessionContext = {
-    selfId: SELF,
     pieces,
     requests: new RequestManager({ random: seededRandom(7) }),
     rates,
