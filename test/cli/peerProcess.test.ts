@@ -69,7 +69,7 @@ describe('peerProcess exit codes and messages', () => {
     fs.writeFileSync(path.join(flat, 'peer_1001', setup.fileName), Buffer.alloc(1000, 7));
     const args = ['--config-dir', setup.root, '--peers-dir', '.', '--log-dir', '.'];
     const seeder = run('peerProcess.js', ['1001', ...args], flat);
-    await waitForFile(path.join(flat, 'log_peer_1001.log'));
+    await waitForLine(path.join(flat, 'log_peer_1001.debug.log'), /listening on port/);
     const leecher = await run('peerProcess.js', ['1002', ...args], flat);
     expect(leecher.code).toBe(0);
     expect((await seeder).code).toBe(0);
@@ -109,11 +109,6 @@ describe('swarmlab', () => {
   });
 });
 
-/** Polls for a file the process under test creates (bounded; not a timing assumption about the protocol). */
-async function waitForFile(file: string): Promise<void> {
-  for (let i = 0; i < 200 && !fs.existsSync(file); i++) await new Promise((resolve) => setTimeout(resolve, 25));
-  if (!fs.existsSync(file)) throw new Error(`${file} never appeared`);
-}
 
 describe('swarmlab make-torrent and torrent-info', () => {
   let dir: string;
@@ -148,3 +143,32 @@ describe('swarmlab make-torrent and torrent-info', () => {
     expect(stderr).toContain('nothing.bin');
   });
 });
+
+describe('peerProcess faults at start-up', () => {
+  let setup: SwarmSetup;
+  beforeEach(async () => (setup = await makeSwarmDir({ peers: 2, fileSize: 5000, pieceSize: 100 })));
+  afterEach(() => setup.remove());
+
+  test('an earlier peer that is not up yet is dialled again, with back-off, until it appears', async () => {
+    fs.mkdirSync(path.join(setup.root, 'peers', 'peer_1001'), { recursive: true });
+    fs.writeFileSync(path.join(setup.root, 'peers', 'peer_1001', setup.fileName), Buffer.alloc(5000, 3));
+    // The leecher first: its dials are refused until the seeder listens.
+    const leecher = run('peerProcess.js', ['1002'], setup.root);
+    await waitForLine(path.join(setup.root, 'logs', 'log_peer_1002.debug.log'), /peer 1001 .* not reachable .*attempt 3 in/);
+    const seeder = await run('peerProcess.js', ['1001'], setup.root);
+    const { code, stdout } = await leecher;
+    expect([code, seeder.code]).toEqual([0, 0]);
+    expect(stdout).toMatch(/attempt 2 in 100 ms/);
+    expect(stdout).toMatch(/attempt 3 in 200 ms/);
+    expect(fs.readFileSync(path.join(setup.root, 'peers', 'peer_1002', setup.fileName)).equals(Buffer.alloc(5000, 3))).toBe(true);
+  }, 30_000);
+});
+
+/** Polls a log file the process under test writes until a line matches (bounded). */
+async function waitForLine(file: string, pattern: RegExp): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (fs.existsSync(file) && pattern.test(fs.readFileSync(file, 'utf8'))) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`${file} never showed ${pattern}`);
+}
