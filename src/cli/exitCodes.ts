@@ -18,6 +18,8 @@ export const ExitCode = {
   SwarmFailed: 7,
   /** A .torrent is malformed, or disagrees with Common.cfg. */
   BadMetaInfo: 8,
+  /** check-logs: the logs break the spec's rules. */
+  LogViolations: 9,
   /** Stopped by SIGINT or SIGTERM before the end. */
   Interrupted: 130,
 } as const;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { checkLogsCommand } from './commands/checkLogs';
 import { makeTorrentCommand } from './commands/makeTorrent';
 import { swarmCommand } from './commands/swarm';
 import { torrentInfoCommand } from './commands/torrentInfo';
@@ -12,6 +13,7 @@ yargs(hideBin(process.argv))
   .command(swarmCommand)
   .command(makeTorrentCommand)
   .command(torrentInfoCommand)
+  .command(checkLogsCommand)
   .demandCommand(1, 'name a command: see the list above')
   .strict()
   .help()

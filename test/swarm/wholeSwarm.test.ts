@@ -56,6 +56,9 @@ describe('a whole swarm of real peerProcess processes on 127.0.0.1', () => {
       // Nobody has more than k preferred neighbours at once.
       for (const e of events) if (e.kind === 'preferredNeighbors') expect(e.neighbours.length).toBeLessThanOrEqual(2);
     }
+    // The log checker agrees: every sentence, count, connection and the k+1 bound across the logs.
+    const checked = await runNodeScript(SWARMLAB, ['check-logs', 'logs'], { cwd: setup.root, killAfterMs: 20_000 });
+    expect({ code: checked.code, output: checked.output }).toEqual({ code: 0, output: expect.stringContaining('6 logs checked with Common.cfg and PeerInfo.cfg: no violations') });
   }, 90_000);
 
   test('several seeders, one listed last, and --make-file creates the seed file', async () => {
