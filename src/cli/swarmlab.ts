@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { checkLogsCommand } from './commands/checkLogs';
 import { makeTorrentCommand } from './commands/makeTorrent';
+import { reportCommand } from './commands/report';
 import { swarmCommand } from './commands/swarm';
 import { torrentInfoCommand } from './commands/torrentInfo';
 import { ExitCode } from './exitCodes';
@@ -14,6 +15,7 @@ yargs(hideBin(process.argv))
   .command(makeTorrentCommand)
   .command(torrentInfoCommand)
   .command(checkLogsCommand)
+  .command(reportCommand)
   .demandCommand(1, 'name a command: see the list above')
   .strict()
   .help()

@@ -1,3 +1,4 @@
+import { parseLogTime } from '../log/logTime';
 import { parseLogLine, type SpecEvent } from '../log/specSentences';
 
 /** One peer's protocol log, as read from `log_peer_<id>.log`. */
@@ -57,7 +58,7 @@ function readLog(log: PeerLog, violations: Violation[]): Timed[] {
     } else if (parsed.event.peer !== log.peerId) {
       violations.push({ file: log.file, line: i + 1, rule: 'own peer', detail: `a sentence about peer ${parsed.event.peer} in the log of peer ${log.peerId}` });
     } else {
-      events.push({ seconds: Date.parse(parsed.time.replace(' ', 'T')) / 1000, event: parsed.event, line: i + 1 });
+      events.push({ seconds: parseLogTime(parsed.time) / 1000, event: parsed.event, line: i + 1 });
     }
   });
   return events;

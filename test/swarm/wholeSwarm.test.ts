@@ -59,6 +59,12 @@ describe('a whole swarm of real peerProcess processes on 127.0.0.1', () => {
     // The log checker agrees: every sentence, count, connection and the k+1 bound across the logs.
     const checked = await runNodeScript(SWARMLAB, ['check-logs', 'logs'], { cwd: setup.root, killAfterMs: 20_000 });
     expect({ code: checked.code, output: checked.output }).toEqual({ code: 0, output: expect.stringContaining('6 logs checked with Common.cfg and PeerInfo.cfg: no violations') });
+    // And the report of the run is written from the same logs.
+    const report = await runNodeScript(SWARMLAB, ['report', '--logs', 'logs', '-o', 'report.html'], { cwd: setup.root, killAfterMs: 20_000 });
+    expect(report.code).toBe(0);
+    expect(report.stdout).toMatch(/wrote report\.html: \d of 8 course requirements shown, 0 log violation\(s\)/);
+    const html = fs.readFileSync(path.join(setup.root, 'report.html'), 'utf8');
+    for (const id of setup.peerIds.slice(1)) expect(html).toContain(`<title>peer ${id}</title>`); // a line per leecher in the plot
   }, 90_000);
 
   test('several seeders, one listed last, and --make-file creates the seed file', async () => {

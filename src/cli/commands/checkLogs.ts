@@ -1,17 +1,13 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import type { CommandModule } from 'yargs';
-import { COMMON_CFG, PEER_INFO_CFG, loadConfig } from '../../config/Config';
 import { ConfigError } from '../../config/ConfigError';
-import { checkLogs, type PeerLog, type RunFacts } from '../../logcheck/checkLogs';
+import { checkLogs, type RunFacts } from '../../logcheck/checkLogs';
+import { readProtocolLogs, runFacts } from '../../logcheck/readRun';
 import { ExitCode } from '../exitCodes';
 
 interface CheckLogsArgs {
   dir: string;
   'config-dir': string;
 }
-
-const PROTOCOL_LOG = /^log_peer_(\d+)\.log$/;
 
 export const checkLogsCommand: CommandModule<object, CheckLogsArgs> = {
   command: 'check-logs [dir]',
@@ -32,30 +28,22 @@ export const checkLogsCommand: CommandModule<object, CheckLogsArgs> = {
 };
 
 function runCheck(args: CheckLogsArgs): number {
-  const files = fs.existsSync(args.dir) ? fs.readdirSync(args.dir).filter((f) => PROTOCOL_LOG.test(f)).sort() : [];
-  if (files.length === 0) {
+  const logs = readProtocolLogs(args.dir);
+  if (logs.length === 0) {
     console.error(`check-logs: no log_peer_<id>.log in ${args.dir}`);
     return ExitCode.Usage;
   }
-  const logs: PeerLog[] = files.map((name) => ({
-    peerId: Number(PROTOCOL_LOG.exec(name)![1]),
-    file: path.join(args.dir, name),
-    lines: fs.readFileSync(path.join(args.dir, name), 'utf8').split(/\r?\n/),
-  }));
-  let facts: RunFacts = {};
-  if ([COMMON_CFG, PEER_INFO_CFG].every((f) => fs.existsSync(path.join(args['config-dir'], f)))) {
-    try {
-      const config = loadConfig(args['config-dir']);
-      facts = { pieceCount: config.common.pieceCount, k: config.common.numberOfPreferredNeighbors, peers: config.peers };
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      console.error(`check-logs: ${error.message}`);
-      return ExitCode.Config;
-    }
+  let facts: RunFacts | undefined;
+  try {
+    facts = runFacts(args['config-dir']);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`check-logs: ${error.message}`);
+    return ExitCode.Config;
   }
   const violations = checkLogs(logs, facts);
   for (const v of violations) console.log(`${v.file}${v.line ? `:${v.line}` : ''}: ${v.rule}: ${v.detail}`);
-  const scope = facts.peers ? 'with Common.cfg and PeerInfo.cfg' : 'without the config (piece count inferred; k and order rules skipped)';
+  const scope = facts ? 'with Common.cfg and PeerInfo.cfg' : 'without the config (piece count inferred; k and order rules skipped)';
   console.log(`${logs.length} logs checked ${scope}: ${violations.length === 0 ? 'no violations' : `${violations.length} violation(s)`}`);
   return violations.length === 0 ? ExitCode.Ok : ExitCode.LogViolations;
 }
