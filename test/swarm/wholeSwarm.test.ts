@@ -69,7 +69,13 @@ describe('a whole swarm of real peerProcess processes on 127.0.0.1', () => {
 
   test('several seeders, one listed last, and --make-file creates the seed file', async () => {
     setup = await makeSwarmDir({ peers: 5, seeders: [1001, 1005], fileSize: 100_000, pieceSize: 1000, k: 1 });
+    // Logs of an earlier experiment's peer that this run does not have are cleared away.
+    fs.mkdirSync(path.join(setup.root, 'logs'));
+    fs.writeFileSync(path.join(setup.root, 'logs', 'log_peer_4242.log'), 'old\n');
+    fs.writeFileSync(path.join(setup.root, 'logs', 'notes.txt'), 'mine\n');
     const { code, output } = await runSwarm(setup, ['--make-file']);
+    expect(output).toContain('removed 1 log files of peers not in this PeerInfo.cfg');
+    expect(fs.readdirSync(path.join(setup.root, 'logs'))).toContain('notes.txt');
     expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('all 5 copies are byte-identical') });
     expect(output).toMatch(/created .*peer_1001.shared\.dat/);
     for (const id of setup.peerIds) {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'fs';
 import * as path from 'path';
 import type { CommandModule } from 'yargs';
 import { ConfigError } from '../../config/ConfigError';
@@ -95,6 +95,8 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
     return ExitCode.SeedFile;
   }
 
+  const stale = removeStaleLogs(logDir, new Set(config.peers.map((p) => p.peerId)));
+  if (stale > 0) console.log(`removed ${stale} log files of peers not in this PeerInfo.cfg (an earlier experiment), so check-logs and report read this run only`);
   console.log(`starting ${config.peers.length} peers: ${config.common.fileName}, ${config.common.fileSize} bytes in ${config.common.pieceCount} pieces; logs in ${logDir}`);
   const launcher = new SwarmLauncher({
     peers: config.peers,
@@ -160,4 +162,15 @@ function parseLimit(text: string): [number, string[]] {
     throw new Error(`--limit takes ID:up=RATE,down=RATE (e.g. 1003:up=2MiB/s), got '${text}'`);
   }
   return [Number(match[1]), args];
+}
+
+/** Logs in the log dir from peers this run does not have (a previous set-up); this run's peers replace their own. */
+function removeStaleLogs(logDir: string, peerIds: ReadonlySet<number>): number {
+  if (!existsSync(logDir)) return 0;
+  const stale = readdirSync(logDir).filter((name) => {
+    const match = /^log_peer_(\d+)(?:\.debug)?\.log$/.exec(name);
+    return match !== null && !peerIds.has(Number(match[1]));
+  });
+  for (const name of stale) rmSync(path.join(logDir, name));
+  return stale.length;
 }
