@@ -1,14 +1,17 @@
+import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { PeerRun } from './SwarmLauncher';
 import { formatBytes } from './format';
 
 /**
- * Shows each peer's pieces and download rate while the swarm runs: redrawn in
- * place on a terminal, one plain line per tick otherwise (CI logs, pipes).
+ * Shows each peer's pieces and download rate while the swarm runs: a progress
+ * bar per peer on a terminal (cli-progress), one plain line per tick otherwise
+ * (CI logs, pipes).
  */
 export class ProgressView {
   private timer: NodeJS.Timeout | undefined;
-  private lastBytes = new Map<number, number>();
-  private drawnLines = 0;
+  private readonly lastBytes = new Map<number, number>();
+  private multibar: MultiBar | undefined;
+  private readonly bars = new Map<number, SingleBar>();
 
   constructor(
     private readonly runs: () => readonly PeerRun[],
@@ -17,43 +20,54 @@ export class ProgressView {
   ) {}
 
   start(): void {
+    if (this.out.isTTY) {
+      this.multibar = new MultiBar(
+        { stream: this.out, format: '{peer} [{bar}] {value}/{total} pieces  {rate}/s {state}', hideCursor: true, clearOnComplete: false, autopadding: true },
+        Presets.shades_classic,
+      );
+    }
     this.timer = setInterval(() => this.draw(), this.intervalMs);
   }
 
   stop(): void {
     clearInterval(this.timer);
     this.draw();
+    this.multibar?.stop();
   }
 
   private draw(): void {
-    const lines = this.runs().map((run) => this.describe(run));
-    if (this.out.isTTY) {
-      if (this.drawnLines > 0) this.out.write(`\x1b[${this.drawnLines}A`);
-      for (const line of lines) this.out.write(`\x1b[2K${line}\n`);
-      this.drawnLines = lines.length;
-    } else {
-      this.out.write(`progress: ${lines.map((l) => l.replace(/\s+/g, ' ')).join(' | ')}\n`);
+    const runs = this.runs();
+    if (!this.multibar) {
+      this.out.write(`progress: ${runs.map((run) => this.describe(run)).join(' | ')}\n`);
+      return;
+    }
+    for (const run of runs) {
+      const id = run.peer.peerId;
+      const payload = { peer: String(id), rate: formatBytes(this.rateOf(run)), state: stateOf(run) };
+      let bar = this.bars.get(id);
+      if (!bar) this.bars.set(id, (bar = this.multibar.create(Math.max(run.pieceCount, 1), run.piecesHeld, payload)));
+      bar.setTotal(Math.max(run.pieceCount, 1));
+      bar.update(run.piecesHeld, payload);
     }
   }
 
   private describe(run: PeerRun): string {
-    const id = run.peer.peerId;
-    const before = this.lastBytes.get(id) ?? 0;
-    this.lastBytes.set(id, run.bytesDownloaded);
-    const rate = ((run.bytesDownloaded - before) * 1000) / this.intervalMs;
-    const total = run.pieceCount || 1;
-    const width = 20;
-    const filled = Math.round((run.piecesHeld / total) * width);
-    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
-    const state = run.end
-      ? ` ${describeEnd(run)}`
-      : run.startedAtMs === undefined
-        ? ' waiting to start'
-        : run.pieceCount === 0
-          ? ' starting'
-          : '';
-    return `${id} ${bar} ${run.piecesHeld}/${run.pieceCount} pieces  ${formatBytes(rate)}/s${state}`;
+    const state = stateOf(run);
+    return `${run.peer.peerId} ${run.piecesHeld}/${run.pieceCount} pieces ${formatBytes(this.rateOf(run))}/s${state ? ` ${state}` : ''}`;
   }
+
+  /** Bytes per second downloaded since the last tick. */
+  private rateOf(run: PeerRun): number {
+    const before = this.lastBytes.get(run.peer.peerId) ?? 0;
+    this.lastBytes.set(run.peer.peerId, run.bytesDownloaded);
+    return ((run.bytesDownloaded - before) * 1000) / this.intervalMs;
+  }
+}
+
+function stateOf(run: PeerRun): string {
+  if (run.end) return describeEnd(run);
+  if (run.startedAtMs === undefined) return 'waiting to start';
+  return run.pieceCount === 0 ? 'starting' : '';
 }
 
 export function describeEnd(run: PeerRun): string {

@@ -12,7 +12,9 @@ export function summaryTable(swarm: SwarmRun): string {
       ? 'seeder'
       : run.completedAtMs !== undefined && run.startedAtMs !== undefined
         ? formatSeconds(run.completedAtMs - run.startedAtMs)
-        : 'incomplete';
+        : run.pieceCount > 0 && run.piecesHeld === run.pieceCount
+          ? 'had it already'
+          : 'incomplete';
     return [
       String(run.peer.peerId),
       describeEnd(run),

@@ -84,6 +84,20 @@ describe('a whole swarm of real peerProcess processes on 127.0.0.1', () => {
     }
   }, 90_000);
 
+  test('each run is a fresh experiment; --resume keeps what the leechers hold', async () => {
+    setup = await makeSwarmDir({ peers: 3, fileSize: 20_000, pieceSize: 1000 });
+    const downloads = (id: number) => readProtocolLog(path.join(setup!.root, 'logs'), id).filter((e) => e.kind === 'downloadedPiece').length;
+    expect((await runSwarm(setup, ['--make-file'])).code).toBe(0);
+    expect((await runSwarm(setup)).code).toBe(0);
+    expect(downloads(1002)).toBe(20); // downloaded again from nothing
+    const resumed = await runSwarm(setup, ['--resume']);
+    expect(resumed.code).toBe(0);
+    // Resumed complete: nothing more downloaded (the log, continued, holds the last run's 20 lines).
+    expect(downloads(1002)).toBe(20);
+    expect(fs.readFileSync(path.join(setup.root, 'logs', 'log_peer_1002.debug.log'), 'utf8')).toContain('resumed 20 pieces from the resume state');
+    expect(resumed.output).toContain("all 3 copies are byte-identical to the seeder's");
+  }, 90_000);
+
   test('a seeder without its file: the launcher says so and exits non-zero, starting nothing', async () => {
     setup = await makeSwarmDir({ peers: 3, fileSize: 1000, pieceSize: 100 });
     const { code, output } = await runSwarm(setup);

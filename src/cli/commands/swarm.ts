@@ -14,7 +14,9 @@ import { summaryTable } from '../../launcher/summary';
 import { SwarmLauncher, type PlannedKill, type SwarmRun } from '../../launcher/SwarmLauncher';
 import { verifyCopies } from '../../launcher/verifyCopies';
 import { parseRate } from '../../config/values';
+import { resumePath } from '../../storage/ResumeState';
 import { ExitCode } from '../exitCodes';
+import { peerDirectory } from '../runPeer';
 
 interface SwarmArgs {
   'config-dir': string;
@@ -25,6 +27,7 @@ interface SwarmArgs {
   'log-level': string;
   verbose: boolean;
   'restart-crashed': number;
+  resume: boolean;
   kill: string[];
   limit: string[];
 }
@@ -41,6 +44,11 @@ export const swarmCommand: CommandModule<object, SwarmArgs> = {
       .option('timeout', { type: 'number', default: 300, describe: 'seconds before a swarm that has not finished is stopped' })
       .option('log-level', { choices: DIAGNOSTIC_LEVELS, default: 'info', describe: 'the peers\' diagnostic detail (debug traces every message)' })
       .option('verbose', { type: 'boolean', default: false, describe: 'print every peer\'s diagnostic lines as they come' })
+      .option('resume', {
+        type: 'boolean',
+        default: false,
+        describe: 'keep what the leechers already hold (their files and resume states); by default each run starts them from nothing',
+      })
       .option('restart-crashed', { type: 'number', default: 0, describe: 'start a peer that dies again (it resumes from its resume state), up to N times each' })
       .option('kill', {
         type: 'string',
@@ -95,6 +103,7 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
     return ExitCode.SeedFile;
   }
 
+  if (!args.resume) clearLeechers(config, peersDir);
   const stale = removeStaleLogs(logDir, new Set(config.peers.map((p) => p.peerId)));
   if (stale > 0) console.log(`removed ${stale} log files of peers not in this PeerInfo.cfg (an earlier experiment), so check-logs and report read this run only`);
   console.log(`starting ${config.peers.length} peers: ${config.common.fileName}, ${config.common.fileSize} bytes in ${config.common.pieceCount} pieces; logs in ${logDir}`);
@@ -173,4 +182,12 @@ function removeStaleLogs(logDir: string, peerIds: ReadonlySet<number>): number {
   });
   for (const name of stale) rmSync(path.join(logDir, name));
   return stale.length;
+}
+
+/** A fresh experiment: every leecher starts from nothing (its file and resume state go). */
+function clearLeechers(config: Config, peersDir: string): void {
+  for (const peer of config.peers.filter((p) => !p.hasFile)) {
+    const file = path.join(peerDirectory(peersDir, peer.peerId), config.common.fileName);
+    for (const target of [file, resumePath(file)]) rmSync(target, { force: true });
+  }
 }
