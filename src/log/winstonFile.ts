@@ -1,11 +1,5 @@
 import * as winston from 'winston';
 
-/** A winston logger and what closing it waits for. */
-export interface ClosableLogger {
-  logger: winston.Logger;
-  close(): Promise<void>;
-}
-
 /**
  * Ends a logger and resolves once every file transport has written its last
  * line (winston >= 3.19 emits a file transport's 'finish' only after the data

@@ -2,6 +2,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as bencode from 'bencode';
 import { PieceLayout } from '../storage/Piece';
+import { PIECE_HASH_BYTES } from './MetaInfo';
 import { hashPieces, type HashProgress } from './pieceHashes';
 
 export interface MakeTorrentOptions {
@@ -19,8 +20,8 @@ export async function makeTorrent(file: string, options: MakeTorrentOptions): Pr
   const { size } = await fs.stat(file);
   if (size === 0) throw new Error(`${file} is empty: nothing to share`);
   const layout = new PieceLayout(size, options.pieceSize);
-  const pieces = Buffer.alloc(layout.pieceCount * 20);
-  await hashPieces(file, layout, (index, digest) => digest.copy(pieces, index * 20), options.onProgress);
+  const pieces = Buffer.alloc(layout.pieceCount * PIECE_HASH_BYTES);
+  await hashPieces(file, layout, (index, digest) => digest.copy(pieces, index * PIECE_HASH_BYTES), options.onProgress);
   const torrent: Record<string, unknown> = {
     'created by': 'swarmlab',
     'creation date': Math.floor(Date.now() / 1000),

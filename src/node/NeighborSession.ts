@@ -106,9 +106,7 @@ export class NeighborSession implements ProtocolHandlers {
         return waitMs > 0 ? new Promise((resolve) => ctx.clock.after(waitMs, () => resolve())) : Promise.resolve();
       },
       mayServe: () => !this.state.amChoking,
-      onSent: (index, bytes) => {
-        ctx.bus.emit('pieceUploaded', { index, to: peerId, bytes });
-      },
+      onSent: (index, bytes) => ctx.bus.emit('pieceUploaded', { index, to: peerId, bytes }),
       onError: (index, error) => ctx.diag.error(`could not serve piece ${index} to ${peerId}: ${String(error)}`),
     });
     ctx.registry.attach(this);
@@ -229,7 +227,7 @@ export class NeighborSession implements ProtocolHandlers {
     const { ctx } = this;
     if (!this.isOpen || this.state.peerChoking || this.snubbed || ctx.pieces.bitfield.isComplete) return;
     for (const index of ctx.requests.nextRequests(this.peerId, this.askable(), ctx.pieces.bitfield)) this.wire.sendRequest(index);
-    if (ctx.requests.outstanding(this.peerId).length > 0) this.startSnubTimer();
+    if (ctx.requests.hasOutstanding(this.peerId)) this.startSnubTimer();
   }
 
   /**

@@ -159,9 +159,9 @@ export class PeerNode {
     bus.on('requestReleased', () => this.requestFromIdleNeighbours());
     bus.on('neighbourProgress', () => {
       this.checkTermination();
-      // A neighbour's new pieces can make another one askable (a neighbour on parole is
-      // asked only for pieces someone else also has).
-      this.requestFromIdleNeighbours();
+      // The sender asks for itself; only a neighbour on parole depends on the others'
+      // pieces (it is asked only for pieces someone else also has).
+      for (const session of this.registry.sessions()) if (this.context.trust.isOnParole(session.peerId)) session.requestNext();
     });
     bus.on('pieceDownloaded', ({ index }) => this.onPieceDownloaded(index));
     bus.on('pieceRejected', ({ index, from }) => this.onPieceRejected(index, from));

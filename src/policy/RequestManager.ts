@@ -148,6 +148,10 @@ export class RequestManager {
     return [...(this.outstandingByPeer.get(peerId) ?? [])];
   }
 
+  hasOutstanding(peerId: number): boolean {
+    return this.outstandingByPeer.has(peerId);
+  }
+
   isRequested(index: number): boolean {
     return this.isRequestedFn(index);
   }

@@ -67,7 +67,8 @@ export class PieceStore {
 
     const resume = await readResumeState(filePath, layout);
     const totals = { ...resume.totals };
-    const stale = resume.trusted && options.verifier && (await fileMtimeMs(filePath)) !== resume.fileMtimeMs;
+    const stat = await fs.stat(filePath).catch(() => undefined);
+    const stale = resume.trusted && options.verifier && stat?.mtimeMs !== resume.fileMtimeMs;
     const make = async (start: StoreStart, bits: Bitfield, mode: 'r' | 'r+' | 'w+') => {
       const handle = await ioStep(filePath, () => fs.open(filePath, mode));
       if (mode === 'w+') await ioStep(filePath, () => handle.truncate(layout.fileSize));
@@ -84,7 +85,7 @@ export class PieceStore {
     // A resume state that fits the file (and, with a metainfo, its modification time) is trusted: no rehash.
     if (resume.trusted && !stale) return make({ kind: 'resumed', pieces: resume.pieces.count }, resume.pieces, 'r+');
     const why = stale ? 'the file changed after its resume state was written' : resume.trusted ? '' : resume.why;
-    if (options.verifier && (options.complete || (await fileSizeOf(filePath)) === layout.fileSize)) {
+    if (options.verifier && (options.complete || stat?.size === layout.fileSize)) {
       return make({ kind: 'recheck', why }, new Bitfield(layout.pieceCount), 'r+');
     }
     if (options.complete) return make({ kind: 'seed' }, Bitfield.full(layout.pieceCount), 'r');
@@ -220,14 +221,6 @@ async function checkSeedFile(filePath: string, layout: PieceLayout): Promise<voi
   if (size !== layout.fileSize) {
     throw new StorageError(filePath, `is ${size} bytes, FileSize says ${layout.fileSize}`, 'seed-file-wrong-size');
   }
-}
-
-async function fileSizeOf(file: string): Promise<number | undefined> {
-  return fs.stat(file).then((s) => s.size, () => undefined);
-}
-
-async function fileMtimeMs(file: string): Promise<number | undefined> {
-  return fs.stat(file).then((s) => s.mtimeMs, () => undefined);
 }
 
 async function ioStep<T>(file: string, step: () => Promise<T>): Promise<T> {
