@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { eventually } from '../support/polling';
 import { runNodeScript, type ProcessResult } from '../support/runProcess';
 import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
 
@@ -51,7 +52,7 @@ describe('peerProcess exit codes and messages', () => {
   });
 
   test('a port already in use: exit 5 naming the port', async () => {
-    const port = Number(fs.readFileSync(path.join(setup.root, 'PeerInfo.cfg'), 'utf8').split('\n')[1].split(' ')[2]);
+    const port = setup.ports.get(1002)!;
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
@@ -164,11 +165,7 @@ describe('peerProcess faults at start-up', () => {
   }, 30_000);
 });
 
-/** Polls a log file the process under test writes until a line matches (bounded). */
-async function waitForLine(file: string, pattern: RegExp): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (fs.existsSync(file) && pattern.test(fs.readFileSync(file, 'utf8'))) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`${file} never showed ${pattern}`);
+/** Waits (bounded) until the log file the process under test writes shows `pattern`. */
+function waitForLine(file: string, pattern: RegExp): Promise<boolean> {
+  return eventually(() => fs.existsSync(file) && pattern.test(fs.readFileSync(file, 'utf8')), `${file} to show ${pattern}`, 10_000, 25);
 }

@@ -62,24 +62,22 @@ interface Swarm {
   seeder: PeerProcess;
   leecher: PeerProcess;
   seederPort: number;
-  ports: Map<number, number>;
+  ports: ReadonlyMap<number, number>;
 }
 
-/** The seeder, then the leecher (which dials it), both listening and connected to each other. */
-async function startSwarm(): Promise<Swarm> {
+/** A swarm dir with the seeder's file in place (the scripted peer is listed, as a seeder, last). */
+async function seededSetup() {
   const setup = await makeSwarmDir({ peers: 3, seeders: [SEEDER, SCRIPTED], fileSize: FILE_SIZE, pieceSize: PIECE_SIZE });
   cleanup.add(() => setup.remove());
   const seedFile = knownBytes(FILE_SIZE, 2026);
   fs.mkdirSync(path.join(setup.root, 'peers', `peer_${SEEDER}`), { recursive: true });
   fs.writeFileSync(path.join(setup.root, 'peers', `peer_${SEEDER}`, setup.fileName), seedFile);
-  const ports = new Map(
-    fs
-      .readFileSync(path.join(setup.root, 'PeerInfo.cfg'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => line.split(' '))
-      .map(([id, , port]) => [Number(id), Number(port)] as [number, number]),
-  );
+  return { setup, seedFile, ports: setup.ports };
+}
+
+/** The seeder, then the leecher (which dials it), both listening and connected to each other. */
+async function startSwarm(): Promise<Swarm> {
+  const { setup, seedFile, ports } = await seededSetup();
   const seeder = PeerProcess.start(SEEDER, setup);
   cleanup.add(() => seeder.kill());
   await seeder.listening();
@@ -223,19 +221,7 @@ test.each([
 });
 
 test('[6/6] (d) held while the leecher starts: its dial, refused by the full handshake table, is retried once the crowd leaves', async () => {
-  const setup = await makeSwarmDir({ peers: 3, seeders: [SEEDER, SCRIPTED], fileSize: FILE_SIZE, pieceSize: PIECE_SIZE });
-  cleanup.add(() => setup.remove());
-  const seedFile = knownBytes(FILE_SIZE, 2026);
-  fs.mkdirSync(path.join(setup.root, 'peers', `peer_${SEEDER}`), { recursive: true });
-  fs.writeFileSync(path.join(setup.root, 'peers', `peer_${SEEDER}`, setup.fileName), seedFile);
-  const ports = new Map(
-    fs
-      .readFileSync(path.join(setup.root, 'PeerInfo.cfg'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => line.split(' '))
-      .map(([id, , port]) => [Number(id), Number(port)] as [number, number]),
-  );
+  const { setup, seedFile, ports } = await seededSetup();
   const seeder = PeerProcess.start(SEEDER, setup);
   cleanup.add(() => seeder.kill());
   await seeder.listening();

@@ -25,7 +25,6 @@ const PIECE_SIZE = 8192;
 
 const RUN_BOUND_MS = 60_000; // every process must exit 0 within this
 const BIND_BOUND_MS = 10_000; // each peer must be listening within this before the next starts
-const START_GAP_MS = 150;
 
 jest.setTimeout(90_000);
 
@@ -261,7 +260,6 @@ async function runSwarm(title: string, peers: PeerSpec[], iv: Intervals, fileSiz
       }
       await sleep(50);
     }
-    await sleep(START_GAP_MS);
   }
 
   let timer: NodeJS.Timeout | undefined;

@@ -2,7 +2,6 @@
  * Faults a real PeerNode must survive or end cleanly on: a disk that fails
  * under it, and being left alone with the complete file after a restart.
  */
-import { Bitfield } from '../../src/storage/Bitfield';
 import { PieceLayout } from '../../src/storage/Piece';
 import { StorageError } from '../../src/storage/StorageError';
 import { MessageType } from '../../src/wire';
@@ -37,9 +36,7 @@ async function leecherAgainstScriptedSeeder(store: MemoryPieceStore, aloneTimeou
   cleanup.add(() => node.shutdown());
   const seeder: ScriptedPeer = await server.connection();
   cleanup.add(() => seeder.destroy());
-  seeder.sendHandshake(1);
-  seeder.sendBitfield(Bitfield.full(layout.pieceCount));
-  await seeder.nextIs(MessageType.Interested);
+  await seeder.openAsSeeder(1, layout.pieceCount);
   seeder.send({ type: MessageType.Unchoke });
   return { node, seeder };
 }

@@ -288,9 +288,7 @@ describe('requests and choking', () => {
   test('a seeder that chokes instead of answering: the request is void, and the node asks again after the unchoke', async () => {
     const { node, store, peers } = await leecherNodeAndScriptedPeers(1);
     const [seeder] = peers;
-    seeder.sendHandshake(1);
-    seeder.sendBitfield(Bitfield.full(N));
-    await seeder.nextIs(MessageType.Interested);
+    await seeder.openAsSeeder(1, N);
 
     seeder.send({ type: MessageType.Unchoke });
     const first = await seeder.nextOfType(MessageType.Request);
@@ -342,9 +340,7 @@ describe('termination', () => {
   test('a seeder that closes right after sending the last piece: the leecher node still finishes complete', async () => {
     const { node, store, peers } = await leecherNodeAndScriptedPeers(1);
     const [seeder] = peers;
-    seeder.sendHandshake(1);
-    seeder.sendBitfield(Bitfield.full(N));
-    await seeder.nextIs(MessageType.Interested);
+    await seeder.openAsSeeder(1, N);
     seeder.send({ type: MessageType.Unchoke });
     for (let i = 0; i < N; i++) {
       const request = await seeder.nextOfType(MessageType.Request);
@@ -418,9 +414,7 @@ describe('late and announced pieces', () => {
   test('a piece that arrives just after the choke that voided its request is kept, and not asked for again', async () => {
     const { node, store, peers } = await leecherNodeAndScriptedPeers(1);
     const [seeder] = peers;
-    seeder.sendHandshake(1);
-    seeder.sendBitfield(Bitfield.full(N));
-    await seeder.nextIs(MessageType.Interested);
+    await seeder.openAsSeeder(1, N);
     seeder.send({ type: MessageType.Unchoke });
     const first = await seeder.nextOfType(MessageType.Request);
     // It was already in flight: choke, then the piece anyway.
@@ -524,9 +518,7 @@ describe('misbehaviour', () => {
     const { node, store, peers } = await leecherNodeAndScriptedPeers(2);
     const [liar, honest] = peers;
     for (const [peer, id] of [[liar, 1], [honest, 2]] as const) {
-      peer.sendHandshake(id);
-      peer.sendBitfield(Bitfield.full(N));
-      await peer.nextIs(MessageType.Interested);
+      await peer.openAsSeeder(id, N);
     }
 
     liar.send({ type: MessageType.Unchoke });
@@ -558,18 +550,14 @@ describe('misbehaviour', () => {
   test('a connection to an earlier peer that drops mid-swarm is dialled again, and the download finishes', async () => {
     const { node, store, peers, servers } = await leecherNodeAndScriptedPeers(1);
     const [first] = peers;
-    first.sendHandshake(1);
-    first.sendBitfield(Bitfield.full(N));
-    await first.nextIs(MessageType.Interested);
+    await first.openAsSeeder(1, N);
     first.destroy(); // a crash: no goodbye
     await node.waitForEvent('disconnected');
     node.clock.advance(100); // the first redial waits 100 ms
 
     const again = await servers[0].connection(2);
     cleanup.add(() => again.destroy());
-    again.sendHandshake(1);
-    again.sendBitfield(Bitfield.full(N));
-    await again.nextIs(MessageType.Interested);
+    await again.openAsSeeder(1, N);
     again.send({ type: MessageType.Unchoke });
     await serveRequests(again, N);
 

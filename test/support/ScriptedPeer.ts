@@ -91,6 +91,13 @@ export class ScriptedPeer {
     this.send({ type: MessageType.Bitfield, bits: bits.toBuffer() });
   }
 
+  /** Plays a seeder's opening: handshake as `peerId`, a full bitfield, then waits for the node's 'interested'. */
+  async openAsSeeder(peerId: number, pieceCount: number): Promise<void> {
+    this.sendHandshake(peerId);
+    this.sendBitfield(Bitfield.full(pieceCount));
+    await this.nextIs(MessageType.Interested);
+  }
+
   sendHave(index: number): void {
     this.send({ type: MessageType.Have, index });
   }

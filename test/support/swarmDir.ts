@@ -10,6 +10,8 @@ export interface SwarmSetup {
   fileName: string;
   fileSize: number;
   pieceSize: number;
+  /** Each peer's port on 127.0.0.1, as written to PeerInfo.cfg. */
+  ports: ReadonlyMap<number, number>;
   remove(): void;
 }
 
@@ -53,6 +55,7 @@ export async function makeSwarmDir(spec: SwarmSpec): Promise<SwarmSetup> {
     fileName,
     fileSize: spec.fileSize,
     pieceSize: spec.pieceSize,
+    ports: new Map(peerIds.map((id, i) => [id, ports[i]])),
     remove: () => fs.rmSync(root, { recursive: true, force: true }),
   };
 }
