@@ -74,17 +74,25 @@ export class ProtocolLogger implements ProtocolLog {
  * Opens `log_peer_<id>.log`: the spec's sentences and nothing else, one line
  * per event, `<time>: <sentence>`. Everything else goes to the diagnostic log.
  * A peer that resumes after a crash appends, so its log tells the whole story.
+ * `tap`, when given, also receives each sentence (the launcher's live view).
  */
 export function openProtocolLog(
   peerId: number,
   logFile: string,
   clock: Clock,
   append: boolean,
+  tap?: (sentence: string) => void,
 ): { log: ProtocolLogger; close(): Promise<void> } {
   const logger = winston.createLogger({
     level: 'info',
     format: winston.format.printf((info) => `${formatTimestamp(clock.now())}: ${info.message}`),
     transports: [new winston.transports.File({ filename: logFile, options: { flags: append ? 'a' : 'w' } })],
   });
-  return { log: new ProtocolLogger(peerId, (sentence) => logger.info(sentence)), close: () => closeLogger(logger) };
+  const write = tap
+    ? (sentence: string) => {
+        logger.info(sentence);
+        tap(sentence);
+      }
+    : (sentence: string) => logger.info(sentence);
+  return { log: new ProtocolLogger(peerId, write), close: () => closeLogger(logger) };
 }
