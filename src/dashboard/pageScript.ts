@@ -1,0 +1,281 @@
+/**
+ * The dashboard page's script, run by the browser: it opens the WebSocket,
+ * draws what the server pushes, and sends the buttons' commands. Plain
+ * browser JavaScript in a string (the project compiles for Node, without DOM
+ * types); a unit test checks that it parses. Every text from the swarm goes in
+ * through textContent, never as HTML. No template literals inside: this is one.
+ */
+export const PAGE_SCRIPT = String.raw`
+'use strict';
+(function () {
+  var MAX_EVENTS = 300;
+  var MAX_NOTICES = 5;
+  var peersBody = document.querySelector('#peers tbody');
+  var matrix = document.getElementById('matrix');
+  var events = document.getElementById('events');
+  var notices = document.getElementById('notices');
+  var facts = null;
+  var rows = new Map();
+  var pending = new Map();
+  var nextId = 1;
+  var socket = new WebSocket('ws://' + location.host + '/ws');
+
+  socket.onopen = function () { setConnection('open', 'live'); };
+  socket.onclose = function () { setConnection('closed', 'disconnected: the swarm or the dashboard has ended (reload to reconnect)'); };
+  socket.onmessage = function (event) { handle(JSON.parse(event.data)); };
+
+  function handle(message) {
+    switch (message.type) {
+      case 'snapshot': return showSnapshot(message);
+      case 'status': return message.statuses.forEach(showStatus);
+      case 'log':
+        message.entries.forEach(function (entry) { addEvent(entry.peerId, entry.line, ''); });
+        if (message.dropped > 0) addEvent(null, message.dropped + ' log lines not shown (too many at once)', 'dropped');
+        return;
+      case 'lifecycle':
+        showLifecycle(message.peerId, message.state);
+        return addEvent(message.peerId, 'peer ' + message.peerId + ' ' + message.state + (message.detail ? ': ' + message.detail : ''), 'lifecycle');
+      case 'result': return notice(describe(message.id) + ': done', 'ok');
+      case 'error': return notice((message.id !== undefined ? describe(message.id) + ': ' : '') + message.message, 'error');
+    }
+  }
+
+  function showSnapshot(message) {
+    facts = message.facts;
+    document.title = facts.title;
+    document.getElementById('title').textContent = facts.title;
+    document.getElementById('facts').textContent = facts.fileName + ': ' + facts.fileSize + ' bytes in ' + facts.pieceCount + ' pieces; k = ' +
+      facts.preferredNeighbours + ' preferred neighbours, chosen every p = ' + facts.unchokingIntervalSeconds + ' s; optimistic unchoke every m = ' +
+      facts.optimisticIntervalSeconds + ' s';
+    peersBody.replaceChildren();
+    rows.clear();
+    message.peers.forEach(function (peer) { addRow(peer); });
+    buildMatrix(message.peers.map(function (peer) { return peer.peerId; }));
+    message.peers.forEach(function (peer) {
+      showLifecycle(peer.peerId, peer.lifecycle);
+      if (peer.status) showStatus(peer.status);
+    });
+    events.replaceChildren();
+    message.log.forEach(function (entry) { addEvent(entry.peerId, entry.line, ''); });
+  }
+
+  // One table row per peer; its cells are kept in row.fields by name.
+  function addRow(peer) {
+    var tr = element('tr', { 'data-peer': peer.peerId, 'data-role': peer.hasFile ? 'seeder' : 'leecher', 'data-pieces-held': 0 });
+    var fields = {};
+    function cell(name, child) {
+      var td = element('td', { 'data-field': name });
+      if (child) td.append(child);
+      tr.append(td);
+      fields[name] = td;
+      return td;
+    }
+    cell('id').textContent = String(peer.peerId);
+    cell('role').textContent = peer.hasFile ? 'seeder' : 'leecher';
+    cell('state');
+    var canvas = element('canvas', { width: 480, height: 14, 'data-field': 'canvas' });
+    cell('pieces', canvas);
+    cell('held');
+    cell('down');
+    cell('up');
+    var controls = cell('controls');
+    ['pause', 'resume', 'kill', 'restart'].forEach(function (action) {
+      var button = element('button', { type: 'button', 'data-action': action });
+      button.textContent = action[0].toUpperCase() + action.slice(1);
+      button.onclick = function () { sendCommand(peer.peerId, action, {}); };
+      controls.append(button);
+    });
+    var limits = cell('limits');
+    var up = element('input', { 'data-field': 'limit-up', size: 9, 'aria-label': 'upload limit of peer ' + peer.peerId });
+    var down = element('input', { 'data-field': 'limit-down', size: 9, 'aria-label': 'download limit of peer ' + peer.peerId });
+    var set = element('button', { type: 'button', 'data-action': 'set-limits' });
+    set.textContent = 'Set';
+    set.onclick = function () { sendCommand(peer.peerId, 'set-limits', { upload: up.value, download: down.value }); };
+    [up, down].forEach(function (input) {
+      input.onkeydown = function (event) { if (event.key === 'Enter') set.click(); };
+    });
+    limits.append(up, ' / ', down, set);
+    peersBody.append(tr);
+    rows.set(peer.peerId, { tr: tr, fields: fields, canvas: canvas, up: up, down: down, hasFile: peer.hasFile, lifecycle: 'waiting', status: null, drawn: null });
+  }
+
+  function showLifecycle(peerId, state) {
+    var row = rows.get(peerId);
+    if (!row) return;
+    row.lifecycle = state;
+    row.tr.dataset.lifecycle = state;
+    // A peer that is not running has no neighbours, whatever its last status said.
+    if (state !== 'running') clearMatrixRow(peerId);
+    refreshState(row);
+  }
+
+  function showStatus(status) {
+    var row = rows.get(status.peerId);
+    if (!row) return;
+    row.status = status;
+    row.tr.dataset.state = status.state;
+    row.tr.dataset.piecesHeld = status.piecesHeld;
+    row.fields.held.textContent = status.piecesHeld + ' / ' + status.pieceCount;
+    row.fields.down.textContent = formatRate(status.downloadRate);
+    row.fields.up.textContent = formatRate(status.uploadRate);
+    row.up.placeholder = formatLimit(status.limits.uploadBytesPerSecond);
+    row.down.placeholder = formatLimit(status.limits.downloadBytesPerSecond);
+    if (row.drawn !== status.bitfieldHex) {
+      drawPieces(row.canvas, status.bitfieldHex, status.pieceCount);
+      row.drawn = status.bitfieldHex;
+    }
+    refreshState(row);
+    showUnchokes(status);
+  }
+
+  // The State column: the process's life first; while it runs, what the peer says of itself.
+  function refreshState(row) {
+    var running = row.lifecycle === 'running';
+    var state = running && row.status ? row.status.state : row.lifecycle;
+    var done = !row.hasFile && row.status && row.status.piecesHeld === row.status.pieceCount && row.status.pieceCount > 0;
+    row.fields.state.textContent = state + (done ? ' (complete)' : '');
+    row.tr.classList.toggle('paused', running && state === 'paused');
+    row.tr.classList.toggle('gone', row.lifecycle === 'exited' || row.lifecycle === 'killed');
+    var enabled = {
+      pause: running && state === 'running',
+      resume: running && state === 'paused',
+      kill: running || row.lifecycle === 'starting',
+      restart: row.lifecycle === 'exited' || row.lifecycle === 'killed',
+      'set-limits': running,
+    };
+    row.tr.querySelectorAll('button[data-action]').forEach(function (button) { button.disabled = !enabled[button.dataset.action]; });
+  }
+
+  // One cell per piece when they fit; else each pixel column shaded by the share of its pieces held.
+  function drawPieces(canvas, hex, count) {
+    var context = canvas.getContext('2d');
+    var width = canvas.width;
+    var height = canvas.height;
+    context.fillStyle = '#e4e7ec';
+    context.fillRect(0, 0, width, height);
+    if (!count) return;
+    var bytes = new Uint8Array(hex.length / 2);
+    for (var j = 0; j < bytes.length; j++) bytes[j] = parseInt(hex.substr(2 * j, 2), 16);
+    function has(i) { return (bytes[i >> 3] >> (7 - (i & 7))) & 1; }
+    context.fillStyle = '#2f7d4a';
+    if (count <= width) {
+      var cellWidth = width / count;
+      var gap = cellWidth >= 4 ? 1 : 0;
+      for (var i = 0; i < count; i++) {
+        if (!has(i)) continue;
+        var x = Math.floor(i * cellWidth);
+        context.fillRect(x, 0, Math.max(1, Math.floor((i + 1) * cellWidth) - x - gap), height);
+      }
+      return;
+    }
+    for (var column = 0; column < width; column++) {
+      var from = Math.floor(column * count / width);
+      var to = Math.floor((column + 1) * count / width);
+      var held = 0;
+      for (var piece = from; piece < to; piece++) held += has(piece);
+      if (held === 0) continue;
+      context.globalAlpha = 0.25 + 0.75 * held / (to - from);
+      context.fillRect(column, 0, 1, height);
+    }
+    context.globalAlpha = 1;
+  }
+
+  // Row: who unchokes; column: whom. From each peer's own preferred and optimistic sets.
+  function buildMatrix(peerIds) {
+    matrix.replaceChildren();
+    var head = element('tr', {});
+    head.append(element('th', {}, 'unchokes \u2193 / \u2192'));
+    peerIds.forEach(function (id) { head.append(element('th', { scope: 'col' }, String(id))); });
+    matrix.append(head);
+    peerIds.forEach(function (from) {
+      var tr = element('tr', { 'data-from': from });
+      tr.append(element('th', { scope: 'row' }, String(from)));
+      peerIds.forEach(function (to) {
+        tr.append(element('td', { 'data-from': from, 'data-to': to, 'data-kind': from === to ? 'self' : 'none' }, from === to ? '\u2014' : ''));
+      });
+      matrix.append(tr);
+    });
+  }
+
+  function showUnchokes(status) {
+    var connected = new Set(status.neighbours.map(function (n) { return n.peerId; }));
+    matrix.querySelectorAll('td[data-from="' + status.peerId + '"]').forEach(function (td) {
+      var to = Number(td.dataset.to);
+      if (to === status.peerId) return;
+      var kind = status.preferred.indexOf(to) >= 0 ? 'preferred' : status.optimistic === to ? 'optimistic' : connected.has(to) ? 'choked' : 'none';
+      setMatrixCell(td, kind);
+    });
+  }
+
+  function clearMatrixRow(peerId) {
+    matrix.querySelectorAll('td[data-from="' + peerId + '"]').forEach(function (td) {
+      if (td.dataset.kind !== 'self') setMatrixCell(td, 'none');
+    });
+  }
+
+  var MARKS = { preferred: 'P', optimistic: 'O', choked: '\u00b7', none: '' };
+  function setMatrixCell(td, kind) {
+    if (td.dataset.kind === kind) return;
+    td.dataset.kind = kind;
+    td.textContent = MARKS[kind];
+    // Flash the change, so each p and m interval's new choice is visible.
+    td.classList.remove('changed');
+    void td.offsetWidth;
+    td.classList.add('changed');
+  }
+
+  function addEvent(peerId, text, kind) {
+    var atBottom = events.scrollTop + events.clientHeight >= events.scrollHeight - 4;
+    var li = element('li', { 'data-peer': peerId === null ? '' : peerId, 'data-kind': kind });
+    if (peerId !== null) li.append(element('span', { class: 'tag' }, String(peerId)));
+    li.append(document.createTextNode(text));
+    events.append(li);
+    while (events.childElementCount > MAX_EVENTS) events.firstElementChild.remove();
+    if (atBottom) events.scrollTop = events.scrollHeight;
+  }
+
+  function sendCommand(peerId, action, extra) {
+    if (socket.readyState !== WebSocket.OPEN) return notice('not connected', 'error');
+    var id = nextId++;
+    pending.set(id, 'peer ' + peerId + ' ' + action);
+    socket.send(JSON.stringify(Object.assign({ type: 'command', id: id, peerId: peerId, action: action }, extra)));
+  }
+
+  function describe(id) {
+    var text = pending.get(id) || 'request ' + id;
+    pending.delete(id);
+    return text;
+  }
+
+  function notice(text, kind) {
+    var li = element('li', { 'data-kind': kind }, text);
+    notices.prepend(li);
+    while (notices.childElementCount > MAX_NOTICES) notices.lastElementChild.remove();
+  }
+
+  function setConnection(state, text) {
+    var badge = document.getElementById('connection');
+    badge.dataset.state = state;
+    badge.textContent = text;
+  }
+
+  function formatRate(bytesPerSecond) {
+    var units = ['B/s', 'KiB/s', 'MiB/s', 'GiB/s'];
+    var value = bytesPerSecond;
+    var unit = 0;
+    while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
+    return (unit === 0 ? String(Math.round(value)) : value.toFixed(value < 10 ? 1 : 0)) + ' ' + units[unit];
+  }
+
+  function formatLimit(bytesPerSecond) {
+    return bytesPerSecond === undefined ? 'unlimited' : formatRate(bytesPerSecond).replace(' ', '');
+  }
+
+  function element(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes).forEach(function (name) { node.setAttribute(name, String(attributes[name])); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+})();
+`;
