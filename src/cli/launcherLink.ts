@@ -1,40 +1,80 @@
-import type { PeerReport } from '../launcher/PeerReport';
+import { parsePeerCommand } from '../control/PeerCommand';
+import type { PeerController } from '../control/PeerController';
+import type { SentenceBuffer } from '../control/SentenceBuffer';
+import { isControlRequest, type PeerReport } from '../launcher/PeerReport';
 import type { PeerNode } from '../node/PeerNode';
 
 const PROGRESS_EVERY_MS = 250;
+const STATUS_EVERY_MS = 500;
+
+export interface LauncherLinkOptions {
+  node: PeerNode;
+  controller: PeerController;
+  peerId: number;
+  pieceCount: number;
+  piecesHeld(): number;
+  /** The protocol sentences the launcher's live view shows. */
+  sentences: SentenceBuffer;
+}
+
+/** True when started by `swarmlab swarm`: an IPC channel to the launcher exists. */
+export function hasLauncher(): boolean {
+  return typeof process.send === 'function';
+}
 
 /**
- * When started by `swarmlab swarm` (an IPC channel exists), reports readiness,
- * progress (at most every 250 ms) and a final per-neighbour summary to it.
+ * When started by `swarmlab swarm`, reports readiness, progress (at most
+ * every 250 ms), its status and protocol sentences (for the dashboard), and a
+ * final per-neighbour summary; and takes control commands from the launcher.
  * Returns a function that sends the summary and stops reporting.
  */
-export function linkToLauncher(node: PeerNode, peerId: number, pieceCount: number, piecesHeld: () => number): () => Promise<void> {
+export function linkToLauncher(options: LauncherLinkOptions): () => Promise<void> {
   const send = process.send?.bind(process);
   if (!send) return async () => {};
+  const { node, peerId, pieceCount, piecesHeld } = options;
   /** Resolves once the channel has taken the message, so the last ones are not lost at exit. */
   const report = (message: PeerReport) =>
     new Promise<void>((resolve) => (process.connected ? send(message, undefined, {}, () => resolve()) : resolve()));
   const progress = () =>
-    void report({
-      type: 'progress',
-      peerId,
-      piecesHeld: piecesHeld(),
-      pieceCount,
-      bytesDownloaded: node.stats.bytesDownloaded,
-      bytesUploaded: node.stats.bytesUploaded,
-    });
+    void report({ type: 'progress', peerId, piecesHeld: piecesHeld(), pieceCount, bytesDownloaded: node.stats.bytesDownloaded, bytesUploaded: node.stats.bytesUploaded });
   let dirty = false;
-  const timer = setInterval(() => {
-    if (dirty) progress();
-    dirty = false;
-  }, PROGRESS_EVERY_MS);
+  let lastStatus = '';
+  const pushStatus = () => {
+    const status = node.status();
+    const text = JSON.stringify(status);
+    if (text === lastStatus) return;
+    lastStatus = text;
+    void report({ type: 'status', peerId, status });
+  };
+  const timers = [
+    setInterval(() => {
+      if (dirty) progress();
+      dirty = false;
+      const batch = options.sentences.take();
+      if (batch) void report({ type: 'logLines', peerId, ...batch });
+    }, PROGRESS_EVERY_MS),
+    setInterval(pushStatus, STATUS_EVERY_MS),
+  ];
   node.bus.on('listening', ({ port }) => report({ type: 'ready', peerId, port, piecesHeld: piecesHeld(), pieceCount }));
   node.bus.on('pieceDownloaded', () => (dirty = true));
   node.bus.on('pieceUploaded', () => (dirty = true));
   node.bus.on('downloadComplete', () => report({ type: 'downloadComplete', peerId }));
+  for (const event of ['paused', 'resumed'] as const) node.bus.on(event, pushStatus);
+  const onMessage = (message: unknown) => {
+    if (!isControlRequest(message)) return;
+    const answer = (error?: string) => void report({ type: 'controlResult', peerId, id: message.id, error });
+    try {
+      options.controller.execute(parsePeerCommand(message.command)).then(() => answer(), (error: Error) => answer(error.message));
+    } catch (error) {
+      answer((error as Error).message);
+    }
+  };
+  process.on('message', onMessage);
   return async () => {
-    clearInterval(timer);
+    for (const timer of timers) clearInterval(timer);
+    process.off('message', onMessage);
     progress();
+    pushStatus();
     const neighbours = [...node.stats.perNeighbour()].map(([id, totals]) => ({ peerId: id, ...totals }));
     const usage = process.resourceUsage();
     const resources = { maxRssBytes: usage.maxRSS * 1024, cpuUserMs: usage.userCPUTime / 1000, cpuSystemMs: usage.systemCPUTime / 1000 };

@@ -29,15 +29,22 @@ async function main(): Promise<number> {
     .option('max-download-rate', { type: 'string', describe: 'process-wide download limit, e.g. 500KB/s (Common.cfg MaxDownloadRate)' })
     .option('max-neighbour-upload-rate', { type: 'string', describe: 'upload limit per neighbour (Common.cfg MaxNeighbourUploadRate)' })
     .option('max-neighbour-download-rate', { type: 'string', describe: 'download limit per neighbour (Common.cfg MaxNeighbourDownloadRate)' })
+    .option('control-port', { type: 'number', describe: 'serve the control interface (GET /status; POST /pause, /resume, /limits, /stop) on 127.0.0.1 at this port; 0 picks a free one' })
+    .option('metrics-port', { type: 'number', describe: 'serve Prometheus metrics (GET /metrics) on 127.0.0.1 at this port; 0 picks a free one' })
     .example('$0 1001', 'run peer 1001 with the config in this directory')
+    .example('$0 1003 --control-port 7001', 'then: curl 127.0.0.1:7001/status; curl -X POST -H content-type:application/json 127.0.0.1:7001/pause')
     .example('$0 1002 --peers-dir . --log-dir .', 'the spec\'s flat layout: peer_1002/ and log_peer_1002.log here')
-    .epilog('Rate limits take units (2MiB/s, 500KB/s); kill -HUP <pid> re-reads them from Common.cfg.\nExit codes: 0 all peers done, 2 usage, 3 config error, 4 seed file missing or wrong size, 5 port in use, 6 disk error, 130 interrupted.')
+    .epilog('Rate limits take units (2MiB/s, 500KB/s); kill -HUP <pid> re-reads them from Common.cfg.\nExit codes: 0 all peers done, 2 usage, 3 config error, 4 seed file missing or wrong size, 5 port in use, 6 disk error, 8 bad .torrent, 130 interrupted.\nThe control and metrics servers listen on 127.0.0.1 only and take no password: anyone with a shell on this machine can use them.')
     .check((args) => {
       const id = args.peerId as number;
       if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) throw new Error(`peerId must be a whole number from 0 to 4294967295, got ${args.peerId}`);
       for (const flag of RATE_FLAGS) {
         const text = args[flag] as string | undefined;
         if (text !== undefined && parseRate(text) === undefined) throw new Error(`--${flag} takes a rate such as 2MiB/s, 500KB/s or 1000 (bytes per second), got '${text}'`);
+      }
+      for (const flag of ['control-port', 'metrics-port'] as const) {
+        const port = args[flag];
+        if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`--${flag} takes a port from 0 to 65535, got ${port}`);
       }
       const max = args['max-requests-per-peer'];
       if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > MAX_REQUESTS_PER_PEER_LIMIT)) {
@@ -67,6 +74,8 @@ async function main(): Promise<number> {
       neighbourUploadBytesPerSecond: rate(argv['max-neighbour-upload-rate']),
       neighbourDownloadBytesPerSecond: rate(argv['max-neighbour-download-rate']),
     },
+    controlPort: argv['control-port'],
+    metricsPort: argv['metrics-port'],
   });
 }
 

@@ -21,7 +21,13 @@ import { PieceStore, type StoreStart } from '../storage/PieceStore';
 import { resumePath } from '../storage/ResumeState';
 import { StorageError } from '../storage/StorageError';
 import { ExitCode } from './exitCodes';
-import { linkToLauncher } from './launcherLink';
+import { hasLauncher, linkToLauncher } from './launcherLink';
+import { controllerFor, type PeerController } from '../control/PeerController';
+import { startControlServer } from '../control/ControlServer';
+import type { LocalServer } from '../control/localHttp';
+import { SentenceBuffer } from '../control/SentenceBuffer';
+import { PeerMetrics } from '../metrics/PeerMetrics';
+import { startMetricsServer } from '../metrics/MetricsServer';
 
 export interface RunPeerOptions {
   peerId: number;
@@ -34,6 +40,10 @@ export interface RunPeerOptions {
   maxRequestsPerPeer?: number;
   /** Rate limits from flags, in bytes per second; Common.cfg's rate keys override them on SIGHUP. */
   rateLimits?: RateLimitSettings;
+  /** Serve the control interface (status, pause, resume, limits, stop) on 127.0.0.1 at this port; 0 for any free one. */
+  controlPort?: number;
+  /** Serve Prometheus metrics on 127.0.0.1 at this port; 0 for any free one. */
+  metricsPort?: number;
 }
 
 /** A failure that ends the process with its own exit code and a one-line reason. */
@@ -69,7 +79,8 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
   const meta = await fatalOn(MetaInfoError, ExitCode.BadMetaInfo, () => loadMetaInfoForConfig(config));
   const layout = new PieceLayout(config.common.fileSize, config.common.pieceSize);
   const peerDir = peerDirectory(options.peersDir, self.peerId);
-  const logs = await openLogs(options, self, existsSync(resumePath(path.join(peerDir, config.common.fileName))));
+  const sentences = hasLauncher() ? new SentenceBuffer() : undefined;
+  const logs = await openLogs(options, self, existsSync(resumePath(path.join(peerDir, config.common.fileName))), sentences);
   reportStartup(logs.diag, config, layout, meta);
 
   const verifier = meta && new PieceVerifier(meta);
@@ -115,7 +126,6 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
   // Transfer totals are kept across runs in the resume state.
   node.bus.on('pieceDownloaded', ({ bytes }) => store.recordTransfer(bytes, 0));
   node.bus.on('pieceUploaded', ({ bytes }) => store.recordTransfer(0, bytes));
-  const finishLauncherLink = linkToLauncher(node, self.peerId, layout.pieceCount, () => store.bitfield.count);
   let interrupted = false;
   const interrupt = (signal: string) => {
     interrupted = true;
@@ -123,6 +133,14 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     void node.stop({ kind: 'failed', error: new Error(signal) });
   };
   process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+  const controller = controllerFor(node, {
+    stop: () => interrupt('stop command'),
+    limitsChanged: () => describeLimits(logs.diag, node.rateLimits.current),
+  });
+  const metrics = options.metricsPort === undefined ? undefined : new PeerMetrics(self.peerId, node.bus, () => node.status());
+  const finishLauncherLink = sentences
+    ? linkToLauncher({ node, controller, peerId: self.peerId, pieceCount: layout.pieceCount, piecesHeld: () => store.bitfield.count, sentences })
+    : async () => {};
 
   try {
     await node.start();
@@ -133,8 +151,10 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     throw error;
   }
   logs.diag.info(`listening on port ${self.port}`);
+  const servers = await startLocalServers(options, controller, metrics, logs.diag);
   if (store.start.kind === 'recheck' && verifier) await recheck(store, verifier, node, logs.diag, self.hasFile);
   const outcome = await node.finished;
+  await Promise.all(servers.map((server) => server.close()));
   await finishLauncherLink();
   logs.diag.info(`totals over every run: ${store.totals.bytesDownloaded} bytes downloaded, ${store.totals.bytesUploaded} uploaded`);
   await logs.close();
@@ -144,6 +164,27 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     return outcome.error instanceof StorageError ? ExitCode.Storage : ExitCode.Internal;
   }
   return ExitCode.Ok;
+}
+
+/**
+ * The control interface and the metrics, each on 127.0.0.1 only. A port that
+ * cannot be bound costs the feature, not the transfer: the peer runs on.
+ */
+async function startLocalServers(options: RunPeerOptions, controller: PeerController, metrics: PeerMetrics | undefined, diag: DiagnosticLog): Promise<LocalServer[]> {
+  const servers: LocalServer[] = [];
+  const start = async (what: string, port: number | undefined, serve: (port: number) => Promise<LocalServer>) => {
+    if (port === undefined) return;
+    try {
+      const server = await serve(port);
+      servers.push(server);
+      diag.info(`${what} at ${server.url}`);
+    } catch (error) {
+      diag.error(`${what} not started on 127.0.0.1:${port}: ${(error as Error).message}`);
+    }
+  };
+  await start('control interface', options.controlPort, (port) => startControlServer(port, controller));
+  await start('metrics', options.metricsPort, (port) => startMetricsServer(port, metrics!));
+  return servers;
 }
 
 /** The request strategy: the flag, else Common.cfg, else the course's rule. */
@@ -182,7 +223,7 @@ function describeLimits(diag: DiagnosticLog, limits: RateLimitSettings): void {
 }
 
 /** A peer restarted after a crash continues its logs instead of replacing them. */
-async function openLogs(options: RunPeerOptions, self: PeerInfo, resuming: boolean) {
+async function openLogs(options: RunPeerOptions, self: PeerInfo, resuming: boolean, sentences: SentenceBuffer | undefined) {
   await fs.mkdir(options.logDir, { recursive: true });
   const append = resuming && !self.hasFile;
   const diag = new DiagnosticLog({
@@ -193,7 +234,7 @@ async function openLogs(options: RunPeerOptions, self: PeerInfo, resuming: boole
     clock: systemClock,
     console: true,
   });
-  const protocol = openProtocolLog(self.peerId, protocolLogPath(options.logDir, self.peerId), systemClock, append);
+  const protocol = openProtocolLog(self.peerId, protocolLogPath(options.logDir, self.peerId), systemClock, append, sentences?.add);
   return { diag, protocol, close: () => Promise.all([diag.close(), protocol.close()]) };
 }
 

@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import type { PeerInfo } from '../config/PeerInfo';
-import { isPeerReport, type NeighbourSummary, type PeerReport, type ResourceUse } from './PeerReport';
+import type { PeerCommand } from '../control/PeerCommand';
+import type { PeerStatus } from '../control/PeerStatus';
+import { EventBus } from '../node/EventBus';
+import { isPeerReport, type ControlRequest, type NeighbourSummary, type PeerReport, type ResourceUse } from './PeerReport';
+import type { PeerLifecycle, SwarmControl, SwarmEvents } from './SwarmControl';
 
 export interface LaunchOptions {
   peers: readonly PeerInfo[];
@@ -67,20 +71,32 @@ export interface SwarmRun {
 
 const TAIL_LINES = 15;
 const KILL_GRACE_MS = 3_000;
+/** A peer that does not answer a control command within this is reported as not answering. */
+const COMMAND_TIMEOUT_MS = 10_000;
 const PEER_PROCESS = path.join(__dirname, '..', 'cli', 'peerProcess.js');
 
 /**
  * Starts every peer of PeerInfo.cfg in file order, each as its own process,
  * waiting for each to listen before starting the next, then waits for all of
  * them to exit. A peer that fails or hangs stops the run: the others are
- * stopped, by pid, and every run is reported.
+ * stopped, by pid, and every run is reported. While it runs, it relays each
+ * peer's status and control commands (the dashboard's SwarmControl).
  */
-export class SwarmLauncher {
+export class SwarmLauncher implements SwarmControl {
   private readonly children = new Map<number, ChildProcess>();
   /** Why the launcher stopped a peer, by peer ID: its exit is then not a failure of its own. */
   private readonly stopReasons = new Map<number, PeerEnd>();
   private readonly pendingKills: PlannedKill[];
   private failure: string | undefined;
+  private readonly events = new EventBus<SwarmEvents>();
+  private readonly statuses = new Map<number, PeerStatus>();
+  private readonly lifecycles = new Map<number, PeerLifecycle>();
+  /** Peers to start again once their process has exited (restart from the control interface). */
+  private readonly restartRequested = new Set<number>();
+  /** Every peer's supervision, including ones started again after the first round. */
+  private readonly supervisions = new Set<Promise<void>>();
+  private readonly pendingCommands = new Map<number, { peerId: number; resolve(): void; reject(error: Error): void }>();
+  private nextCommandId = 1;
 
   /** One entry per peer, updated as the run goes (the progress view reads it). */
   readonly runs: PeerRun[];
@@ -90,9 +106,67 @@ export class SwarmLauncher {
     this.pendingKills = [...(options.kills ?? [])];
   }
 
+  get peers(): readonly PeerInfo[] {
+    return this.options.peers;
+  }
+
+  statusOf(peerId: number): PeerStatus | undefined {
+    return this.statuses.get(peerId);
+  }
+
+  lifecycleOf(peerId: number): PeerLifecycle {
+    return this.lifecycles.get(peerId) ?? 'waiting';
+  }
+
+  on<K extends keyof SwarmEvents>(event: K, listener: (payload: SwarmEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  command(peerId: number, command: PeerCommand): Promise<void> {
+    const child = this.children.get(peerId);
+    if (!child?.connected || this.lifecycleOf(peerId) !== 'running') return Promise.reject(new Error(`peer ${peerId} is not running`));
+    const id = this.nextCommandId++;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => settle(new Error(`peer ${peerId} did not answer within ${COMMAND_TIMEOUT_MS / 1000} s`)), COMMAND_TIMEOUT_MS);
+      const settle = (error?: Error) => {
+        clearTimeout(timer);
+        this.pendingCommands.delete(id);
+        if (error) reject(error);
+        else resolve();
+      };
+      this.pendingCommands.set(id, { peerId, resolve: () => settle(), reject: settle });
+      const request: ControlRequest = { type: 'control', id, command };
+      child.send(request, (error) => error && settle(new Error(`peer ${peerId}: ${error.message}`)));
+    });
+  }
+
+  /** SIGKILL from the control interface: the swarm goes on without the peer (a restart brings it back). */
+  kill(peerId: number): void {
+    const child = this.children.get(peerId);
+    if (!child) return;
+    this.stopReasons.set(peerId, { kind: 'stopped', because: 'killed from the control interface' });
+    this.setLifecycle(peerId, 'killed', 'SIGKILL from the control interface');
+    child.kill('SIGKILL');
+  }
+
+  /** Starts the peer again: at once if it has exited, else as soon as it has been killed. */
+  restart(peerId: number): void {
+    const run = this.runs.find((r) => r.peer.peerId === peerId);
+    if (!run || this.failure || this.lifecycleOf(peerId) === 'waiting') return;
+    if (this.children.has(peerId)) {
+      this.restartRequested.add(peerId);
+      this.kill(peerId);
+      return;
+    }
+    run.restarts++;
+    run.end = undefined;
+    this.stopReasons.delete(peerId);
+    this.output(run, `[swarmlab] starting peer ${peerId} again (control interface)`);
+    this.track(this.supervise(run, () => {}));
+  }
+
   async run(): Promise<SwarmRun> {
     const { runs } = this;
-    const exits: Promise<void>[] = [];
     let timedOut = false;
     const deadline = setTimeout(() => {
       timedOut = true;
@@ -104,10 +178,11 @@ export class SwarmLauncher {
           run.end = { kind: 'not-started', because: this.failure };
           continue;
         }
-        await new Promise<void>((ready) => exits.push(this.supervise(run, ready)));
+        await new Promise<void>((ready) => this.track(this.supervise(run, ready)));
       }
       const lastStartMs = Date.now();
-      await Promise.all(exits);
+      // A restart from the control interface adds a supervision while we wait.
+      while (this.supervisions.size > 0) await Promise.race(this.supervisions);
       return { runs, lastStartMs, endedMs: Date.now(), timedOut };
     } finally {
       clearTimeout(deadline);
@@ -128,9 +203,20 @@ export class SwarmLauncher {
    * Runs one peer until it ends for good: started again after a crash when
    * allowed. `ready` is called once, when it first listens (or fails to).
    */
+  private track(supervision: Promise<void>): void {
+    this.supervisions.add(supervision);
+    void supervision.finally(() => this.supervisions.delete(supervision));
+  }
+
   private async supervise(run: PeerRun, ready: () => void): Promise<void> {
     for (;;) {
       const { code, signal } = await this.spawnOnce(run, ready);
+      if (this.restartRequested.delete(run.peer.peerId) && !this.failure) {
+        this.stopReasons.delete(run.peer.peerId);
+        run.restarts++;
+        this.output(run, `[swarmlab] starting peer ${run.peer.peerId} again (control interface)`);
+        continue;
+      }
       const stopped = this.stopReasons.get(run.peer.peerId);
       const crashed = !stopped && code !== 0;
       if (crashed && !this.failure && run.restarts < (this.options.restartCrashed ?? 0)) {
@@ -157,6 +243,7 @@ export class SwarmLauncher {
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     run.pid = child.pid;
+    this.setLifecycle(run.peer.peerId, 'starting', `pid ${child.pid}`);
     run.startedAtMs ??= Date.now();
     this.children.set(run.peer.peerId, child);
     for (const stream of [child.stdout, child.stderr]) collectLines(stream, (line) => this.output(run, line));
@@ -171,6 +258,7 @@ export class SwarmLauncher {
       this.apply(run, message);
       if (message.type === 'ready') {
         clearTimeout(startWait);
+        this.setLifecycle(run.peer.peerId, 'running', `listening on port ${message.port}`);
         ready();
       }
       this.killAsPlanned();
@@ -181,6 +269,8 @@ export class SwarmLauncher {
         clearTimeout(startWait);
         this.children.delete(run.peer.peerId);
         run.exitedAtMs = Date.now();
+        if (this.lifecycleOf(run.peer.peerId) !== 'killed') this.setLifecycle(run.peer.peerId, 'exited', `exit ${code ?? signal}`);
+        this.failPendingCommands(run.peer.peerId);
         ready();
         resolve({ code, signal });
       });
@@ -196,6 +286,7 @@ export class SwarmLauncher {
       if (!run || !child || percent === undefined || percent < kill.atPercent) continue;
       this.pendingKills.splice(this.pendingKills.indexOf(kill), 1);
       this.output(run, `[swarmlab] killing peer ${kill.peerId} (SIGKILL) at ${percent.toFixed(0)}%, as planned`);
+      this.setLifecycle(kill.peerId, 'killed', `SIGKILL at ${percent.toFixed(0)}%, as planned`);
       child.kill('SIGKILL');
     }
   }
@@ -227,8 +318,33 @@ export class SwarmLauncher {
         run.neighbours = report.neighbours;
         run.resources = report.resources;
         break;
+      case 'status':
+        this.statuses.set(report.peerId, report.status);
+        this.events.emit('status', { peerId: report.peerId, status: report.status });
+        break;
+      case 'logLines':
+        this.events.emit('logLines', { peerId: report.peerId, lines: report.lines, dropped: report.dropped });
+        break;
+      case 'controlResult': {
+        const pending = this.pendingCommands.get(report.id);
+        if (report.error) pending?.reject(new Error(`peer ${report.peerId}: ${report.error}`));
+        else pending?.resolve();
+        break;
+      }
     }
     this.options.onReport?.(report);
+  }
+
+  private setLifecycle(peerId: number, state: PeerLifecycle, detail: string): void {
+    this.lifecycles.set(peerId, state);
+    this.events.emit('lifecycle', { peerId, state, detail });
+  }
+
+  /** Commands sent to a process that exited before answering. */
+  private failPendingCommands(peerId: number): void {
+    for (const pending of this.pendingCommands.values()) {
+      if (pending.peerId === peerId) pending.reject(new Error(`peer ${peerId} exited before answering`));
+    }
   }
 
   private output(run: PeerRun, line: string): void {

@@ -7,7 +7,8 @@ export type DisconnectReason =
   | { kind: 'protocol-violation'; code: string; message: string }
   | { kind: 'handshake-timeout'; timeoutMs: number }
   | { kind: 'unexpected-peer'; expected?: number; got: number; why: string }
-  | { kind: 'shutdown' };
+  | { kind: 'shutdown' }
+  | { kind: 'paused' };
 
 export function describeReason(reason: DisconnectReason): string {
   switch (reason.kind) {
@@ -23,6 +24,8 @@ export function describeReason(reason: DisconnectReason): string {
       return `handshake from peer ${reason.got}: ${reason.why}`;
     case 'shutdown':
       return 'we are shutting down';
+    case 'paused':
+      return 'we were paused (control interface)';
   }
 }
 

@@ -3,6 +3,7 @@ import type { Cancel, Clock } from '../common/Clock';
 import type { PeerInfo } from '../config/PeerInfo';
 import type { Diagnostics } from '../log/DiagnosticLog';
 import { dialWithRetry, type Dial } from '../net/Dialer';
+import type { DisconnectReason } from '../net/ProtocolHandlers';
 import { dialAddressFor, listenAddressFor } from '../net/hosts';
 import { closeServer, listen } from '../net/Listener';
 import { PeerConnection } from '../net/PeerConnection';
@@ -43,6 +44,8 @@ export class Connections {
   private refusedInbound = 0;
   private server: net.Server | undefined;
   private closing = false;
+  /** Paused: no listening, no dialling, no connections, until resumed. */
+  private suspended = false;
 
   constructor(private readonly options: ConnectionsOptions) {
     this.position = options.peers.findIndex((p) => p.peerId === options.self.peerId);
@@ -65,7 +68,7 @@ export class Connections {
    * the peers listed before us), after a growing pause.
    */
   redialIfLost(peerId: number): void {
-    if (this.closing || this.options.registry.isBanned(peerId)) return;
+    if (this.closing || this.suspended || this.options.registry.isBanned(peerId)) return;
     const peer = this.options.peers.slice(0, this.position).find((p) => p.peerId === peerId);
     if (!peer) return;
     const attempts = (this.redials.get(peerId) ?? 0) + 1;
@@ -79,7 +82,7 @@ export class Connections {
     this.options.diag.warn(`dialling peer ${peerId} again in ${delayMs} ms (reconnection ${attempts} of at most ${MAX_REDIALS_PER_PEER})`);
     this.pendingRedials.add(
       this.options.clock.after(delayMs, () => {
-        if (!this.closing) this.dial(peer);
+        if (!this.closing && !this.suspended) this.dial(peer);
       }),
     );
   }
@@ -87,10 +90,36 @@ export class Connections {
   /** Stops dialling and listening, and closes every connection after flushing what was written. */
   async closeAll(): Promise<void> {
     this.closing = true;
+    await this.disconnectEverything({ kind: 'shutdown' });
+  }
+
+  /**
+   * Pause: closes every connection and the listening port, and stops dialling.
+   * A closed port (not a listening one that refuses) makes the later peers'
+   * dials fail fast and keep retrying, so they find us again after resume.
+   */
+  async suspend(): Promise<void> {
+    if (this.closing || this.suspended) return;
+    this.suspended = true;
+    await this.disconnectEverything({ kind: 'paused' });
+  }
+
+  /** Resume: listens again and dials the earlier peers afresh (rejects with PortInUseError). */
+  async resume(): Promise<void> {
+    if (this.closing || !this.suspended) return;
+    await this.listen();
+    this.suspended = false;
+    this.redials.clear();
+    this.dialEarlierPeers();
+  }
+
+  private async disconnectEverything(reason: DisconnectReason): Promise<void> {
     for (const cancel of this.pendingRedials) cancel();
-    for (const dial of this.dials) dial.cancel();
+    this.pendingRedials.clear();
+    for (const dial of this.dials.splice(0)) dial.cancel();
     const serverClosed = this.server ? closeServer(this.server) : Promise.resolve();
-    for (const connection of this.open) connection.close({ kind: 'shutdown' });
+    this.server = undefined;
+    for (const connection of this.open) connection.close(reason);
     await Promise.all([...this.open].map((c) => c.closed));
     await serverClosed;
   }
@@ -111,7 +140,10 @@ export class Connections {
     dial.socket.then(
       (socket) => this.connect(socket, 'outbound', peer.peerId),
       (error: Error) => {
-        if (!this.closing) diag.error(`gave up dialling peer ${peer.peerId} at ${peer.host}:${peer.port}: ${error.message}`);
+        if (this.closing || this.suspended) return;
+        // It may be paused or restarting: keep trying, within the redial budget, while it could still matter.
+        diag.error(`peer ${peer.peerId} at ${peer.host}:${peer.port} still not reachable after ${this.options.dialAttempts} attempts: ${error.message}`);
+        this.redialIfLost(peer.peerId);
       },
     );
   }
@@ -133,7 +165,7 @@ export class Connections {
   }
 
   private connect(socket: net.Socket, direction: Direction, expectedPeerId?: number): void {
-    if (this.closing) {
+    if (this.closing || this.suspended) {
       socket.destroy();
       return;
     }

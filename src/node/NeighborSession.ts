@@ -143,6 +143,7 @@ export class NeighborSession implements ProtocolHandlers {
     const { ctx, peerId } = this;
     ctx.log.chokedBy(peerId);
     this.state.peerChoking = true;
+    ctx.bus.emit('chokeChanged', { peerId, way: 'received', choking: true });
     // Protocol: a request not answered before the choke is void; another neighbour may take it.
     this.stopSnubTimer();
     for (const index of ctx.requests.release(peerId)) ctx.bus.emit('requestReleased', { peerId, index });
@@ -151,6 +152,7 @@ export class NeighborSession implements ProtocolHandlers {
   onUnchoke(): void {
     this.ctx.log.unchokedBy(this.peerId);
     this.state.peerChoking = false;
+    this.ctx.bus.emit('chokeChanged', { peerId: this.peerId, way: 'received', choking: false });
     this.requestNext();
   }
 
@@ -202,6 +204,7 @@ export class NeighborSession implements ProtocolHandlers {
   setAmChoking(choking: boolean): void {
     if (this.state.amChoking === choking) return;
     this.state.amChoking = choking;
+    this.ctx.bus.emit('chokeChanged', { peerId: this.peerId, way: 'sent', choking });
     if (choking) {
       this.wire.sendChoke();
       this.uploader?.clear();

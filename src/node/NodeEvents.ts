@@ -25,6 +25,11 @@ export interface NodeEvents {
   pieceUploaded: { index: number; to: number; bytes: number };
   /** Our own file could not be written: fatal by design. */
   storageFailed: { error: Error };
+  /** A choke or unchoke we sent ('sent') or a neighbour sent us ('received'). */
+  chokeChanged: { peerId: number; way: 'sent' | 'received'; choking: boolean };
+  /** The control interface paused the node (every connection closed on purpose) or resumed it. */
+  paused: Record<string, never>;
+  resumed: Record<string, never>;
   downloadComplete: Record<string, never>;
   allComplete: Record<string, never>;
 }

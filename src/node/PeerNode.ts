@@ -18,6 +18,9 @@ import type { NodeEvents } from './NodeEvents';
 import { PeerRegistry } from './PeerRegistry';
 import { RateLimits, type RateLimitSettings } from './RateLimits';
 import { TransferStats } from './TransferStats';
+import { TransferRates } from './TransferRates';
+import { describeNode } from './describeNode';
+import type { PeerStatus } from '../control/PeerStatus';
 
 export interface PeerNodeOptions {
   self: PeerInfo;
@@ -62,18 +65,22 @@ export class PeerNode {
   readonly stats = new TransferStats(this.bus);
   readonly finished: Promise<NodeOutcome>;
   readonly rateLimits: RateLimits;
+  private readonly rates: TransferRates;
   private readonly registry: PeerRegistry;
+  private readonly choking: ChokingManager;
   private readonly choker: ChokeController;
   private readonly context: SessionContext;
   private readonly connections: Connections;
   private cancelAloneTimer: Cancel | undefined;
   private stopping = false;
+  private paused = false;
   private settle!: (outcome: NodeOutcome) => void;
 
   constructor(private readonly options: PeerNodeOptions) {
     this.finished = new Promise((resolve) => (this.settle = resolve));
     this.registry = new PeerRegistry(options.self.peerId, options.peers);
     this.rateLimits = new RateLimits(options.clock, options.rateLimits);
+    this.rates = new TransferRates(this.bus, options.clock);
     const rates = new RateTracker(options.clock);
     this.context = {
       pieces: options.pieces,
@@ -90,8 +97,9 @@ export class PeerNode {
       verifier: options.verifier,
       trust: new PeerTrust(),
     };
+    this.choking = new ChokingManager({ preferredCount: options.preferredNeighbours, random: options.random });
     this.choker = new ChokeController({
-      manager: new ChokingManager({ preferredCount: options.preferredNeighbours, random: options.random }),
+      manager: this.choking,
       registry: this.registry,
       rates,
       ours: options.pieces.bitfield,
@@ -137,6 +145,49 @@ export class PeerNode {
       (error: Error) => error,
     );
     this.settle(closeError && outcome.kind === 'complete' ? { kind: 'failed', error: closeError } : outcome);
+  }
+
+  /**
+   * Control interface: disconnects from every neighbour and stops listening
+   * and dialling, keeping our pieces and the resume state. Nothing is lost:
+   * the neighbours' requests die with the connections.
+   */
+  async pause(): Promise<void> {
+    if (this.stopping || this.paused) return;
+    this.paused = true;
+    this.cancelAloneTimer?.();
+    this.cancelAloneTimer = undefined;
+    this.options.diag.warn('paused: every connection closed; not listening or dialling until resumed');
+    this.bus.emit('paused', {});
+    await this.connections.suspend();
+  }
+
+  /** Listens and dials again; the new connections' bitfields say what is still needed. */
+  async resume(): Promise<void> {
+    if (this.stopping || !this.paused) return;
+    await this.connections.resume();
+    this.paused = false;
+    this.options.diag.info('resumed: listening again and dialling the earlier peers');
+    this.bus.emit('resumed', {});
+    this.checkTermination();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  status(): PeerStatus {
+    return describeNode({
+      peerId: this.options.self.peerId,
+      state: this.stopping ? 'stopping' : this.paused ? 'paused' : 'running',
+      ours: this.options.pieces.bitfield,
+      registry: this.registry,
+      choking: this.choking,
+      requests: this.context.requests,
+      stats: this.stats,
+      rates: this.rates,
+      limits: this.rateLimits,
+    });
   }
 
   private subscribe(): void {
@@ -213,12 +264,12 @@ export class PeerNode {
    * swarm is over instead of waiting forever.
    */
   private watchForBeingAlone(): void {
-    if (this.stopping || this.cancelAloneTimer || this.registry.sessions().length > 0) return;
+    if (this.stopping || this.paused || this.cancelAloneTimer || this.registry.sessions().length > 0) return;
     if (!this.options.pieces.bitfield.isComplete) return;
     const timeoutMs = this.options.aloneTimeoutMs ?? DEFAULT_ALONE_TIMEOUT_MS;
     this.cancelAloneTimer = this.options.clock.after(timeoutMs, () => {
       this.cancelAloneTimer = undefined;
-      if (this.stopping || this.registry.sessions().length > 0) return;
+      if (this.stopping || this.paused || this.registry.sessions().length > 0) return;
       this.options.diag.warn(`we hold the complete file and no neighbour came back for ${timeoutMs / 1000} s: the others are taken to have finished`);
       void this.stop();
     });

@@ -1,0 +1,36 @@
+import type { PeerNode } from '../node/PeerNode';
+import { applyLimitChanges, type PeerCommand } from './PeerCommand';
+import type { PeerStatus } from './PeerStatus';
+
+/** What a control channel (IPC, HTTP) can do to a running peer. */
+export interface PeerController {
+  status(): PeerStatus;
+  /** Resolves when the command took effect; rejects with a readable reason. */
+  execute(command: PeerCommand): Promise<void>;
+}
+
+export interface ControllerHooks {
+  /** Ends the process the way SIGTERM does, which only the process's runner knows how to do. */
+  stop(): void;
+  /** After set-limits, for the diagnostic log. */
+  limitsChanged(): void;
+}
+
+export function controllerFor(node: PeerNode, hooks: ControllerHooks): PeerController {
+  return {
+    status: () => node.status(),
+    async execute(command) {
+      switch (command.kind) {
+        case 'pause':
+          return node.pause();
+        case 'resume':
+          return node.resume();
+        case 'stop':
+          return hooks.stop();
+        case 'set-limits':
+          node.rateLimits.update(applyLimitChanges(node.rateLimits.current, command.limits));
+          return hooks.limitsChanged();
+      }
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import type { PeerStatus } from '../control/PeerStatus';
+import type { ChokingManager } from '../policy/ChokingManager';
+import type { RequestManager } from '../policy/RequestManager';
+import type { Bitfield } from '../storage/Bitfield';
+import type { PeerRegistry } from './PeerRegistry';
+import type { RateLimits } from './RateLimits';
+import type { TransferRates } from './TransferRates';
+import type { TransferStats } from './TransferStats';
+
+/** The parts of a node its status is read from. */
+export interface NodeParts {
+  peerId: number;
+  state: PeerStatus['state'];
+  ours: Bitfield;
+  registry: PeerRegistry;
+  choking: ChokingManager;
+  requests: RequestManager;
+  stats: TransferStats;
+  rates: TransferRates;
+  limits: RateLimits;
+}
+
+/** A snapshot of what a node is doing, for the control interface (plain data, ready for JSON). */
+export function describeNode(parts: NodeParts): PeerStatus {
+  const { ours, choking, stats, rates } = parts;
+  const totals = stats.perNeighbour();
+  const neighbours = parts.registry.sessions().map((session) => {
+    const { state, peerId } = session;
+    const exchanged = totals.get(peerId);
+    return {
+      peerId,
+      direction: session.direction,
+      amChoking: state.amChoking,
+      amInterested: state.amInterested ?? false,
+      peerChoking: state.peerChoking,
+      peerInterested: state.peerInterested,
+      preferred: choking.preferred.has(peerId),
+      optimistic: choking.optimistic === peerId,
+      piecesHeld: state.bitfield.count,
+      requestsInFlight: parts.requests.outstanding(peerId).length,
+      downloadRate: rates.downloadRate(peerId),
+      uploadRate: rates.uploadRate(peerId),
+      bytesDownloaded: exchanged?.bytesDownloaded ?? 0,
+      bytesUploaded: exchanged?.bytesUploaded ?? 0,
+    };
+  });
+  return {
+    peerId: parts.peerId,
+    state: parts.state,
+    pieceCount: ours.pieceCount,
+    piecesHeld: ours.count,
+    bitfieldHex: ours.toBuffer().toString('hex'),
+    downloadRate: rates.downloadRate(),
+    uploadRate: rates.uploadRate(),
+    bytesDownloaded: stats.bytesDownloaded,
+    bytesUploaded: stats.bytesUploaded,
+    preferred: [...choking.preferred].sort((a, b) => a - b),
+    optimistic: choking.optimistic ?? null,
+    limits: parts.limits.current,
+    neighbours: neighbours.sort((a, b) => a.peerId - b.peerId),
+  };
+}
