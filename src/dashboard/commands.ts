@@ -32,6 +32,7 @@ export async function carryOut(swarm: SwarmControl, request: CommandRequest): Pr
     }
   } catch (error) {
     if (error instanceof RequestError) throw error;
-    throw new RequestError(`peer ${peerId}: ${request.action} failed: ${error instanceof Error ? error.message : String(error)}`, id);
+    // The swarm's own reason ("peer 1003 is not running"); the page says which button it answers.
+    throw new RequestError(error instanceof Error ? error.message : String(error), id);
   }
 }

@@ -11,7 +11,7 @@ h1{font-size:1.4rem;margin:0}h2{font-size:1.05rem;margin:1.2rem 0 .4rem;border-b
 #connection[data-state=open]{background:#d8f0de;color:#1a7f37}#connection[data-state=closed]{background:#fbe0e0;color:#c62828}
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.15rem .4rem;text-align:left;white-space:nowrap}
 th{background:#f4f4f4;font-weight:600}
-#peers td[data-field=held],#peers td[data-field=down],#peers td[data-field=up]{text-align:right;font-variant-numeric:tabular-nums}
+#peers td[data-field=held],#peers td[data-field=neighbours],#peers td[data-field=down],#peers td[data-field=up]{text-align:right;font-variant-numeric:tabular-nums}
 #peers canvas{display:block;width:480px;height:14px}
 #peers tr.paused{background:#fff6d6}#peers tr.gone{color:#999}
 button{margin-right:.2rem}input{font:inherit;width:6.5rem}
@@ -37,7 +37,7 @@ export const PAGE_HTML = `<!doctype html>
 <header><h1 id="title">swarmlab dashboard</h1><p id="facts"></p><span id="connection" data-state="connecting">connecting</span></header>
 <ul id="notices" aria-live="polite"></ul>
 <h2>Peers</h2>
-<table id="peers"><thead><tr><th>peer</th><th>role</th><th>state</th><th>pieces (green: held)</th><th>held</th><th>down</th><th>up</th><th></th><th>rate limit up / down (e.g. 500KiB/s; empty: unlimited)</th></tr></thead><tbody></tbody></table>
+<table id="peers"><thead><tr><th>peer</th><th>role</th><th>state</th><th>pieces (green: held)</th><th>held</th><th>neighbours</th><th>down</th><th>up</th><th></th><th>rate limit up / down (e.g. 500KiB/s; empty: unlimited)</th></tr></thead><tbody></tbody></table>
 <div class="lower">
 <section><h2>Who unchokes whom</h2>
 <p class="legend">row unchokes column: P preferred (re-chosen every p s), O optimistic (every m s), &middot; connected but choked</p>

@@ -76,6 +76,7 @@ export const PAGE_SCRIPT = String.raw`
     var canvas = element('canvas', { width: 480, height: 14, 'data-field': 'canvas' });
     cell('pieces', canvas);
     cell('held');
+    cell('neighbours');
     cell('down');
     cell('up');
     var controls = cell('controls');
@@ -116,6 +117,8 @@ export const PAGE_SCRIPT = String.raw`
     row.tr.dataset.state = status.state;
     row.tr.dataset.piecesHeld = status.piecesHeld;
     row.fields.held.textContent = status.piecesHeld + ' / ' + status.pieceCount;
+    row.tr.dataset.neighbours = status.neighbours.length;
+    row.fields.neighbours.textContent = String(status.neighbours.length);
     row.fields.down.textContent = formatRate(status.downloadRate);
     row.fields.up.textContent = formatRate(status.uploadRate);
     row.up.placeholder = formatLimit(status.limits.uploadBytesPerSecond);

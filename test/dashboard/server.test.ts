@@ -112,7 +112,7 @@ describe('the dashboard server pushes the swarm to each page', () => {
 
     swarm.refuseWith = 'the peer is stopping';
     client.send({ type: 'command', id: 13, peerId: 1003, action: 'pause' });
-    expect(await client.reply(13)).toEqual({ type: 'error', id: 13, message: 'peer 1003: pause failed: the peer is stopping' });
+    expect(await client.reply(13)).toEqual({ type: 'error', id: 13, message: 'the peer is stopping' });
     swarm.refuseWith = undefined;
     client.send({ type: 'command', id: 14, peerId: 1003, action: 'pause' });
     expect(await client.reply(14)).toMatchObject({ type: 'result' });
