@@ -46,12 +46,15 @@ export function linkToLauncher(options: LauncherLinkOptions): () => Promise<void
     lastStatus = text;
     void report({ type: 'status', peerId, status });
   };
+  const sendSentences = () => {
+    const batch = options.sentences.take();
+    return batch ? report({ type: 'logLines', peerId, ...batch }) : Promise.resolve();
+  };
   const timers = [
     setInterval(() => {
       if (dirty) progress();
       dirty = false;
-      const batch = options.sentences.take();
-      if (batch) void report({ type: 'logLines', peerId, ...batch });
+      void sendSentences();
     }, PROGRESS_EVERY_MS),
     setInterval(pushStatus, STATUS_EVERY_MS),
   ];
@@ -75,6 +78,7 @@ export function linkToLauncher(options: LauncherLinkOptions): () => Promise<void
     process.off('message', onMessage);
     progress();
     pushStatus();
+    await sendSentences();
     const neighbours = [...node.stats.perNeighbour()].map(([id, totals]) => ({ peerId: id, ...totals }));
     const usage = process.resourceUsage();
     const resources = { maxRssBytes: usage.maxRSS * 1024, cpuUserMs: usage.userCPUTime / 1000, cpuSystemMs: usage.systemCPUTime / 1000 };
