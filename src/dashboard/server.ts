@@ -136,6 +136,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     close: async () => {
       clearInterval(beat);
       unsubscribe.forEach((off) => off());
+      // What happened since the last beat (the peers' exits, say) still reaches the pages.
+      clients.forEach((c) => c.feed.flush());
       await Promise.all([...clients].map((c) => closeGently(c.socket)));
       sockets.close();
       await new Promise<void>((resolve) => {

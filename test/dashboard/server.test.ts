@@ -128,12 +128,16 @@ describe('the dashboard server pushes the swarm to each page', () => {
     expect(await again.next('snapshot')).toBeDefined();
   });
 
-  test('close() says goodbye to each page (1001) and stops listening to the swarm', async () => {
+  test('close() sends what happened since the last beat, says goodbye to each page (1001) and stops listening to the swarm', async () => {
+    await dashboard.close();
+    dashboard = await startDashboard({ swarm, facts: FACTS, flushIntervalMs: 3_600_000 }); // no beat during the test
     const client = await connect();
     await client.next('snapshot');
     expect(swarm.listenerCount()).toBe(3);
+    swarm.setLifecycle(1002, 'exited', 'exit 0');
     await dashboard.close();
     expect(await client.closed()).toBe(1001);
+    expect(client.messages.at(-1)).toEqual({ type: 'lifecycle', peerId: 1002, state: 'exited', detail: 'exit 0' });
     expect(swarm.listenerCount()).toBe(0);
     await expect(fetch(dashboard.url)).rejects.toThrow();
     dashboard = await startDashboard({ swarm, facts: FACTS }); // for afterEach

@@ -2,6 +2,8 @@ import { existsSync, readFileSync, readdirSync, rmSync } from 'fs';
 import * as path from 'path';
 import type { CommandModule } from 'yargs';
 import { ConfigError } from '../../config/ConfigError';
+import { dashboardFacts } from '../../dashboard/facts';
+import { startDashboard, type Dashboard } from '../../dashboard/server';
 import { loadConfig, type Config } from '../../config/Config';
 import { formatWarning } from '../../config/ConfigError';
 import { DIAGNOSTIC_LEVELS } from '../../log/DiagnosticLog';
@@ -30,6 +32,8 @@ interface SwarmArgs {
   resume: boolean;
   kill: string[];
   limit: string[];
+  ui: boolean;
+  'ui-port'?: number;
 }
 
 export const swarmCommand: CommandModule<object, SwarmArgs> = {
@@ -62,7 +66,17 @@ export const swarmCommand: CommandModule<object, SwarmArgs> = {
         default: [] as string[],
         describe: 'give a peer its own rate limits: ID:up=2MiB/s,down=1MiB/s (repeatable), to mix fast and slow peers',
       })
+      .option('ui', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'serve a live dashboard on 127.0.0.1 (pieces, rates, who unchokes whom, the event stream; pause/resume/kill/restart and rate limits per peer). ' +
+          'On a terminal it stays up after the run until Ctrl-C, to look at the end state; otherwise it closes with the run',
+      })
+      .option('ui-port', { type: 'number', describe: 'the dashboard\'s port on 127.0.0.1 (implies --ui; default: any free port)' })
       .check((args) => {
+        const uiPort = args['ui-port'];
+        if (uiPort !== undefined && (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535)) throw new Error('--ui-port takes a port number, 0 to 65535');
         for (const plan of args.kill) parseKill(plan);
         for (const limit of args.limit) parseLimit(limit);
         if (!Number.isInteger(args['restart-crashed']) || args['restart-crashed'] < 0) throw new Error('--restart-crashed takes a whole number');
@@ -71,7 +85,8 @@ export const swarmCommand: CommandModule<object, SwarmArgs> = {
       .example('$0 swarm --make-file', 'the default six-peer swarm in this directory')
       .example('$0 swarm --config-dir config/tiny --make-file', 'a ready set-up from config/')
       .example('$0 swarm --kill 1003@50 --restart-crashed 1', 'kill peer 1003 half-way; it restarts and resumes')
-      .example('$0 swarm --limit 1002:up=200KiB/s --limit 1003:up=2MiB/s', 'a slow and a fast uploader: watch who gets preferred'),
+      .example('$0 swarm --limit 1002:up=200KiB/s --limit 1003:up=2MiB/s', 'a slow and a fast uploader: watch who gets preferred')
+      .example('$0 swarm --config-dir config/demo --make-file --ui', 'a slow swarm, watched live in the browser'),
   handler: async (args) => {
     process.exitCode = await runSwarm(args);
   },
@@ -119,14 +134,48 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
     kills: args.kill.map(parseKill),
     extraArgs: new Map(args.limit.map(parseLimit)),
   });
+  let dashboard: Dashboard | undefined;
+  if (args.ui || args['ui-port'] !== undefined) {
+    try {
+      dashboard = await startDashboard({ swarm: launcher, facts: dashboardFacts(config), port: args['ui-port'] ?? 0 });
+    } catch (error) {
+      console.error(`swarm: the dashboard cannot listen on 127.0.0.1:${args['ui-port'] ?? 0}: ${error instanceof Error ? error.message : String(error)}`);
+      return ExitCode.PortInUse;
+    }
+    console.log(`dashboard: ${dashboard.url}`);
+  }
   const view = new ProgressView(() => launcher.runs, process.stdout);
-  const interrupt = () => launcher.stopAll('interrupted');
+  let interrupted = false;
+  const interrupt = () => {
+    interrupted = true;
+    launcher.stopAll('interrupted');
+  };
   process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
   if (!args.verbose) view.start();
   const swarm = await launcher.run();
   view.stop();
   process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
-  return report(swarm, config, peersDir, logDir);
+  const code = await report(swarm, config, peersDir, logDir);
+  if (dashboard) await closeDashboard(dashboard, !interrupted);
+  return code;
+}
+
+/**
+ * On a terminal the page stays up after the run, showing how it ended, until
+ * Ctrl-C; in a script or CI, or after a Ctrl-C that stopped the run, it closes with the run.
+ */
+async function closeDashboard(dashboard: Dashboard, mayLinger: boolean): Promise<void> {
+  if (mayLinger && process.stdin.isTTY && process.stdout.isTTY) {
+    console.log(`the dashboard stays up at ${dashboard.url} with the end state: Ctrl-C to close it`);
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        process.off('SIGINT', done).off('SIGTERM', done);
+        resolve();
+      };
+      process.once('SIGINT', done).once('SIGTERM', done);
+    });
+  }
+  await dashboard.close();
 }
 
 async function report(swarm: SwarmRun, config: Config, peersDir: string, logDir: string): Promise<number> {
