@@ -13,6 +13,7 @@ import { knownBytes, pieceOf } from '../support/fixtures';
 import { Cleanup, TestNode, peerOn } from '../support/nodeHarness';
 import { LOOPBACK, freePort } from '../support/sockets';
 import { turnEventLoop } from '../support/waiting';
+import { eventually } from '../support/polling';
 
 jest.setTimeout(20_000);
 
@@ -98,4 +99,21 @@ test('the status names each neighbour with the four flags, and the node-wide fig
   expect(after.bytesDownloaded).toBe(32);
   expect(after.downloadRate).toBeGreaterThan(0);
   expect(after.bitfieldHex).toBe(Buffer.from([0x80 >> request.index]).toString('hex'));
+});
+
+test('an earlier peer still unreachable after every dial attempt is tried again later, within the redial budget', async () => {
+  const port = await freePort();
+  const peers = [peerOn(1, port, true, 1), peerOn(2, await freePort(), false, 2)];
+  const node = await TestNode.start({ self: peers[1], peers, layout, pieces: new MemoryPieceStore(layout, Buffer.alloc(layout.fileSize)) });
+  cleanup.add(() => node.shutdown());
+  await eventually(() => node.diag.at('error').some((line) => line.includes('peer 1 at 127.0.0.1') && line.includes('still not reachable')), 'the first dial to fail');
+
+  // Peer 1 comes up (restarted, or resumed after a pause): the next try finds it.
+  const accepted: net.Socket[] = [];
+  const server = net.createServer((socket) => accepted.push(socket));
+  await new Promise<void>((resolve) => server.listen(port, LOOPBACK, resolve));
+  cleanup.add(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  cleanup.add(() => accepted.forEach((socket) => socket.destroy()));
+  node.clock.advance(100);
+  await eventually(() => accepted.length === 1, 'the node to dial peer 1 again');
 });
