@@ -33,12 +33,14 @@ function connectionRefused(port: number): Promise<boolean> {
   });
 }
 
+/** The node under test is leecher 2; peer 1, listed first, is a scripted seeder it dials. */
+async function leecherOfScriptedSeeder() {
+  const { server, node, port } = await leecherOfScriptedSeeder();
+  return { server, node, port: peers[1].port };
+}
+
 test('pause keeps the pieces and closes everything; resume dials again and fetches only what is missing', async () => {
-  const server = await ScriptedServer.listen({ pieceSize: layout.pieceSize, label: 'scripted seeder 1' });
-  cleanup.add(() => server.close());
-  const peers = [peerOn(1, server.port, true, 1), peerOn(2, await freePort(), false, 2)];
-  const node = await TestNode.start({ self: peers[1], peers, layout, pieces: new MemoryPieceStore(layout, Buffer.alloc(layout.fileSize)) });
-  cleanup.add(() => node.shutdown());
+  const { server, node } = await leecherOfScriptedSeeder();
 
   const first = await server.connection(1);
   await first.openAsSeeder(1, layout.pieceCount);
@@ -50,7 +52,7 @@ test('pause keeps the pieces and closes everything; resume dials again and fetch
   await node.node.pause();
   expect(node.node.status()).toMatchObject({ state: 'paused', piecesHeld: 1, neighbours: [] });
   await first.waitForClose();
-  expect(await connectionRefused(peers[1].port)).toBe(true);
+  expect(await connectionRefused(port)).toBe(true);
   // No redial while paused, however long it lasts.
   node.clock.advance(60_000);
   await turnEventLoop(5);
