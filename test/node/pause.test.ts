@@ -35,12 +35,16 @@ function connectionRefused(port: number): Promise<boolean> {
 
 /** The node under test is leecher 2; peer 1, listed first, is a scripted seeder it dials. */
 async function leecherOfScriptedSeeder() {
-  const { server, node, port } = await leecherOfScriptedSeeder();
+  const server = await ScriptedServer.listen({ pieceSize: layout.pieceSize, label: 'scripted seeder 1' });
+  cleanup.add(() => server.close());
+  const peers = [peerOn(1, server.port, true, 1), peerOn(2, await freePort(), false, 2)];
+  const node = await TestNode.start({ self: peers[1], peers, layout, pieces: new MemoryPieceStore(layout, Buffer.alloc(layout.fileSize)) });
+  cleanup.add(() => node.shutdown());
   return { server, node, port: peers[1].port };
 }
 
 test('pause keeps the pieces and closes everything; resume dials again and fetches only what is missing', async () => {
-  const { server, node } = await leecherOfScriptedSeeder();
+  const { server, node, port } = await leecherOfScriptedSeeder();
 
   const first = await server.connection(1);
   await first.openAsSeeder(1, layout.pieceCount);
