@@ -1,5 +1,6 @@
 import { parseLogTime } from '../log/logTime';
 import { parseLogLine, type SpecEvent } from '../log/specSentences';
+import { checkChokesMatchSender } from './chokesMatchSender';
 
 /** One peer's protocol log, as read from `log_peer_<id>.log`. */
 export interface PeerLog {
@@ -25,9 +26,11 @@ export interface Violation {
   detail: string;
 }
 
-interface Timed {
+export interface Timed {
   /** Seconds since the epoch, or NaN when the time format is not one we read. */
   seconds: number;
+  /** As the line writes it. */
+  time: string;
   event: SpecEvent;
   line: number;
 }
@@ -45,6 +48,7 @@ export function checkLogs(logs: readonly PeerLog[], facts: RunFacts = {}): Viola
   for (const log of logs) checkDownloads(log, parsed.get(log.peerId)!, pieceCount, facts, violations);
   if (facts.peers) checkConnections(logs, parsed, facts.peers, violations);
   if (facts.k !== undefined) checkUnchokedAtOnce(logs, parsed, facts.k, violations);
+  checkChokesMatchSender(logs, parsed, UNCHOKE_TOLERANCE_SECONDS, violations);
   return violations;
 }
 
@@ -58,7 +62,7 @@ function readLog(log: PeerLog, violations: Violation[]): Timed[] {
     } else if (parsed.event.peer !== log.peerId) {
       violations.push({ file: log.file, line: i + 1, rule: 'own peer', detail: `a sentence about peer ${parsed.event.peer} in the log of peer ${log.peerId}` });
     } else {
-      events.push({ seconds: parseLogTime(parsed.time) / 1000, event: parsed.event, line: i + 1 });
+      events.push({ seconds: parseLogTime(parsed.time) / 1000, time: parsed.time, event: parsed.event, line: i + 1 });
     }
   });
   return events;
@@ -120,7 +124,10 @@ function checkConnections(logs: readonly PeerLog[], parsed: Map<number, Timed[]>
   }
 }
 
-/** A moment over the limit shorter than this is the two logs' clocks and delays, not a peer's choice. */
+/**
+ * Two logs' clocks and delays: a moment over the limit shorter than this, or a
+ * choke or unchoke this far from the sender's choice, is not a peer's choice.
+ */
 const UNCHOKE_TOLERANCE_SECONDS = 2;
 
 /**
