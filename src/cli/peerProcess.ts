@@ -29,6 +29,7 @@ async function main(): Promise<number> {
     .option('max-download-rate', { type: 'string', describe: 'process-wide download limit, e.g. 500KB/s (Common.cfg MaxDownloadRate)' })
     .option('max-neighbour-upload-rate', { type: 'string', describe: 'upload limit per neighbour (Common.cfg MaxNeighbourUploadRate)' })
     .option('max-neighbour-download-rate', { type: 'string', describe: 'download limit per neighbour (Common.cfg MaxNeighbourDownloadRate)' })
+    .option('append-logs', { type: 'boolean', default: false, describe: 'continue the logs instead of starting them anew (a restart after a crash; a leecher with a resume state always does)' })
     .option('control-port', { type: 'number', describe: 'serve the control interface (GET /status; POST /pause, /resume, /limits, /stop) on 127.0.0.1 at this port; 0 picks a free one' })
     .option('metrics-port', { type: 'number', describe: 'serve Prometheus metrics (GET /metrics) on 127.0.0.1 at this port; 0 picks a free one' })
     .example('$0 1001', 'run peer 1001 with the config in this directory')
@@ -74,6 +75,7 @@ async function main(): Promise<number> {
       neighbourUploadBytesPerSecond: rate(argv['max-neighbour-upload-rate']),
       neighbourDownloadBytesPerSecond: rate(argv['max-neighbour-download-rate']),
     },
+    appendLogs: argv['append-logs'],
     controlPort: argv['control-port'],
     metricsPort: argv['metrics-port'],
   });

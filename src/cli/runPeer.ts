@@ -40,6 +40,8 @@ export interface RunPeerOptions {
   maxRequestsPerPeer?: number;
   /** Rate limits from flags, in bytes per second; Common.cfg's rate keys override them on SIGHUP. */
   rateLimits?: RateLimitSettings;
+  /** Continue the logs of an earlier run (the launcher restarting a crashed peer) instead of starting them anew. */
+  appendLogs?: boolean;
   /** Serve the control interface (status, pause, resume, limits, stop) on 127.0.0.1 at this port; 0 for any free one. */
   controlPort?: number;
   /** Serve Prometheus metrics on 127.0.0.1 at this port; 0 for any free one. */
@@ -225,7 +227,8 @@ function describeLimits(diag: DiagnosticLog, limits: RateLimitSettings): void {
 /** A peer restarted after a crash continues its logs instead of replacing them. */
 async function openLogs(options: RunPeerOptions, self: PeerInfo, resuming: boolean, sentences: SentenceBuffer | undefined) {
   await fs.mkdir(options.logDir, { recursive: true });
-  const append = resuming && !self.hasFile;
+  // A leecher with a resume state is a restart; a seeder has none, so the launcher says so.
+  const append = options.appendLogs === true || (resuming && !self.hasFile);
   const diag = new DiagnosticLog({
     peerId: self.peerId,
     logFile: debugLogPath(options.logDir, self.peerId),

@@ -240,6 +240,8 @@ export class SwarmLauncher implements SwarmControl {
       '--log-dir', options.logDir,
       '--log-level', options.logLevel,
       ...(options.extraArgs?.get(run.peer.peerId) ?? []),
+      // A peer started again continues its logs, so they tell its whole story.
+      ...(run.restarts > 0 ? ['--append-logs'] : []),
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     run.pid = child.pid;

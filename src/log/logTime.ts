@@ -11,6 +11,8 @@ export function parseLogTime(text: string): number {
     const [, h, m, s, ms] = timeOnly;
     return ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000 + Number((ms ?? '0').padEnd(3, '0'));
   }
+  // Date.parse alone is lenient ("tick 10" is a date to it): a time of day must be there.
+  if (!/\d{1,2}:\d{2}:\d{2}/.test(bare)) return NaN;
   const isoLike = Date.parse(bare.replace(/^(\d{4}-\d{2}-\d{2}) /, '$1T').replace(',', '.'));
   return Number.isNaN(isoLike) ? Date.parse(bare) : isoLike;
 }

@@ -145,6 +145,11 @@ function checkUnchokedAtOnce(logs: readonly PeerLog[], parsed: Map<number, Timed
     if (events.some(({ seconds }) => Number.isNaN(seconds))) return; // times we cannot read: the rule cannot be checked
     for (const { seconds, event } of events) {
       if (event.kind === 'unchokedBy' || event.kind === 'chokedBy') changes.push({ seconds, by: event.other, who: event.peer, unchoked: event.kind === 'unchokedBy' });
+      // Protocol: every connection starts choked both ways; a reconnection (a restart after a crash, say)
+      // ends what the lost connection had unchoked, though no choke was ever logged for it.
+      if (event.kind === 'makesConnection' || event.kind === 'connectedFrom') {
+        changes.push({ seconds, by: event.other, who: event.peer, unchoked: false }, { seconds, by: event.peer, who: event.other, unchoked: false });
+      }
     }
     const last = events.at(-1);
     if (last) changes.push({ seconds: last.seconds + 1, who: log.peerId, unchoked: false }); // it left

@@ -68,6 +68,20 @@ describe('checkLogs', () => {
     expect(lasting.filter((v) => v.rule === 'at most k+1 unchoked').map((v) => v.detail)).toEqual([expect.stringMatching(/peer 1 had more than k\+1 = 2/)]);
   });
 
+  test('a reconnection ends what the lost connection had unchoked, though no choke was logged (a crash and restart)', () => {
+    const peers = [1, 2, 3, 4].map((peerId) => ({ peerId, hasFile: peerId === 1 }));
+    const seeder: PeerLog = { peerId: 1, file: 'log_peer_1.log', lines: [] };
+    const unchokedBy1 = (peerId: number): PeerLog => ({ peerId, file: `log_peer_${peerId}.log`, lines: [`${T(1)}: Peer ${peerId} is unchoked by 1.`, `${T(9)}: Peer ${peerId} received the 'interested' message from 1.`] });
+    // Peer 4 was unchoked, was killed, and came back at second 2 on a fresh connection, still choked.
+    const restarted: PeerLog = {
+      peerId: 4,
+      file: 'log_peer_4.log',
+      lines: [`${T(1)}: Peer 4 is unchoked by 1.`, `${T(2)}: Peer 4 makes a connection to Peer 1.`, `${T(9)}: Peer 4 received the 'interested' message from 1.`],
+    };
+    const found = checkLogs([seeder, unchokedBy1(2), unchokedBy1(3), restarted], { k: 1, peers });
+    expect(found.filter((v) => v.rule === 'at most k+1 unchoked')).toEqual([]);
+  });
+
   test('other implementations\' time formats are accepted for the sentences', () => {
     const logs: PeerLog[] = [{ peerId: 5, file: 'log_peer_5.log', lines: ['[Sat Nov 21 10:00:01 2026]: Peer 5 is choked by 6.'] }];
     expect(checkLogs(logs)).toEqual([]);

@@ -104,5 +104,5 @@ describe('parseLogTime', () => {
     ['10:15:04,5', ((10 * 60 + 15) * 60 + 4) * 1000 + 500],
   ])('%s', (text, ms) => expect(parseLogTime(text)).toBe(ms));
 
-  test('unreadable times are NaN', () => expect(parseLogTime('yesterday-ish')).toBeNaN());
+  test.each(['yesterday-ish', 'tick 10', 'Nov 2026'])('%s is unreadable: NaN, not a guess', (text) => expect(parseLogTime(text)).toBeNaN());
 });

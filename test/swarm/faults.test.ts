@@ -44,6 +44,9 @@ describe('crashes: kill -9 half-way, start again, lose nothing', () => {
     const { code, output } = await runSwarm(setup, ['--kill', '1001@50', '--restart-crashed', '1']);
     expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('all 5 copies are byte-identical') });
     expect(output).toMatch(/1001\s+done \(restarted 1x\)/);
+    // Its log was continued, not started anew: both lives accepted peer 1002.
+    const accepted = readProtocolLog(path.join(setup.root, 'logs'), 1001).filter((e) => e.kind === 'connectedFrom' && e.other === 1002);
+    expect(accepted.length).toBeGreaterThanOrEqual(2);
     // The leechers that had dialled the seeder dialled it again.
     expect(debugLog(setup, 1002)).toMatch(/dialling peer 1001 again/);
   }, 120_000);
