@@ -119,8 +119,6 @@ export const PAGE_SCRIPT = String.raw`
     row.fields.held.textContent = status.piecesHeld + ' / ' + status.pieceCount;
     row.tr.dataset.neighbours = status.neighbours.length;
     row.fields.neighbours.textContent = String(status.neighbours.length);
-    row.fields.down.textContent = formatRate(status.downloadRate);
-    row.fields.up.textContent = formatRate(status.uploadRate);
     row.up.placeholder = formatLimit(status.limits.uploadBytesPerSecond);
     row.down.placeholder = formatLimit(status.limits.downloadBytesPerSecond);
     if (row.drawn !== status.bitfieldHex) {
@@ -137,6 +135,10 @@ export const PAGE_SCRIPT = String.raw`
     var state = running && row.status ? row.status.state : row.lifecycle;
     var done = !row.hasFile && row.status && row.status.piecesHeld === row.status.pieceCount && row.status.pieceCount > 0;
     row.fields.state.textContent = state + (done ? ' (complete)' : '');
+    // A peer pushes its status while something changes: paused or gone, its last rates would be stale, and it has no connection to move bytes over.
+    var moving = running && state !== 'paused' && row.status;
+    row.fields.down.textContent = moving ? formatRate(row.status.downloadRate) : '\u2014';
+    row.fields.up.textContent = moving ? formatRate(row.status.uploadRate) : '\u2014';
     row.tr.classList.toggle('paused', running && state === 'paused');
     row.tr.classList.toggle('gone', row.lifecycle === 'exited' || row.lifecycle === 'killed');
     var enabled = {

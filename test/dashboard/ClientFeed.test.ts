@@ -1,6 +1,7 @@
 import { ClientFeed } from '../../src/dashboard/ClientFeed';
 import type { ServerMessage } from '../../src/dashboard/messages';
 import type { PeerStatus } from '../../src/control/PeerStatus';
+import { FakeSwarm } from './FakeSwarm';
 
 /** A socket that records what is sent, with a backlog the test sets. */
 class RecordingSocket {
@@ -11,22 +12,11 @@ class RecordingSocket {
   }
 }
 
+const swarm = new FakeSwarm([1001, 1002, 1003], 10);
+swarm.startAll();
+/** A peer's status, with a piece count that tells one from the next. */
 function status(peerId: number, piecesHeld: number): PeerStatus {
-  return {
-    peerId,
-    state: 'running',
-    pieceCount: 10,
-    piecesHeld,
-    bitfieldHex: '0000',
-    downloadRate: 0,
-    uploadRate: 0,
-    bytesDownloaded: 0,
-    bytesUploaded: 0,
-    preferred: [],
-    optimistic: null,
-    limits: {},
-    neighbours: [],
-  };
+  return { ...swarm.statusOf(peerId)!, piecesHeld };
 }
 
 const limits = { maxLogLines: 3, maxBufferedBytes: 1000 };

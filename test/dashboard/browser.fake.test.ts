@@ -62,6 +62,7 @@ test('the page fills as the swarm pushes, and Pause on a peer is sent and shown'
   await page.waitForSelector(`${row(1002)}[data-state="paused"]`);
   expect(swarm.commands).toEqual([{ peerId: 1002, command: { kind: 'pause' } }]);
   expect(await page.textContent(`${row(1002)} td[data-field="state"]`)).toBe('paused');
+  expect(await page.textContent(`${row(1002)} td[data-field="down"]`)).toBe('\u2014'); // no connection, no rate
   expect(await page.isDisabled(`${row(1002)} button[data-action="pause"]`)).toBe(true);
   expect(await page.isEnabled(`${row(1002)} button[data-action="resume"]`)).toBe(true);
   await page.waitForSelector('#notices li[data-kind="ok"]:has-text("peer 1002 pause: done")');

@@ -1,0 +1,134 @@
+/**
+ * The dashboard of a REAL swarm (peerProcess processes on 127.0.0.1 started by
+ * SwarmLauncher, in a temp dir) in Debian's headless Chromium: the cells fill
+ * as pieces arrive; Pause on a leecher takes effect (it drops its neighbours,
+ * the others drop it, and its piece count stands still while theirs grows);
+ * Resume, and it finishes. A screenshot of the paused swarm is saved to
+ * logs/artifacts/dashboard.png.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Page } from 'playwright-core';
+import { loadConfig } from '../../src/config/Config';
+import { dashboardFacts } from '../../src/dashboard/facts';
+import { startDashboard, type Dashboard } from '../../src/dashboard/server';
+import { prepareSeedFiles } from '../../src/launcher/seedFiles';
+import { SwarmLauncher, type SwarmRun } from '../../src/launcher/SwarmLauncher';
+import { verifyCopies } from '../../src/launcher/verifyCopies';
+import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
+import { withTimeout } from '../support/waiting';
+import { openHeadless, paintedColumns, saveScreenshot, type HeadlessPage } from './chromium';
+
+const PEER_PROCESS = path.join(__dirname, '..', '..', 'dist', 'cli', 'peerProcess.js');
+const PAUSED = 1003;
+const WAIT_MS = 30_000;
+
+let setup: SwarmSetup | undefined;
+let launcher: SwarmLauncher | undefined;
+let running: Promise<SwarmRun> | undefined;
+let dashboard: Dashboard | undefined;
+let browser: HeadlessPage | undefined;
+
+beforeAll(() => {
+  if (!fs.existsSync(PEER_PROCESS)) throw new Error(`${PEER_PROCESS} is missing: run npm run build (npm test does it first)`);
+});
+
+afterEach(async () => {
+  await browser?.close();
+  await dashboard?.close();
+  // Only the processes this test started, through their launcher; it SIGKILLs any that linger.
+  launcher?.stopAll('test over');
+  if (running) await withTimeout(running, 'the peers to exit', 10_000).catch(() => undefined);
+  setup?.remove();
+  browser = dashboard = launcher = running = setup = undefined;
+});
+
+const row = (peerId: number) => `#peers tr[data-peer="${peerId}"]`;
+
+function heldOnPage(page: Page, peerId: number): Promise<number> {
+  return page.getAttribute(row(peerId), 'data-pieces-held').then(Number);
+}
+
+/** The little of the page's DOM the probes read (the project compiles without DOM types). */
+type PageDom = { querySelectorAll(selector: string): ArrayLike<{ dataset: Record<string, string | undefined> }> };
+
+/** A wait on the page (probes run in it are functions, not strings: its CSP forbids evaluating strings), failing with what it waited for. */
+async function described<T>(wait: Promise<T>, describe: string): Promise<T> {
+  try {
+    return await wait;
+  } catch (error) {
+    throw new Error(`timed out after ${WAIT_MS} ms waiting for ${describe} (${error instanceof Error ? error.message.split('\n')[0] : error})`);
+  }
+}
+
+/** In the page: the rows of these peers show at least this many pieces between them. */
+function rowsHold({ peers, atLeast }: { peers: number[]; atLeast: number }): boolean {
+  const dom = (globalThis as unknown as { document: PageDom }).document;
+  const rows = Array.from(dom.querySelectorAll('#peers tr[data-peer]'));
+  return rows.filter((tr) => peers.includes(Number(tr.dataset.peer))).reduce((sum, tr) => sum + Number(tr.dataset.piecesHeld), 0) >= atLeast;
+}
+
+/** In the page: nobody unchokes this peer and it unchokes nobody (every matrix cell of its row and column empty). */
+function matrixEmptyFor(peerId: number): boolean {
+  const dom = (globalThis as unknown as { document: PageDom }).document;
+  const cells = Array.from(dom.querySelectorAll(`#matrix td[data-to="${peerId}"], #matrix td[data-from="${peerId}"]`));
+  return cells.length > 0 && cells.every((td) => td.dataset.kind === 'none' || td.dataset.kind === 'self');
+}
+
+test('a real swarm: cells fill, Pause on a leecher takes effect, Resume and it finishes', async () => {
+  // The seeder's upload is limited so the swarm lasts long enough to pause someone in it.
+  setup = await makeSwarmDir({ peers: 4, fileSize: 3_000_000, pieceSize: 16_384, unchokingSeconds: 1, optimisticSeconds: 2 });
+  const config = loadConfig(setup.root);
+  const { pieceCount } = config.common;
+  const peersDir = path.join(setup.root, 'peers');
+  await prepareSeedFiles(config, peersDir, true);
+  launcher = new SwarmLauncher({
+    peers: config.peers,
+    configDir: setup.root,
+    peersDir,
+    logDir: path.join(setup.root, 'logs'),
+    logLevel: 'info',
+    timeoutMs: 90_000,
+    peerProcessScript: PEER_PROCESS,
+    extraArgs: new Map([[1001, ['--max-upload-rate', '600KiB/s']]]),
+  });
+  dashboard = await startDashboard({ swarm: launcher, facts: dashboardFacts(config) });
+  browser = await openHeadless(dashboard.url);
+  const { page } = browser;
+  await page.goto(dashboard.url);
+  await page.waitForSelector('#connection[data-state="open"]');
+  running = launcher.run();
+
+  // Cells fill as pieces arrive.
+  await described(page.waitForFunction(rowsHold, { peers: [PAUSED], atLeast: 5 }, { timeout: WAIT_MS }), `peer ${PAUSED} to show 5 pieces`);
+  expect(await paintedColumns(page, PAUSED)).toBeGreaterThan(0);
+  expect(await page.getAttribute(row(1001), 'data-pieces-held')).toBe(String(pieceCount));
+
+  // Pause: the row says so, the peer has no neighbour left, and nobody unchokes it or is unchoked by it.
+  await page.click(`${row(PAUSED)} button[data-action="pause"]`);
+  await page.waitForSelector(`${row(PAUSED)}[data-state="paused"][data-neighbours="0"]`, { timeout: WAIT_MS });
+  await described(page.waitForFunction(matrixEmptyFor, PAUSED, { timeout: WAIT_MS }), `every matrix cell to and from peer ${PAUSED} to empty`);
+  const heldWhenPaused = await heldOnPage(page, PAUSED);
+  const paintedWhenPaused = await paintedColumns(page, PAUSED);
+  expect(heldWhenPaused).toBeLessThan(pieceCount);
+
+  // The others go on without it; its count and its cells stand still.
+  const othersBefore = (await heldOnPage(page, 1002)) + (await heldOnPage(page, 1004));
+  await described(page.waitForFunction(rowsHold, { peers: [1002, 1004], atLeast: othersBefore + 20 }, { timeout: WAIT_MS }), 'the other leechers to gain 20 pieces');
+  expect(await heldOnPage(page, PAUSED)).toBe(heldWhenPaused);
+  expect(await paintedColumns(page, PAUSED)).toBe(paintedWhenPaused);
+  expect(await page.getAttribute(row(PAUSED), 'data-state')).toBe('paused');
+  await saveScreenshot(page, 'dashboard.png');
+
+  // Resume: it connects again and finishes.
+  await page.click(`${row(PAUSED)} button[data-action="resume"]`);
+  await page.waitForSelector(`${row(PAUSED)}[data-state="running"]`, { timeout: WAIT_MS });
+  await described(page.waitForFunction(rowsHold, { peers: [PAUSED], atLeast: pieceCount }, { timeout: WAIT_MS }), `peer ${PAUSED} to show every piece`);
+  const swarm = await withTimeout(running, 'the swarm to finish after the resume', 60_000);
+  expect(swarm.runs.map((r) => r.end)).toEqual(config.peers.map(() => ({ kind: 'exited', code: 0, signal: null })));
+  expect((await verifyCopies(config, peersDir)).every((c) => c.matches)).toBe(true);
+  await page.waitForSelector(`${row(PAUSED)}[data-lifecycle="exited"]`);
+
+  expect(browser.foreignRequests).toEqual([]);
+  expect(browser.errors).toEqual([]);
+}, 120_000);
