@@ -29,6 +29,8 @@ export interface Dashboard {
   /** http://127.0.0.1:PORT/ */
   url: string;
   port: number;
+  /** From now on every command is answered with this reason (the run is over: nobody would supervise a restarted peer). */
+  refuseCommands(reason: string): void;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const recentLog: LogEntry[] = [];
   const knownPeers = new Set(swarm.peers.map((peer) => peer.peerId));
   let port = 0;
+  let refusal: string | undefined;
 
   const server = http.createServer((request, response) => serve(request, response, port));
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
@@ -96,6 +99,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       if (!(error instanceof RequestError)) throw error;
       return reply({ type: 'error', id: error.id, message: error.message });
     }
+    if (refusal) return reply({ type: 'error', id: request.id, message: refusal });
     if (client.commandsInFlight >= MAX_COMMANDS_IN_FLIGHT) {
       return reply({ type: 'error', id: request.id, message: 'too many commands at once; wait for the last ones to finish' });
     }
@@ -133,6 +137,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   return {
     url: `http://${HOST}:${port}/`,
     port,
+    refuseCommands: (reason) => {
+      refusal = reason;
+    },
     close: async () => {
       clearInterval(beat);
       unsubscribe.forEach((off) => off());

@@ -119,6 +119,16 @@ describe('the dashboard server pushes the swarm to each page', () => {
     expect(other.messages.some((m) => m.type === 'error' || m.type === 'result')).toBe(false);
   });
 
+  test('once the run is over, commands are refused with the reason, and none reaches the swarm', async () => {
+    swarm.startAll();
+    const client = await connect();
+    await client.next('snapshot');
+    dashboard.refuseCommands('the run has ended');
+    client.send({ type: 'command', id: 1, peerId: 1002, action: 'pause' });
+    expect(await client.reply(1)).toEqual({ type: 'error', id: 1, message: 'the run has ended' });
+    expect(swarm.commands).toEqual([]);
+  });
+
   test('an oversized frame closes that page only (1009), not the server', async () => {
     const client = await connect();
     await client.next('snapshot');

@@ -166,6 +166,7 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
  */
 async function closeDashboard(dashboard: Dashboard, mayLinger: boolean): Promise<void> {
   if (mayLinger && process.stdin.isTTY && process.stdout.isTTY) {
+    dashboard.refuseCommands('the run has ended: the page shows how it ended; start a new run to try again');
     console.log(`the dashboard stays up at ${dashboard.url} with the end state: Ctrl-C to close it`);
     await new Promise<void>((resolve) => {
       const done = () => {
