@@ -6,20 +6,16 @@
  * Resume, and it finishes. A screenshot of the paused swarm is saved to
  * logs/artifacts/dashboard.png.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import type { Page } from 'playwright-core';
-import { loadConfig } from '../../src/config/Config';
 import { dashboardFacts } from '../../src/dashboard/facts';
 import { startDashboard, type Dashboard } from '../../src/dashboard/server';
-import { prepareSeedFiles } from '../../src/launcher/seedFiles';
-import { SwarmLauncher, type SwarmRun } from '../../src/launcher/SwarmLauncher';
+import type { SwarmLauncher, SwarmRun } from '../../src/launcher/SwarmLauncher';
 import { verifyCopies } from '../../src/launcher/verifyCopies';
-import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
+import type { SwarmSetup } from '../support/swarmDir';
+import { slowSwarm } from '../support/liveSwarm';
 import { withTimeout } from '../support/waiting';
 import { openHeadless, paintedColumns, saveScreenshot, type HeadlessPage } from './chromium';
 
-const PEER_PROCESS = path.join(__dirname, '..', '..', 'dist', 'cli', 'peerProcess.js');
 const PAUSED = 1003;
 const WAIT_MS = 30_000;
 
@@ -28,10 +24,6 @@ let launcher: SwarmLauncher | undefined;
 let running: Promise<SwarmRun> | undefined;
 let dashboard: Dashboard | undefined;
 let browser: HeadlessPage | undefined;
-
-beforeAll(() => {
-  if (!fs.existsSync(PEER_PROCESS)) throw new Error(`${PEER_PROCESS} is missing: run npm run build (npm test does it first)`);
-});
 
 afterEach(async () => {
   await browser?.close();
@@ -76,22 +68,10 @@ function matrixEmptyFor(peerId: number): boolean {
 }
 
 test('a real swarm: cells fill, Pause on a leecher takes effect, Resume and it finishes', async () => {
-  // The seeder's upload is limited so the swarm lasts long enough to pause someone in it.
-  setup = await makeSwarmDir({ peers: 4, fileSize: 3_000_000, pieceSize: 16_384, unchokingSeconds: 1, optimisticSeconds: 2 });
-  const config = loadConfig(setup.root);
+  const live = await slowSwarm();
+  ({ setup, launcher } = live);
+  const { config, peersDir } = live;
   const { pieceCount } = config.common;
-  const peersDir = path.join(setup.root, 'peers');
-  await prepareSeedFiles(config, peersDir, true);
-  launcher = new SwarmLauncher({
-    peers: config.peers,
-    configDir: setup.root,
-    peersDir,
-    logDir: path.join(setup.root, 'logs'),
-    logLevel: 'info',
-    timeoutMs: 90_000,
-    peerProcessScript: PEER_PROCESS,
-    extraArgs: new Map([[1001, ['--max-upload-rate', '600KiB/s']]]),
-  });
   dashboard = await startDashboard({ swarm: launcher, facts: dashboardFacts(config) });
   browser = await openHeadless(dashboard.url);
   const { page } = browser;

@@ -10,14 +10,13 @@ import { loadConfig } from '../../src/config/Config';
 import type { PeerStatus } from '../../src/control/PeerStatus';
 import { checkLogs } from '../../src/logcheck/checkLogs';
 import { readProtocolLogs, runFacts } from '../../src/logcheck/readRun';
-import { prepareSeedFiles } from '../../src/launcher/seedFiles';
 import { SwarmLauncher, type SwarmRun } from '../../src/launcher/SwarmLauncher';
 import { verifyCopies } from '../../src/launcher/verifyCopies';
 import { freePorts } from '../../src/net/freePorts';
 import { Waiters, withTimeout } from '../support/waiting';
 import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
+import { PEER_PROCESS, slowSwarm } from '../support/liveSwarm';
 
-const PEER_PROCESS = path.join(__dirname, '..', '..', 'dist', 'cli', 'peerProcess.js');
 const PAUSED = 1003;
 const WAIT_MS = 20_000;
 
@@ -48,25 +47,10 @@ async function scrape(port: number): Promise<string> {
 }
 
 test('pause a leecher mid-swarm: it keeps its pieces and gains none while paused; resumed, it finishes; metrics show the transfer', async () => {
-  // The seeder's upload is limited so the swarm lasts long enough to pause someone in it.
-  setup = await makeSwarmDir({ peers: 4, fileSize: 3_000_000, pieceSize: 16_384, unchokingSeconds: 1, optimisticSeconds: 2 });
-  const config = loadConfig(setup.root);
-  const peersDir = path.join(setup.root, 'peers');
-  await prepareSeedFiles(config, peersDir, true);
   const [metricsPort] = await freePorts(1);
-  launcher = new SwarmLauncher({
-    peers: config.peers,
-    configDir: setup.root,
-    peersDir,
-    logDir: path.join(setup.root, 'logs'),
-    logLevel: 'info',
-    timeoutMs: 90_000,
-    peerProcessScript: PEER_PROCESS,
-    extraArgs: new Map([
-      [1001, ['--max-upload-rate', '600KiB/s']],
-      [PAUSED, ['--metrics-port', String(metricsPort)]],
-    ]),
-  });
+  const swarm = await slowSwarm(new Map([[PAUSED, ['--metrics-port', String(metricsPort)]]]));
+  ({ setup, launcher } = swarm);
+  const { config, peersDir } = swarm;
   const statuses = watchStatuses(launcher);
   const lines: string[] = [];
   launcher.on('logLines', ({ lines: batch }) => lines.push(...batch));
@@ -97,8 +81,8 @@ test('pause a leecher mid-swarm: it keeps its pieces and gains none while paused
   expect(statuses.latest.get(PAUSED)?.state).toBe('paused');
 
   await launcher.command(PAUSED, { kind: 'resume' });
-  const swarm = await withTimeout(running, 'the swarm to finish after the resume', 60_000);
-  expect(swarm.runs.map((r) => r.end)).toEqual(config.peers.map(() => ({ kind: 'exited', code: 0, signal: null })));
+  const finished = await withTimeout(running, 'the swarm to finish after the resume', 60_000);
+  expect(finished.runs.map((r) => r.end)).toEqual(config.peers.map(() => ({ kind: 'exited', code: 0, signal: null })));
   expect((await verifyCopies(config, peersDir)).every((c) => c.matches)).toBe(true);
   // Paused, it kept its pieces: its first status after the resume starts from there (and check-logs
   // below proves its log's count rose by one throughout, never starting over).
