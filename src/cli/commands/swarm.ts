@@ -34,6 +34,7 @@ interface SwarmArgs {
   limit: string[];
   ui: boolean;
   'ui-port'?: number;
+  'metrics-base-port'?: number;
 }
 
 export const swarmCommand: CommandModule<object, SwarmArgs> = {
@@ -74,9 +75,15 @@ export const swarmCommand: CommandModule<object, SwarmArgs> = {
           'On a terminal it stays up after the run until Ctrl-C, to look at the end state; otherwise it closes with the run',
       })
       .option('ui-port', { type: 'number', describe: 'the dashboard\'s port on 127.0.0.1 (implies --ui; default: any free port)' })
+      .option('metrics-base-port', {
+        type: 'number',
+        describe: 'serve each peer\'s Prometheus metrics on 127.0.0.1: the n-th peer of PeerInfo.cfg at PORT+n-1 (/metrics)',
+      })
       .check((args) => {
         const uiPort = args['ui-port'];
         if (uiPort !== undefined && (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535)) throw new Error('--ui-port takes a port number, 0 to 65535');
+        const metricsPort = args['metrics-base-port'];
+        if (metricsPort !== undefined && (!Number.isInteger(metricsPort) || metricsPort < 1 || metricsPort > 65535)) throw new Error('--metrics-base-port takes a port number, 1 to 65535');
         for (const plan of args.kill) parseKill(plan);
         for (const limit of args.limit) parseLimit(limit);
         if (!Number.isInteger(args['restart-crashed']) || args['restart-crashed'] < 0) throw new Error('--restart-crashed takes a whole number');
@@ -86,7 +93,8 @@ export const swarmCommand: CommandModule<object, SwarmArgs> = {
       .example('$0 swarm --config-dir config/tiny --make-file', 'a ready set-up from config/')
       .example('$0 swarm --kill 1003@50 --restart-crashed 1', 'kill peer 1003 half-way; it restarts and resumes')
       .example('$0 swarm --limit 1002:up=200KiB/s --limit 1003:up=2MiB/s', 'a slow and a fast uploader: watch who gets preferred')
-      .example('$0 swarm --config-dir config/demo --make-file --ui', 'a slow swarm, watched live in the browser'),
+      .example('$0 swarm --config-dir config/demo --make-file --ui', 'a slow swarm, watched live in the browser')
+      .example('$0 swarm --metrics-base-port 9100', 'Prometheus can scrape 127.0.0.1:9100-9105/metrics during the run'),
   handler: async (args) => {
     process.exitCode = await runSwarm(args);
   },
@@ -132,7 +140,7 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
     onOutput: args.verbose ? (peerId, line) => console.log(`[${peerId}] ${line}`) : undefined,
     restartCrashed: args['restart-crashed'],
     kills: args.kill.map(parseKill),
-    extraArgs: new Map(args.limit.map(parseLimit)),
+    extraArgs: peerArguments(config, args),
   });
   let dashboard: Dashboard | undefined;
   if (args.ui || args['ui-port'] !== undefined) {
@@ -194,6 +202,19 @@ async function report(swarm: SwarmRun, config: Config, peersDir: string, logDir:
   for (const check of bad) console.error(`copy of peer ${check.peerId} (${check.file}): ${check.problem}`);
   if (bad.length === 0) console.log(`all ${checks.length} copies are byte-identical to the seeder's (SHA-1)`);
   return failed.length === 0 && bad.length === 0 ? ExitCode.Ok : ExitCode.SwarmFailed;
+}
+
+/** Each peer's own peerProcess arguments: its rate limits (--limit, repeatable) and its metrics port. */
+function peerArguments(config: Config, args: SwarmArgs): Map<number, string[]> {
+  const extra = new Map<number, string[]>();
+  const add = (peerId: number, more: string[]) => extra.set(peerId, [...(extra.get(peerId) ?? []), ...more]);
+  for (const [peerId, limits] of args.limit.map(parseLimit)) add(peerId, limits);
+  const base = args['metrics-base-port'];
+  if (base !== undefined) {
+    config.peers.forEach((peer, i) => add(peer.peerId, ['--metrics-port', String(base + i)]));
+    console.log(`metrics: http://127.0.0.1:${base}/metrics to :${base + config.peers.length - 1}/metrics, one port per peer in PeerInfo.cfg order`);
+  }
+  return extra;
 }
 
 /** "1003@50" -> kill peer 1003 half-way. */
