@@ -47,7 +47,9 @@ export class DiagnosticLog implements Diagnostics {
     this.logger.info(message);
   }
   debug(message: string): void {
-    this.logger.debug(message);
+    // winston formats a line before its transports drop it by level: checked
+    // first, the trace of every message sent and received costs nothing below debug.
+    if (this.logger.isDebugEnabled()) this.logger.debug(message);
   }
 
   close(): Promise<void> {

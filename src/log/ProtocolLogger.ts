@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as winston from 'winston';
 import type { Clock } from '../common/Clock';
+import { BufferedFileTransport } from './BufferedFileTransport';
 import { formatTimestamp } from './timestamp';
 import { closeLogger } from './winstonFile';
 
@@ -85,9 +86,10 @@ export function openProtocolLog(
 ): { log: ProtocolLogger; close(): Promise<void> } {
   const logger = winston.createLogger({
     level: 'info',
-    format: winston.format.printf((info) => `${formatTimestamp(clock.now())}: ${info.message}`),
-    transports: [new winston.transports.File({ filename: logFile, options: { flags: append ? 'a' : 'w' } })],
+    format: winston.format.printf((info) => `${stamp()}: ${info.message}`),
+    transports: [new BufferedFileTransport({ filename: logFile, append })],
   });
+  const stamp = timestampEverySecond(clock);
   const write = tap
     ? (sentence: string) => {
         logger.info(sentence);
@@ -95,4 +97,18 @@ export function openProtocolLog(
       }
     : (sentence: string) => logger.info(sentence);
   return { log: new ProtocolLogger(peerId, write), close: () => closeLogger(logger) };
+}
+
+/** formatTimestamp, recomputed only when the second changes. */
+function timestampEverySecond(clock: Clock): () => string {
+  let second = NaN;
+  let text = '';
+  return () => {
+    const now = clock.now();
+    if (Math.floor(now / 1000) !== second) {
+      second = Math.floor(now / 1000);
+      text = formatTimestamp(now);
+    }
+    return text;
+  };
 }
