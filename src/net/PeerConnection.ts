@@ -1,9 +1,11 @@
+import * as net from 'net';
 import type { Duplex } from 'stream';
 import type { Cancel, Clock } from '../common/Clock';
 import { Bitfield } from '../storage/Bitfield';
 import { describeMessage, type Message } from '../wire/Message';
 import { MessageType } from '../wire/MessageType';
-import { encodeMessage, maxMessageLength } from '../wire/MessageCodec';
+import { pieceBuffers } from '../wire/BufferPool';
+import { encodeMessage, encodePieceHeader, maxMessageLength } from '../wire/MessageCodec';
 import { recommendedMaxBufferedBytes } from '../wire/FrameReader';
 import { encodeHandshake } from '../wire/Handshake';
 import { FrameReader } from '../wire/FrameReader';
@@ -176,19 +178,36 @@ export class PeerConnection implements WireCommands {
     const { socket } = this.options;
     // Small messages sent in the same tick (a pipeline of requests, haves) leave
     // in one system call: corked now, uncorked after this tick. A piece goes out
-    // at once, after them, so back-pressure (flushed()) sees it.
-    if (message.type === MessageType.Piece) {
-      while (socket.writableCorked) socket.uncork();
-    } else if (!socket.writableCorked) {
+    // at once, with them, so back-pressure (flushed()) sees it.
+    if (!socket.writableCorked) {
       socket.cork();
       process.nextTick(() => socket.uncork());
     }
-    socket.write(encodeMessage(message));
+    if (message.type === MessageType.Piece) {
+      this.writePiece(message.index, message.data);
+      while (socket.writableCorked) socket.uncork();
+    } else {
+      socket.write(encodeMessage(message));
+    }
     // Pieces wait for flushed(); this is the net under everything else (haves,
     // chokes) for a neighbour that stopped reading altogether.
     if (socket.writableLength > this.maxUnsentBytes) {
       this.fail({ kind: 'protocol-violation', code: 'not-reading', message: `${socket.writableLength} bytes written and not taken` });
     }
+  }
+
+  /**
+   * A piece frame as its 9-byte header and the data as they are: no copy of
+   * the piece into a new frame (both leave in the same system call, corked). The data
+   * is ours now (Uploader hands it over): a buffer lent by `pieceBuffers` goes
+   * back once the kernel has copied it, which a TCP socket's write callback
+   * says. Another kind of stream may keep the chunk itself, so it keeps it.
+   */
+  private writePiece(index: number, data: Buffer): void {
+    const { socket } = this.options;
+    socket.write(encodePieceHeader(index, data.length));
+    if (socket instanceof net.Socket) socket.write(data, () => pieceBuffers.release(data));
+    else socket.write(data);
   }
 
   private receive(chunk: Buffer): void {

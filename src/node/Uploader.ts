@@ -1,7 +1,9 @@
 import type { WireCommands } from '../net/ProtocolHandlers';
+import { pieceBuffers } from '../wire/BufferPool';
 
 export interface UploadSource {
   has(index: number): boolean;
+  /** May lend a buffer from `pieceBuffers` (PieceStore does): it is handed on to the wire, or given back. */
   readPiece(index: number): Promise<Buffer>;
 }
 
@@ -66,7 +68,12 @@ export class Uploader {
             continue;
           }
           await this.options.throttle?.(data.length);
-          if (generation !== this.generation || !this.options.mayServe()) break;
+          if (generation !== this.generation || !this.options.mayServe()) {
+            // Choked meanwhile: nothing more of this batch is sent; its buffers go back to the pool.
+            for (const read of reads.slice(i)) void read.then((unsent) => Buffer.isBuffer(unsent) && pieceBuffers.release(unsent));
+            break;
+          }
+          // The wire owns the buffer from here (it gives it back once the socket took it).
           this.options.wire.sendPiece(index, data);
           this.options.onSent(index, data.length);
         }

@@ -7,6 +7,8 @@ import { Bitfield } from './Bitfield';
 import { PieceLayout } from './Piece';
 import { readResumeState, writeResumeState, type TransferTotals } from './ResumeState';
 import { StorageError } from './StorageError';
+import { pieceBuffers } from '../wire/BufferPool';
+import { readFully, writeFully } from './positionalIo';
 
 export interface PieceStoreOptions {
   /** The peer's directory, `peer_<id>/`. */
@@ -97,44 +99,52 @@ export class PieceStore {
     return this.bitfield.has(index);
   }
 
+  /**
+   * The piece's bytes in a buffer lent by `pieceBuffers`: the caller gives it
+   * back once done with it (a connection does, once the socket took it).
+   */
   async readPiece(index: number): Promise<Buffer> {
     if (!this.has(index)) throw new RangeError(`piece ${index} is not held`);
-    const data = Buffer.allocUnsafe(this.layout.pieceLength(index));
+    const data = pieceBuffers.acquire(this.layout.pieceLength(index));
     const offset = this.layout.offsetOf(index);
-    await ioStep(this.path, async () => {
-      for (let done = 0; done < data.length; ) {
-        const { bytesRead } = await this.handle.read(data, done, data.length - done, offset + done);
-        if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${offset + done}`);
-        done += bytesRead;
-      }
-    });
+    try {
+      await ioStep(this.path, () => readFully(this.handle, data, offset));
+    } catch (error) {
+      pieceBuffers.release(data);
+      throw error;
+    }
     return data;
   }
 
   /**
    * Writes a piece at its position, then marks it held. Returns false, writing
    * nothing, when the piece is already held or being written (a duplicate).
-   * The caller has verified the data when there is a metainfo.
+   * The caller has verified the data when there is a metainfo. `data` belongs
+   * to the store from now on: a buffer lent by `pieceBuffers` (a received
+   * frame's) is given back once written, so the caller must not read it after.
    */
   async writePiece(index: number, data: Buffer): Promise<boolean> {
     if (data.length !== this.layout.pieceLength(index)) {
       throw new RangeError(`piece ${index} is ${this.layout.pieceLength(index)} bytes, got ${data.length}`);
     }
-    if (this.has(index) || this.inFlight.has(index)) return false;
+    if (this.has(index) || this.inFlight.has(index)) {
+      pieceBuffers.release(data);
+      return false;
+    }
     this.inFlight.add(index);
     try {
-      const offset = this.layout.offsetOf(index);
-      await ioStep(this.path, async () => {
-        for (let done = 0; done < data.length; ) {
-          const { bytesWritten } = await this.handle.write(data, done, data.length - done, offset + done);
-          done += bytesWritten;
-        }
-      });
+      await ioStep(this.path, () => writeFully(this.handle, data, this.layout.offsetOf(index)));
+      // The write itself is synchronous, so pieces that arrived together would all be
+      // marked held before any writer resumed, and each would see the same count
+      // ("downloaded the piece ... is 6400" three times, and the complete file thrice).
+      // Marking it in a turn of its own keeps one piece per turn, as a thread-pool write did.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       this.bitfield.set(index);
       this.scheduleCheckpoint();
       return true;
     } finally {
       this.inFlight.delete(index);
+      pieceBuffers.release(data);
     }
   }
 

@@ -1,6 +1,8 @@
+import { BufferPool, pieceBuffers } from './BufferPool';
 import { ByteQueue } from './ByteQueue';
 import { HANDSHAKE_LENGTH, checkHandshakePrefix, decodeHandshake } from './Handshake';
 import { Message } from './Message';
+import { MessageType } from './MessageType';
 import { LENGTH_PREFIX_BYTES, decodeMessage } from './MessageCodec';
 import { ProtocolError } from './ProtocolError';
 
@@ -40,8 +42,10 @@ const HEADER_PEEK_BYTES = LENGTH_PREFIX_BYTES + 1; // length + type: enough to a
  * decides. After any ProtocolError the connection should be closed; the reader
  * keeps the offending bytes and throws the same error again if asked.
  *
- * Returned payloads (bitfield bits, piece data) live in a buffer allocated for
- * that frame alone: they stay valid after more pushes and never pin a socket chunk.
+ * Returned payloads (bitfield bits, piece data) live in a buffer of that frame
+ * alone: they stay valid after more pushes and never pin a socket chunk. A
+ * piece's buffer is lent by `pool`: whoever stores the piece gives it back
+ * (PieceStore.writePiece does); one never given back is merely garbage.
  */
 export class FrameReader {
   private readonly queue = new ByteQueue();
@@ -52,7 +56,10 @@ export class FrameReader {
   /** Size of the frame at the head once its header passed every check; cleared when it is taken. */
   private pendingFrameBytes: number | undefined;
 
-  constructor(limits: FrameReaderLimits) {
+  constructor(
+    limits: FrameReaderLimits,
+    private readonly pool: BufferPool = pieceBuffers,
+  ) {
     const { maxMessageLength, maxBufferedBytes } = limits;
     if (!Number.isInteger(maxMessageLength) || maxMessageLength < 1) {
       throw new RangeError(`maxMessageLength must be a positive integer, got ${maxMessageLength}`);
@@ -121,9 +128,18 @@ export class FrameReader {
     if (this.queue.byteLength < frameBytes) return undefined;
 
     this.pendingFrameBytes = undefined;
-    const frame = this.queue.take(frameBytes); // the one copy: payload subarrays share this owned buffer
+    const frame = this.takeFrame(frameBytes, this.headerScratch[LENGTH_PREFIX_BYTES]); // the one copy: payload subarrays share this owned buffer
     const decoded = decodeMessage(frame, this.maxMessageLength);
     if (decoded.kind !== 'message') throw new Error('FrameReader: a complete frame did not decode'); // unreachable
     return decoded.message;
+  }
+
+  /** The whole frame at the head, consumed; a piece's into a pooled buffer. */
+  private takeFrame(frameBytes: number, type: number): Buffer {
+    if (type !== MessageType.Piece) return this.queue.take(frameBytes);
+    const frame = this.pool.acquire(frameBytes);
+    this.queue.copyTo(frame, frameBytes);
+    this.queue.skip(frameBytes);
+    return frame;
   }
 }

@@ -50,10 +50,9 @@ export function encodeMessage(m: Message): Buffer {
       return frame;
     }
     case MessageType.Piece: {
-      assertUint32(m.index, 'piece index');
-      const frame = frameWithPayloadBytes(m.type, INDEX_BYTES + m.data.length);
-      frame.writeUInt32BE(m.index, LENGTH_PREFIX_BYTES + TYPE_BYTES);
-      m.data.copy(frame, LENGTH_PREFIX_BYTES + TYPE_BYTES + INDEX_BYTES);
+      const frame = Buffer.allocUnsafe(PIECE_HEADER_BYTES + m.data.length);
+      encodePieceHeader(m.index, m.data.length).copy(frame);
+      m.data.copy(frame, PIECE_HEADER_BYTES);
       return frame;
     }
     default: {
@@ -63,11 +62,28 @@ export function encodeMessage(m: Message): Buffer {
   }
 }
 
-/** Allocates the frame and writes its prefix and type byte; the caller fills every payload byte. */
-function frameWithPayloadBytes(type: MessageType, payloadBytes: number): Buffer {
+/** A piece frame's bytes before the piece's own: length, type and index. */
+export const PIECE_HEADER_BYTES = LENGTH_PREFIX_BYTES + TYPE_BYTES + INDEX_BYTES;
+
+/**
+ * The first 9 bytes of a piece frame, for a sender that writes the piece's
+ * bytes after them as they are instead of copying them into one frame.
+ */
+export function encodePieceHeader(index: number, dataBytes: number): Buffer {
+  assertUint32(index, 'piece index');
+  const header = frameWithPayloadBytes(MessageType.Piece, INDEX_BYTES + dataBytes, PIECE_HEADER_BYTES);
+  header.writeUInt32BE(index, LENGTH_PREFIX_BYTES + TYPE_BYTES);
+  return header;
+}
+
+/**
+ * Allocates the frame (or only its first `allocateBytes`) and writes its prefix
+ * and type byte; the caller fills every payload byte.
+ */
+function frameWithPayloadBytes(type: MessageType, payloadBytes: number, allocateBytes = LENGTH_PREFIX_BYTES + TYPE_BYTES + payloadBytes): Buffer {
   const messageLength = TYPE_BYTES + payloadBytes;
   if (messageLength > UINT32_MAX) throw new RangeError(`message of ${messageLength} bytes does not fit the 4-byte length field`);
-  const frame = Buffer.allocUnsafe(LENGTH_PREFIX_BYTES + messageLength);
+  const frame = Buffer.allocUnsafe(allocateBytes);
   frame.writeUInt32BE(messageLength, 0);
   frame.writeUInt8(type, LENGTH_PREFIX_BYTES);
   return frame;

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { PieceLayout } from '../../src/storage/Piece';
 import { PieceStore } from '../../src/storage/PieceStore';
 import { StorageError } from '../../src/storage/StorageError';
+import { pieceBuffers } from '../../src/wire/BufferPool';
 
 describe('PieceLayout', () => {
   test("the spec's example: 306 pieces, the last 5,992 bytes", () => {
@@ -73,6 +74,40 @@ describe('PieceStore', () => {
     expect(error).toBeInstanceOf(StorageError);
     expect(error.code).toBe('seed-file-wrong-size');
     expect(error.message).toMatch(/is 5 bytes, FileSize says 10/);
+  });
+
+  test('pieces written together become held one per turn: each writer sees its own count', async () => {
+    // NeighborSession logs "Now the number of pieces it has is N" from the count it sees
+    // when its write resolves: N must rise by one per piece even when pieces arrive together.
+    const store = await PieceStore.open({ dir, fileName: 'f.dat', layout, complete: false });
+    const seen: number[] = [];
+    const writes = [0, 1, 2].map((i) => store.writePiece(i, Buffer.alloc(layout.pieceLength(i), i)).then(() => seen.push(store.bitfield.count)));
+    await Promise.all(writes);
+    expect(seen).toEqual([1, 2, 3]);
+    await store.close();
+  });
+
+  describe('with piece-sized buffers (16 KiB and up come from the pool)', () => {
+    const bigLayout = new PieceLayout(3 * 16_384, 16_384);
+
+    test('a piece read to serve is lent by the pool; one written is given back to it', async () => {
+      fs.writeFileSync(path.join(dir, 'f.dat'), Buffer.alloc(bigLayout.fileSize, 7));
+      const seeder = await PieceStore.open({ dir, fileName: 'f.dat', layout: bigLayout, complete: true });
+      const served = await seeder.readPiece(1);
+      expect(served.equals(Buffer.alloc(16_384, 7))).toBe(true);
+      await seeder.close();
+
+      const leecherDir = path.join(dir, 'leecher');
+      const leecher = await PieceStore.open({ dir: leecherDir, fileName: 'f.dat', layout: bigLayout, complete: false });
+      const idleBefore = pieceBuffers.idleCount;
+      expect(await leecher.writePiece(1, served)).toBe(true); // the store owns it now, and returns it once written
+      expect(pieceBuffers.idleCount).toBe(idleBefore + 1);
+      const duplicate = pieceBuffers.acquire(16_384).fill(7);
+      expect(await leecher.writePiece(1, duplicate)).toBe(false); // a duplicate is given back too
+      expect(pieceBuffers.idleCount).toBe(idleBefore + 1);
+      await leecher.close();
+      expect(fs.readFileSync(path.join(leecherDir, 'f.dat')).subarray(16_384, 32_768).equals(Buffer.alloc(16_384, 7))).toBe(true);
+    });
   });
 
   test('reading a piece not held is refused', async () => {

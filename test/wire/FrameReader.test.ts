@@ -7,6 +7,7 @@ import {
   maxMessageLength,
   recommendedMaxBufferedBytes,
 } from '../../src/wire';
+import { BufferPool } from '../../src/wire/BufferPool';
 import { expectProtocolError, fromHex } from './helpers';
 
 const PIECE_SIZE = 1000;
@@ -234,5 +235,37 @@ describe('FrameReader cost', () => {
     expect(received?.type === MessageType.Piece && received.index === 1 && received.data.equals(data)).toBe(true);
     // Re-concatenating per chunk would copy ~1.4e11 bytes here (tens of seconds); linear takes well under a second.
     expect(elapsedMs).toBeLessThan(2000);
+  });
+});
+
+describe('FrameReader and the piece-buffer pool', () => {
+  const BIG = 20_000;
+  const bigLimits = { maxMessageLength: maxMessageLength(BIG), maxBufferedBytes: recommendedMaxBufferedBytes(maxMessageLength(BIG)) };
+
+  test("a piece's frame is lent by the pool, so giving its data back lets the next piece reuse the memory", () => {
+    const pool = new BufferPool(4);
+    const reader = new FrameReader(bigLimits, pool);
+    const data = Buffer.alloc(BIG, 9);
+    reader.push(Buffer.concat([encodeMessage({ type: MessageType.Piece, index: 1, data }), encodeMessage({ type: MessageType.Piece, index: 2, data })]));
+    const first = reader.readMessage();
+    if (first?.type !== MessageType.Piece) throw new Error('expected a piece');
+    expect(first.data.equals(data)).toBe(true);
+    pool.release(first.data); // what PieceStore.writePiece does once the piece is on disk
+    expect(pool.idleCount).toBe(1);
+    const second = reader.readMessage();
+    if (second?.type !== MessageType.Piece) throw new Error('expected a piece');
+    expect(second.data.buffer).toBe(first.data.buffer);
+    expect(second.index).toBe(2);
+    expect(second.data.equals(data)).toBe(true);
+  });
+
+  test('other messages never come from the pool', () => {
+    const pool = new BufferPool(4);
+    const reader = new FrameReader(bigLimits, pool);
+    reader.push(encodeMessage({ type: MessageType.Bitfield, bits: Buffer.alloc(20_000) }));
+    const bitfield = reader.readMessage();
+    if (bitfield?.type !== MessageType.Bitfield) throw new Error('expected a bitfield');
+    pool.release(bitfield.bits);
+    expect(pool.idleCount).toBe(0);
   });
 });
