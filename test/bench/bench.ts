@@ -98,6 +98,18 @@ interface Figures {
   loopbackMegabytesPerSecond?: number;
   /** For a rate-limited scenario: the leechers' own download rate over their download time, against the limit. */
   limitedRateShare?: number;
+  /** Per peer: when it started (s after the first start), its CPU split and peak RSS, to see what limits a run. */
+  perPeer: PeerFigures[];
+  /** The 1-minute load average when the scenario started: other work on the machine skews the figures. */
+  loadAverageAtStart: number;
+}
+
+interface PeerFigures {
+  peerId: number;
+  startedAtSeconds: number;
+  cpuUserSeconds: number;
+  cpuSystemSeconds: number;
+  peakRssBytes: number;
 }
 
 async function main(): Promise<void> {
@@ -121,6 +133,7 @@ async function main(): Promise<void> {
 }
 
 async function runScenario(scenario: Scenario): Promise<Figures> {
+  const loadAverageAtStart = os.loadavg()[0];
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmlab-bench-'));
   try {
     const ports = await freePorts(scenario.peers);
@@ -152,13 +165,13 @@ async function runScenario(scenario: Scenario): Promise<Figures> {
       peerProcessScript: PEER_PROCESS,
     }).run();
     const copies = await verifyCopies(config, peersDir);
-    return figuresOf(scenario, swarm, copies.every((c) => c.matches));
+    return { ...figuresOf(scenario, swarm, copies.every((c) => c.matches)), loadAverageAtStart };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
-function figuresOf(scenario: Scenario, swarm: SwarmRun, copiesIdentical: boolean): Figures {
+function figuresOf(scenario: Scenario, swarm: SwarmRun, copiesIdentical: boolean): Omit<Figures, 'loadAverageAtStart'> {
   const firstStart = Math.min(...swarm.runs.map((r) => r.startedAtMs ?? Infinity));
   const leechers = swarm.runs.filter((r) => !r.peer.hasFile).length;
   const bytesDelivered = leechers * scenario.fileSize;
@@ -177,14 +190,23 @@ function figuresOf(scenario: Scenario, swarm: SwarmRun, copiesIdentical: boolean
     megabytesPerSecond: bytesDelivered / 1e6 / secondsFromFirstStart,
     cpuSeconds: swarm.runs.reduce((sum, r) => sum + (r.resources ? r.resources.cpuUserMs + r.resources.cpuSystemMs : 0), 0) / 1000,
     peakRssBytesPerPeer: Math.max(...swarm.runs.map((r) => r.resources?.maxRssBytes ?? 0)),
+    perPeer: swarm.runs.map((r) => ({
+      peerId: r.peer.peerId,
+      startedAtSeconds: ((r.startedAtMs ?? firstStart) - firstStart) / 1000,
+      cpuUserSeconds: (r.resources?.cpuUserMs ?? 0) / 1000,
+      cpuSystemSeconds: (r.resources?.cpuSystemMs ?? 0) / 1000,
+      peakRssBytes: r.resources?.maxRssBytes ?? 0,
+    })),
   };
 }
 
 function print(f: Figures): void {
-  console.log(`\n== ${f.title}`);
+  console.log(`\n== ${f.title} (load average at start: ${f.loadAverageAtStart.toFixed(2)})`);
   console.log(`all exited 0: ${f.allExitedZero ? 'yes' : 'NO'}; copies identical: ${f.copiesIdentical ? 'yes' : 'NO'}`);
   console.log(`from the last peer's start until every process exited: ${f.secondsFromLastStart.toFixed(2)} s (from the first start: ${f.secondsFromFirstStart.toFixed(2)} s)`);
   console.log(`delivered ${formatBytes(f.bytesDelivered)}: ${f.megabytesPerSecond.toFixed(1)} MB/s; CPU of all peers ${f.cpuSeconds.toFixed(1)} s; peak RSS of any peer ${formatBytes(f.peakRssBytesPerPeer)}`);
+  const perPeer = f.perPeer.map((p) => `${p.peerId} @${p.startedAtSeconds.toFixed(1)}s ${p.cpuUserSeconds.toFixed(1)}u+${p.cpuSystemSeconds.toFixed(1)}s ${formatBytes(p.peakRssBytes)}`);
+  console.log(`per peer (start, CPU user+system, peak RSS): ${perPeer.join('; ')}`);
   if (f.limitedRateShare !== undefined) {
     console.log(`under the limit the leecher got ${(100 * f.limitedRateShare).toFixed(1)} % of it (target: within 10 %)`);
   }
