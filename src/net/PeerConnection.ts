@@ -62,6 +62,9 @@ export class PeerConnection implements WireCommands {
   private messagesInWindow = 0;
   private cancelStallTimer: Cancel | undefined;
   private messagesAtStallCheck = 0;
+  /** Held writes (holdWrites) are due to leave at the end of this tick / at the loop's next check phase. */
+  private flushDueAtTick = false;
+  private flushDueAtTurn = false;
   /** Resolves once the socket is fully closed. */
   readonly closed: Promise<void>;
 
@@ -176,17 +179,14 @@ export class PeerConnection implements WireCommands {
     if (this.stateValue !== 'open') return;
     this.options.trace?.('sent', describeMessage(message));
     const { socket } = this.options;
-    // Small messages sent in the same tick (a pipeline of requests, haves) leave
-    // in one system call: corked now, uncorked after this tick. A piece goes out
-    // at once, with them, so back-pressure (flushed()) sees it.
-    if (!socket.writableCorked) {
-      socket.cork();
-      process.nextTick(() => socket.uncork());
-    }
+    // Small messages are held back to leave together in one system call; a piece
+    // goes out at once, with whatever was held, so back-pressure (flushed()) sees it.
     if (message.type === MessageType.Piece) {
+      socket.cork(); // the header and the data in one write
       this.writePiece(message.index, message.data);
-      while (socket.writableCorked) socket.uncork();
+      this.flushWrites();
     } else {
+      this.holdWrites(message.type === MessageType.Have ? 'turn' : 'tick');
       socket.write(encodeMessage(message));
     }
     // Pieces wait for flushed(); this is the net under everything else (haves,
@@ -194,6 +194,38 @@ export class PeerConnection implements WireCommands {
     if (socket.writableLength > this.maxUnsentBytes) {
       this.fail({ kind: 'protocol-violation', code: 'not-reading', message: `${socket.writableLength} bytes written and not taken` });
     }
+  }
+
+  /**
+   * Corks the socket until the end of this tick (a pipeline of requests leaves
+   * in one write, at once) or, for haves, until the loop's next check phase:
+   * pieces are completed one per turn of the loop, so the haves of every piece
+   * completed in a turn share one write to each neighbour instead of one write
+   * per piece per neighbour, the largest share of a peer's system calls. The
+   * protocol sets no deadline for a have; a piece or a request sent meanwhile
+   * takes them along at once. Whenever the socket is corked a flush is due.
+   */
+  private holdWrites(until: 'tick' | 'turn'): void {
+    const { socket } = this.options;
+    if (!socket.writableCorked) socket.cork();
+    if (until === 'tick' && !this.flushDueAtTick) {
+      this.flushDueAtTick = true;
+      process.nextTick(() => {
+        this.flushDueAtTick = false;
+        this.flushWrites();
+      });
+    } else if (until === 'turn' && !this.flushDueAtTurn) {
+      this.flushDueAtTurn = true;
+      setImmediate(() => {
+        this.flushDueAtTurn = false;
+        this.flushWrites();
+      });
+    }
+  }
+
+  private flushWrites(): void {
+    const { socket } = this.options;
+    while (socket.writableCorked) socket.uncork();
   }
 
   /**
