@@ -22,6 +22,11 @@ export class Availability {
     return this.counts?.[index] ?? 0;
   }
 
+  /** Every piece's count, indexed by piece: read it, never write it (rarest-first scans it whole). */
+  all(pieceCount: number): Readonly<Uint16Array> {
+    return this.countsFor(pieceCount);
+  }
+
   private countsFor(pieceCount: number): Uint16Array {
     if (!this.counts || this.counts.length !== pieceCount) this.counts = new Uint16Array(pieceCount);
     return this.counts;

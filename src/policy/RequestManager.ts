@@ -1,5 +1,5 @@
 import type { RequestStrategy } from '../config/CommonConfig';
-import type { Bitfield } from '../storage/Bitfield';
+import { Bitfield } from '../storage/Bitfield';
 import { randomInt, type Random } from '../common/Random';
 import { Availability } from './Availability';
 import { chooseRandomMissingPiece, chooseRarestPiece, type PieceChooser } from './pieceChoice';
@@ -56,9 +56,10 @@ export class RequestManager {
   private readonly unansweredByPeer = new Map<number, Map<number, number>>();
   /** piece -> copies that arrived and are being checked or written: not to be asked of anyone meanwhile. */
   private readonly arriving = new Map<number, number>();
-  /** piece -> requesters plus arriving copies: the hot check of every piece choice, as an array. */
+  /** piece -> requesters plus arriving copies. */
   private busy = new Uint16Array(0);
-  private readonly isRequestedFn = (index: number): boolean => this.busy[index] > 0;
+  /** The pieces whose busy count is above zero, as a bitfield: what every piece choice skips. */
+  private requested = new Bitfield(0);
 
   constructor(options: RequestManagerOptions) {
     this.random = options.random;
@@ -66,7 +67,7 @@ export class RequestManager {
     this.maxRequestsPerPeer = options.maxRequestsPerPeer ?? DEFAULT_MAX_REQUESTS_PER_PEER[this.strategy];
     if (!Number.isInteger(this.maxRequestsPerPeer) || this.maxRequestsPerPeer < 1) throw new RangeError('maxRequestsPerPeer must be a whole number >= 1');
     this.choosePiece =
-      options.choosePiece ?? (this.strategy === 'rarest-first' ? chooseRarestPiece((i) => this.availability.of(i)) : chooseRandomMissingPiece);
+      options.choosePiece ?? (this.strategy === 'rarest-first' ? chooseRarestPiece((pieceCount) => this.availability.all(pieceCount)) : chooseRandomMissingPiece);
   }
 
   /** Fills `peerId`'s pipe: the pieces to ask it for now, each marked as requested from it. */
@@ -82,12 +83,15 @@ export class RequestManager {
   nextRequest(peerId: number, theirs: Bitfield, ours: Bitfield): number | undefined {
     const outstanding = this.outstandingByPeer.get(peerId);
     if (outstanding && outstanding.size >= this.maxRequestsPerPeer) return undefined;
-    if (this.busy.length !== ours.pieceCount) this.busy = new Uint16Array(ours.pieceCount);
-    const index = this.choosePiece(theirs, ours, this.isRequestedFn, this.random) ?? this.endGamePiece(peerId, theirs, ours);
+    if (this.busy.length !== ours.pieceCount) {
+      this.busy = new Uint16Array(ours.pieceCount);
+      this.requested = new Bitfield(ours.pieceCount);
+    }
+    const index = this.choosePiece(theirs, ours, this.requested, this.random) ?? this.endGamePiece(peerId, theirs, ours);
     if (index === undefined) return undefined;
     addTo(this.outstandingByPeer, peerId, index);
     addTo(this.requestersByPiece, index, peerId);
-    this.busy[index]++;
+    this.addBusy(index, 1);
     let unanswered = this.unansweredByPeer.get(peerId);
     if (!unanswered) this.unansweredByPeer.set(peerId, (unanswered = new Map()));
     addCount(unanswered, index, 1);
@@ -106,11 +110,11 @@ export class RequestManager {
     if (!unanswered?.has(index)) return 'unrequested';
     addCount(unanswered, index, -1);
     addCount(this.arriving, index, 1);
-    this.busy[index]++;
+    this.addBusy(index, 1);
     if (!this.outstandingByPeer.get(peerId)?.has(index)) return 'late';
     removeFrom(this.outstandingByPeer, peerId, index);
     removeFrom(this.requestersByPiece, index, peerId);
-    this.busy[index]--;
+    this.addBusy(index, -1);
     return 'expected';
   }
 
@@ -119,7 +123,7 @@ export class RequestManager {
     const released = [...(this.outstandingByPeer.get(peerId) ?? [])];
     for (const index of released) {
       removeFrom(this.requestersByPiece, index, peerId);
-      this.busy[index]--;
+      this.addBusy(index, -1);
     }
     this.outstandingByPeer.delete(peerId);
     return released;
@@ -140,7 +144,7 @@ export class RequestManager {
   settled(index: number): void {
     if (!this.arriving.has(index)) return;
     addCount(this.arriving, index, -1);
-    this.busy[index]--;
+    this.addBusy(index, -1);
   }
 
   /** The pieces requested from `peerId` and not yet received, oldest first. */
@@ -153,7 +157,14 @@ export class RequestManager {
   }
 
   isRequested(index: number): boolean {
-    return this.isRequestedFn(index);
+    return this.busy[index] > 0;
+  }
+
+  /** Keeps `requested` in step with the busy counts. */
+  private addBusy(index: number, delta: 1 | -1): void {
+    this.busy[index] += delta;
+    if (this.busy[index] === 0) this.requested.unset(index);
+    else this.requested.set(index);
   }
 
   /**

@@ -1,3 +1,10 @@
+/** BITS_SET[b]: how many bits of the byte b are 1. */
+const BITS_SET = Uint8Array.from({ length: 256 }, (_, b) => {
+  let n = 0;
+  for (let v = b; v !== 0; v >>= 1) n += v & 1;
+  return n;
+});
+
 /**
  * Which pieces a peer has. Wire layout (protocol.md, "bitfield"): piece 0 is the
  * high bit of byte 0, and the spare bits after the last piece are zero.
@@ -50,6 +57,14 @@ export class Bitfield {
     return true;
   }
 
+  /** Marks a piece as not held; returns false when it was not. */
+  unset(index: number): boolean {
+    if (!this.has(index)) return false;
+    this.bytes[index >> 3] &= ~(0x80 >> (index & 7));
+    this.held--;
+    return true;
+  }
+
   inRange(index: number): boolean {
     return Number.isInteger(index) && index >= 0 && index < this.pieceCount;
   }
@@ -75,24 +90,65 @@ export class Bitfield {
   }
 
   /**
-   * Visits each piece this bitfield has and `other` lacks, going round from
-   * piece `start`, skipping whole bytes with nothing new (fast when either is
-   * nearly full); stops when visit returns true.
+   * Among the pieces this bitfield has and `other` lacks (and `excluded`, if
+   * given, lacks too), the one of least weight, the first found going round
+   * from piece `start` when several tie; it stops at the first of weight
+   * `enough` or less. Whole bytes with no such piece are skipped. Rarest-first
+   * runs this for every request over thousands of candidates, so it is one
+   * tight loop over typed arrays, not a callback per piece.
    */
-  visitMissingFrom(other: Bitfield, start: number, visit: (index: number) => boolean): void {
-    const byteCount = this.bytes.length;
-    if (byteCount === 0) return;
+  lightestMissingFrom(other: Bitfield, start: number, weights: ArrayLike<number>, enough: number, excluded?: Bitfield): number | undefined {
+    const [mine, theirs, skip] = [this.bytes, other.bytes, excluded ? excluded.bytes : Buffer.alloc(this.bytes.length)];
+    const byteCount = mine.length;
+    if (byteCount === 0) return undefined;
     const startByte = Math.floor(start / 8) % byteCount;
     const startBit = start % 8;
-    // The start byte is visited twice: its bits from startBit on first, the ones before it last.
-    for (let step = 0; step <= byteCount; step++) {
-      const byte = (startByte + step) % byteCount;
-      let wanted = this.bytes[byte] & ~other.bytes[byte] & 0xff;
+    let best: number | undefined;
+    let bestWeight = Infinity;
+    // The start byte is looked at twice: its bits from startBit on first, the ones before it last.
+    for (let step = 0, byte = startByte; step <= byteCount; step++, byte = byte + 1 === byteCount ? 0 : byte + 1) {
+      let wanted = mine[byte] & ~theirs[byte] & ~skip[byte] & 0xff;
+      if (wanted === 0) continue;
       if (step === 0) wanted &= 0xff >> startBit;
       else if (step === byteCount) wanted &= ~(0xff >> startBit) & 0xff;
-      if (wanted === 0) continue;
-      for (let bit = 0; bit < 8; bit++) if (wanted & (0x80 >> bit) && visit(byte * 8 + bit)) return;
+      while (wanted !== 0) {
+        const bit = Math.clz32(wanted) - 24; // the highest bit left: the lowest piece index
+        wanted &= ~(0x80 >> bit);
+        const weight = weights[byte * 8 + bit];
+        if (weight < bestWeight) {
+          best = byte * 8 + bit;
+          bestWeight = weight;
+          if (weight <= enough) return best;
+        }
+      }
     }
+    return best;
+  }
+
+  /** How many pieces this bitfield has that `other` lacks (and `excluded`, if given). */
+  countMissingFrom(other: Bitfield, excluded?: Bitfield): number {
+    let count = 0;
+    for (let byte = 0; byte < this.bytes.length; byte++) count += BITS_SET[this.wantedByte(other, excluded, byte)];
+    return count;
+  }
+
+  /** The `n`-th (from 0, in index order) of the pieces countMissingFrom counts, else undefined. */
+  nthMissingFrom(other: Bitfield, n: number, excluded?: Bitfield): number | undefined {
+    let left = n;
+    for (let byte = 0; byte < this.bytes.length; byte++) {
+      const wanted = this.wantedByte(other, excluded, byte);
+      if (left >= BITS_SET[wanted]) {
+        left -= BITS_SET[wanted];
+        continue;
+      }
+      for (let bit = 0; bit < 8; bit++) if (wanted & (0x80 >> bit) && left-- === 0) return byte * 8 + bit;
+    }
+    return undefined;
+  }
+
+  /** The bits of one byte held here, not by `other`, not by `excluded`. */
+  private wantedByte(other: Bitfield, excluded: Bitfield | undefined, byte: number): number {
+    return this.bytes[byte] & ~other.bytes[byte] & ~(excluded ? excluded.bytes[byte] : 0) & 0xff;
   }
 
   /** True when this bitfield holds at least one piece that `other` lacks. */

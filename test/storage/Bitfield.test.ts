@@ -59,3 +59,16 @@ describe('Bitfield', () => {
     expect(new Bitfield(4).toRanges()).toBe('none');
   });
 });
+
+describe('Bitfield.unset', () => {
+  test('clears a held piece and the count; a piece not held is left alone', () => {
+    const bits = Bitfield.full(10);
+    expect(bits.unset(3)).toBe(true);
+    expect(bits.has(3)).toBe(false);
+    expect(bits.count).toBe(9);
+    expect(bits.unset(3)).toBe(false);
+    expect(bits.unset(99)).toBe(false);
+    expect(bits.count).toBe(9);
+    expect(bits.toBuffer()).toEqual(Buffer.from([0xef, 0xc0]));
+  });
+});
