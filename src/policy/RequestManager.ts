@@ -30,7 +30,11 @@ export interface RequestManagerOptions {
 /**
  * Which piece we have asked of whom. Enforces the request rules:
  * - at most `maxRequestsPerPeer` requests in flight per neighbour (course: one,
- *   so the next is sent only after the piece for the last one arrives);
+ *   so the next is sent only after the piece for the last one arrives); with
+ *   a pipeline (more than one), a piece that arrived keeps its place in it
+ *   until it is stored: otherwise each stored piece would refill the whole
+ *   pipe, and a neighbour faster than our disk would fill memory with pieces
+ *   waiting to be written;
  * - never ask for a piece already requested from a neighbour, except in the
  *   end game (rarest-first), when a second neighbour may be asked;
  * - when a neighbour chokes us before the pieces come, its requests are void
@@ -54,8 +58,13 @@ export class RequestManager {
    * only a piece with no such request left is one we never asked for.
    */
   private readonly unansweredByPeer = new Map<number, Map<number, number>>();
-  /** piece -> copies that arrived and are being checked or written: not to be asked of anyone meanwhile. */
-  private readonly arriving = new Map<number, number>();
+  /**
+   * piece -> the senders of its copies that arrived and are being checked or
+   * written, oldest first: not to be asked of anyone meanwhile.
+   */
+  private readonly arriving = new Map<number, number[]>();
+  /** peerId -> how many pieces from it are being checked or written: they fill its pipe too. */
+  private readonly arrivingCountByPeer = new Map<number, number>();
   /** piece -> requesters plus arriving copies. */
   private busy = new Uint16Array(0);
   /** The pieces whose busy count is above zero, as a bitfield: what every piece choice skips. */
@@ -81,8 +90,9 @@ export class RequestManager {
 
   /** One more piece to ask `peerId` for, if its pipe has room and there is one. */
   nextRequest(peerId: number, theirs: Bitfield, ours: Bitfield): number | undefined {
-    const outstanding = this.outstandingByPeer.get(peerId);
-    if (outstanding && outstanding.size >= this.maxRequestsPerPeer) return undefined;
+    const arriving = this.maxRequestsPerPeer > 1 ? (this.arrivingCountByPeer.get(peerId) ?? 0) : 0;
+    const inFlight = (this.outstandingByPeer.get(peerId)?.size ?? 0) + arriving;
+    if (inFlight >= this.maxRequestsPerPeer) return undefined;
     if (this.busy.length !== ours.pieceCount) {
       this.busy = new Uint16Array(ours.pieceCount);
       this.requested = new Bitfield(ours.pieceCount);
@@ -109,7 +119,10 @@ export class RequestManager {
     const unanswered = this.unansweredByPeer.get(peerId);
     if (!unanswered?.has(index)) return 'unrequested';
     addCount(unanswered, index, -1);
-    addCount(this.arriving, index, 1);
+    let senders = this.arriving.get(index);
+    if (!senders) this.arriving.set(index, (senders = []));
+    senders.push(peerId);
+    addCount(this.arrivingCountByPeer, peerId, 1);
     this.addBusy(index, 1);
     if (!this.outstandingByPeer.get(peerId)?.has(index)) return 'late';
     removeFrom(this.outstandingByPeer, peerId, index);
@@ -142,8 +155,12 @@ export class RequestManager {
    * piece that is being written.
    */
   settled(index: number): void {
-    if (!this.arriving.has(index)) return;
-    addCount(this.arriving, index, -1);
+    const senders = this.arriving.get(index);
+    if (!senders) return;
+    // Two copies (end game) may settle in either order: the counts are right once both have.
+    const sender = senders.shift() as number;
+    if (senders.length === 0) this.arriving.delete(index);
+    addCount(this.arrivingCountByPeer, sender, -1);
     this.addBusy(index, -1);
   }
 

@@ -134,10 +134,10 @@ export class PieceStore {
     this.inFlight.add(index);
     try {
       await ioStep(this.path, () => writeFully(this.handle, data, this.layout.offsetOf(index)));
-      // The write itself is synchronous, so pieces that arrived together would all be
-      // marked held before any writer resumed, and each would see the same count
+      // A small piece's write is synchronous, so pieces that arrived together would all
+      // be marked held before any writer resumed, and each would see the same count
       // ("downloaded the piece ... is 6400" three times, and the complete file thrice).
-      // Marking it in a turn of its own keeps one piece per turn, as a thread-pool write did.
+      // Marking it in a turn of its own keeps one piece per turn, as a thread-pool write does.
       await new Promise<void>((resolve) => setImmediate(resolve));
       this.bitfield.set(index);
       this.scheduleCheckpoint();

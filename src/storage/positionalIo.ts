@@ -1,24 +1,34 @@
 import * as fs from 'fs';
 
 /**
- * Whole-buffer reads and writes at a file position, as single synchronous
- * system calls on the file's descriptor. A piece is at most a few hundred KiB
- * copied to or from the page cache: the call takes microseconds, while the
- * thread-pool round trip of fs.promises (hand-off to a worker, wake-up, a
- * promise back) cost several times that in CPU on this project's machines, for
- * every piece received and every piece served. The result is still a promise,
- * so a caller cannot tell, and an error is a rejection.
+ * Pieces at least this large are read and written on the thread pool, beside
+ * the event loop: copying 256 KiB into fresh page-cache pages took about a
+ * millisecond on this project's VMs (most of a leecher's CPU in the 1 GiB
+ * pair), time the loop can spend reading the socket meanwhile when a core is
+ * free. Smaller pieces are copied with one synchronous call: for 16 KiB the
+ * thread-pool round trip (hand-off to a worker, wake-up, a promise back) cost
+ * several times the copy itself, for every piece received and served.
  */
+export const THREAD_POOL_MIN_BYTES = 128 * 1024;
+
+/** Reads `target.length` bytes at `position`, or fails at the end of the file. */
 export async function readFully(file: fs.promises.FileHandle, target: Buffer, position: number): Promise<void> {
+  const viaPool = target.length >= THREAD_POOL_MIN_BYTES;
   for (let done = 0; done < target.length; ) {
-    const bytesRead = fs.readSync(file.fd, target, done, target.length - done, position + done);
+    const length = target.length - done;
+    const bytesRead = viaPool
+      ? (await file.read(target, done, length, position + done)).bytesRead
+      : fs.readSync(file.fd, target, done, length, position + done);
     if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${position + done}`);
     done += bytesRead;
   }
 }
 
+/** Writes all of `source` at `position`. */
 export async function writeFully(file: fs.promises.FileHandle, source: Buffer, position: number): Promise<void> {
+  const viaPool = source.length >= THREAD_POOL_MIN_BYTES;
   for (let done = 0; done < source.length; ) {
-    done += fs.writeSync(file.fd, source, done, source.length - done, position + done);
+    const length = source.length - done;
+    done += viaPool ? (await file.write(source, done, length, position + done)).bytesWritten : fs.writeSync(file.fd, source, done, length, position + done);
   }
 }

@@ -123,3 +123,31 @@ describe('RequestManager with rarest-first', () => {
     for (const index of asked) expect(r.pieceReceived(1, index)).toBe('late');
   });
 });
+
+describe('a pipeline counts the pieces still being written', () => {
+  test('a piece that arrived keeps its place in the pipe until settled, so a slow disk holds requests back', () => {
+    const r = new RequestManager({ random: seededRandom(2), strategy: 'rarest-first', maxRequestsPerPeer: 2 });
+    const all = Bitfield.full(10);
+    const ours = bits(10, [9]);
+    const [a, b] = r.nextRequests(1, all, ours);
+    expect(r.pieceReceived(1, a)).toBe('expected');
+    expect(r.pieceReceived(1, b)).toBe('expected');
+    expect(r.nextRequests(1, all, ours)).toEqual([]); // both still being written
+    r.settled(a);
+    ours.set(a);
+    expect(r.nextRequests(1, all, ours)).toHaveLength(1);
+    r.settled(b);
+    ours.set(b);
+    expect(r.nextRequests(1, all, ours)).toHaveLength(1);
+    expect(r.nextRequests(2, all, ours)).toHaveLength(2); // another neighbour's pipe is its own
+  });
+
+  test("one request at a time (the course's rule): the next goes out once the piece arrives", () => {
+    const r = new RequestManager({ random: seededRandom(2) });
+    const all = Bitfield.full(10);
+    const ours = bits(10, [9]);
+    const [a] = r.nextRequests(1, all, ours);
+    expect(r.pieceReceived(1, a)).toBe('expected');
+    expect(r.nextRequests(1, all, ours)).toHaveLength(1);
+  });
+});
