@@ -1,4 +1,5 @@
 import * as http from 'http';
+import { isOwnHost, isOwnOrigin } from './localOnly';
 
 /** The only address the control and metrics servers ever bind: unreachable from other machines by construction. */
 export const LOOPBACK = '127.0.0.1';
@@ -70,10 +71,10 @@ export function json(status: number, value: unknown): LocalResponse {
 }
 
 function refusalFor(req: http.IncomingMessage, port: number): string | undefined {
-  const hosts = [`${LOOPBACK}:${port}`, `localhost:${port}`];
   const { host, origin } = req.headers;
-  if (!host || !hosts.includes(host)) return `only http://${LOOPBACK}:${port}/ is served here`;
-  if (origin !== undefined && !hosts.some((h) => origin === `http://${h}`)) return `cross-site requests from ${origin} are refused`;
+  if (!isOwnHost(host, port)) return `only http://${LOOPBACK}:${port}/ is served here`;
+  // curl and Prometheus send no Origin; a browser's cross-site request does.
+  if (origin !== undefined && !isOwnOrigin(origin, port)) return `cross-site requests from ${origin} are refused`;
   if (req.method === 'POST' && !/^application\/json\b/.test(req.headers['content-type'] ?? '')) return 'POST bodies must be JSON (content-type: application/json)';
   return undefined;
 }

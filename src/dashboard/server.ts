@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { SwarmControl } from '../launcher/SwarmControl';
 import { ClientFeed } from './ClientFeed';
 import { carryOut } from './commands';
-import { isOwnHost, isOwnOrigin } from './localOnly';
+import { isOwnHost, isOwnOrigin } from '../control/localOnly';
 import { RequestError, parseRequest, type DashboardFacts, type LogEntry, type ServerMessage } from './messages';
 import { PAGE_HTML, pageSecurityPolicy } from './page';
 

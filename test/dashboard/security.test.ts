@@ -1,6 +1,6 @@
 import * as http from 'http';
 import WebSocket from 'ws';
-import { isOwnHost, isOwnOrigin } from '../../src/dashboard/localOnly';
+import { isOwnHost, isOwnOrigin } from '../../src/control/localOnly';
 import { startDashboard, type Dashboard } from '../../src/dashboard/server';
 import { withTimeout } from '../support/waiting';
 import { FACTS, FakeSwarm } from './FakeSwarm';
