@@ -26,8 +26,7 @@ import { controllerFor, type PeerController } from '../control/PeerController';
 import { startControlServer } from '../control/ControlServer';
 import type { LocalServer } from '../control/localHttp';
 import { SentenceBuffer } from '../control/SentenceBuffer';
-import { PeerMetrics } from '../metrics/PeerMetrics';
-import { startMetricsServer } from '../metrics/MetricsServer';
+import type { PeerMetrics } from '../metrics/PeerMetrics';
 
 export interface RunPeerOptions {
   peerId: number;
@@ -139,7 +138,8 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     stop: () => interrupt('stop command'),
     limitsChanged: () => describeLimits(logs.diag, node.rateLimits.current),
   });
-  const metrics = options.metricsPort === undefined ? undefined : new PeerMetrics(self.peerId, node.bus, () => node.status());
+  // prom-client costs some 10 MiB of memory per process: loaded only when metrics are asked for.
+  const metrics = options.metricsPort === undefined ? undefined : new (await import('../metrics/PeerMetrics')).PeerMetrics(self.peerId, node.bus, () => node.status());
   const finishLauncherLink = sentences
     ? linkToLauncher({ node, controller, peerId: self.peerId, pieceCount: layout.pieceCount, piecesHeld: () => store.bitfield.count, sentences })
     : async () => {};
@@ -185,7 +185,7 @@ async function startLocalServers(options: RunPeerOptions, controller: PeerContro
     }
   };
   await start('control interface', options.controlPort, (port) => startControlServer(port, controller));
-  await start('metrics', options.metricsPort, (port) => startMetricsServer(port, metrics!));
+  await start('metrics', options.metricsPort, async (port) => (await import('../metrics/MetricsServer')).startMetricsServer(port, metrics!));
   return servers;
 }
 

@@ -92,6 +92,7 @@ interface Figures {
   secondsFromLastStart: number;
   secondsFromFirstStart: number;
   bytesDelivered: number;
+  /** Bytes delivered to all leechers over the time from the first leecher's start to the last exit. */
   megabytesPerSecond: number;
   cpuSeconds: number;
   peakRssBytesPerPeer: number;
@@ -177,6 +178,9 @@ function figuresOf(scenario: Scenario, swarm: SwarmRun, copiesIdentical: boolean
   const bytesDelivered = leechers * scenario.fileSize;
   const secondsFromFirstStart = (swarm.endedMs - firstStart) / 1000;
   const leecher = swarm.runs.find((r) => !r.peer.hasFile);
+  // Bytes flow from the first leecher's start: before it, only seeders sit listening.
+  const firstLeecherStart = Math.min(...swarm.runs.filter((r) => !r.peer.hasFile).map((r) => r.startedAtMs ?? Infinity));
+  const transferSeconds = (swarm.endedMs - firstLeecherStart) / 1000;
   const downloadSeconds = leecher?.completedAtMs && leecher.startedAtMs ? (leecher.completedAtMs - leecher.startedAtMs) / 1000 : undefined;
   return {
     limitedRateShare: scenario.limitBytesPerSecond && downloadSeconds ? scenario.fileSize / downloadSeconds / scenario.limitBytesPerSecond : undefined,
@@ -187,7 +191,7 @@ function figuresOf(scenario: Scenario, swarm: SwarmRun, copiesIdentical: boolean
     secondsFromLastStart: (swarm.endedMs - swarm.lastStartMs) / 1000,
     secondsFromFirstStart,
     bytesDelivered,
-    megabytesPerSecond: bytesDelivered / 1e6 / secondsFromFirstStart,
+    megabytesPerSecond: bytesDelivered / 1e6 / transferSeconds,
     cpuSeconds: swarm.runs.reduce((sum, r) => sum + (r.resources ? r.resources.cpuUserMs + r.resources.cpuSystemMs : 0), 0) / 1000,
     peakRssBytesPerPeer: Math.max(...swarm.runs.map((r) => r.resources?.maxRssBytes ?? 0)),
     perPeer: swarm.runs.map((r) => ({
@@ -232,10 +236,15 @@ function printSummary(results: Figures[]): void {
   const course = results.find((f) => f.scenario === 'course-100mib');
   const rarest = results.find((f) => f.scenario === 'rarest-100mib');
   const verified = results.find((f) => f.scenario === 'verified-100mib');
-  if (course && rarest) console.log(`rarest-first vs course, 100 MiB: ${(course.secondsFromFirstStart / rarest.secondsFromFirstStart).toFixed(2)}x faster (target: 3x)`);
+  // The issue measures from the last start to the last exit; the staggered starts (seconds on
+  // 2 cores) are the same for every scenario and would hide the difference, so they are shown apart.
+  if (course && rarest) {
+    const ratio = (pick: (f: Figures) => number) => (pick(course) / pick(rarest)).toFixed(2);
+    console.log(`rarest-first vs course, 100 MiB: ${ratio((f) => f.secondsFromLastStart)}x faster from the last start (target: 3x); ${ratio((f) => f.secondsFromFirstStart)}x from the first`);
+  }
   if (course && verified) {
-    const cost = (100 * (verified.secondsFromFirstStart - course.secondsFromFirstStart)) / course.secondsFromFirstStart;
-    console.log(`verification costs the 100 MiB swarm ${cost.toFixed(1)} % (target: under 15 %)`);
+    const cost = (100 * (verified.secondsFromLastStart - course.secondsFromLastStart)) / course.secondsFromLastStart;
+    console.log(`verification costs the 100 MiB swarm ${cost.toFixed(1)} % from the last start (target: under 15 %)`);
   }
 }
 
