@@ -90,7 +90,11 @@ export class RequestManager {
 
   /** One more piece to ask `peerId` for, if its pipe has room and there is one. */
   nextRequest(peerId: number, theirs: Bitfield, ours: Bitfield): number | undefined {
-    const arriving = this.maxRequestsPerPeer > 1 ? (this.arrivingCountByPeer.get(peerId) ?? 0) : 0;
+    // Pieces still being written keep their place in the pipe, so a neighbour faster than our
+    // disk cannot pile them up. One request at a time (the course's rule) asks for the next as
+    // soon as a piece arrives, so there the first piece being written is free; a second is not.
+    const writing = this.arrivingCountByPeer.get(peerId) ?? 0;
+    const arriving = this.maxRequestsPerPeer > 1 ? writing : Math.max(0, writing - 1);
     const inFlight = (this.outstandingByPeer.get(peerId)?.size ?? 0) + arriving;
     if (inFlight >= this.maxRequestsPerPeer) return undefined;
     if (this.busy.length !== ours.pieceCount) {

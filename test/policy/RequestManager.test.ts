@@ -31,6 +31,22 @@ describe('RequestManager.nextRequest', () => {
     expect(second).not.toBe(first);
   });
 
+  test('one at a time: the next request goes out while a piece is being written, but not while two are', () => {
+    const r = requests();
+    const theirs = Bitfield.full(8);
+    const ours = new Bitfield(8);
+    const first = r.nextRequest(1, theirs, ours)!;
+    expect(r.pieceReceived(1, first)).toBe('expected');
+    const second = r.nextRequest(1, theirs, ours)!;
+    expect(second).toBeDefined();
+    expect(r.pieceReceived(1, second)).toBe('expected');
+    // Both still on their way to the disk: a neighbour faster than it waits.
+    expect(r.nextRequest(1, theirs, ours)).toBeUndefined();
+    r.settled(first);
+    ours.set(first);
+    expect(r.nextRequest(1, theirs, ours)).toBeDefined();
+  });
+
   test('never a piece we have, they lack, or already requested from anyone', () => {
     for (let seed = 1; seed <= 50; seed++) {
       const r = requests(seed);
@@ -50,6 +66,7 @@ describe('RequestManager.nextRequest', () => {
           expect(r.pieceReceived(peerId, index)).toBe('expected');
           // Stored: from now on it is a piece we have, so it must never be asked again.
           ours.set(index);
+          r.settled(index);
         });
       }
       expect([...asked].sort((a, b) => a - b)).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
