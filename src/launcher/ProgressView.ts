@@ -60,7 +60,9 @@ export class ProgressView {
   private rateOf(run: PeerRun): number {
     const before = this.lastBytes.get(run.peer.peerId) ?? 0;
     this.lastBytes.set(run.peer.peerId, run.bytesDownloaded);
-    return ((run.bytesDownloaded - before) * 1000) / this.intervalMs;
+    // A peer started again counts its bytes from zero: its first tick then shows its new bytes, not a negative rate.
+    const delta = run.bytesDownloaded >= before ? run.bytesDownloaded - before : run.bytesDownloaded;
+    return (delta * 1000) / this.intervalMs;
   }
 }
 
