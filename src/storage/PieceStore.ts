@@ -215,6 +215,12 @@ export class PieceStore {
 
   private scheduleCheckpoint(): void {
     this.dirty = true;
+    // The whole file is the state most worth keeping: a peer killed just after its last
+    // piece must not come back believing it lacks some, with everyone else gone.
+    if (this.bitfield.isComplete) {
+      this.checkpoint().catch(() => (this.dirty = true));
+      return;
+    }
     if (this.cancelCheckpoint) return;
     const clock = this.options.clock ?? systemClock;
     this.cancelCheckpoint = clock.after(this.options.checkpointDelayMs ?? DEFAULT_CHECKPOINT_DELAY_MS, () => {

@@ -55,6 +55,26 @@ describe('resume after a crash', () => {
     await store.close();
   });
 
+  test('the last piece is checkpointed at once, without waiting for the timer', async () => {
+    const clock = new ManualClock();
+    const store = await open(clock);
+    await store.writePiece(0, Buffer.from('ABCD'));
+    await store.writePiece(1, Buffer.from('EFGH'));
+    await store.writePiece(2, Buffer.from('IJ'));
+    // The clock never moves: only a checkpoint started by the last piece itself can list all three.
+    const held = async () => {
+      const state = await readResumeState(file, layout);
+      return state.trusted ? state.pieces.count : -1;
+    };
+    for (let turn = 0; turn < 100 && (await held()) !== 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(await held()).toBe(3);
+    // Killed now (no close): the next start knows it has everything.
+    const second = await open();
+    expect(second.start).toEqual({ kind: 'resumed', pieces: 3 });
+    await second.close();
+    await store.close();
+  });
+
   test('close() writes the last checkpoint', async () => {
     const store = await open();
     await store.writePiece(1, Buffer.from('EFGH'));
