@@ -138,7 +138,7 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     stop: () => interrupt('stop command'),
     limitsChanged: () => describeLimits(logs.diag, node.rateLimits.current),
   });
-  // prom-client costs some 10 MiB of memory per process: loaded only when metrics are asked for.
+  // prom-client and its dependencies cost memory and start-up time: loaded only when metrics are asked for.
   const metrics = options.metricsPort === undefined ? undefined : new (await import('../metrics/PeerMetrics')).PeerMetrics(self.peerId, node.bus, () => node.status());
   const finishLauncherLink = sentences
     ? linkToLauncher({ node, controller, peerId: self.peerId, pieceCount: layout.pieceCount, piecesHeld: () => store.bitfield.count, sentences })
@@ -185,7 +185,10 @@ async function startLocalServers(options: RunPeerOptions, controller: PeerContro
     }
   };
   await start('control interface', options.controlPort, (port) => startControlServer(port, controller));
-  await start('metrics', options.metricsPort, async (port) => (await import('../metrics/MetricsServer')).startMetricsServer(port, metrics!));
+  if (metrics) {
+    const { startMetricsServer } = await import('../metrics/MetricsServer');
+    await start('metrics', options.metricsPort, (port) => startMetricsServer(port, metrics));
+  }
   return servers;
 }
 
