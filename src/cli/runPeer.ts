@@ -112,6 +112,7 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     verifier,
     ...requests,
     rateLimits: rateLimitsFrom(config, options.rateLimits),
+    resumed: store.start.kind === 'resumed',
   });
   describeLimits(logs.diag, node.rateLimits.current);
   // A config reload on SIGHUP changes the rate limits while running.

@@ -25,6 +25,8 @@ export interface ConnectionsOptions {
   rateLimits: RateLimits;
   handshakeTimeoutMs: number;
   dialAttempts: number;
+  /** An earlier peer could not be reached after every attempt (it may have finished and left). */
+  onUnreachable?(peerId: number): void;
 }
 
 /** How many times a lost connection to one earlier peer is dialled again before we give up on it. */
@@ -143,6 +145,7 @@ export class Connections {
         if (this.closing || this.suspended) return;
         // It may be paused or restarting: keep trying, within the redial budget, while it could still matter.
         diag.error(`peer ${peer.peerId} at ${peer.host}:${peer.port} still not reachable after ${this.options.dialAttempts} attempts: ${error.message}`);
+        this.options.onUnreachable?.(peer.peerId);
         this.redialIfLost(peer.peerId);
       },
     );

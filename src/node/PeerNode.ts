@@ -48,6 +48,8 @@ export interface PeerNodeOptions {
   rateLimits?: RateLimitSettings;
   /** How long a complete peer that lost every neighbour waits for one to come back before it concludes the swarm is over. */
   aloneTimeoutMs?: number;
+  /** Started again from a resume state (after a crash): its earlier peers may have finished and left meanwhile. */
+  resumed?: boolean;
 }
 
 const DEFAULT_ALONE_TIMEOUT_MS = 30_000;
@@ -119,6 +121,9 @@ export class PeerNode {
       rateLimits: this.rateLimits,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
       dialAttempts: options.dialAttempts ?? 40,
+      // A complete peer started again after everyone else finished never gets a connection to lose.
+      // (Not a first start: there an earlier peer may just be late.)
+      onUnreachable: () => options.resumed && this.watchForBeingAlone(),
     });
     this.subscribe();
   }
@@ -260,8 +265,9 @@ export class PeerNode {
   /**
    * After a crash and restart, the peers that finished meanwhile are gone and
    * can no longer tell us they are complete. A peer holding the whole file
-   * whose last neighbour left, and to which nobody comes back, concludes the
-   * swarm is over instead of waiting forever.
+   * whose last neighbour left (or whose earlier peers cannot be reached at
+   * all), and to which nobody comes back, concludes the swarm is over instead
+   * of waiting forever.
    */
   private watchForBeingAlone(): void {
     if (this.stopping || this.paused || this.cancelAloneTimer || this.registry.sessions().length > 0) return;

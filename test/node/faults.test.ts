@@ -11,6 +11,7 @@ import { knownBytes, pieceOf } from '../support/fixtures';
 import { Cleanup, TestNode, peerOn } from '../support/nodeHarness';
 import { freePort } from '../support/sockets';
 import { turnEventLoop } from '../support/waiting';
+import { eventually } from '../support/polling';
 
 jest.setTimeout(20_000);
 
@@ -93,6 +94,30 @@ test('a neighbour that comes back within the alone timeout keeps the peer runnin
   again.sendHandshake(2);
   await node.waitForEvent('connected', 2);
   node.clock.advance(20_000);
+  await turnEventLoop();
+  expect(node.settled).toBeUndefined();
+});
+
+test('a complete peer started again after everyone left (its earlier peers unreachable) also concludes the swarm is over', async () => {
+  const store = MemoryPieceStore.seeder(layout, file);
+  // Peer 1 finished and left: nothing listens on its port.
+  const peers = [peerOn(1, await freePort(), false, 1), peerOn(2, await freePort(), false, 2)];
+  const node = await TestNode.start({ self: peers[1], peers, layout, pieces: store, aloneTimeoutMs: 30_000, resumed: true });
+  cleanup.add(() => node.shutdown());
+  await eventually(() => node.diag.at('error').some((line) => line.includes('still not reachable')), 'the dial to peer 1 to fail');
+  node.clock.advance(29_999);
+  await turnEventLoop();
+  expect(node.settled).toBeUndefined();
+  node.clock.advance(1);
+  expect(await node.finished()).toEqual({ kind: 'complete' });
+});
+
+test('on a first start, an earlier peer that is late is waited for, even by a complete peer', async () => {
+  const peers = [peerOn(1, await freePort(), false, 1), peerOn(2, await freePort(), true, 2)];
+  const node = await TestNode.start({ self: peers[1], peers, layout, pieces: MemoryPieceStore.seeder(layout, file), aloneTimeoutMs: 30_000 });
+  cleanup.add(() => node.shutdown());
+  await eventually(() => node.diag.at('error').some((line) => line.includes('still not reachable')), 'the dial to peer 1 to fail');
+  node.clock.advance(60_000);
   await turnEventLoop();
   expect(node.settled).toBeUndefined();
 });

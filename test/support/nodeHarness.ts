@@ -32,6 +32,8 @@ export interface TestNodeOptions {
   aloneTimeoutMs?: number;
   /** With a metainfo: passed to PeerNode, which checks every received piece against its SHA-1. */
   verifier?: PieceVerifier;
+  /** Started again from a resume state. */
+  resumed?: boolean;
 }
 
 /**
@@ -66,6 +68,7 @@ export class TestNode {
       aloneTimeoutMs: options.aloneTimeoutMs,
       dialAttempts: 1,
       verifier: options.verifier,
+      resumed: options.resumed,
     });
     for (const name of ['connected', 'disconnected', 'requestReleased', 'pieceDownloaded', 'pieceUploaded', 'allComplete', 'downloadComplete'] as const) {
       this.node.bus.on(name, (payload: unknown) => {
