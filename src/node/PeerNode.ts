@@ -18,7 +18,6 @@ import type { NodeEvents } from './NodeEvents';
 import { PeerRegistry } from './PeerRegistry';
 import { RateLimits, type RateLimitSettings } from './RateLimits';
 import { TransferStats } from './TransferStats';
-import { TransferRates } from './TransferRates';
 import { describeNode } from './describeNode';
 import type { PeerStatus } from '../control/PeerStatus';
 
@@ -64,10 +63,9 @@ export type NodeOutcome = { kind: 'complete' } | { kind: 'failed'; error: Error 
  */
 export class PeerNode {
   readonly bus = new EventBus<NodeEvents>();
-  readonly stats = new TransferStats(this.bus);
+  readonly stats: TransferStats;
   readonly finished: Promise<NodeOutcome>;
   readonly rateLimits: RateLimits;
-  private readonly rates: TransferRates;
   private readonly registry: PeerRegistry;
   private readonly choking: ChokingManager;
   private readonly choker: ChokeController;
@@ -82,7 +80,7 @@ export class PeerNode {
     this.finished = new Promise((resolve) => (this.settle = resolve));
     this.registry = new PeerRegistry(options.self.peerId, options.peers);
     this.rateLimits = new RateLimits(options.clock, options.rateLimits);
-    this.rates = new TransferRates(this.bus, options.clock);
+    this.stats = new TransferStats(this.bus, options.clock);
     const rates = new RateTracker(options.clock);
     this.context = {
       pieces: options.pieces,
@@ -190,7 +188,6 @@ export class PeerNode {
       choking: this.choking,
       requests: this.context.requests,
       stats: this.stats,
-      rates: this.rates,
       limits: this.rateLimits,
     });
   }

@@ -1,3 +1,5 @@
+import type { Clock } from '../common/Clock';
+import { SlidingRate } from '../policy/SlidingRate';
 import type { EventBus } from './EventBus';
 import type { NodeEvents } from './NodeEvents';
 
@@ -8,25 +10,44 @@ export interface NeighbourTotals {
   piecesUploaded: number;
 }
 
-/** Bytes and pieces exchanged with each neighbour over the whole run, reconnects included. */
-export class TransferStats {
-  private readonly byPeer = new Map<number, NeighbourTotals>();
+interface Exchange {
+  totals: NeighbourTotals;
+  /** Bytes per second over the last two seconds, for people watching (status, dashboard). */
+  down: SlidingRate;
+  up: SlidingRate;
+}
 
-  constructor(bus: EventBus<NodeEvents>) {
+/**
+ * What was exchanged with each neighbour: totals over the whole run, reconnects
+ * included, and the current rates, per neighbour and for the whole node.
+ */
+export class TransferStats {
+  private readonly byPeer = new Map<number, Exchange>();
+  private readonly overall: Exchange;
+
+  constructor(
+    bus: EventBus<NodeEvents>,
+    private readonly clock: Clock,
+  ) {
+    this.overall = this.newExchange();
     bus.on('pieceDownloaded', ({ from, bytes }) => {
-      const totals = this.totalsFor(from);
+      this.overall.down.record(bytes);
+      const { totals, down } = this.exchangeWith(from);
       totals.bytesDownloaded += bytes;
       totals.piecesDownloaded++;
+      down.record(bytes);
     });
     bus.on('pieceUploaded', ({ to, bytes }) => {
-      const totals = this.totalsFor(to);
+      this.overall.up.record(bytes);
+      const { totals, up } = this.exchangeWith(to);
       totals.bytesUploaded += bytes;
       totals.piecesUploaded++;
+      up.record(bytes);
     });
   }
 
   perNeighbour(): ReadonlyMap<number, NeighbourTotals> {
-    return this.byPeer;
+    return new Map([...this.byPeer].map(([peerId, { totals }]) => [peerId, totals]));
   }
 
   get bytesDownloaded(): number {
@@ -37,15 +58,36 @@ export class TransferStats {
     return this.sum((t) => t.bytesUploaded);
   }
 
+  /** Bytes per second over the last two seconds; peerId undefined for the whole node. */
+  downloadRate(peerId?: number): number {
+    return this.exchangeOrNone(peerId)?.down.bytesPerSecond() ?? 0;
+  }
+
+  uploadRate(peerId?: number): number {
+    return this.exchangeOrNone(peerId)?.up.bytesPerSecond() ?? 0;
+  }
+
   private sum(field: (t: NeighbourTotals) => number): number {
     let total = 0;
-    for (const totals of this.byPeer.values()) total += field(totals);
+    for (const { totals } of this.byPeer.values()) total += field(totals);
     return total;
   }
 
-  private totalsFor(peerId: number): NeighbourTotals {
-    let totals = this.byPeer.get(peerId);
-    if (!totals) this.byPeer.set(peerId, (totals = { bytesDownloaded: 0, piecesDownloaded: 0, bytesUploaded: 0, piecesUploaded: 0 }));
-    return totals;
+  private exchangeOrNone(peerId: number | undefined): Exchange | undefined {
+    return peerId === undefined ? this.overall : this.byPeer.get(peerId);
+  }
+
+  private exchangeWith(peerId: number): Exchange {
+    let exchange = this.byPeer.get(peerId);
+    if (!exchange) this.byPeer.set(peerId, (exchange = this.newExchange()));
+    return exchange;
+  }
+
+  private newExchange(): Exchange {
+    return {
+      totals: { bytesDownloaded: 0, piecesDownloaded: 0, bytesUploaded: 0, piecesUploaded: 0 },
+      down: new SlidingRate(this.clock),
+      up: new SlidingRate(this.clock),
+    };
   }
 }

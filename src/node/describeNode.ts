@@ -4,7 +4,6 @@ import type { RequestManager } from '../policy/RequestManager';
 import type { Bitfield } from '../storage/Bitfield';
 import type { PeerRegistry } from './PeerRegistry';
 import type { RateLimits } from './RateLimits';
-import type { TransferRates } from './TransferRates';
 import type { TransferStats } from './TransferStats';
 
 /** The parts of a node its status is read from. */
@@ -16,13 +15,12 @@ export interface NodeParts {
   choking: ChokingManager;
   requests: RequestManager;
   stats: TransferStats;
-  rates: TransferRates;
   limits: RateLimits;
 }
 
 /** A snapshot of what a node is doing, for the control interface (plain data, ready for JSON). */
 export function describeNode(parts: NodeParts): PeerStatus {
-  const { ours, choking, stats, rates } = parts;
+  const { ours, choking, stats } = parts;
   const totals = stats.perNeighbour();
   const neighbours = parts.registry.sessions().map((session) => {
     const { state, peerId } = session;
@@ -38,8 +36,8 @@ export function describeNode(parts: NodeParts): PeerStatus {
       optimistic: choking.optimistic === peerId,
       piecesHeld: state.bitfield.count,
       requestsInFlight: parts.requests.outstanding(peerId).length,
-      downloadRate: rates.downloadRate(peerId),
-      uploadRate: rates.uploadRate(peerId),
+      downloadRate: stats.downloadRate(peerId),
+      uploadRate: stats.uploadRate(peerId),
       bytesDownloaded: exchanged?.bytesDownloaded ?? 0,
       bytesUploaded: exchanged?.bytesUploaded ?? 0,
     };
@@ -50,8 +48,8 @@ export function describeNode(parts: NodeParts): PeerStatus {
     pieceCount: ours.pieceCount,
     piecesHeld: ours.count,
     bitfieldHex: ours.toBuffer().toString('hex'),
-    downloadRate: rates.downloadRate(),
-    uploadRate: rates.uploadRate(),
+    downloadRate: stats.downloadRate(),
+    uploadRate: stats.uploadRate(),
     bytesDownloaded: stats.bytesDownloaded,
     bytesUploaded: stats.bytesUploaded,
     preferred: [...choking.preferred].sort((a, b) => a - b),
