@@ -1,7 +1,7 @@
 import { parsePeerCommand } from '../control/PeerCommand';
 import type { PeerController } from '../control/PeerController';
 import type { SentenceBuffer } from '../control/SentenceBuffer';
-import { isControlRequest, type PeerReport } from '../launcher/PeerReport';
+import { LIVE_LOG_ENV, isControlRequest, type PeerReport } from '../launcher/PeerReport';
 import type { PeerNode } from '../node/PeerNode';
 
 const PROGRESS_EVERY_MS = 250;
@@ -13,13 +13,13 @@ export interface LauncherLinkOptions {
   peerId: number;
   pieceCount: number;
   piecesHeld(): number;
-  /** The protocol sentences the launcher's live view shows. */
-  sentences: SentenceBuffer;
+  /** The protocol sentences the launcher's live view shows, when it has one. */
+  sentences?: SentenceBuffer;
 }
 
-/** True when started by `swarmlab swarm`: an IPC channel to the launcher exists. */
-export function hasLauncher(): boolean {
-  return typeof process.send === 'function';
+/** True when started by a launcher (an IPC channel exists) that shows the protocol sentences live. */
+export function launcherWantsSentences(): boolean {
+  return typeof process.send === 'function' && process.env[LIVE_LOG_ENV] === '1';
 }
 
 /**
@@ -47,7 +47,7 @@ export function linkToLauncher(options: LauncherLinkOptions): () => Promise<void
     void report({ type: 'status', peerId, status });
   };
   const sendSentences = () => {
-    const batch = options.sentences.take();
+    const batch = options.sentences?.take();
     return batch ? report({ type: 'logLines', peerId, ...batch }) : Promise.resolve();
   };
   const timers = [

@@ -21,7 +21,7 @@ import { PieceStore, type StoreStart } from '../storage/PieceStore';
 import { resumePath } from '../storage/ResumeState';
 import { StorageError } from '../storage/StorageError';
 import { ExitCode } from './exitCodes';
-import { hasLauncher, linkToLauncher } from './launcherLink';
+import { launcherWantsSentences, linkToLauncher } from './launcherLink';
 import { controllerFor, type PeerController } from '../control/PeerController';
 import { startControlServer } from '../control/ControlServer';
 import type { LocalServer } from '../control/localHttp';
@@ -80,7 +80,7 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
   const meta = await fatalOn(MetaInfoError, ExitCode.BadMetaInfo, () => loadMetaInfoForConfig(config));
   const layout = new PieceLayout(config.common.fileSize, config.common.pieceSize);
   const peerDir = peerDirectory(options.peersDir, self.peerId);
-  const sentences = hasLauncher() ? new SentenceBuffer() : undefined;
+  const sentences = launcherWantsSentences() ? new SentenceBuffer() : undefined;
   const logs = await openLogs(options, self, existsSync(resumePath(path.join(peerDir, config.common.fileName))), sentences);
   reportStartup(logs.diag, config, layout, meta);
 
@@ -141,9 +141,7 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
   });
   // prom-client and its dependencies cost memory and start-up time: loaded only when metrics are asked for.
   const metrics = options.metricsPort === undefined ? undefined : new (await import('../metrics/PeerMetrics')).PeerMetrics(self.peerId, node.bus, () => node.status());
-  const finishLauncherLink = sentences
-    ? linkToLauncher({ node, controller, peerId: self.peerId, pieceCount: layout.pieceCount, piecesHeld: () => store.bitfield.count, sentences })
-    : async () => {};
+  const finishLauncherLink = linkToLauncher({ node, controller, peerId: self.peerId, pieceCount: layout.pieceCount, piecesHeld: () => store.bitfield.count, sentences });
 
   try {
     await node.start();

@@ -16,6 +16,12 @@ export type PeerReport =
   | { type: 'logLines'; peerId: number; lines: string[]; dropped: number }
   | { type: 'controlResult'; peerId: number; id: number; error?: string };
 
+/**
+ * Set to "1" in a peer's environment by a launcher that shows a live view: the
+ * peer then sends its protocol sentences too (otherwise that work is skipped).
+ */
+export const LIVE_LOG_ENV = 'SWARMLAB_LIVE_LOG';
+
 /** What the launcher sends a peer: a control command, answered by a controlResult with the same id. */
 export interface ControlRequest {
   type: 'control';

@@ -4,7 +4,7 @@ import type { PeerInfo } from '../config/PeerInfo';
 import type { PeerCommand } from '../control/PeerCommand';
 import type { PeerStatus } from '../control/PeerStatus';
 import { EventBus } from '../node/EventBus';
-import { isPeerReport, type ControlRequest, type NeighbourSummary, type PeerReport, type ResourceUse } from './PeerReport';
+import { LIVE_LOG_ENV, isPeerReport, type ControlRequest, type NeighbourSummary, type PeerReport, type ResourceUse } from './PeerReport';
 import type { PeerLifecycle, SwarmControl, SwarmEvents } from './SwarmControl';
 
 export interface LaunchOptions {
@@ -26,6 +26,8 @@ export interface LaunchOptions {
   onReport?(report: PeerReport): void;
   /** A peer that dies (non-zero exit or a signal) is started again, up to this many times; 0 stops the swarm instead. */
   restartCrashed?: number;
+  /** Ask the peers for their protocol sentences as they are written (a live view listens to 'logLines'). */
+  liveLog?: boolean;
   /** Experiments: SIGKILL a leecher once it holds this share of its pieces (a seeder: once the leechers together do). */
   kills?: readonly PlannedKill[];
 }
@@ -243,7 +245,8 @@ export class SwarmLauncher implements SwarmControl {
       // A peer started again continues its logs, so they tell its whole story.
       ...(run.restarts > 0 ? ['--append-logs'] : []),
     ];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const env = options.liveLog ? { ...process.env, [LIVE_LOG_ENV]: '1' } : process.env;
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
     run.pid = child.pid;
     this.setLifecycle(run.peer.peerId, 'starting', `pid ${child.pid}`);
     run.startedAtMs ??= Date.now();

@@ -35,6 +35,7 @@ export async function slowSwarm(extraArgs: ReadonlyMap<number, readonly string[]
     timeoutMs: 90_000,
     peerProcessScript: PEER_PROCESS,
     extraArgs: new Map([[1001, ['--max-upload-rate', '600KiB/s']], ...extraArgs]),
+    liveLog: true,
   });
   return { setup, config, peersDir, launcher };
 }

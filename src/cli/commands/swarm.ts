@@ -130,6 +130,7 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
   const stale = removeStaleLogs(logDir, new Set(config.peers.map((p) => p.peerId)));
   if (stale > 0) console.log(`removed ${stale} log files of peers not in this PeerInfo.cfg (an earlier experiment), so check-logs and report read this run only`);
   console.log(`starting ${config.peers.length} peers: ${config.common.fileName}, ${config.common.fileSize} bytes in ${config.common.pieceCount} pieces; logs in ${logDir}`);
+  const withUi = args.ui || args['ui-port'] !== undefined;
   const launcher = new SwarmLauncher({
     peers: config.peers,
     configDir: path.resolve(args['config-dir']),
@@ -141,9 +142,10 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
     restartCrashed: args['restart-crashed'],
     kills: args.kill.map(parseKill),
     extraArgs: peerArguments(config, args),
+    liveLog: withUi,
   });
   let dashboard: Dashboard | undefined;
-  if (args.ui || args['ui-port'] !== undefined) {
+  if (withUi) {
     try {
       dashboard = await startDashboard({ swarm: launcher, facts: dashboardFacts(config), port: args['ui-port'] ?? 0 });
     } catch (error) {
