@@ -1,16 +1,9 @@
 import { parseCommonConfig, CommonConfig } from '../../src/config/CommonConfig';
 import { expectConfigError } from './expectConfigError';
+import { SPEC_EXAMPLE_LINES, SPEC_EXAMPLE_PARSED } from './specExample';
 
 // The spec's example, byte for byte.
-const SPEC_EXAMPLE = [
-  'NumberOfPreferredNeighbors 2      # k',
-  'UnchokingInterval 5               # p, seconds',
-  'OptimisticUnchokingInterval 15    # m, seconds',
-  'FileName TheFile.dat',
-  'FileSize 10000232',
-  'PieceSize 32768',
-  '',
-].join('\n');
+const SPEC_EXAMPLE = [...SPEC_EXAMPLE_LINES, ''].join('\n');
 
 const PLAIN_LINES = [
   'NumberOfPreferredNeighbors 2',
@@ -22,16 +15,7 @@ const PLAIN_LINES = [
 ];
 const PLAIN = PLAIN_LINES.join('\n') + '\n';
 
-const EXPECTED: CommonConfig = {
-  numberOfPreferredNeighbors: 2,
-  unchokingIntervalMs: 5000,
-  optimisticUnchokingIntervalMs: 15000,
-  fileName: 'TheFile.dat',
-  fileSize: 10000232,
-  pieceSize: 32768,
-  pieceCount: 306,
-  extras: new Map(),
-};
+const EXPECTED: CommonConfig = SPEC_EXAMPLE_PARSED;
 
 function parse(text: string) {
   return parseCommonConfig(text, 'Common.cfg');

@@ -4,17 +4,9 @@ import * as path from 'path';
 import { COMMON_CFG, PEER_INFO_CFG, findPeer, loadConfig } from '../../src/config/Config';
 import * as configIndex from '../../src/config';
 import { expectConfigError } from './expectConfigError';
+import { SPEC_EXAMPLE_LINES, SPEC_EXAMPLE_PARSED } from './specExample';
 
-const COMMON = [
-  'NumberOfPreferredNeighbors 2      # k',
-  'UnchokingInterval 5               # p, seconds',
-  'OptimisticUnchokingInterval 15    # m, seconds',
-  'FileName TheFile.dat',
-  'FileSize 10000232',
-  'PieceSize 32768',
-  'Extra yes',
-  '',
-].join('\r\n');
+const COMMON = [...SPEC_EXAMPLE_LINES, 'Extra yes', ''].join('\r\n');
 const PEERS = '1001 localhost 6008 1\n1002 localhost 6009 0\n';
 
 describe('loadConfig', () => {
@@ -36,16 +28,7 @@ describe('loadConfig', () => {
     fs.writeFileSync(path.join(dir, PEER_INFO_CFG), PEERS);
     const config = loadConfig(dir);
     expect(config.dir).toBe(dir);
-    expect(config.common).toEqual({
-      numberOfPreferredNeighbors: 2,
-      unchokingIntervalMs: 5000,
-      optimisticUnchokingIntervalMs: 15000,
-      fileName: 'TheFile.dat',
-      fileSize: 10000232,
-      pieceSize: 32768,
-      pieceCount: 306,
-      extras: new Map(),
-    });
+    expect(config.common).toEqual(SPEC_EXAMPLE_PARSED);
     expect(config.peers).toEqual([
       { peerId: 1001, host: 'localhost', port: 6008, hasFile: true, line: 1 },
       { peerId: 1002, host: 'localhost', port: 6009, hasFile: false, line: 2 },

@@ -3,26 +3,20 @@
  * implementations of protocol.md's "Known quirks" section. Each test checks
  * that the node does the right thing and stays up.
  */
-import { PieceLayout } from '../../src/storage/Piece';
 import { Bitfield } from '../../src/storage/Bitfield';
 import { MessageType } from '../../src/wire';
 import type { PeerInfo } from '../../src/config/PeerInfo';
 import { MemoryPieceStore, allPieces } from '../support/MemoryPieceStore';
 import type { RecordingDiagnostics } from '../support/RecordingDiagnostics';
 import { ScriptedPeer, ScriptedServer, bitfieldOf } from '../support/ScriptedPeer';
-import { knownBytes, pieceOf } from '../support/fixtures';
+import { range, twentyPieceFile } from '../support/fixtures';
 import { Cleanup, TestNode, peerOn } from '../support/nodeHarness';
 import { freePort } from '../support/sockets';
 import { turnEventLoop } from '../support/waiting';
 
 jest.setTimeout(20_000);
 
-// 20 pieces of 64 bytes, the last one 40.
-const layout = new PieceLayout(19 * 64 + 40, 64);
-const N = layout.pieceCount;
-const file = knownBytes(layout.fileSize, 99);
-const piece = (index: number) => pieceOf(file, layout, index);
-const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+const { layout, N, file, piece } = twentyPieceFile(99);
 const ascending = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
 const cleanup = new Cleanup();

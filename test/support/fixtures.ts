@@ -32,3 +32,18 @@ export function makeTempDir(prefix = 'swarmlab-test-'): string {
 export function removeTempDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
+
+/** The whole numbers from `from` up to, not including, `to`. */
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}
+
+/**
+ * A small file for node-level tests: 20 pieces of 64 bytes, the last one 40
+ * (a short last piece exercises every size check), with known contents.
+ */
+export function twentyPieceFile(seed: number) {
+  const layout = new PieceLayout(19 * 64 + 40, 64);
+  const file = knownBytes(layout.fileSize, seed);
+  return { layout, N: layout.pieceCount, file, piece: (index: number) => pieceOf(file, layout, index) };
+}

@@ -12,24 +12,18 @@ import { parseMetaInfo } from '../../src/metainfo/MetaInfo';
 import { makeTorrent } from '../../src/metainfo/makeTorrent';
 import { PieceVerifier } from '../../src/metainfo/PieceVerifier';
 import type { DisconnectReason } from '../../src/net/ProtocolHandlers';
-import { PieceLayout } from '../../src/storage/Piece';
 import { MessageType } from '../../src/wire';
 import { MemoryPieceStore } from '../support/MemoryPieceStore';
 import type { RecordingDiagnostics } from '../support/RecordingDiagnostics';
 import { ScriptedPeer, ScriptedServer, bitfieldOf } from '../support/ScriptedPeer';
-import { knownBytes, makeTempDir, pieceOf, removeTempDir } from '../support/fixtures';
+import { makeTempDir, range, removeTempDir, twentyPieceFile } from '../support/fixtures';
 import { Cleanup, TestNode, peerOn } from '../support/nodeHarness';
 import { freePort } from '../support/sockets';
 import { turnEventLoop } from '../support/waiting';
 
 jest.setTimeout(20_000);
 
-// 20 pieces of 64 bytes, the last one 40.
-const layout = new PieceLayout(19 * 64 + 40, 64);
-const N = layout.pieceCount;
-const file = knownBytes(layout.fileSize, 7);
-const piece = (index: number) => pieceOf(file, layout, index);
-const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+const { layout, N, file, piece } = twentyPieceFile(7);
 
 /** The piece with one byte flipped: same length, wrong SHA-1. */
 function corrupted(index: number): Buffer {
