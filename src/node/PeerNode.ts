@@ -175,10 +175,6 @@ export class PeerNode {
     this.checkTermination();
   }
 
-  get isPaused(): boolean {
-    return this.paused;
-  }
-
   status(): PeerStatus {
     return describeNode({
       peerId: this.options.self.peerId,
