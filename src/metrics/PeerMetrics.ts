@@ -14,8 +14,14 @@ const NORMAL_ENDINGS: ReadonlySet<DisconnectReason['kind']> = new Set(['remote-c
  */
 export class PeerMetrics {
   readonly registry = new Registry();
+  /** The status read once per scrape, shared by every gauge of it. */
+  private scraped: PeerStatus | undefined;
 
-  constructor(peerId: number, bus: EventBus<NodeEvents>, status: () => PeerStatus) {
+  constructor(
+    peerId: number,
+    bus: EventBus<NodeEvents>,
+    status: () => PeerStatus,
+  ) {
     const { registry } = this;
     registry.setDefaultLabels({ peer: String(peerId) });
     collectDefaultMetrics({ register: registry, prefix: 'swarmlab_' });
@@ -36,8 +42,9 @@ export class PeerMetrics {
     bus.on('disconnected', onEnded);
     bus.on('handshakeFailed', onEnded);
 
+    const current = () => (this.scraped ??= status());
     const gauge = (name: string, help: string, read: (s: PeerStatus) => number) =>
-      new Gauge({ name, help, registers: [registry], collect() { this.set(read(status())); } });
+      new Gauge({ name, help, registers: [registry], collect() { this.set(read(current())); } });
     gauge('swarmlab_pieces_held', 'Pieces of the file this peer holds', (s) => s.piecesHeld);
     gauge('swarmlab_pieces_total', 'Pieces in the file', (s) => s.pieceCount);
     gauge('swarmlab_requests_in_flight', 'Our requests not answered yet, all neighbours', (s) => s.neighbours.reduce((n, x) => n + x.requestsInFlight, 0));
@@ -46,7 +53,11 @@ export class PeerMetrics {
   }
 
   async exposition(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    try {
+      return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    } finally {
+      this.scraped = undefined;
+    }
   }
 }
 

@@ -67,3 +67,15 @@ test('GET /metrics on 127.0.0.1 serves the Prometheus text format', async () => 
     await server.close();
   }
 });
+
+test('a scrape reads the peer\'s status once, for every gauge', async () => {
+  let reads = 0;
+  const metrics = new PeerMetrics(1002, new EventBus<NodeEvents>(), () => {
+    reads++;
+    return status();
+  });
+  await metrics.exposition();
+  expect(reads).toBe(1);
+  await metrics.exposition();
+  expect(reads).toBe(2);
+});
