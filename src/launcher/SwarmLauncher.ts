@@ -160,11 +160,16 @@ export class SwarmLauncher implements SwarmControl {
       this.kill(peerId);
       return;
     }
-    run.restarts++;
     run.end = undefined;
-    this.stopReasons.delete(peerId);
-    this.output(run, `[swarmlab] starting peer ${peerId} again (control interface)`);
+    this.prepareManualRestart(run);
     this.track(this.supervise(run, () => {}));
+  }
+
+  /** A restart asked for through the control interface: the kill that preceded it was not a failure. */
+  private prepareManualRestart(run: PeerRun): void {
+    this.stopReasons.delete(run.peer.peerId);
+    run.restarts++;
+    this.output(run, `[swarmlab] starting peer ${run.peer.peerId} again (control interface)`);
   }
 
   async run(): Promise<SwarmRun> {
@@ -214,9 +219,7 @@ export class SwarmLauncher implements SwarmControl {
     for (;;) {
       const { code, signal } = await this.spawnOnce(run, ready);
       if (this.restartRequested.delete(run.peer.peerId) && !this.failure) {
-        this.stopReasons.delete(run.peer.peerId);
-        run.restarts++;
-        this.output(run, `[swarmlab] starting peer ${run.peer.peerId} again (control interface)`);
+        this.prepareManualRestart(run);
         continue;
       }
       const stopped = this.stopReasons.get(run.peer.peerId);
