@@ -95,6 +95,30 @@ test('pause a leecher mid-swarm: it keeps its pieces and gains none while paused
   expect(fs.readFileSync(path.join(logDir, `log_peer_${PAUSED}.debug.log`), 'utf8')).toMatch(/paused: every connection closed/);
 }, 120_000);
 
+test('kill and restart from the control interface: a running peer restarted, a killed one started again; the swarm still finishes', async () => {
+  const swarm = await slowSwarm();
+  ({ setup, launcher } = swarm);
+  const live = launcher;
+  const statuses = watchStatuses(live);
+  const lifecycles: string[] = [];
+  live.on('lifecycle', ({ peerId, state }) => lifecycles.push(`${peerId}:${state}`));
+  const running = live.run();
+  const held = (peerId: number) => statuses.latest.get(peerId)?.piecesHeld ?? 0;
+
+  await statuses.until('peers 1003 and 1004 to hold some pieces', () => held(1003) >= 5 && held(1004) >= 5);
+  live.restart(1003); // running: killed, then started again
+  live.kill(1004);
+  await statuses.until('peer 1004 to be killed', () => live.lifecycleOf(1004) === 'killed' && live.runs.find((r) => r.peer.peerId === 1004)?.exitedAtMs !== undefined);
+  live.restart(1004); // killed: started again at once
+
+  const finished = await withTimeout(running, 'the swarm to finish after the restarts', 60_000);
+  expect(finished.runs.map((r) => r.end)).toEqual(swarm.config.peers.map(() => ({ kind: 'exited', code: 0, signal: null })));
+  expect(finished.runs.filter((r) => r.restarts > 0).map((r) => r.peer.peerId)).toEqual([1003, 1004]);
+  expect(lifecycles).toEqual(expect.arrayContaining(['1003:killed', '1004:killed']));
+  expect(lifecycles.filter((l) => l === '1003:running' || l === '1004:running')).toHaveLength(4);
+  expect((await verifyCopies(swarm.config, swarm.peersDir)).every((c) => c.matches)).toBe(true);
+}, 120_000);
+
 test('a command to a peer that is not running is refused with a reason', async () => {
   setup = await makeSwarmDir({ peers: 2, fileSize: 1000, pieceSize: 100 });
   const config = loadConfig(setup.root);
