@@ -89,17 +89,6 @@ function expectOneRequestAtATime(diag: RecordingDiagnostics, peerId: number): vo
   }
 }
 
-/** Scripted seeder side: answers `count` requests with the right pieces; returns the indices asked for. */
-async function serveRequests(peer: ScriptedPeer, count: number): Promise<number[]> {
-  const served: number[] = [];
-  while (served.length < count) {
-    const request = await peer.nextOfType(MessageType.Request);
-    peer.sendPiece(request.index, piece(request.index));
-    served.push(request.index);
-  }
-  return served;
-}
-
 /** Scripted leecher side: handshake, then 'interested', until the node unchokes it. */
 async function becomeUnchoked(peer: ScriptedPeer, peerId: number, opening: Buffer[] = []): Promise<void> {
   peer.sendHandshake(peerId);
@@ -294,7 +283,7 @@ describe('requests and choking', () => {
     expect(node.log.sentences).toContain('Peer 2 is choked by 1.');
 
     seeder.send({ type: MessageType.Unchoke });
-    const served = await serveRequests(seeder, N);
+    const served = await seeder.serveRequests(piece, N);
 
     expect(await node.finished()).toEqual({ kind: 'complete' });
     expect(store.contents().equals(file)).toBe(true);
@@ -365,7 +354,7 @@ describe('interest and haves', () => {
 
     // Only peer 1 unchokes: the node downloads its ten pieces.
     low.send({ type: MessageType.Unchoke });
-    const fromLow = await serveRequests(low, lowPieces.length);
+    const fromLow = await low.serveRequests(piece, lowPieces.length);
     expect(ascending(fromLow)).toEqual(lowPieces);
 
     await low.nextOfType(MessageType.NotInterested);
@@ -383,7 +372,7 @@ describe('interest and haves', () => {
 
     // Now peer 2 unchokes and serves the rest.
     high.send({ type: MessageType.Unchoke });
-    const fromHigh = await serveRequests(high, highPieces.length);
+    const fromHigh = await high.serveRequests(piece, highPieces.length);
     expect(ascending(fromHigh)).toEqual(highPieces);
     await high.nextOfType(MessageType.NotInterested);
     await low.until(() => low.received(MessageType.Have).length >= N, 'twenty haves');
@@ -417,7 +406,7 @@ describe('late and announced pieces', () => {
     await node.log.waitFor(`has downloaded the piece ${first.index} from 1`);
     expect(node.eventsOf('disconnected')).toEqual([]);
     seeder.send({ type: MessageType.Unchoke });
-    const served = await serveRequests(seeder, N - 1);
+    const served = await seeder.serveRequests(piece, N - 1);
 
     expect(await node.finished()).toEqual({ kind: 'complete' });
     expect(served).not.toContain(first.index);
@@ -532,7 +521,7 @@ describe('misbehaviour', () => {
     expect(honest.closed || honest.ended).toBe(false);
     expect(node.settled).toBeUndefined();
     honest.send({ type: MessageType.Unchoke });
-    const served = await serveRequests(honest, N);
+    const served = await honest.serveRequests(piece, N);
 
     expect(await node.finished()).toEqual({ kind: 'complete' });
     expect(ascending(served)).toEqual(allPieces(N));
@@ -553,7 +542,7 @@ describe('misbehaviour', () => {
     cleanup.add(() => again.destroy());
     await again.openAsSeeder(1, N);
     again.send({ type: MessageType.Unchoke });
-    await serveRequests(again, N);
+    await again.serveRequests(piece, N);
 
     expect(await node.finished()).toEqual({ kind: 'complete' });
     expect(store.contents().equals(file)).toBe(true);

@@ -98,6 +98,17 @@ export class ScriptedPeer {
     await this.nextIs(MessageType.Interested);
   }
 
+  /** Plays a seeder: answers the next `count` requests with the right pieces; returns the indices asked for. */
+  async serveRequests(piece: (index: number) => Buffer, count: number): Promise<number[]> {
+    const served: number[] = [];
+    while (served.length < count) {
+      const request = await this.nextOfType(MessageType.Request);
+      this.sendPiece(request.index, piece(request.index));
+      served.push(request.index);
+    }
+    return served;
+  }
+
   sendHave(index: number): void {
     this.send({ type: MessageType.Have, index });
   }

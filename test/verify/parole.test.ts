@@ -66,17 +66,6 @@ function requestsSentTo(diag: RecordingDiagnostics, peerId: number): number[] {
     .map((t) => Number(t.description.slice('request '.length)));
 }
 
-/** Scripted seeder side: answers `count` requests with the right pieces; returns the indices asked for. */
-async function serveRequests(peer: ScriptedPeer, count: number): Promise<number[]> {
-  const served: number[] = [];
-  while (served.length < count) {
-    const request = await peer.nextOfType(MessageType.Request);
-    peer.sendPiece(request.index, piece(request.index));
-    served.push(request.index);
-  }
-  return served;
-}
-
 /**
  * The node is peer 3, a leecher listed last; scripted peers 1 and 2 are listed
  * before it and listen, so the node dials both.
@@ -134,7 +123,7 @@ describe('a leecher with a metainfo', () => {
 
     // ---- the honest peer serves all it has, the bad piece among them --------
     honest.send({ type: MessageType.Unchoke });
-    const served = await serveRequests(honest, N - 1);
+    const served = await honest.serveRequests(piece, N - 1);
     expect([...served].sort((a, b) => a - b)).toEqual(range(0, N).filter((i) => i !== U));
     expect(served).toContain(r1);
     await node.log.waitFor('Now the number of pieces it has is 19');
@@ -261,7 +250,7 @@ describe('parole: a second source appearing later', () => {
 
     // The honest peer serves everything it has, then chokes us.
     honest.send({ type: MessageType.Unchoke });
-    await serveRequests(honest, N - 1);
+    await honest.serveRequests(piece, N - 1);
     await node.log.waitFor(`Now the number of pieces it has is ${N - 1}`);
     honest.send({ type: MessageType.Choke });
     await node.log.waitFor('is choked by 1');
