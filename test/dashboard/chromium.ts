@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { missingToolError } from '../support/requiredTools';
 
 /** Debian's chromium: the tests never download a browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -23,7 +24,7 @@ export interface HeadlessPage {
  */
 export async function openHeadless(dashboardUrl: string): Promise<HeadlessPage> {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: the dashboard's browser tests need Debian's chromium package (apt-get install -y chromium; .ci/run installs it)`);
+    throw missingToolError('chromium', CHROMIUM);
   }
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmlab-chromium-'));
   let context: BrowserContext;

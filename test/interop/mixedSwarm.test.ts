@@ -12,6 +12,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { freePorts } from '../../src/net/freePorts';
+import { missingToolError } from '../support/requiredTools';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUR_PEER = path.join(ROOT, 'dist', 'cli', 'peerProcess.js');
@@ -136,10 +137,7 @@ const tempDirs: string[] = [];
 function preflight(): void {
   const py = spawnSync(PYTHON, ['--version'], { encoding: 'utf8' });
   if (py.error || py.status !== 0 || !/^Python 3\./.test(`${py.stdout}${py.stderr}`.trim())) {
-    throw new Error(
-      `interop test needs Python 3 as '${PYTHON}' (set PYTHON to override): ${py.error?.message ?? `exit ${py.status}: ${py.stderr}`}. ` +
-        'Install python3; this test is never skipped.',
-    );
+    throw missingToolError('python3', `Python 3 as '${PYTHON}'`, `set PYTHON to override; ${py.error?.message ?? `exit ${py.status}: ${py.stderr}`}`);
   }
   if (!fs.existsSync(OUR_PEER)) {
     throw new Error(`${OUR_PEER} is missing: run \`npm run build\` first (\`npm test\` does it in pretest).`);

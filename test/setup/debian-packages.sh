@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests drive, when missing (run by `npm run setup`):
+#   python3   runs the independent course peer of the mixed-swarm test (test/interop/pypeer.py)
+#   mktorrent is the reference .torrent creator our info-hashes are checked against
+#   chromium  is the headless browser of the dashboard tests (never a downloaded browser)
+# Root installs directly; anyone else through sudo. Nothing is installed twice.
+set -euo pipefail
+
+missing=()
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v mktorrent >/dev/null 2>&1 || missing+=(mktorrent)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+
+if ((${#missing[@]} == 0)); then
+  echo "setup: the Debian packages the tests need are present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]} from Debian"
+if [ "$(id -u)" = 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null 2>&1; then
+  sudo=(sudo)
+else
+  echo "setup: not root and no sudo; as root run: apt-get update && apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+"${sudo[@]}" apt-get update
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y "${missing[@]}"
