@@ -143,6 +143,28 @@ describe('swarmlab make-torrent and torrent-info', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('nothing.bin');
   });
+
+  test('make-torrent and torrent-info of a folder refuse it in one line, without a stack trace', async () => {
+    fs.mkdirSync(path.join(dir, 'folder'));
+    const made = await run('swarmlab.js', ['make-torrent', 'folder'], dir);
+    expect(made.code).toBe(2);
+    expect(made.stderr.trim()).toBe('make-torrent: folder is a folder: only single-file torrents can be made for now; name one file');
+    const info = await run('swarmlab.js', ['torrent-info', 'folder'], dir);
+    expect(info.code).toBe(8);
+    expect(info.stderr.trim()).toBe('torrent-info: folder is a folder, not a file');
+  });
+
+  test('make-torrent does not overwrite an existing file without --force', async () => {
+    fs.writeFileSync(path.join(dir, 'data.bin'), Buffer.alloc(1000, 1));
+    fs.writeFileSync(path.join(dir, 'data.torrent'), 'keep me');
+    const refused = await run('swarmlab.js', ['make-torrent', 'data.bin', '-o', 'data.torrent'], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe('make-torrent: data.torrent exists: pass --force to overwrite it, or -o to write elsewhere');
+    expect(fs.readFileSync(path.join(dir, 'data.torrent'), 'utf8')).toBe('keep me');
+    const forced = await run('swarmlab.js', ['make-torrent', 'data.bin', '-o', 'data.torrent', '--force'], dir);
+    expect(forced.code).toBe(0);
+    expect((await run('swarmlab.js', ['torrent-info', 'data.torrent'], dir)).stdout).toMatch(/name: +data\.bin/);
+  });
 });
 
 describe('peerProcess faults at start-up', () => {

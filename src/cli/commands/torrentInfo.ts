@@ -3,11 +3,15 @@ import type { CommandModule } from 'yargs';
 import { parseMetaInfo } from '../../metainfo/MetaInfo';
 import { MetaInfoError } from '../../metainfo/MetaInfoError';
 import { ExitCode } from '../exitCodes';
+import { describeFileError, isFileError } from '../fileErrors';
 
 export const torrentInfoCommand: CommandModule<object, { file: string }> = {
   command: 'torrent-info <file>',
   describe: 'print what a .torrent describes: name, size, pieces, info-hash, announce',
-  builder: (yargs) => yargs.positional('file', { type: 'string', demandOption: true, describe: 'the .torrent file' }),
+  builder: (yargs) =>
+    yargs
+      .positional('file', { type: 'string', demandOption: true, describe: 'the .torrent file' })
+      .epilog('Exit codes: 0 described, 8 missing, unreadable or not a valid .torrent.'),
   handler: async (args) => {
     try {
       const meta = parseMetaInfo(await fs.readFile(args.file), args.file);
@@ -23,8 +27,8 @@ export const torrentInfoCommand: CommandModule<object, { file: string }> = {
         ].join('\n'),
       );
     } catch (error) {
-      if (!(error instanceof MetaInfoError) && (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      console.error(`torrent-info: ${error instanceof MetaInfoError ? error.message : `${args.file}: no such file`}`);
+      if (!(error instanceof MetaInfoError) && !isFileError(error)) throw error;
+      console.error(`torrent-info: ${error instanceof MetaInfoError ? error.message : describeFileError(args.file, error)}`);
       process.exitCode = ExitCode.BadMetaInfo;
     }
   },
