@@ -1,3 +1,4 @@
+import { closestWord } from '../common/closestWord';
 import { ConfigError, ConfigWarning } from './ConfigError';
 import { readConfigLines } from './lineReader';
 import { parseDecimal, parseIntegerInRange, parseRate } from './values';
@@ -124,11 +125,17 @@ export function parseCommonConfig(
   const extras = new Map<string, string>();
   const firstLineOf = new Map<string, number>();
 
+  // Unknown keys by the known key they probably meant: a misspelt required key is named on its line.
+  const misspelt = new Map<string, { line: number; written: string }>();
+
   for (const { line, fields } of readConfigLines(text)) {
     const written = fields[0];
+    refuseOtherSeparators(fields, fileLabel, line);
     const key = canonicalKey(written);
     if (key === undefined) {
-      warnings.push({ file: fileLabel, line, message: `unknown key '${written}' ignored` });
+      const meant = closestWord(written, KNOWN_KEYS);
+      if (meant !== undefined && !misspelt.has(meant)) misspelt.set(meant, { line, written });
+      warnings.push({ file: fileLabel, line, message: `unknown key '${written}' ignored${meant ? ` (did you mean '${meant}'?)` : ''}` });
       continue;
     }
     if (key !== written) {
@@ -148,6 +155,12 @@ export function parseCommonConfig(
     else extras.set(key, checkOptional(key, value, fail));
   }
 
+  for (const key of REQUIRED_KEYS) {
+    const typo = misspelt.get(key);
+    if (found[key] === undefined && typo !== undefined) {
+      throw new ConfigError(fileLabel, typo.line, typo.written, `unknown key; did you mean '${key}'? (${key} is required and missing)`);
+    }
+  }
   const config: CommonConfig = {
     numberOfPreferredNeighbors: required(found, 'NumberOfPreferredNeighbors', fileLabel).value,
     unchokingIntervalMs: required(found, 'UnchokingInterval', fileLabel).value,
@@ -169,6 +182,20 @@ export function parseCommonConfig(
     );
   }
   return { config, warnings };
+}
+
+/**
+ * The spec writes a key and its value separated by whitespace. 'Key=2',
+ * 'Key = 2' and 'Key: 2' are common slips that would otherwise read as an
+ * unknown key; the line says how to write it.
+ */
+function refuseOtherSeparators(fields: string[], fileLabel: string, line: number): void {
+  const joined = fields.join(' ');
+  const match = /^([A-Za-z]+)\s*[=:]\s*(.*)$/.exec(joined);
+  if (match === null) return;
+  const key = canonicalKey(match[1]) ?? closestWord(match[1], KNOWN_KEYS);
+  if (key === undefined) return;
+  throw new ConfigError(fileLabel, line, key, `write the key and its value separated by a space, without '=' or ':': '${key} ${match[2]}'`);
 }
 
 /** The key as the spec spells it, matching case-insensitively; undefined if unknown. */
