@@ -3,11 +3,18 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DIAGNOSTIC_LEVELS, type DiagnosticLevel } from '../log/DiagnosticLog';
 import { MAX_REQUESTS_PER_PEER_LIMIT, REQUEST_STRATEGIES } from '../config/CommonConfig';
-import { parseRate } from '../config/values';
+import { parseIntegerInRange, parseRate } from '../config/values';
+import { MAX_PEER_ID } from '../config/PeerInfo';
 import { ExitCode } from './exitCodes';
 import { runPeer } from './runPeer';
+import { packageVersion } from './version';
 
 const RATE_FLAGS = ['max-upload-rate', 'max-download-rate', 'max-neighbour-upload-rate', 'max-neighbour-download-rate'] as const;
+
+/** A peer ID as PeerInfo.cfg writes it (the same rule), or undefined. */
+function parsePeerId(text: string): number | undefined {
+  return parseIntegerInRange(text, 0, MAX_PEER_ID);
+}
 
 function rate(text: string | undefined): number | undefined {
   return text === undefined ? undefined : parseRate(text);
@@ -18,27 +25,26 @@ async function main(): Promise<number> {
     .scriptName('peerProcess')
     .usage('$0 <peerId> [options]\n\nRuns one peer of the course protocol until every peer listed in PeerInfo.cfg has the whole file.')
     .command('$0 <peerId>', false)
-    .positional('peerId', { type: 'number', describe: 'this peer\'s ID, as listed in PeerInfo.cfg' })
+    .positional('peerId', { type: 'string', describe: 'this peer\'s ID, as listed in PeerInfo.cfg' })
     .option('config-dir', { type: 'string', default: '.', describe: 'where Common.cfg and PeerInfo.cfg are' })
     .option('peers-dir', { type: 'string', default: 'peers', describe: 'where peer_<id>/ (holding the file) lives' })
     .option('log-dir', { type: 'string', default: 'logs', describe: 'where log_peer_<id>.log and log_peer_<id>.debug.log go' })
     .option('log-level', { choices: DIAGNOSTIC_LEVELS, default: 'info' as DiagnosticLevel, describe: 'console and debug-log detail; debug traces every message' })
     .option('request-strategy', { choices: REQUEST_STRATEGIES, describe: 'piece choice: course (one random piece at a time, the default) or rarest-first (pipelined, end game); overrides Common.cfg' })
     .option('max-requests-per-peer', { type: 'number', describe: `requests in flight per neighbour (1 to ${MAX_REQUESTS_PER_PEER_LIMIT}); overrides Common.cfg` })
-    .option('max-upload-rate', { type: 'string', describe: 'process-wide upload limit, e.g. 2MiB/s (Common.cfg MaxUploadRate overrides it)' })
-    .option('max-download-rate', { type: 'string', describe: 'process-wide download limit, e.g. 500KB/s (Common.cfg MaxDownloadRate)' })
-    .option('max-neighbour-upload-rate', { type: 'string', describe: 'upload limit per neighbour (Common.cfg MaxNeighbourUploadRate)' })
-    .option('max-neighbour-download-rate', { type: 'string', describe: 'download limit per neighbour (Common.cfg MaxNeighbourDownloadRate)' })
+    .option('max-upload-rate', { type: 'string', describe: 'process-wide upload limit, e.g. 2MiB/s; overrides Common.cfg MaxUploadRate' })
+    .option('max-download-rate', { type: 'string', describe: 'process-wide download limit, e.g. 500KB/s; overrides Common.cfg MaxDownloadRate' })
+    .option('max-neighbour-upload-rate', { type: 'string', describe: 'upload limit per neighbour; overrides Common.cfg MaxNeighbourUploadRate' })
+    .option('max-neighbour-download-rate', { type: 'string', describe: 'download limit per neighbour; overrides Common.cfg MaxNeighbourDownloadRate' })
     .option('append-logs', { type: 'boolean', default: false, describe: 'continue the logs instead of starting them anew (a restart after a crash; a leecher with a resume state always does)' })
     .option('control-port', { type: 'number', describe: 'serve the control interface (GET /status; POST /pause, /resume, /limits, /stop) on 127.0.0.1 at this port; 0 picks a free one' })
     .option('metrics-port', { type: 'number', describe: 'serve Prometheus metrics (GET /metrics) on 127.0.0.1 at this port; 0 picks a free one' })
     .example('$0 1001', 'run peer 1001 with the config in this directory')
     .example('$0 1003 --control-port 7001', 'then: curl 127.0.0.1:7001/status; curl -X POST -H content-type:application/json 127.0.0.1:7001/pause')
     .example('$0 1002 --peers-dir . --log-dir .', 'the spec\'s flat layout: peer_1002/ and log_peer_1002.log here')
-    .epilog('Rate limits take units (2MiB/s, 500KB/s); kill -HUP <pid> re-reads them from Common.cfg.\nExit codes: 0 all peers done, 2 usage, 3 config error, 4 seed file missing or wrong size, 5 port in use, 6 disk error, 8 bad .torrent, 130 interrupted.\nThe control and metrics servers listen on 127.0.0.1 only and take no password: anyone with a shell on this machine can use them.')
+    .epilog('Options given on the command line win over the same settings in Common.cfg.\nRate limits take units (2MiB/s, 500KB/s); kill -HUP <pid> re-reads them from Common.cfg (a limit given as a flag stays).\nExit codes: 0 all peers done, 2 usage, 3 config error, 4 seed file missing or wrong size, 5 port in use, 6 disk error, 8 bad .torrent, 130 interrupted.\nThe control and metrics servers listen on 127.0.0.1 only and take no password: anyone with a shell on this machine can use them.')
     .check((args) => {
-      const id = args.peerId as number;
-      if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) throw new Error(`peerId must be a whole number from 0 to 4294967295, got ${args.peerId}`);
+      if (parsePeerId(args.peerId as string) === undefined) throw new Error(`peerId must be a whole number from 0 to ${MAX_PEER_ID}, got '${args.peerId}'`);
       for (const flag of RATE_FLAGS) {
         const text = args[flag] as string | undefined;
         if (text !== undefined && parseRate(text) === undefined) throw new Error(`--${flag} takes a rate such as 2MiB/s, 500KB/s or 1000 (bytes per second), got '${text}'`);
@@ -55,14 +61,15 @@ async function main(): Promise<number> {
     })
     .strict()
     .help()
-    .version(false)
+    .alias('help', 'h')
+    .version(packageVersion())
     .fail((message, error) => {
       process.stderr.write(`peerProcess: ${message ?? error?.message}\nTry peerProcess --help\n`);
       process.exit(ExitCode.Usage);
     })
     .parseAsync();
   return runPeer({
-    peerId: argv.peerId as number,
+    peerId: parsePeerId(argv.peerId as string) as number,
     configDir: argv['config-dir'],
     peersDir: argv['peers-dir'],
     logDir: argv['log-dir'],

@@ -37,7 +37,7 @@ export interface RunPeerOptions {
   /** Overrides Common.cfg's RequestStrategy / MaxRequestsPerPeer. */
   requestStrategy?: RequestStrategy;
   maxRequestsPerPeer?: number;
-  /** Rate limits from flags, in bytes per second; Common.cfg's rate keys override them on SIGHUP. */
+  /** Rate limits from flags, in bytes per second; they win over Common.cfg's rate keys, at start and on SIGHUP. */
   rateLimits?: RateLimitSettings;
   /** Continue the logs of an earlier run (the launcher restarting a crashed peer) instead of starting them anew. */
   appendLogs?: boolean;
@@ -90,7 +90,7 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     store = await PieceStore.open({ dir: peerDir, fileName: config.common.fileName, layout, complete: self.hasFile, verifier });
   } catch (error) {
     await logs.close();
-    if (error instanceof StorageError) throw new Fatal(error.message, error.code === 'io' ? ExitCode.Storage : ExitCode.SeedFile);
+    if (error instanceof StorageError) throw new Fatal(error.message + seedFileHint(error, self, config), error.code === 'io' ? ExitCode.Storage : ExitCode.SeedFile);
     throw error;
   }
   logs.diag.info(`our bitfield: ${store.bitfield.count}/${layout.pieceCount} pieces; file ${store.path}; ${describeStart(store.start)}`);
@@ -208,12 +208,13 @@ const RATE_SETTING: Record<RateKey, keyof RateLimitSettings> = {
   MaxNeighbourDownloadRate: 'neighbourDownloadBytesPerSecond',
 };
 
-/** Rate limits: Common.cfg's keys where given, else the flags'. */
+/** Rate limits: the flags where given (the command line wins, as everywhere), else Common.cfg's keys. */
 function rateLimitsFrom(config: Config, flags: RateLimitSettings = {}): RateLimitSettings {
-  const settings: RateLimitSettings = { ...flags };
+  const settings: RateLimitSettings = {};
   for (const key of RATE_KEYS) {
     const text = config.common.extras.get(key);
-    if (text !== undefined) settings[RATE_SETTING[key]] = parseRate(text);
+    const setting = RATE_SETTING[key];
+    settings[setting] = flags[setting] ?? (text === undefined ? undefined : parseRate(text));
   }
   return settings;
 }
@@ -278,6 +279,15 @@ async function recheck(store: PieceStore, verifier: PieceVerifier, node: PeerNod
   if (failed.length === 0) diag.info(`check done: ${summary}`);
   else if (seeder) diag.warn(`check done: ${summary}; pieces ${failed.join(', ')} fail and are not served`);
   else diag.info(`check done: ${summary}; the other ${failed.length} will be downloaded`);
+}
+
+/** What a seeder run by hand without its file (or with the wrong one) should do about it. */
+function seedFileHint(error: StorageError, self: PeerInfo, config: Config): string {
+  if (error.code === 'io') return '';
+  return (
+    `. Peer ${self.peerId} is a seeder (hasFile 1 in PeerInfo.cfg): put the ${config.common.fileSize}-byte ${config.common.fileName} at ${error.file}, ` +
+    'or let the launcher create one of random bytes: swarmlab swarm --make-file'
+  );
 }
 
 /** Turns one kind of error into a Fatal with its exit code. */

@@ -7,6 +7,7 @@ import { reportCommand } from './commands/report';
 import { swarmCommand } from './commands/swarm';
 import { torrentInfoCommand } from './commands/torrentInfo';
 import { ExitCode } from './exitCodes';
+import { packageVersion } from './version';
 
 yargs(hideBin(process.argv))
   .scriptName('swarmlab')
@@ -20,10 +21,13 @@ yargs(hideBin(process.argv))
   .strict()
   .help()
   .alias('help', 'h')
-  .version(false)
-  .fail((message, error) => {
+  .version(packageVersion())
+  .epilog('Options given on the command line win over the same settings in Common.cfg.')
+  .fail((message, error, cli) => {
     if (error && !message) throw error;
-    process.stderr.write(`swarmlab: ${message}\nTry swarmlab --help\n`);
+    // With no command at all, the list of commands is what the user needs to see.
+    if (hideBin(process.argv).length === 0) cli.showHelp('error');
+    process.stderr.write(`${hideBin(process.argv).length === 0 ? '\n' : ''}swarmlab: ${message}\nTry swarmlab --help\n`);
     process.exit(ExitCode.Usage);
   })
   .parseAsync()

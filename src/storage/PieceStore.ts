@@ -255,5 +255,7 @@ async function ioStep<T>(file: string, step: () => Promise<T>): Promise<T> {
 
 function describeIoError(error: unknown): string {
   const err = error as NodeJS.ErrnoException;
-  return err.code ? `${err.code}: ${err.message}` : String(error);
+  // Node's messages start with the code already ("ENOENT: no such file or directory, stat '...'").
+  if (!err.code) return String(error);
+  return err.message.startsWith(err.code) ? err.message : `${err.code}: ${err.message}`;
 }
