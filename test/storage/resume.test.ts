@@ -66,7 +66,9 @@ describe('resume after a crash', () => {
       const state = await readResumeState(file, layout);
       return state.trusted ? state.pieces.count : -1;
     };
-    for (let turn = 0; turn < 100 && (await held()) !== 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    // Bounded in real time, not in loop turns: the checkpoint's file-system calls run on the thread pool, slower on a busy machine.
+    const deadline = Date.now() + 5_000;
+    while ((await held()) !== 3 && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
     expect(await held()).toBe(3);
     // Killed now (no close): the next start knows it has everything.
     const second = await open();
