@@ -23,7 +23,6 @@ import { StorageError } from '../storage/StorageError';
 import { ExitCode } from './exitCodes';
 import { launcherWantsSentences, linkToLauncher } from './launcherLink';
 import { controllerFor, type PeerController } from '../control/PeerController';
-import { startControlServer } from '../control/ControlServer';
 import type { LocalServer } from '../control/localHttp';
 import { SentenceBuffer } from '../control/SentenceBuffer';
 import type { PeerMetrics } from '../metrics/PeerMetrics';
@@ -183,7 +182,10 @@ async function startLocalServers(options: RunPeerOptions, controller: PeerContro
       diag.error(`${what} not started on 127.0.0.1:${port}: ${(error as Error).message}`);
     }
   };
-  await start('control interface', options.controlPort, (port) => startControlServer(port, controller));
+  if (options.controlPort !== undefined) {
+    const { startControlServer } = await import('../control/ControlServer');
+    await start('control interface', options.controlPort, (port) => startControlServer(port, controller));
+  }
   if (metrics) {
     const { startMetricsServer } = await import('../metrics/MetricsServer');
     await start('metrics', options.metricsPort, (port) => startMetricsServer(port, metrics));

@@ -1,7 +1,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { Config } from '../config/Config';
-import { parseMetaInfo, type MetaInfo } from './MetaInfo';
+import type { MetaInfo } from './MetaInfo';
 import { MetaInfoError } from './MetaInfoError';
 
 /** The Common.cfg key naming a .torrent (relative to the config directory). */
@@ -25,6 +25,8 @@ export async function loadMetaInfoForConfig(config: Config): Promise<MetaInfo | 
   } catch (error) {
     throw new MetaInfoError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); Common.cfg names it as ${METAINFO_KEY}`);
   }
+  // The bencode parser is loaded only by peers that verify: start-up time matters to every peer (issue 10).
+  const { parseMetaInfo } = await import('./MetaInfo');
   const meta = parseMetaInfo(bytes, file);
   const { fileSize, pieceSize } = config.common;
   if (meta.length !== fileSize || meta.pieceLength !== pieceSize) {

@@ -2,7 +2,7 @@ import type * as net from 'net';
 import type { Cancel, Clock } from '../common/Clock';
 import type { PeerInfo } from '../config/PeerInfo';
 import type { Diagnostics } from '../log/DiagnosticLog';
-import { dialWithRetry, type Dial } from '../net/Dialer';
+import { dialWithRetry, type Dial, type RetrySchedule } from '../net/Dialer';
 import type { DisconnectReason } from '../net/ProtocolHandlers';
 import { dialAddressFor, listenAddressFor } from '../net/hosts';
 import { closeServer, listen } from '../net/Listener';
@@ -24,7 +24,7 @@ export interface ConnectionsOptions {
   newSession(direction: Direction, limits: NeighbourLimits, expectedPeerId?: number): NeighborSession;
   rateLimits: RateLimits;
   handshakeTimeoutMs: number;
-  dialAttempts: number;
+  dialRetry: RetrySchedule;
   /** An earlier peer could not be reached after every attempt (it may have finished and left). */
   onUnreachable?(peerId: number): void;
 }
@@ -132,11 +132,13 @@ export class Connections {
       host: dialAddressFor(peer.host),
       port: peer.port,
       clock,
-      initialDelayMs: 100,
-      maxDelayMs: 2_000,
-      maxAttempts: this.options.dialAttempts,
-      onRetry: (attempt, delayMs, error) =>
-        diag.info(`peer ${peer.peerId} at ${peer.host}:${peer.port} not reachable (${error.message}); attempt ${attempt + 1} in ${delayMs} ms`),
+      schedule: this.options.dialRetry,
+      onRetry: (attempt, { phase, delayMs }, error) => {
+        const where = `peer ${peer.peerId} at ${peer.host}:${peer.port}`;
+        // Polling is said once, not every 50 ms; each back-off step is worth a line.
+        if (phase === 'backing-off') diag.info(`${where} not reachable (${error.message}); attempt ${attempt + 1} in ${delayMs} ms`);
+        else if (attempt === 1) diag.info(`${where} not listening yet (${error.message}); trying every ${delayMs} ms for ${this.options.dialRetry.pollWindowMs / 1000} s, then less often`);
+      },
     });
     this.dials.push(dial);
     dial.socket.then(
@@ -144,7 +146,7 @@ export class Connections {
       (error: Error) => {
         if (this.closing || this.suspended) return;
         // It may be paused or restarting: keep trying, within the redial budget, while it could still matter.
-        diag.error(`peer ${peer.peerId} at ${peer.host}:${peer.port} still not reachable after ${this.options.dialAttempts} attempts: ${error.message}`);
+        diag.error(`peer ${peer.peerId} at ${peer.host}:${peer.port} still not reachable after every attempt: ${error.message}`);
         this.options.onUnreachable?.(peer.peerId);
         this.redialIfLost(peer.peerId);
       },

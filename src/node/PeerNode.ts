@@ -1,4 +1,5 @@
 import type { Cancel, Clock } from '../common/Clock';
+import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from '../net/Dialer';
 import type { Random } from '../common/Random';
 import { MAX_REQUESTS_PER_PEER_LIMIT, type RequestStrategy } from '../config/CommonConfig';
 import type { PeerInfo } from '../config/PeerInfo';
@@ -35,7 +36,8 @@ export interface PeerNodeOptions {
   log: ProtocolLog;
   diag: Diagnostics;
   handshakeTimeoutMs?: number;
-  dialAttempts?: number;
+  /** When to dial an earlier peer again while it is not listening (default: poll 10 s, then back off). */
+  dialRetry?: RetrySchedule;
   /** With a metainfo: every received piece is checked against its SHA-1 before it counts. */
   verifier?: PieceVerifier;
   /** How pieces are chosen and how many requests are in flight per neighbour (default: the course's rule). */
@@ -118,7 +120,7 @@ export class PeerNode {
       newSession: (direction, limits, expectedPeerId) => new NeighborSession(this.context, direction, limits, expectedPeerId),
       rateLimits: this.rateLimits,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
-      dialAttempts: options.dialAttempts ?? 40,
+      dialRetry: options.dialRetry ?? DEFAULT_RETRY_SCHEDULE,
       // A complete peer started again after everyone else finished never gets a connection to lose.
       // (Not a first start: there an earlier peer may just be late.)
       onUnreachable: () => options.resumed && this.watchForBeingAlone(),

@@ -2,7 +2,8 @@
  * `npm run bench [-- NAME...]`: runs swarms of real peerProcess processes on
  * 127.0.0.1 in temp dirs and prints what each costs; writes the figures as JSON
  * under logs/bench/. Not a test: it measures. Names: default, course-100mib,
- * rarest-100mib, verified-100mib, pair-1gib, thirty-peers, rate-limit, recheck.
+ * rarest-100mib, verified-100mib, pair-1gib, thirty-peers, rate-limit, recheck,
+ * course-start.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,6 +15,7 @@ import { SwarmLauncher, type SwarmRun } from '../../src/launcher/SwarmLauncher';
 import { verifyCopies } from '../../src/launcher/verifyCopies';
 import { freePorts } from '../../src/net/freePorts';
 import { loopbackRate } from './loopbackRate';
+import { courseStartBench } from './courseStart';
 import { recheckBench } from './recheckBench';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -126,6 +128,7 @@ async function main(): Promise<void> {
   }
   if (results.length > 1) printSummary(results);
   if (pick('recheck')) await recheckBench();
+  if (pick('course-start')) await courseStartBench(PEER_PROCESS);
   const outDir = path.join(ROOT, 'logs', 'bench');
   fs.mkdirSync(outDir, { recursive: true });
   const out = path.join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -4,12 +4,16 @@ import type { PieceVerifier } from '../../src/metainfo/PieceVerifier';
 import type { LocalPieces } from '../../src/node/NeighborSession';
 import type { NodeEvents } from '../../src/node/NodeEvents';
 import { PeerNode, type NodeOutcome } from '../../src/node/PeerNode';
+import type { RetrySchedule } from '../../src/net/Dialer';
 import type { PieceLayout } from '../../src/storage/Piece';
 import { ManualClock } from './ManualClock';
 import { RecordingDiagnostics } from './RecordingDiagnostics';
 import { RecordingProtocolLog } from './RecordingProtocolLog';
 import { LOOPBACK } from './sockets';
 import { DEFAULT_WAIT_MS, Waiters, withTimeout } from './waiting';
+
+/** One dial, no retry: the harness's peers are all listening before anyone dials. */
+const NO_RETRY: RetrySchedule = { pollIntervalMs: 0, pollWindowMs: 0, initialDelayMs: 0, maxDelayMs: 0, maxBackoffAttempts: 0 };
 
 /** The p and m intervals tests use: never reached, the ManualClock is not advanced that far. */
 export const LONG_INTERVAL_MS = 60_000;
@@ -66,7 +70,7 @@ export class TestNode {
       diag: this.diag,
       handshakeTimeoutMs: options.handshakeTimeoutMs,
       aloneTimeoutMs: options.aloneTimeoutMs,
-      dialAttempts: 1,
+      dialRetry: NO_RETRY,
       verifier: options.verifier,
       resumed: options.resumed,
     });
