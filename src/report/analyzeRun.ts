@@ -1,46 +1,77 @@
+import * as path from 'path';
 import { parseLogTime } from '../log/logTime';
 import { parseLogLine, type SpecEvent } from '../log/specSentences';
 import { checkLogs, type PeerLog, type RunFacts, type Violation } from '../logcheck/checkLogs';
+import { checklist, type Requirement } from './checklist';
+import { debugFactsOf, readDebugLogsBeside, type DebugFacts, type DebugLog } from './debugLogs';
+import { refineTimes, type LoggedTime } from './finerTimes';
+import { resolutionOf } from './timeResolution';
 
-export interface TimedEvent {
-  ms: number;
+export interface TimedEvent extends LoggedTime {
   event: SpecEvent;
+  /** The whole protocol-log line. */
   text: string;
 }
 
 export interface PeerStory {
   peerId: number;
+  file: string;
   events: TimedEvent[];
   /** (time, pieces held) after each downloaded piece. */
   progress: { ms: number; count: number }[];
   completedMs?: number;
+  /** When the peer started: its debug log's first line, when there is one. */
+  startedMs?: number;
+  /** How finely the times the report shows (pieces, completion, chokes) are known: 1000 for whole seconds. */
+  resolutionMs: number;
+  /** The debug log whose times refined this peer's, if any. */
+  finerTimesFrom?: string;
   /** Intervals during which each neighbour kept this peer unchoked. */
   unchokedBy: Map<number, { fromMs: number; toMs: number }[]>;
 }
 
-export interface Requirement {
-  title: string;
-  met: boolean;
-  /** Log lines that show it (a few). */
-  evidence: string[];
+/** What is known of the run's config: Common.cfg and PeerInfo.cfg when given, else what the debug logs say. */
+export interface ReportFacts extends RunFacts {
+  /** p. */
+  unchokingIntervalMs?: number;
+  /** m. */
+  optimisticUnchokingIntervalMs?: number;
 }
 
-export interface RunAnalysis {
+export interface ReportInputs {
+  /** Our peers' debug logs (finer times, p and m); by default the ones beside the protocol logs. */
+  debugLogs?: readonly DebugLog[];
+}
+
+export interface RunStories {
   peers: PeerStory[];
+  /** The first and last protocol-log times; NaN when no time could be read. */
   startMs: number;
   endMs: number;
+  /** How finely the run's times are known: the coarsest of its peers' (1000 ms when any writes whole seconds). */
+  resolutionMs: number;
   /** pieces[from][to]: pieces `to` downloaded from `from`. */
   transfers: Map<number, Map<number, number>>;
-  requirements: Requirement[];
   violations: Violation[];
+  facts: ReportFacts;
+  /** Where the protocol logs are. */
+  logDir: string;
+  /** Peers of PeerInfo.cfg without a protocol log. */
+  missingLogs: number[];
 }
 
-/** Everything the report shows, from the protocol logs alone (plus the config when known). */
-export function analyzeRun(logs: readonly PeerLog[], facts: RunFacts = {}): RunAnalysis {
-  const peers = logs.map(storyOf);
+export interface RunAnalysis extends RunStories {
+  requirements: Requirement[];
+}
+
+export type { Requirement };
+
+/** Everything the report shows, from the protocol logs (plus the config and our debug logs when there). */
+export function analyzeRun(logs: readonly PeerLog[], given: ReportFacts = {}, inputs: ReportInputs = {}): RunAnalysis {
+  const debug = (inputs.debugLogs ?? readDebugLogsBeside(logs)).map(debugFactsOf);
+  const facts = withDebugConfig(given, debug);
+  const peers = logs.map((log) => storyOf(log, debug.find((d) => d.peerId === log.peerId)));
   const times = peers.flatMap((p) => p.events.map((e) => e.ms)).filter((ms) => !Number.isNaN(ms));
-  const startMs = Math.min(...times);
-  const endMs = Math.max(...times);
   const transfers = new Map<number, Map<number, number>>();
   for (const peer of peers) {
     for (const { event } of peer.events) {
@@ -49,18 +80,59 @@ export function analyzeRun(logs: readonly PeerLog[], facts: RunFacts = {}): RunA
       transfers.set(event.other, row.set(peer.peerId, (row.get(peer.peerId) ?? 0) + 1));
     }
   }
-  const violations = checkLogs(logs, facts);
-  return { peers, startMs, endMs, transfers, violations, requirements: requirementsOf(peers, facts, violations) };
+  const stories: RunStories = {
+    peers,
+    startMs: times.length > 0 ? times.reduce((a, b) => Math.min(a, b)) : NaN,
+    endMs: times.length > 0 ? times.reduce((a, b) => Math.max(a, b)) : NaN,
+    resolutionMs: peers.reduce((coarsest, p) => Math.max(coarsest, p.resolutionMs), 1),
+    transfers,
+    violations: checkLogs(logs, facts),
+    facts,
+    logDir: logs.length > 0 ? path.dirname(logs[0].file) : '.',
+    missingLogs: (facts.peers ?? []).map((p) => p.peerId).filter((id) => !logs.some((log) => log.peerId === id)),
+  };
+  return { ...stories, requirements: checklist(stories) };
 }
 
-function storyOf(log: PeerLog): PeerStory {
-  const events: TimedEvent[] = [];
-  for (const text of log.lines) {
+/** The config's values win; the debug logs fill in what it does not say (p and m, or all of it without --config-dir). */
+function withDebugConfig(given: ReportFacts, debug: DebugFacts[]): ReportFacts {
+  const read = debug.find((d) => d.config)?.config;
+  return {
+    ...given,
+    k: given.k ?? read?.k,
+    unchokingIntervalMs: given.unchokingIntervalMs ?? read?.unchokingIntervalMs,
+    optimisticUnchokingIntervalMs: given.optimisticUnchokingIntervalMs ?? read?.optimisticUnchokingIntervalMs,
+  };
+}
+
+/** The kinds of event whose times the report shows. */
+const SHOWN_TIMES: ReadonlySet<SpecEvent['kind']> = new Set(['downloadedPiece', 'completeFile', 'unchokedBy', 'chokedBy']);
+
+function storyOf(log: PeerLog, debug: DebugFacts | undefined): PeerStory {
+  const logged = log.lines.flatMap((text): TimedEvent[] => {
     const parsed = parseLogLine(text);
-    if (parsed) events.push({ ms: parseLogTime(parsed.time), event: parsed.event, text });
-  }
-  const progress = events.flatMap(({ ms, event }) => (event.kind === 'downloadedPiece' ? [{ ms, count: event.count }] : []));
-  const completedMs = events.find((e) => e.event.kind === 'completeFile')?.ms;
+    if (!parsed) return [];
+    const sentence = text.trimEnd().slice(parsed.time.length + 2);
+    return [{ ms: parseLogTime(parsed.time), resolutionMs: resolutionOf(parsed.time), sentence, event: parsed.event, text }];
+  });
+  const events = debug ? refineTimes(logged, debug.repeats, debug.resolutionMs) : logged;
+  const shown = events.filter((e) => SHOWN_TIMES.has(e.event.kind));
+  const resolutionMs = (shown.length > 0 ? shown : events).reduce((coarsest, e) => Math.max(coarsest, e.resolutionMs), 1);
+  const refined = events.some((e, i) => e.ms !== logged[i].ms || e.resolutionMs !== logged[i].resolutionMs);
+  return {
+    peerId: log.peerId,
+    file: log.file,
+    events,
+    progress: events.flatMap(({ ms, event }) => (event.kind === 'downloadedPiece' ? [{ ms, count: event.count }] : [])),
+    completedMs: events.find((e) => e.event.kind === 'completeFile')?.ms,
+    startedMs: debug?.startMs,
+    resolutionMs: events.length > 0 ? resolutionMs : 1000,
+    finerTimesFrom: refined ? debug?.file : undefined,
+    unchokedBy: unchokeIntervals(events),
+  };
+}
+
+function unchokeIntervals(events: readonly TimedEvent[]): Map<number, { fromMs: number; toMs: number }[]> {
   const unchokedBy = new Map<number, { fromMs: number; toMs: number }[]>();
   const openSince = new Map<number, number>();
   const lastMs = events.at(-1)?.ms ?? 0;
@@ -73,33 +145,5 @@ function storyOf(log: PeerLog): PeerStory {
     }
   }
   for (const [other, fromMs] of openSince) unchokedBy.set(other, [...(unchokedBy.get(other) ?? []), { fromMs, toMs: lastMs }]);
-  return { peerId: log.peerId, events, progress, completedMs, unchokedBy };
-}
-
-/** The course's demo checklist, each item with the log lines that show it. */
-function requirementsOf(peers: PeerStory[], facts: RunFacts, violations: Violation[]): Requirement[] {
-  const lines = (kinds: SpecEvent['kind'][], limit = 3) =>
-    peers.flatMap((p) => p.events.filter((e) => kinds.includes(e.event.kind)).map((e) => `log_peer_${p.peerId}.log: ${e.text}`)).slice(0, limit);
-  const has = (kind: SpecEvent['kind']) => peers.some((p) => p.events.some((e) => e.event.kind === kind));
-  const rule = (name: string) => !violations.some((v) => v.rule === name);
-  const preferredSizes = peers.flatMap((p) => p.events.flatMap((e) => (e.event.kind === 'preferredNeighbors' ? [e.event.neighbours.length] : [])));
-  const leechers = facts.peers ? facts.peers.filter((p) => !p.hasFile).map((p) => p.peerId) : peers.filter((p) => p.progress.length > 0).map((p) => p.peerId);
-  return [
-    { title: 'Each peer connects to every peer listed before it (and is connected from the later ones)', met: has('makesConnection') && rule('connections'), evidence: lines(['makesConnection', 'connectedFrom']) },
-    { title: "Bitfields exchanged, answered with 'interested' / 'not interested'", met: has('receivedInterested') && has('receivedNotInterested'), evidence: lines(['receivedInterested', 'receivedNotInterested']) },
-    {
-      title: `Preferred neighbours chosen${facts.k !== undefined ? `, at most k = ${facts.k}` : ''}`,
-      met: preferredSizes.length > 0 && (facts.k === undefined || preferredSizes.every((n) => n <= facts.k!)) && rule('at most k+1 unchoked'),
-      evidence: lines(['preferredNeighbors']),
-    },
-    { title: 'An optimistically unchoked neighbour chosen', met: has('optimisticNeighbor'), evidence: lines(['optimisticNeighbor']) },
-    { title: 'Choke and unchoke received', met: has('unchokedBy') && has('chokedBy'), evidence: lines(['unchokedBy', 'chokedBy']) },
-    { title: "'have' received; pieces requested and downloaded, counts rising one by one", met: has('receivedHave') && has('downloadedPiece') && rule('count rises by one'), evidence: lines(['receivedHave', 'downloadedPiece']) },
-    {
-      title: 'Every leecher downloaded the complete file, once',
-      met: leechers.length > 0 && leechers.every((id) => peers.find((p) => p.peerId === id)?.completedMs !== undefined) && rule('complete file once'),
-      evidence: lines(['completeFile'], 10),
-    },
-    { title: 'Every log is made of the spec\'s sentences only', met: rule('spec sentence') && rule('own peer'), evidence: [] },
-  ];
+  return unchokedBy;
 }
