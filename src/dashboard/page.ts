@@ -9,6 +9,7 @@ h1{font-size:1.4rem;margin:0}h2{font-size:1.05rem;margin:1.2rem 0 .4rem;border-b
 #facts{margin:0;color:#555}
 #connection{padding:.1rem .5rem;border-radius:.8rem;background:#eee}
 #connection[data-state=open]{background:#d8f0de;color:#1a7f37}#connection[data-state=closed]{background:#fbe0e0;color:#c62828}
+#connection[data-state=ended]{background:#e3e8f4;color:#28407a}#connection[data-outcome=failed]{background:#fbe0e0;color:#c62828}
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.15rem .4rem;text-align:left;white-space:nowrap}
 th{background:#f4f4f4;font-weight:600}
 #peers td[data-field=held],#peers td[data-field=neighbours],#peers td[data-field=down],#peers td[data-field=up]{text-align:right;font-variant-numeric:tabular-nums}

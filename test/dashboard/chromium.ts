@@ -21,7 +21,7 @@ export interface HeadlessPage {
  * may reach the dashboard's origin only: any other request is aborted and
  * recorded, so a page that fetched from a CDN would fail its test.
  */
-export async function openHeadless(dashboardUrl: string): Promise<HeadlessPage> {
+export async function openHeadless(dashboardUrl: string, viewport = { width: 1400, height: 900 }): Promise<HeadlessPage> {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: the dashboard's browser tests need Debian's chromium package (apt-get install -y chromium; .ci/run installs it)`);
   }
@@ -31,7 +31,7 @@ export async function openHeadless(dashboardUrl: string): Promise<HeadlessPage> 
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      viewport: { width: 1400, height: 900 },
+      viewport,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   } catch (error) {
