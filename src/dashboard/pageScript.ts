@@ -10,6 +10,9 @@ export const PAGE_SCRIPT = String.raw`
 (function () {
   var MAX_EVENTS = 300;
   var MAX_NOTICES = 5;
+  /** The piece strip's pixel columns (its CSS width too). */
+  var STRIP_WIDTH = 280;
+  var RATE_HINT = 'e.g. 500KiB/s or 2MB/s, then Enter or Set; empty: unlimited';
   var peersBody = document.querySelector('#peers tbody');
   var matrix = document.getElementById('matrix');
   var events = document.getElementById('events');
@@ -95,7 +98,7 @@ export const PAGE_SCRIPT = String.raw`
     cell('id').textContent = String(peer.peerId);
     cell('role').textContent = peer.hasFile ? 'seeder' : 'leecher';
     cell('state');
-    var canvas = element('canvas', { width: 480, height: 14, 'data-field': 'canvas' });
+    var canvas = element('canvas', { width: STRIP_WIDTH, height: 14, 'data-field': 'canvas' });
     cell('pieces', canvas);
     cell('held');
     cell('neighbours');
@@ -109,8 +112,8 @@ export const PAGE_SCRIPT = String.raw`
       controls.append(button);
     });
     var limits = cell('limits');
-    var up = element('input', { 'data-field': 'limit-up', size: 9, 'aria-label': 'upload limit of peer ' + peer.peerId });
-    var down = element('input', { 'data-field': 'limit-down', size: 9, 'aria-label': 'download limit of peer ' + peer.peerId });
+    var up = element('input', { 'data-field': 'limit-up', size: 9, 'aria-label': 'upload limit of peer ' + peer.peerId, title: RATE_HINT });
+    var down = element('input', { 'data-field': 'limit-down', size: 9, 'aria-label': 'download limit of peer ' + peer.peerId, title: RATE_HINT });
     var set = element('button', { type: 'button', 'data-action': 'set-limits' });
     set.textContent = 'Set';
     set.onclick = function () { sendCommand(peer.peerId, 'set-limits', { upload: up.value, download: down.value }); };
@@ -155,7 +158,10 @@ export const PAGE_SCRIPT = String.raw`
     var running = row.lifecycle === 'running';
     var state = running && row.status ? row.status.state : row.lifecycle;
     var done = !row.hasFile && row.status && row.status.piecesHeld === row.status.pieceCount && row.status.pieceCount > 0;
-    row.fields.state.textContent = state + (done ? ' (complete)' : '');
+    // A leecher with every piece stays to serve the others; the Held column already says it is complete once it has gone.
+    var complete = done && state === 'running';
+    row.fields.state.textContent = complete ? 'complete' : state;
+    row.fields.state.title = complete ? 'has every piece; still serving the others' : '';
     // A peer pushes its status while something changes: paused or gone, its last rates would be stale, and it has no connection to move bytes over.
     var moving = running && state !== 'paused' && row.status;
     row.fields.neighbours.textContent = running && row.status ? String(row.status.neighbours.length) : '\u2014';
