@@ -18,11 +18,12 @@ th{background:#f4f4f4;font-weight:600;vertical-align:bottom}
 #peers button{margin-right:2px;padding:1px 4px;font-size:12px}#peers input{font:inherit;font-size:12px;width:66px}
 .lower{display:flex;flex-wrap:wrap;gap:2rem;align-items:flex-start}
 #matrix td{width:2rem;text-align:center;font-weight:600}
-#matrix td[data-kind=preferred]{background:#cfe8d6;color:#1a5f30}#matrix td[data-kind=optimistic]{background:#fde2b8;color:#8a4b00}
+#matrix td[data-kind=preferred],.key[data-kind=preferred]{background:#cfe8d6;color:#1a5f30}#matrix td[data-kind=optimistic],.key[data-kind=optimistic]{background:#fde2b8;color:#8a4b00}
 #matrix td[data-kind=choked]{color:#999}#matrix td[data-kind=self]{background:#f4f4f4;color:#bbb}
 #matrix td.changed{animation:flash 1s}@keyframes flash{from{outline:2px solid #3366cc}to{outline:2px solid transparent}}
 .matrix{max-width:100%;overflow-x:auto}
 .legend{margin:.2rem 0;color:#555;max-width:40rem}
+.key{display:inline-block;min-width:1.1rem;padding:0 .15rem;text-align:center;font-weight:600;border:1px solid #ddd}.key[data-kind=changed]{outline:2px solid #3366cc;outline-offset:-2px}
 .events{flex:1;min-width:28rem}
 #events{font:12px/1.4 ui-monospace,monospace;height:22rem;overflow-y:auto;margin:0;padding:.3rem .5rem;list-style:none;background:#f8f8f8;border:1px solid #ddd}
 #events .tag{display:inline-block;min-width:3.2rem;color:#3366cc}
@@ -43,7 +44,7 @@ export const PAGE_HTML = `<!doctype html>
 <p class="legend" id="limits-legend">Rate limits: type e.g. 500KiB/s or 2MB/s and press Enter or Set; empty: unlimited. The grey text in a box is the limit in force.</p>
 <div class="lower">
 <section class="matrix"><h2>Who unchokes whom</h2>
-<p class="legend">row unchokes column: P preferred (re-chosen every p s), O optimistic (every m s), &middot; connected but choked</p>
+<p class="legend" id="matrix-legend">Row unchokes column: <span class="key" data-kind="preferred">P</span> preferred (re-chosen every p s), <span class="key" data-kind="optimistic">O</span> optimistic (every m s), <span class="key">&middot;</span> connected but choked. <span class="key" data-kind="changed">&nbsp;</span> blue outline, for 1 s: the cell just changed (a new choice at the p or m interval, or a peer that came or went).</p>
 <table id="matrix"></table></section>
 <section class="events"><h2>Events</h2><ol id="events"></ol></section>
 </div>

@@ -1,7 +1,8 @@
 /**
  * The dashboard fits a 1280 px wide window (no sideways scrolling, every rate
- * box on screen) with many peers, while the run goes on and once it has ended.
- * Saves screenshots to logs/artifacts/dashboard-1280-*.png.
+ * box on screen) with many peers, while the run goes on and once it has ended,
+ * and its unchoke matrix explains its marks. Saves screenshots to
+ * logs/artifacts/dashboard-1280-*.png.
  */
 import type { Page } from 'playwright-core';
 import { FakeSwarm } from './FakeSwarm';
@@ -68,3 +69,26 @@ test.each([6, 10])('with %i peers the page fits a 1280 px window, running and en
   await saveScreenshot(page, `dashboard-1280-${count}-peers-ended.png`);
   expect(browser.errors).toEqual([]);
 }, 60_000);
+
+/** In the page: the outline colour of the matrix's "changed" flash, from its keyframes, and of the legend's key for it. */
+function flashColours(): { flash: string | undefined; key: string | undefined } {
+  type Rule = { name?: string; cssRules?: ArrayLike<{ style: { outlineColor: string } }> };
+  type StyleDom = { styleSheets: ArrayLike<{ cssRules: ArrayLike<Rule> }>; querySelector(selector: string): object | null };
+  const scope = globalThis as unknown as { document: StyleDom; getComputedStyle(element: object): { outlineColor: string } };
+  const rules = Array.from(scope.document.styleSheets).flatMap((sheet) => Array.from(sheet.cssRules));
+  const flash = rules.find((rule) => rule.name === 'flash')?.cssRules?.[0].style.outlineColor;
+  const key = scope.document.querySelector('#matrix-legend .key[data-kind="changed"]');
+  return { flash, key: key ? scope.getComputedStyle(key).outlineColor : undefined };
+}
+
+test('the unchoke matrix has a legend for its marks and for the blue "changed" outline, in the colour of the flash', async () => {
+  opened = await FakeDashboardPage.open(new FakeSwarm([1001, 1002, 1003], 8), { viewport: VIEWPORT });
+  const { page } = opened;
+  const legend = await page.textContent('#matrix-legend');
+  expect(legend).toContain('P preferred');
+  expect(legend).toContain('O optimistic');
+  expect(legend).toContain('blue outline, for 1 s: the cell just changed');
+  const colours = await page.evaluate(flashColours);
+  expect(colours.flash).toMatch(/^rgb\(/);
+  expect(colours.key).toBe(colours.flash);
+}, 30_000);
