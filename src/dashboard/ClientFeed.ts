@@ -1,5 +1,5 @@
 import type { PeerStatus } from '../control/PeerStatus';
-import type { LogEntry, ServerMessage } from './messages';
+import type { LogEntry, RunEnd, ServerMessage } from './messages';
 
 /** The part of a WebSocket a feed uses (tests pass a fake). */
 export interface FeedSocket {
@@ -27,6 +27,7 @@ export class ClientFeed {
   private log: LogEntry[] = [];
   private droppedLines = 0;
   private lifecycles: ServerMessage[] = [];
+  private runEnd: RunEnd | undefined;
 
   constructor(
     private readonly socket: FeedSocket,
@@ -53,6 +54,11 @@ export class ClientFeed {
     if (this.lifecycles.length > this.limits.maxLogLines) this.lifecycles.shift();
   }
 
+  /** The run is over: sent after everything else of its beat, since the peers' last statuses and lines came before it. */
+  ended(runEnd: RunEnd): void {
+    this.runEnd = runEnd;
+  }
+
   /** Sends what is waiting, unless the socket still holds more than the cap. Returns whether it sent. */
   flush(): boolean {
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) return false;
@@ -63,6 +69,8 @@ export class ClientFeed {
     if (this.log.length > 0 || this.droppedLines > 0) this.send({ type: 'log', entries: this.log, dropped: this.droppedLines });
     this.log = [];
     this.droppedLines = 0;
+    if (this.runEnd) this.send({ type: 'ended', ...this.runEnd });
+    this.runEnd = undefined;
     return true;
   }
 

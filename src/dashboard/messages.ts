@@ -28,13 +28,21 @@ export interface LogEntry {
   line: string;
 }
 
+/** How the run ended, once it has: the page then shows it and disables every control. */
+export interface RunEnd {
+  allFinished: boolean;
+  summary: string;
+}
+
 /** Server to page, one JSON text frame each. */
 export type ServerMessage =
-  | { type: 'snapshot'; facts: DashboardFacts; peers: PeerView[]; log: LogEntry[] }
+  /** `ended`: present when the page connects after the run has ended. */
+  | { type: 'snapshot'; facts: DashboardFacts; peers: PeerView[]; log: LogEntry[]; ended?: RunEnd }
   | { type: 'status'; statuses: PeerStatus[] }
   /** `dropped`: lines left out since the last batch (the peer's own drops, or this client falling behind). */
   | { type: 'log'; entries: LogEntry[]; dropped: number }
   | { type: 'lifecycle'; peerId: number; state: PeerLifecycle; detail: string }
+  | ({ type: 'ended' } & RunEnd)
   | { type: 'result'; id: number; ok: true }
   | { type: 'error'; id?: number; message: string };
 

@@ -10,6 +10,9 @@ export const PAGE_SCRIPT = String.raw`
 (function () {
   var MAX_EVENTS = 300;
   var MAX_NOTICES = 5;
+  /** The piece strip's pixel columns (its CSS width too). */
+  var STRIP_WIDTH = 280;
+  var RATE_HINT = 'e.g. 500KiB/s or 2MB/s, then Enter or Set; empty: unlimited';
   var peersBody = document.querySelector('#peers tbody');
   var matrix = document.getElementById('matrix');
   var events = document.getElementById('events');
@@ -18,10 +21,21 @@ export const PAGE_SCRIPT = String.raw`
   var rows = new Map();
   var pending = new Map();
   var nextId = 1;
+  // How the run ended, once it has; until then and while connected, the controls work.
+  var runEnd = null;
+  var connected = false;
   var socket = new WebSocket('ws://' + location.host + '/ws');
 
-  socket.onopen = function () { setConnection('open', 'live'); };
-  socket.onclose = function () { setConnection('closed', 'disconnected: the swarm or the dashboard has ended (reload to reconnect)'); };
+  socket.onopen = function () {
+    connected = true;
+    setConnection('open', 'live');
+  };
+  socket.onclose = function () {
+    connected = false;
+    if (runEnd) setConnection('ended', 'ended: ' + runEnd.summary + ' (the dashboard has closed)');
+    else setConnection('closed', 'disconnected: the swarm or the dashboard has ended (reload to reconnect)');
+    rows.forEach(refreshState);
+  };
   socket.onmessage = function (event) { handle(JSON.parse(event.data)); };
 
   function handle(message) {
@@ -35,6 +49,7 @@ export const PAGE_SCRIPT = String.raw`
       case 'lifecycle':
         showLifecycle(message.peerId, message.state);
         return addEvent(message.peerId, 'peer ' + message.peerId + ' ' + message.state + (message.detail ? ': ' + message.detail : ''), 'lifecycle');
+      case 'ended': return showEnd(message);
       case 'result': return notice(describe(message.id) + ': done', 'ok');
       case 'error': return notice((message.id !== undefined ? describe(message.id) + ': ' : '') + message.message, 'error');
     }
@@ -57,6 +72,16 @@ export const PAGE_SCRIPT = String.raw`
     });
     events.replaceChildren();
     message.log.forEach(function (entry) { addEvent(entry.peerId, entry.line, ''); });
+    if (message.ended) showEnd(message.ended);
+  }
+
+  // The run is over: say how, and no control can do anything any more.
+  function showEnd(ended) {
+    runEnd = ended;
+    setConnection('ended', 'ended: ' + ended.summary);
+    document.getElementById('connection').dataset.outcome = ended.allFinished ? 'finished' : 'failed';
+    rows.forEach(refreshState);
+    addEvent(null, 'the run has ended: ' + ended.summary, 'lifecycle');
   }
 
   // One table row per peer; its cells are kept in row.fields by name.
@@ -73,7 +98,7 @@ export const PAGE_SCRIPT = String.raw`
     cell('id').textContent = String(peer.peerId);
     cell('role').textContent = peer.hasFile ? 'seeder' : 'leecher';
     cell('state');
-    var canvas = element('canvas', { width: 480, height: 14, 'data-field': 'canvas' });
+    var canvas = element('canvas', { width: STRIP_WIDTH, height: 14, 'data-field': 'canvas' });
     cell('pieces', canvas);
     cell('held');
     cell('neighbours');
@@ -87,8 +112,8 @@ export const PAGE_SCRIPT = String.raw`
       controls.append(button);
     });
     var limits = cell('limits');
-    var up = element('input', { 'data-field': 'limit-up', size: 9, 'aria-label': 'upload limit of peer ' + peer.peerId });
-    var down = element('input', { 'data-field': 'limit-down', size: 9, 'aria-label': 'download limit of peer ' + peer.peerId });
+    var up = element('input', { 'data-field': 'limit-up', size: 9, 'aria-label': 'upload limit of peer ' + peer.peerId, title: RATE_HINT });
+    var down = element('input', { 'data-field': 'limit-down', size: 9, 'aria-label': 'download limit of peer ' + peer.peerId, title: RATE_HINT });
     var set = element('button', { type: 'button', 'data-action': 'set-limits' });
     set.textContent = 'Set';
     set.onclick = function () { sendCommand(peer.peerId, 'set-limits', { upload: up.value, download: down.value }); };
@@ -118,7 +143,6 @@ export const PAGE_SCRIPT = String.raw`
     row.tr.dataset.piecesHeld = status.piecesHeld;
     row.fields.held.textContent = status.piecesHeld + ' / ' + status.pieceCount;
     row.tr.dataset.neighbours = status.neighbours.length;
-    row.fields.neighbours.textContent = String(status.neighbours.length);
     row.up.placeholder = formatLimit(status.limits.uploadBytesPerSecond);
     row.down.placeholder = formatLimit(status.limits.downloadBytesPerSecond);
     if (row.drawn !== status.bitfieldHex) {
@@ -134,21 +158,28 @@ export const PAGE_SCRIPT = String.raw`
     var running = row.lifecycle === 'running';
     var state = running && row.status ? row.status.state : row.lifecycle;
     var done = !row.hasFile && row.status && row.status.piecesHeld === row.status.pieceCount && row.status.pieceCount > 0;
-    row.fields.state.textContent = state + (done ? ' (complete)' : '');
+    // A leecher with every piece stays to serve the others; the Held column already says it is complete once it has gone.
+    var complete = done && state === 'running';
+    row.fields.state.textContent = complete ? 'complete' : state;
+    row.fields.state.title = complete ? 'has every piece; still serving the others' : '';
     // A peer pushes its status while something changes: paused or gone, its last rates would be stale, and it has no connection to move bytes over.
     var moving = running && state !== 'paused' && row.status;
+    row.fields.neighbours.textContent = running && row.status ? String(row.status.neighbours.length) : '\u2014';
     row.fields.down.textContent = moving ? formatRate(row.status.downloadRate) : '\u2014';
     row.fields.up.textContent = moving ? formatRate(row.status.uploadRate) : '\u2014';
     row.tr.classList.toggle('paused', running && state === 'paused');
     row.tr.classList.toggle('gone', row.lifecycle === 'exited' || row.lifecycle === 'killed');
+    // Once the run has ended or the page lost its connection, nothing would carry a command out.
+    var live = connected && !runEnd;
     var enabled = {
-      pause: running && state === 'running',
-      resume: running && state === 'paused',
-      kill: running || row.lifecycle === 'starting',
-      restart: row.lifecycle === 'exited' || row.lifecycle === 'killed',
-      'set-limits': running,
+      pause: live && running && state === 'running',
+      resume: live && running && state === 'paused',
+      kill: live && (running || row.lifecycle === 'starting'),
+      restart: live && (row.lifecycle === 'exited' || row.lifecycle === 'killed'),
+      'set-limits': live && running,
     };
     row.tr.querySelectorAll('button[data-action]').forEach(function (button) { button.disabled = !enabled[button.dataset.action]; });
+    row.up.disabled = row.down.disabled = !enabled['set-limits'];
   }
 
   // One cell per piece when they fit; else each pixel column shaded by the share of its pieces held.

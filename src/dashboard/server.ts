@@ -5,7 +5,8 @@ import type { SwarmControl } from '../launcher/SwarmControl';
 import { ClientFeed } from './ClientFeed';
 import { carryOut } from './commands';
 import { isOwnHost, isOwnOrigin } from '../control/localOnly';
-import { RequestError, parseRequest, type DashboardFacts, type LogEntry, type ServerMessage } from './messages';
+import { RequestError, parseRequest, type DashboardFacts, type LogEntry, type RunEnd, type ServerMessage } from './messages';
+import { describeRunEnd } from './runEnd';
 import { PAGE_HTML, pageSecurityPolicy } from './page';
 
 /** Hard-coded: the dashboard is never reachable from another machine. */
@@ -60,6 +61,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const knownPeers = new Set(swarm.peers.map((peer) => peer.peerId));
   let port = 0;
   let refusal: string | undefined;
+  let runEnd: RunEnd | undefined;
 
   const server = http.createServer((request, response) => serve(request, response, port));
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
@@ -87,7 +89,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       lifecycle: swarm.lifecycleOf(peer.peerId),
       status: swarm.statusOf(peer.peerId),
     }));
-    send(socket, { type: 'snapshot', facts, peers, log: [...recentLog] });
+    send(socket, { type: 'snapshot', facts, peers, log: [...recentLog], ended: runEnd });
   }
 
   function onRequest(client: Client, text: string): void {
@@ -121,6 +123,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       clients.forEach((c) => c.feed.logLines(peerId, lines, dropped));
     }),
     swarm.on('lifecycle', ({ peerId, state, detail }) => clients.forEach((c) => c.feed.lifecycle({ type: 'lifecycle', peerId, state, detail }))),
+    swarm.on('ended', (swarmRun) => {
+      const ended = describeRunEnd(swarmRun);
+      runEnd = ended;
+      // Nobody would supervise a peer started now, and the others are gone.
+      refusal ??= `the run has ended (${ended.summary}): start a new run to try again`;
+      clients.forEach((c) => c.feed.ended(ended));
+    }),
   ];
   const beat = setInterval(() => clients.forEach((c) => c.feed.flush()), options.flushIntervalMs ?? 250);
   beat.unref();

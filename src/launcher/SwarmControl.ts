@@ -1,6 +1,7 @@
 import type { PeerCommand } from '../control/PeerCommand';
 import type { PeerStatus } from '../control/PeerStatus';
 import type { PeerInfo } from '../config/PeerInfo';
+import type { SwarmRun } from './SwarmLauncher';
 
 /** Where a peer process is in its life, as the launcher sees it. */
 export type PeerLifecycle = 'waiting' | 'starting' | 'running' | 'exited' | 'killed';
@@ -13,6 +14,8 @@ export interface SwarmEvents {
   logLines: { peerId: number; lines: string[]; dropped: number };
   /** A peer started, exited, was killed or started again. */
   lifecycle: { peerId: number; state: PeerLifecycle; detail: string };
+  /** Every peer has ended for good: the run is over, and this is how each peer ended. */
+  ended: SwarmRun;
 }
 
 /**

@@ -190,7 +190,9 @@ export class SwarmLauncher implements SwarmControl {
       const lastStartMs = Date.now();
       // A restart from the control interface adds a supervision while we wait.
       while (this.supervisions.size > 0) await Promise.race(this.supervisions);
-      return { runs, lastStartMs, endedMs: Date.now(), timedOut };
+      const swarm: SwarmRun = { runs, lastStartMs, endedMs: Date.now(), timedOut };
+      this.events.emit('ended', swarm);
+      return swarm;
     } finally {
       clearTimeout(deadline);
     }

@@ -62,6 +62,19 @@ describe('ClientFeed: what one page is sent on each beat', () => {
     expect(socket.sent.map((m) => (m.type === 'lifecycle' ? m.state : m.type))).toEqual(['killed', 'running', 'status']);
   });
 
+  test("the run's end goes out once, after the last statuses and log lines of its beat", () => {
+    const socket = new RecordingSocket();
+    const feed = new ClientFeed(socket, limits);
+    feed.lifecycle({ type: 'lifecycle', peerId: 1002, state: 'exited', detail: 'exit 0' });
+    feed.ended({ allFinished: true, summary: 'all 3 peers finished' });
+    feed.logLines(1002, ['last'], 0);
+    feed.status(status(1002, 10));
+    feed.flush();
+    feed.flush();
+    expect(socket.sent.map((m) => m.type)).toEqual(['lifecycle', 'status', 'log', 'ended']);
+    expect(socket.sent.at(-1)).toEqual({ type: 'ended', allFinished: true, summary: 'all 3 peers finished' });
+  });
+
   test('a page that does not drain gets nothing more; when it drains it gets the coalesced state, not a backlog', () => {
     const socket = new RecordingSocket();
     const feed = new ClientFeed(socket, limits);

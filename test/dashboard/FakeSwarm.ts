@@ -4,6 +4,7 @@ import type { NeighbourStatus, PeerStatus } from '../../src/control/PeerStatus';
 import type { RateLimitSettings } from '../../src/node/RateLimits';
 import type { DashboardFacts } from '../../src/dashboard/messages';
 import type { PeerLifecycle, SwarmControl, SwarmEvents } from '../../src/launcher/SwarmControl';
+import type { PeerEnd, PeerRun } from '../../src/launcher/SwarmLauncher';
 
 /** Header facts for a fake swarm of 64 pieces. */
 export const FACTS: DashboardFacts = {
@@ -105,6 +106,20 @@ export class FakeSwarm implements SwarmControl {
   setLifecycle(peerId: number, state: PeerLifecycle, detail = ''): void {
     this.peer(peerId).lifecycle = state;
     this.emit('lifecycle', { peerId, state, detail });
+  }
+
+  /**
+   * The run ends as the launcher's would: each peer's process is gone (exited
+   * with 0 unless `ends` says otherwise), then 'ended' tells how each ended.
+   */
+  endRun(ends: Record<number, PeerEnd> = {}, timedOut = false): void {
+    const runs: PeerRun[] = this.peers.map((info) => {
+      const end = ends[info.peerId] ?? { kind: 'exited', code: 0, signal: null };
+      if (this.lifecycleOf(info.peerId) !== 'killed') this.setLifecycle(info.peerId, 'exited', end.kind === 'exited' ? `exit ${end.code}` : end.kind);
+      const piecesHeld = this.piecesHeld(info.peerId);
+      return { peer: info, piecesHeld, pieceCount: this.pieceCount, bytesDownloaded: 0, bytesUploaded: 0, neighbours: [], tail: [], restarts: 0, end };
+    });
+    this.emit('ended', { runs, lastStartMs: 0, endedMs: 0, timedOut });
   }
 
   /** Gives a peer pieces (by index) and pushes its status. */

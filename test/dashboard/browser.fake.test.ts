@@ -4,49 +4,44 @@
  * elsewhere, fills piece cells as statuses come, shows the unchoke matrix and
  * the event stream, and its buttons send commands whose effect it shows.
  */
-import { startDashboard, type Dashboard } from '../../src/dashboard/server';
-import { FACTS, FakeSwarm } from './FakeSwarm';
-import { openHeadless, paintedColumns, saveScreenshot, type HeadlessPage } from './chromium';
+import type { Page } from 'playwright-core';
+import { FakeSwarm } from './FakeSwarm';
+import { FakeDashboardPage, row } from './FakeDashboardPage';
+import { paintedColumns, saveScreenshot } from './chromium';
 
 const PEERS = [1001, 1002, 1003, 1004, 1005];
-/** More pieces than the strip has pixels (480): the shaded drawing is used. */
+/** More pieces than the strip has pixels: the shaded drawing is used. */
 const PIECES = 1000;
 
 let swarm: FakeSwarm;
-let dashboard: Dashboard | undefined;
-let browser: HeadlessPage | undefined;
+let opened: FakeDashboardPage | undefined;
 
 afterEach(async () => {
-  await browser?.close();
-  await dashboard?.close();
-  browser = dashboard = undefined;
+  await opened?.close();
+  opened = undefined;
 });
-
-const row = (peerId: number) => `#peers tr[data-peer="${peerId}"]`;
 
 test('the page fills as the swarm pushes, and Pause on a peer is sent and shown', async () => {
   swarm = new FakeSwarm(PEERS, PIECES);
-  dashboard = await startDashboard({ swarm, facts: { ...FACTS, pieceCount: PIECES }, flushIntervalMs: 50 });
-  browser = await openHeadless(dashboard.url);
-  const { page } = browser;
-  await page.goto(dashboard.url);
-  await page.waitForSelector('#connection[data-state="open"]');
+  opened = await FakeDashboardPage.open(swarm, { flushIntervalMs: 50 });
+  const { page, browser } = opened;
   expect(await page.locator('#peers tbody tr').count()).toBe(PEERS.length);
   expect(await page.textContent('#facts')).toContain(`${PIECES} pieces`);
 
   // Every peer starts; the seeder's strip is full, the leechers' empty.
   swarm.startAll();
   await page.waitForSelector(`${row(1001)}[data-pieces-held="${PIECES}"][data-lifecycle="running"]`);
-  expect(await paintedColumns(page, 1001)).toBe(480);
+  const stripWidth = Number(await page.getAttribute(`${row(1001)} canvas`, 'width'));
+  expect(await paintedColumns(page, 1001)).toBe(stripWidth);
   expect(await paintedColumns(page, 1002)).toBe(0);
 
   // Cells fill as pieces arrive: a quarter of 1002's pieces, then half.
   swarm.givePieces(1002, range(0, 250));
   await page.waitForSelector(`${row(1002)}[data-pieces-held="250"]`);
-  expect(await paintedColumns(page, 1002)).toBe(120);
+  expect(await paintedColumns(page, 1002)).toBe(stripWidth / 4);
   swarm.givePieces(1002, range(250, 500));
   await page.waitForSelector(`${row(1002)}[data-pieces-held="500"]`);
-  expect(await paintedColumns(page, 1002)).toBe(240);
+  expect(await paintedColumns(page, 1002)).toBe(stripWidth / 2);
   expect(await page.textContent(`${row(1002)} td[data-field="held"]`)).toBe(`500 / ${PIECES}`);
 
   // The matrix: 1001 prefers the next two peers and optimistically unchokes the third.
@@ -89,15 +84,66 @@ test('the page fills as the swarm pushes, and Pause on a peer is sent and shown'
   expect(browser.errors).toEqual([]);
 }, 60_000);
 
-test('the page shows that the dashboard went away', async () => {
+/** Every button and rate box of the peers' table, and how many of them are enabled. */
+async function enabledControls(page: Page): Promise<{ controls: number; enabled: number }> {
+  const controls = page.locator('#peers button, #peers input');
+  const states = await Promise.all((await controls.all()).map((control) => control.isEnabled()));
+  return { controls: states.length, enabled: states.filter(Boolean).length };
+}
+
+/** 4 buttons, 2 rate boxes and Set in each row. */
+const CONTROLS = PEERS.length * 7;
+
+test('the page shows that the dashboard went away, and its controls stop working', async () => {
   swarm = new FakeSwarm(PEERS, 8);
-  dashboard = await startDashboard({ swarm, facts: { ...FACTS, pieceCount: 8 } });
-  browser = await openHeadless(dashboard.url);
-  await browser.page.goto(dashboard.url);
-  await browser.page.waitForSelector('#connection[data-state="open"]');
-  await dashboard.close();
-  dashboard = undefined;
-  await browser.page.waitForSelector('#connection[data-state="closed"]');
+  opened = await FakeDashboardPage.open(swarm);
+  const { page } = opened;
+  swarm.startAll();
+  await page.waitForSelector(`${row(1005)}[data-lifecycle="running"]`);
+  expect((await enabledControls(page)).enabled).toBeGreaterThan(0);
+  await opened.closeDashboard();
+  await page.waitForSelector('#connection[data-state="closed"]');
+  expect(await enabledControls(page)).toEqual({ controls: CONTROLS, enabled: 0 });
+}, 30_000);
+
+test('after the run the page says it ended and how, every control is disabled, and it still does once the dashboard closes', async () => {
+  swarm = new FakeSwarm(PEERS, 8);
+  opened = await FakeDashboardPage.open(swarm);
+  const { page, browser } = opened;
+  swarm.startAll();
+  swarm.kill(1004);
+  await page.waitForSelector(`${row(1004)}[data-lifecycle="killed"]`);
+  expect(await page.isEnabled(`${row(1004)} button[data-action="restart"]`)).toBe(true);
+
+  swarm.endRun({ 1003: { kind: 'exited', code: 1, signal: null }, 1004: { kind: 'stopped', because: 'killed from the control interface' } });
+  await page.waitForSelector('#connection[data-state="ended"][data-outcome="failed"]');
+  const summary = '2 of 5 peers did not finish (exited with 1: 1003; stopped (killed from the control interface): 1004)';
+  expect(await page.textContent('#connection')).toBe(`ended: ${summary}`);
+  expect(await enabledControls(page)).toEqual({ controls: CONTROLS, enabled: 0 });
+  expect(await page.textContent('#events li:last-child')).toBe(`the run has ended: ${summary}`);
+  // A peer that has gone has no neighbours, whatever its last status said.
+  expect(await page.textContent(`${row(1002)} td[data-field="neighbours"]`)).toBe('\u2014');
+
+  // A page opened (or reloaded) after the end shows it from its snapshot.
+  await page.reload();
+  await page.waitForSelector('#connection[data-state="ended"]');
+  expect(await enabledControls(page)).toEqual({ controls: CONTROLS, enabled: 0 });
+
+  await opened.closeDashboard();
+  await page.waitForSelector('#connection[data-state="ended"]:has-text("(the dashboard has closed)")');
+  expect(await enabledControls(page)).toEqual({ controls: CONTROLS, enabled: 0 });
+  expect(browser.errors).toEqual([]);
+}, 30_000);
+
+test('a run where every peer finished ends as "all finished"', async () => {
+  swarm = new FakeSwarm(PEERS, 8);
+  opened = await FakeDashboardPage.open(swarm);
+  const { page } = opened;
+  swarm.startAll();
+  swarm.endRun();
+  await page.waitForSelector('#connection[data-state="ended"][data-outcome="finished"]');
+  expect(await page.textContent('#connection')).toBe(`ended: all ${PEERS.length} peers finished`);
+  expect(await enabledControls(page)).toEqual({ controls: CONTROLS, enabled: 0 });
 }, 30_000);
 
 function range(from: number, to: number): number[] {

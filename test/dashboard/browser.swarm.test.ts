@@ -3,8 +3,8 @@
  * SwarmLauncher, in a temp dir) in Debian's headless Chromium: the cells fill
  * as pieces arrive; Pause on a leecher takes effect (it drops its neighbours,
  * the others drop it, and its piece count stands still while theirs grows);
- * Resume, and it finishes. A screenshot of the paused swarm is saved to
- * logs/artifacts/dashboard.png.
+ * Resume, and it finishes; the page then says the run has ended. A
+ * screenshot of the paused swarm is saved to logs/artifacts/dashboard.png.
  */
 import type { Page } from 'playwright-core';
 import { dashboardFacts } from '../../src/dashboard/facts';
@@ -108,6 +108,11 @@ test('a real swarm: cells fill, Pause on a leecher takes effect, Resume and it f
   expect(swarm.runs.map((r) => r.end)).toEqual(config.peers.map(() => ({ kind: 'exited', code: 0, signal: null })));
   expect((await verifyCopies(config, peersDir)).every((c) => c.matches)).toBe(true);
   await page.waitForSelector(`${row(PAUSED)}[data-lifecycle="exited"]`);
+
+  // The launcher tells the page the run is over: it says so, and Restart (like every control) is disabled.
+  await page.waitForSelector('#connection[data-state="ended"][data-outcome="finished"]', { timeout: WAIT_MS });
+  expect(await page.textContent('#connection')).toBe(`ended: all ${config.peers.length} peers finished`);
+  expect(await page.locator('#peers button:enabled, #peers input:enabled').count()).toBe(0);
 
   expect(browser.foreignRequests).toEqual([]);
   expect(browser.errors).toEqual([]);

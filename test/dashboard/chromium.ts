@@ -22,7 +22,7 @@ export interface HeadlessPage {
  * may reach the dashboard's origin only: any other request is aborted and
  * recorded, so a page that fetched from a CDN would fail its test.
  */
-export async function openHeadless(dashboardUrl: string): Promise<HeadlessPage> {
+export async function openHeadless(dashboardUrl: string, viewport = { width: 1400, height: 900 }): Promise<HeadlessPage> {
   if (!fs.existsSync(CHROMIUM)) {
     throw missingToolError('chromium', CHROMIUM);
   }
@@ -32,7 +32,7 @@ export async function openHeadless(dashboardUrl: string): Promise<HeadlessPage> 
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      viewport: { width: 1400, height: 900 },
+      viewport,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   } catch (error) {

@@ -129,6 +129,28 @@ describe('the dashboard server pushes the swarm to each page', () => {
     expect(swarm.commands).toEqual([]);
   });
 
+  test('when the run ends, each page is told how, a page opened later sees it in its snapshot, and commands are refused unsent', async () => {
+    swarm.startAll();
+    const client = await connect();
+    await client.next('snapshot');
+    swarm.endRun({ 1003: { kind: 'exited', code: 1, signal: null }, 1004: { kind: 'stopped', because: 'peer 1003 exited with 1' } });
+    const ended = await client.next('ended');
+    expect(ended).toEqual({ type: 'ended', allFinished: false, summary: '2 of 4 peers did not finish (exited with 1: 1003; stopped (peer 1003 exited with 1): 1004)' });
+    // The peers' exits went out before it.
+    expect(client.messages.findIndex((m) => m.type === 'lifecycle' && m.peerId === 1004 && m.state === 'exited')).toBeLessThan(client.messages.indexOf(ended));
+
+    const later = await connect();
+    expect((await later.next('snapshot')).ended).toEqual({ allFinished: false, summary: ended.summary });
+    client.send({ type: 'command', id: 1, peerId: 1002, action: 'restart' });
+    expect(await client.reply(1)).toEqual({ type: 'error', id: 1, message: `the run has ended (${ended.summary}): start a new run to try again` });
+    expect(swarm.restarts).toEqual([]);
+  });
+
+  test('a page that connects while the run goes on has no end in its snapshot', async () => {
+    const client = await connect();
+    expect((await client.next('snapshot')).ended).toBeUndefined();
+  });
+
   test('an oversized frame closes that page only (1009), not the server', async () => {
     const client = await connect();
     await client.next('snapshot');
@@ -143,7 +165,7 @@ describe('the dashboard server pushes the swarm to each page', () => {
     dashboard = await startDashboard({ swarm, facts: FACTS, flushIntervalMs: 3_600_000 }); // no beat during the test
     const client = await connect();
     await client.next('snapshot');
-    expect(swarm.listenerCount()).toBe(3);
+    expect(swarm.listenerCount()).toBe(4); // statuses, log lines, lifecycle changes, the end of the run
     swarm.setLifecycle(1002, 'exited', 'exit 0');
     await dashboard.close();
     expect(await client.closed()).toBe(1001);
