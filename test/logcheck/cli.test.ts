@@ -1,0 +1,73 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { runNodeScript } from '../support/runProcess';
+import { correctRun, tempDir, writeConfig, writeLogs } from './runFixture';
+
+const SWARMLAB = path.join(__dirname, '..', '..', 'dist', 'cli', 'swarmlab.js');
+
+beforeAll(() => {
+  if (!fs.existsSync(SWARMLAB)) throw new Error(`${SWARMLAB} is missing: run npm run build (npm test does it first)`);
+});
+
+let folder: ReturnType<typeof tempDir>;
+beforeEach(() => (folder = tempDir()));
+afterEach(() => folder.remove());
+
+const swarmlab = (args: string[]) => runNodeScript(SWARMLAB, args, { cwd: folder.root, killAfterMs: 20_000 });
+
+/** A student's run: logs of 5001-5003 in `student/logs`, its config in `student/`. */
+function studentRun(): void {
+  writeLogs(path.join(folder.root, 'student', 'logs'), correctRun());
+  writeConfig(path.join(folder.root, 'student'), [5001, 5002, 5003]);
+}
+
+describe.each(['check-logs', 'report'])('%s: the config must be the logs\' run', (command) => {
+  test('a ./PeerInfo.cfg that does not list the logs\' peers stops with exit 3, naming both', async () => {
+    studentRun();
+    writeConfig(folder.root, [1001, 1002, 1003, 1004, 1005, 1006]);
+    const { code, stderr, stdout } = await swarmlab([command, 'student/logs']);
+    expect({ code, stderr }).toEqual({
+      code: 3,
+      stderr: `${command}: student/logs holds the logs of peers 5001-5003, which PeerInfo.cfg does not list (it lists 1001-1006): pass --config-dir the folder of the experiment's Common.cfg and PeerInfo.cfg\n`,
+    });
+    expect(stdout).toBe('');
+  });
+
+  test('a --config-dir that does not exist stops with exit 3', async () => {
+    studentRun();
+    const { code, stderr } = await swarmlab([command, 'student/logs', '--config-dir', 'foo']);
+    expect({ code, stderr }).toEqual({ code: 3, stderr: `${command}: --config-dir foo: no such folder\n` });
+  });
+
+  test('a --config-dir without the config files stops with exit 3', async () => {
+    studentRun();
+    const { code, stderr } = await swarmlab([command, 'student/logs', '--config-dir', 'student/logs']);
+    expect({ code, stderr }).toEqual({ code: 3, stderr: expect.stringContaining(`${command}: ${path.join('student', 'logs', 'Common.cfg')}: file not found`) });
+  });
+
+  test('the run\'s --config-dir is used; a listed peer without a log is a finding, not a mismatch', async () => {
+    // 5003 never ran: the others' logs do not mention it.
+    const withoutPeer5003 = correctRun().slice(0, 2).map((log) => ({ ...log, lines: log.lines.map((line) => line.replace(',5003', '')).filter((line) => !line.includes('5003')) }));
+    writeLogs(path.join(folder.root, 'student', 'logs'), withoutPeer5003);
+    writeConfig(path.join(folder.root, 'student'), [5001, 5002, 5003]);
+    const { code, stdout } = await swarmlab([command, 'student/logs', '--config-dir', 'student']);
+    if (command === 'check-logs') {
+      expect({ code, stdout }).toEqual({ code: 9, stdout: expect.stringContaining('connections: no "is connected from Peer 5003"') });
+      expect(stdout).toContain('2 logs checked with Common.cfg and PeerInfo.cfg: 2 violation(s)');
+    } else {
+      expect({ code, stdout }).toEqual({ code: 0, stdout: expect.stringMatching(/, 2 log violation\(s\)/) });
+    }
+  });
+});
+
+test('check-logs with no config here and no --config-dir checks without one, and says so', async () => {
+  studentRun();
+  const { code, stdout } = await swarmlab(['check-logs', 'student/logs']);
+  expect({ code, stdout }).toEqual({ code: 0, stdout: '3 logs checked without a config (no Common.cfg or PeerInfo.cfg here and no --config-dir): piece count inferred; k and peer-order rules skipped: no violations\n' });
+});
+
+test('check-logs with the run\'s config finds no violations in a correct run', async () => {
+  studentRun();
+  const { code, stdout } = await swarmlab(['check-logs', 'student/logs', '--config-dir', 'student']);
+  expect({ code, stdout }).toEqual({ code: 0, stdout: '3 logs checked with Common.cfg and PeerInfo.cfg: no violations\n' });
+});
