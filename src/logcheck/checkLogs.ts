@@ -1,5 +1,6 @@
 import { parseLogLine, type SpecEvent } from '../log/specSentences';
 import { checkChokesMatchSender } from './chokesMatchSender';
+import { closestSentence } from './closestSentence';
 import { LogClock, checkLogsTogether, checkTimeOrder, unreadableTime } from './logTimes';
 
 /** One peer's protocol log, as read from `log_peer_<id>.log`. */
@@ -24,6 +25,11 @@ export interface Violation {
   line?: number;
   rule: string;
   detail: string;
+  /**
+   * What makes violations of a rule one mistake repeated (see groupViolations);
+   * when absent, the detail with its numbers left out.
+   */
+  shape?: string;
 }
 
 export interface Timed {
@@ -61,7 +67,9 @@ function readLog(log: PeerLog, violations: Violation[]): Timed[] {
     if (text.trim() === '') return;
     const parsed = parseLogLine(text);
     if (!parsed) {
-      violations.push({ file: log.file, line: i + 1, rule: 'spec sentence', detail: `not one of the spec's sentences: ${text}` });
+      const closest = closestSentence(text);
+      const hint = closest ? ` — closest spec sentence: '${closest.form}' — ${closest.differences}` : '';
+      violations.push({ file: log.file, line: i + 1, rule: 'spec sentence', detail: `not one of the spec's sentences: ${text}${hint}`, shape: closest?.differences });
     } else if (parsed.event.peer !== log.peerId) {
       violations.push({ file: log.file, line: i + 1, rule: 'own peer', detail: `a sentence about peer ${parsed.event.peer} in the log of peer ${log.peerId}` });
     } else {

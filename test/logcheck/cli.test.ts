@@ -71,3 +71,40 @@ test('check-logs with the run\'s config finds no violations in a correct run', a
   const { code, stdout } = await swarmlab(['check-logs', 'student/logs', '--config-dir', 'student']);
   expect({ code, stdout }).toEqual({ code: 0, stdout: '3 logs checked with Common.cfg and PeerInfo.cfg: no violations\n' });
 });
+
+describe('check-logs on a student\'s mistakes', () => {
+  /** The student's run with peer 5002's lines edited. */
+  function studentRunWith(edit: (line: string, index: number) => string): void {
+    studentRun();
+    const logs = correctRun().map((log) => (log.peerId === 5002 ? { ...log, lines: log.lines.map(edit) } : log));
+    writeLogs(path.join(folder.root, 'student', 'logs'), logs);
+  }
+
+  test('sentences missing their final \'.\': one entry, with the closest spec sentence and the other lines', async () => {
+    studentRunWith((line) => line.replace(/\.$/, ''));
+    const { code, stdout } = await swarmlab(['check-logs', 'student/logs', '--config-dir', 'student']);
+    const file = path.join('student', 'logs', 'log_peer_5002.log');
+    expect({ code, stdout }).toEqual({
+      code: 9,
+      stdout: expect.stringContaining(
+        `${file}:1: spec sentence: not one of the spec's sentences: 2026-11-21 10:00:00: Peer 5002 makes a connection to Peer 5001 — ` +
+          "closest spec sentence: '[Time]: Peer [id1] makes a connection to Peer [id2].' — missing the final '.'\n" +
+          '  and 6 more lines like this one (lines 2, 3, 4, 5, 6, 7)\n',
+      ),
+    });
+    expect(stdout.match(/not one of the spec's sentences/g)).toHaveLength(1);
+  });
+
+  test('a time that cannot be read, and a line moved back an hour, are reported', async () => {
+    studentRunWith((line, i) => (i === 2 ? line.replace(/^.*?(?=: Peer)/, 'xx') : i === 4 ? line.replace('10:00:02', '09:00:02') : line));
+    const { code, stdout } = await swarmlab(['check-logs', 'student/logs', '--config-dir', 'student']);
+    const file = path.join('student', 'logs', 'log_peer_5002.log');
+    expect({ code, stdout }).toEqual({
+      code: 9,
+      stdout:
+        `${file}:3: time: cannot read the time 'xx': the spec asks for the date, hours, minutes and seconds\n` +
+        `${file}:5: time order: the time 2026-11-21 09:00:02 is out of place, 59 min 59 s before the lines around it (line 4: 2026-11-21 10:00:01; line 6: 2026-11-21 10:00:03)\n` +
+        '3 logs checked with Common.cfg and PeerInfo.cfg: 2 violation(s)\n',
+    });
+  });
+});

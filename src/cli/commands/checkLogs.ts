@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { checkLogs } from '../../logcheck/checkLogs';
+import { formatGroup, groupViolations } from '../../logcheck/groupViolations';
 import { ExitCode } from '../exitCodes';
 import { readRunInput, runInputOptions, type RunInputArgs } from './runInput';
 
@@ -21,7 +22,9 @@ function runCheck(args: RunInputArgs): number {
   if (typeof input === 'number') return input;
   const { logs, config } = input;
   const violations = checkLogs(logs, config.facts);
-  for (const v of violations) console.log(`${v.file}${v.line ? `:${v.line}` : ''}: ${v.rule}: ${v.detail}`);
-  console.log(`${logs.length} logs checked ${config.scope}: ${violations.length === 0 ? 'no violations' : `${violations.length} violation(s)`}`);
+  const groups = groupViolations(violations);
+  for (const group of groups) console.log(formatGroup(group));
+  const found = groups.length === violations.length ? `${violations.length} violation(s)` : `${violations.length} violation(s), ${groups.length} after grouping repeats`;
+  console.log(`${logs.length} logs checked ${config.scope}: ${violations.length === 0 ? 'no violations' : found}`);
   return violations.length === 0 ? ExitCode.Ok : ExitCode.LogViolations;
 }
