@@ -108,3 +108,36 @@ describe('check-logs on a student\'s mistakes', () => {
     });
   });
 });
+
+describe.each(['check-logs', 'report'])('%s: the logs folder, positional or --logs', (command) => {
+  test.each([[['student/logs']], [['--logs', 'student/logs']], [['student/logs', '--logs', 'student/logs/']]])('%j', async (logsArgs) => {
+    studentRun();
+    const { code, stdout } = await swarmlab([command, ...logsArgs, '--config-dir', 'student']);
+    expect({ code, stdout }).toEqual({ code: 0, stdout: expect.stringMatching(command === 'check-logs' ? /^3 logs checked with Common.cfg and PeerInfo.cfg: no violations\n$/ : /^wrote student\/logs\/report.html: /) });
+  });
+
+  test('two different folders is a usage error', async () => {
+    studentRun();
+    const { code, stderr } = await swarmlab([command, 'student/logs', '--logs', 'logs']);
+    expect({ code, stderr }).toEqual({ code: 2, stderr: expect.stringContaining('the logs folder is given twice, as student/logs and --logs logs: give one') });
+  });
+});
+
+describe('report: where the page goes', () => {
+  test('by default into the logs folder, not the working folder, and it says where', async () => {
+    studentRun();
+    const { code, stdout } = await swarmlab(['report', '--logs', 'student/logs', '--config-dir', 'student']);
+    expect({ code, stdout }).toEqual({ code: 0, stdout: expect.stringMatching(/^wrote student\/logs\/report\.html: /) });
+    expect(fs.readFileSync(path.join(folder.root, 'student', 'logs', 'report.html'), 'utf8')).toContain('<title>swarmlab report: 3 peers (student/logs)</title>');
+    expect(fs.existsSync(path.join(folder.root, 'report.html'))).toBe(false);
+  });
+
+  test('-o wins; a file that cannot be written is exit 6, named', async () => {
+    studentRun();
+    const written = await swarmlab(['report', 'student/logs', '--config-dir', 'student', '-o', 'mine.html']);
+    expect({ code: written.code, stdout: written.stdout }).toEqual({ code: 0, stdout: expect.stringMatching(/^wrote mine\.html: /) });
+    expect(fs.existsSync(path.join(folder.root, 'mine.html'))).toBe(true);
+    const failed = await swarmlab(['report', 'student/logs', '--config-dir', 'student', '-o', 'nowhere/mine.html']);
+    expect({ code: failed.code, stderr: failed.stderr }).toEqual({ code: 6, stderr: expect.stringMatching(/^report: cannot write nowhere\/mine\.html: ENOENT/) });
+  });
+});

@@ -36,7 +36,7 @@ export function runInputOptions<T>(yargs: Argv<T>) {
     });
 }
 
-export function logsDirOf(args: RunInputArgs): string {
+function logsDirOf(args: RunInputArgs): string {
   return args.dir ?? args.logs ?? DEFAULT_LOGS;
 }
 
