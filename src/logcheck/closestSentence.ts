@@ -23,7 +23,7 @@ const MAX_DIFFERENCES = 3;
 
 interface Token {
   text: string;
-  /** A number (or list of numbers) in a line, a placeholder in a form: any matches any. */
+  /** A number (or list of numbers) in a line, a placeholder in a form: any matches any, and says "a number". */
   number: boolean;
 }
 
@@ -41,8 +41,25 @@ export interface ClosestSentence {
   differences: string;
 }
 
+/**
+ * Lines that differ only in their numbers have the same answer (numbers are
+ * told apart from words, never from each other), and a log repeats a mistake
+ * thousands of times: answers are kept by the line's shape.
+ */
+const answers = new Map<string, ClosestSentence | undefined>();
+const MAX_ANSWERS_KEPT = 1000;
+
 /** The spec's closest form and what differs, or undefined when no form is within a few differences. */
 export function closestSentence(line: string): ClosestSentence | undefined {
+  const shape = line.replace(/\d+/g, '0');
+  if (!answers.has(shape)) {
+    if (answers.size >= MAX_ANSWERS_KEPT) answers.clear();
+    answers.set(shape, closestForm(shape));
+  }
+  return answers.get(shape);
+}
+
+function closestForm(line: string): ClosestSentence | undefined {
   const { sentence, timeProblem } = splitTime(line);
   const tokens = lineTokens(sentence);
   let best: { form: string; differences: string[] } | undefined;
@@ -82,11 +99,13 @@ function differencesBetween(line: readonly Token[], form: readonly Token[]): str
   }
   const differences: string[] = [];
   const quoted = (token: Token) => (token.text.includes("'") ? `"${token.text}"` : `'${token.text}'`);
+  const said = (token: Token) => (token.number ? 'a number' : quoted(token));
+  const expected = (token: Token) => (token.number ? token.text : quoted(token)); // a placeholder as the spec writes it
   const say = (step: Step, lineToken?: Token, formToken?: Token) => {
-    if (step === 'case') differences.push(`${quoted(lineToken!)} where the spec has ${quoted(formToken!)} (case)`);
-    if (step === 'changed') differences.push(`${quoted(lineToken!)} where the spec has ${quoted(formToken!)}`);
-    if (step === 'extra') differences.push(`an extra ${quoted(lineToken!)}`);
-    if (step === 'missing') differences.push(formToken === form.at(-1) && formToken!.text === '.' ? "missing the final '.'" : `missing ${quoted(formToken!)}`);
+    if (step === 'case') differences.push(`${said(lineToken!)} where the spec has ${expected(formToken!)} (case)`);
+    if (step === 'changed') differences.push(`${said(lineToken!)} where the spec has ${expected(formToken!)}`);
+    if (step === 'extra') differences.push(lineToken!.number ? 'an extra number' : `an extra ${said(lineToken!)}`);
+    if (step === 'missing') differences.push(formToken === form.at(-1) && formToken!.text === '.' ? "missing the final '.'" : `missing ${expected(formToken!)}`);
   };
   let [i, j] = [0, 0];
   while (i < line.length || j < form.length) {

@@ -23,8 +23,15 @@ describe('closestSentence: the spec sentence a line comes closest to, and what d
     [`${at(1)}: Peer 5002 is choked by the peer 5001.`, '[Time]: Peer [id1] is choked by [id2].', "an extra 'the'; an extra 'peer'"],
     [`${at(1)} Peer 5002 is choked by 5001.`, '[Time]: Peer [id1] is choked by [id2].', "the time is not followed by ': '"],
     ['Peer 5002 is choked by 5001.', '[Time]: Peer [id1] is choked by [id2].', 'no time before the sentence'],
+    [`${at(1)}: Peer 5002 is choked by X.`, '[Time]: Peer [id1] is choked by [id2].', "'X' where the spec has [id2]"],
+    [`${at(1)}: Peer 5002 is choked by 5001 5003.`, '[Time]: Peer [id1] is choked by [id2].', 'an extra number'],
+    [`${at(1)}: Peer 5002 is choked by.`, '[Time]: Peer [id1] is choked by [id2].', 'missing [id2]'],
     [`${at(1)}: Peer 5002 is  choked by 5001.`, '[Time]: Peer [id1] is choked by [id2].', 'the spacing differs'],
   ])('%s', (line, form, differences) => expect(closestSentence(line)).toEqual({ form, differences }));
+
+  test('lines that differ only in their numbers get the same answer', () => {
+    expect(closestSentence(`${at(2)}: Peer 7 is choked by 8 9.`)).toEqual(closestSentence(`${at(1)}: Peer 5002 is choked by 5001 5003.`));
+  });
 
   test.each([`${at(1)}: bitfield from 1: 3 pieces`, `${at(1)}: Peer 5002 sent a request for piece 4 to 5001.`])('no hint for a line that is no spec sentence at all: %s', (line) => {
     expect(closestSentence(line)).toBeUndefined();
