@@ -1,6 +1,7 @@
-import { parseLogTime } from '../log/logTime';
 import { parseLogLine, type SpecEvent } from '../log/specSentences';
 import { checkChokesMatchSender } from './chokesMatchSender';
+import { closestSentence } from './closestSentence';
+import { LogClock, checkLogsTogether, checkTimeOrder, unreadableTime } from './logTimes';
 
 /** One peer's protocol log, as read from `log_peer_<id>.log`. */
 export interface PeerLog {
@@ -24,6 +25,11 @@ export interface Violation {
   line?: number;
   rule: string;
   detail: string;
+  /**
+   * What makes violations of a rule one mistake repeated (see groupViolations);
+   * when absent, the detail with its numbers left out.
+   */
+  shape?: string;
 }
 
 export interface Timed {
@@ -37,13 +43,15 @@ export interface Timed {
 
 /**
  * Checks protocol logs against the spec's sentences and the cross-peer rules
- * logs can show. Logs of any spec-conforming implementation are accepted,
- * whatever their time format; rules that need times use it when readable.
+ * logs can show. Logs of any spec-conforming implementation are accepted, in
+ * any time format parseLogTime reads; each line's time must be readable and
+ * in order, and the logs' times must be of one run.
  */
 export function checkLogs(logs: readonly PeerLog[], facts: RunFacts = {}): Violation[] {
   const violations: Violation[] = [];
   const parsed = new Map<number, Timed[]>();
   for (const log of logs) parsed.set(log.peerId, readLog(log, violations));
+  checkLogsTogether(logs, parsed, violations);
   const pieceCount = facts.pieceCount ?? inferPieceCount(parsed);
   for (const log of logs) checkDownloads(log, parsed.get(log.peerId)!, pieceCount, facts, violations);
   if (facts.peers) checkConnections(logs, parsed, facts.peers, violations);
@@ -54,17 +62,23 @@ export function checkLogs(logs: readonly PeerLog[], facts: RunFacts = {}): Viola
 
 function readLog(log: PeerLog, violations: Violation[]): Timed[] {
   const events: Timed[] = [];
+  const clock = new LogClock();
   log.lines.forEach((text, i) => {
     if (text.trim() === '') return;
     const parsed = parseLogLine(text);
     if (!parsed) {
-      violations.push({ file: log.file, line: i + 1, rule: 'spec sentence', detail: `not one of the spec's sentences: ${text}` });
+      const closest = closestSentence(text);
+      const hint = closest ? ` — closest spec sentence: '${closest.form}' — ${closest.differences}` : '';
+      violations.push({ file: log.file, line: i + 1, rule: 'spec sentence', detail: `not one of the spec's sentences: ${text}${hint}`, shape: closest?.differences });
     } else if (parsed.event.peer !== log.peerId) {
       violations.push({ file: log.file, line: i + 1, rule: 'own peer', detail: `a sentence about peer ${parsed.event.peer} in the log of peer ${log.peerId}` });
     } else {
-      events.push({ seconds: parseLogTime(parsed.time) / 1000, time: parsed.time, event: parsed.event, line: i + 1 });
+      const seconds = clock.secondsOf(parsed.time);
+      if (Number.isNaN(seconds)) violations.push({ file: log.file, line: i + 1, rule: 'time', detail: unreadableTime(parsed.time) });
+      events.push({ seconds, time: parsed.time, event: parsed.event, line: i + 1 });
     }
   });
+  checkTimeOrder(log, events, violations);
   return events;
 }
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { COMMON_CFG, PEER_INFO_CFG, loadConfig } from '../config/Config';
+import { COMMON_CFG, PEER_INFO_CFG, loadConfig, type Config } from '../config/Config';
 import type { PeerLog, RunFacts } from './checkLogs';
 
 const PROTOCOL_LOG = /^log_peer_(\d+)\.log$/;
@@ -23,6 +23,9 @@ export function readProtocolLogs(dir: string): PeerLog[] {
  */
 export function runFacts(configDir: string): RunFacts | undefined {
   if (![COMMON_CFG, PEER_INFO_CFG].every((f) => fs.existsSync(path.join(configDir, f)))) return undefined;
-  const config = loadConfig(configDir);
+  return factsOf(loadConfig(configDir));
+}
+
+export function factsOf(config: Config): RunFacts {
   return { pieceCount: config.common.pieceCount, k: config.common.numberOfPreferredNeighbors, peers: config.peers };
 }

@@ -1,49 +1,30 @@
 import type { CommandModule } from 'yargs';
-import { ConfigError } from '../../config/ConfigError';
-import { checkLogs, type RunFacts } from '../../logcheck/checkLogs';
-import { readProtocolLogs, runFacts } from '../../logcheck/readRun';
+import { checkLogs } from '../../logcheck/checkLogs';
+import { formatGroup, groupViolations } from '../../logcheck/groupViolations';
 import { ExitCode } from '../exitCodes';
+import { readRunInput, runInputOptions, type RunInputArgs } from './runInput';
 
-interface CheckLogsArgs {
-  dir: string;
-  'config-dir': string;
-}
-
-export const checkLogsCommand: CommandModule<object, CheckLogsArgs> = {
+export const checkLogsCommand: CommandModule<object, RunInputArgs> = {
   command: 'check-logs [dir]',
   describe: "check every log_peer_*.log in a directory against the spec's sentences and the rules logs can show",
   builder: (yargs) =>
-    yargs
-      .positional('dir', { type: 'string', default: 'logs', describe: 'where the protocol logs are' })
-      .option('config-dir', {
-        type: 'string',
-        default: '.',
-        describe: 'Common.cfg and PeerInfo.cfg of the run, when there: piece count, k and peer order make more rules checkable',
-      })
-      .example('$0 check-logs logs', 'the logs of the last swarm')
-      .epilog('Exit codes: 0 no violation, 9 violations (listed), 2 no logs found, 3 a config error.'),
+    runInputOptions(yargs)
+      .example('$0 check-logs logs', 'the logs of the last swarm, with ./Common.cfg and ./PeerInfo.cfg')
+      .example('$0 check-logs --logs student/logs --config-dir student', "another experiment's logs, with its config")
+      .epilog('Exit codes: 0 no violation, 9 violations (listed), 2 no logs found, 3 a config that is missing, malformed or not the logs\' run.'),
   handler: (args) => {
     process.exitCode = runCheck(args);
   },
 };
 
-function runCheck(args: CheckLogsArgs): number {
-  const logs = readProtocolLogs(args.dir);
-  if (logs.length === 0) {
-    console.error(`check-logs: no log_peer_<id>.log in ${args.dir}`);
-    return ExitCode.Usage;
-  }
-  let facts: RunFacts | undefined;
-  try {
-    facts = runFacts(args['config-dir']);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`check-logs: ${error.message}`);
-    return ExitCode.Config;
-  }
-  const violations = checkLogs(logs, facts);
-  for (const v of violations) console.log(`${v.file}${v.line ? `:${v.line}` : ''}: ${v.rule}: ${v.detail}`);
-  const scope = facts ? 'with Common.cfg and PeerInfo.cfg' : 'without the config (piece count inferred; k and order rules skipped)';
-  console.log(`${logs.length} logs checked ${scope}: ${violations.length === 0 ? 'no violations' : `${violations.length} violation(s)`}`);
+function runCheck(args: RunInputArgs): number {
+  const input = readRunInput('check-logs', args);
+  if (typeof input === 'number') return input;
+  const { logs, config } = input;
+  const violations = checkLogs(logs, config.facts);
+  const groups = groupViolations(violations);
+  for (const group of groups) console.log(formatGroup(group));
+  const found = groups.length === violations.length ? `${violations.length} violation(s)` : `${violations.length} violation(s), ${groups.length} after grouping repeats`;
+  console.log(`${logs.length} logs checked ${config.scope}: ${violations.length === 0 ? 'no violations' : found}`);
   return violations.length === 0 ? ExitCode.Ok : ExitCode.LogViolations;
 }
