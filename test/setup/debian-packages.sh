@@ -3,6 +3,8 @@
 #   python3   runs the independent course peer of the mixed-swarm test (test/interop/pypeer.py)
 #   mktorrent is the reference .torrent creator our info-hashes are checked against
 #   chromium  is the headless browser of the dashboard tests (never a downloaded browser)
+#   aria2 and python3-libtorrent are the real BitTorrent clients we must agree with (their
+#             bindings are built for Debian's /usr/bin/python3, which the tests call by path)
 # Root installs directly; anyone else through sudo. Nothing is installed twice.
 set -euo pipefail
 
@@ -10,6 +12,8 @@ missing=()
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v mktorrent >/dev/null 2>&1 || missing+=(mktorrent)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v aria2c >/dev/null 2>&1 || missing+=(aria2)
+{ [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import libtorrent' >/dev/null 2>&1; } || missing+=(python3-libtorrent)
 
 if ((${#missing[@]} == 0)); then
   echo "setup: the Debian packages the tests need are present"
