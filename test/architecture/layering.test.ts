@@ -1,0 +1,76 @@
+/**
+ * architecture.md, "Layers, one-way imports": each rule is a test over the
+ * import statements of src/, so a change that breaks a layer fails here with
+ * the file and the import named.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+const SRC = path.join(__dirname, '..', '..', 'src');
+
+interface Import {
+  file: string;
+  /** The layer (top folder under src/) the import reaches, or undefined for a package or built-in. */
+  layer: string | undefined;
+  typeOnly: boolean;
+  specifier: string;
+}
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [full] : [];
+  });
+}
+
+const IMPORT = /^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
+
+function importsOf(file: string): Import[] {
+  const source = fs.readFileSync(file, 'utf8');
+  return [...source.matchAll(IMPORT)].map((match) => {
+    const specifier = match[3] ?? match[4];
+    const target = specifier.startsWith('.') ? path.relative(SRC, path.resolve(path.dirname(file), specifier)) : undefined;
+    return {
+      file: path.relative(SRC, file),
+      layer: target === undefined || target.startsWith('..') ? undefined : target.split(path.sep)[0],
+      typeOnly: match[2] !== undefined,
+      specifier,
+    };
+  });
+}
+
+const ALL = sourceFiles(SRC).flatMap(importsOf);
+const layerOf = (file: string) => file.split(path.sep)[0];
+
+/** Imports from `from` layers that reach a layer outside `allowed` (its own layer is always allowed). */
+function offending(from: readonly string[], allowed: readonly string[], options: { valuesOnly?: boolean } = {}): string[] {
+  return ALL.filter((i) => from.includes(layerOf(i.file)) && i.layer !== undefined && i.layer !== layerOf(i.file))
+    .filter((i) => !allowed.includes(i.layer!) && !(options.valuesOnly && i.typeOnly))
+    .map((i) => `${i.file} imports ${i.specifier}`);
+}
+
+describe('layers import one way (architecture.md)', () => {
+  test('the import scan sees the project (a guard against a scan that finds nothing)', () => {
+    expect(ALL.filter((i) => i.layer !== undefined).length).toBeGreaterThan(200);
+  });
+
+  test('common and wire import nothing of ours but common', () => {
+    expect(offending(['common', 'wire'], ['common'])).toEqual([]);
+  });
+
+  test('policy decides from values it is given: it imports values only from common and storage\'s Bitfield', () => {
+    expect(offending(['policy'], ['common', 'storage'], { valuesOnly: true })).toEqual([]);
+  });
+
+  test('net knows the wire, not peers\' logic: it imports only common, wire and storage (the Bitfield)', () => {
+    expect(offending(['net'], ['common', 'wire', 'storage'])).toEqual([]);
+  });
+
+  test('nothing below the commands imports cli, launcher, dashboard, report or logcheck', () => {
+    const top = ['cli', 'launcher', 'dashboard', 'report', 'logcheck'];
+    const below = ['common', 'config', 'wire', 'net', 'storage', 'policy', 'node', 'log', 'metainfo', 'control', 'metrics'];
+    const upward = ALL.filter((i) => below.includes(layerOf(i.file)) && i.layer !== undefined && top.includes(i.layer));
+    expect(upward.map((i) => `${i.file} imports ${i.specifier}`)).toEqual([]);
+  });
+});
