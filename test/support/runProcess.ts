@@ -12,11 +12,12 @@ export interface ProcessResult {
  * Runs a Node script to its end. Past `killAfterMs` (the test's own bound, not
  * a protocol timing) it sends SIGTERM to exactly that process, by pid.
  */
-export function runNodeScript(script: string, args: string[], options: { cwd: string; killAfterMs: number }): Promise<ProcessResult> {
-  const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runNodeScript(script: string, args: string[], options: { cwd: string; killAfterMs: number; ipc?: boolean }): Promise<ProcessResult> {
+  // `ipc`: with an IPC channel, as `swarmlab swarm` starts a peer.
+  const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe', options.ipc ? 'ipc' : 'ignore'] });
   const result: ProcessResult = { code: null, stdout: '', stderr: '', output: '' };
-  child.stdout.on('data', (d) => ((result.stdout += d), (result.output += d)));
-  child.stderr.on('data', (d) => ((result.stderr += d), (result.output += d)));
+  child.stdout!.on('data', (d) => ((result.stdout += d), (result.output += d)));
+  child.stderr!.on('data', (d) => ((result.stderr += d), (result.output += d)));
   const guard = setTimeout(() => child.kill('SIGTERM'), options.killAfterMs);
   return new Promise((resolve) =>
     child.on('close', (code) => {
