@@ -194,15 +194,20 @@ async function report(swarm: SwarmRun, config: Config, peersDir: string, logDir:
   console.log(`every process exited ${formatSeconds(swarm.endedMs - swarm.lastStartMs)} after the last peer started`);
   const failed = swarm.runs.filter((run) => !(run.end?.kind === 'exited' && run.end.code === 0));
   for (const run of failed) {
-    console.error(`\npeer ${run.peer.peerId}: ${describeEnd(run)}; its last output lines:`);
+    console.error(`\npeer ${run.peer.peerId}: ${describeEnd(run)}${run.tail.length > 0 ? '; its last output lines:' : ''}`);
     for (const line of run.tail) console.error(`  ${line}`);
     const logLines = lastLines(protocolLogPath(logDir, run.peer.peerId), 5);
     if (logLines.length > 0) console.error(`its protocol log ends with:\n${logLines.map((l) => `  ${l}`).join('\n')}`);
   }
   const checks = await verifyCopies(config, peersDir);
   const bad = checks.filter((c) => !c.matches);
-  for (const check of bad) console.error(`copy of peer ${check.peerId} (${check.file}): ${check.problem}`);
+  // A peer reported as failed has an incomplete copy: saying so again would bury the cause.
+  const failedIds = new Set(failed.map((run) => run.peer.peerId));
+  for (const check of bad.filter((c) => !failedIds.has(c.peerId))) console.error(`copy of peer ${check.peerId} (${check.file}): ${check.problem}`);
   if (bad.length === 0) console.log(`all ${checks.length} copies are byte-identical to the seeder's (SHA-1)`);
+  // Last, where it is seen first: why each peer that failed gave up, in its own words, without --verbose.
+  const reasons = failed.filter((run) => run.end?.kind === 'exited').map((run) => `peer ${run.peer.peerId} ${describeEnd(run)}${run.fatal ? `: ${run.fatal}` : ''}`);
+  if (reasons.length > 0) console.error(`\n${reasons.join('\n')}`);
   return failed.length === 0 && bad.length === 0 ? ExitCode.Ok : ExitCode.SwarmFailed;
 }
 
@@ -228,7 +233,8 @@ function parseKill(plan: string): PlannedKill {
 
 function lastLines(file: string, count: number): string[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-count);
+  const text = readFileSync(file, 'utf8').trimEnd();
+  return text ? text.split('\n').slice(-count) : [];
 }
 
 /** "1003:up=2MiB/s,down=1MiB/s" -> peer 1003 runs with --max-upload-rate 2MiB/s --max-download-rate 1MiB/s. */
