@@ -13,6 +13,7 @@ import { formatSeconds } from '../../launcher/format';
 import { ProgressView, describeEnd } from '../../launcher/ProgressView';
 import { SeedFileError, prepareSeedFiles } from '../../launcher/seedFiles';
 import { summaryTable } from '../../launcher/summary';
+import { outputWidth } from '../../launcher/terminalWidth';
 import { SwarmLauncher, type PlannedKill, type SwarmRun } from '../../launcher/SwarmLauncher';
 import { verifyCopies } from '../../launcher/verifyCopies';
 import { parseRate } from '../../config/values';
@@ -190,7 +191,7 @@ async function closeDashboard(dashboard: Dashboard, mayLinger: boolean): Promise
 }
 
 async function report(swarm: SwarmRun, config: Config, peersDir: string, logDir: string): Promise<number> {
-  console.log(`\n${summaryTable(swarm)}\n`);
+  console.log(`\n${summaryTable(swarm, outputWidth(process.stdout))}\n`);
   console.log(`every process exited ${formatSeconds(swarm.endedMs - swarm.lastStartMs)} after the last peer started`);
   const failed = swarm.runs.filter((run) => !(run.end?.kind === 'exited' && run.end.code === 0));
   for (const run of failed) {
