@@ -16,7 +16,6 @@ export interface FittedTable {
 }
 
 const GAP = '  ';
-const ELLIPSIS = '…';
 /** A shrunk column keeps at least this much of its text. */
 const MIN_SHRUNK_WIDTH = 8;
 
@@ -47,7 +46,7 @@ export function fitTable(columns: readonly TableColumn[], rows: readonly string[
     if (excess <= 0) break;
     widths[i] = Math.max(Math.min(MIN_SHRUNK_WIDTH, widths[i]), widths[i] - excess);
   }
-  const cell = (text: string, i: number) => (text.length > widths[i] ? text.slice(0, widths[i] - 1) + ELLIPSIS : text).padEnd(widths[i]);
+  const cell = (text: string, i: number) => shorten(text, widths[i]).padEnd(widths[i]);
   const line = (cells: readonly string[]) =>
     shown
       .map((i) => cell(cells[i] ?? '', i))
@@ -59,4 +58,9 @@ export function fitTable(columns: readonly TableColumn[], rows: readonly string[
     hidden: columns.filter((_, i) => !shown.includes(i)).map((c) => c.header),
     fullWidth,
   };
+}
+
+/** The text, cut short with '…' when longer than `width`. */
+export function shorten(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, Math.max(width - 1, 0))}…` : text;
 }

@@ -1,39 +1,13 @@
-import type { PeerInfo } from '../../src/config/PeerInfo';
-import type { PeerEnd, PeerRun, SwarmRun } from '../../src/launcher/SwarmLauncher';
+import type { PeerEnd } from '../../src/launcher/SwarmLauncher';
 import { summaryTable } from '../../src/launcher/summary';
+import { EXITED_OK, SIX_PEERS, peerRun, swarmOf } from '../support/peerRuns';
 
-const IDS = [1001, 1002, 1003, 1004, 1005, 1006];
-
-/** A six-peer run as the launcher reports it: every peer traded with every other. */
-function peerRun(peerId: number, end: PeerEnd, completedAfterMs?: number, piecesHeld = 1221): PeerRun {
-  const peer: PeerInfo = { peerId, host: '127.0.0.1', port: 6000 + peerId, hasFile: peerId === 1001, line: peerId - 1000 };
-  const others = IDS.filter((id) => id !== peerId);
-  return {
-    peer,
-    startedAtMs: 1_000,
-    completedAtMs: completedAfterMs === undefined ? undefined : 1_000 + completedAfterMs,
-    piecesHeld,
-    pieceCount: 1221,
-    bytesDownloaded: 19_876_543,
-    bytesUploaded: 21_234_567,
-    neighbours: others.map((id) => ({ peerId: id, bytesDownloaded: 4_000_000, piecesDownloaded: 244, bytesUploaded: 4_200_000, piecesUploaded: 257 })),
-    resources: { maxRssBytes: 61_234_567, cpuUserMs: 812, cpuSystemMs: 230 },
-    end,
-    tail: [],
-    restarts: 0,
-  };
-}
-
-function swarmOf(runs: PeerRun[]): SwarmRun {
-  return { runs, lastStartMs: 2_000, endedMs: 9_000, timedOut: false };
-}
-
-const done: PeerEnd = { kind: 'exited', code: 0, signal: null };
-const typical = swarmOf(IDS.map((id) => peerRun(id, done, id === 1001 ? undefined : (id - 999) * 1_000)));
+const typical = swarmOf(SIX_PEERS.map((id) => peerRun(id, EXITED_OK, { completedAfterMs: id === 1001 ? undefined : (id - 999) * 1_000 })));
+const notStarted: PeerEnd = { kind: 'not-started', because: 'peer 1002 did not start listening within 20 s' };
 const failed = swarmOf([
   peerRun(1001, { kind: 'stopped', because: 'peer 1002 did not start listening within 20 s' }),
-  peerRun(1002, { kind: 'exited', code: 5, signal: null }, undefined, 0),
-  ...IDS.slice(2).map((id) => peerRun(id, { kind: 'not-started', because: 'peer 1002 did not start listening within 20 s' }, undefined, 0)),
+  peerRun(1002, { kind: 'exited', code: 5, signal: null }, { piecesHeld: 0 }),
+  ...SIX_PEERS.slice(2).map((id) => peerRun(id, notStarted, { piecesHeld: 0 })),
 ]);
 
 describe('the end-of-run table fits the terminal', () => {
