@@ -103,6 +103,12 @@ describe('swarmlab', () => {
     const swarm = await run('swarmlab.js', ['swarm', '--help'], __dirname);
     expect(swarm.code).toBe(0);
     for (const option of ['--make-file', '--timeout', '--config-dir']) expect(swarm.stdout).toContain(option);
+    // Its exit codes, every one it can return.
+    const exitCodes = swarm.stdout.replace(/\s+/g, ' ');
+    for (const code of ['0 every peer finished', '7 the swarm failed', '2 usage', '3 config error', '4 a seeder', '5 the dashboard', '130 interrupted', '1 internal error']) {
+      expect(exitCodes).toContain(code);
+    }
+    expect(exitCodes).toContain('<log-dir>/previous/');
   });
 
   test('no command or an unknown one is a usage error (2)', async () => {

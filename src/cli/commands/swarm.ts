@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, rmSync } from 'fs';
+import { existsSync, readFileSync, rmSync } from 'fs';
 import * as path from 'path';
 import type { CommandModule } from 'yargs';
 import { ConfigError } from '../../config/ConfigError';
@@ -11,6 +11,7 @@ import { protocolLogPath } from '../../log/ProtocolLogger';
 import { isThisMachine } from '../../net/hosts';
 import { formatSeconds } from '../../launcher/format';
 import { ProgressView, describeEnd } from '../../launcher/ProgressView';
+import { setAsidePreviousLogs } from '../../launcher/previousLogs';
 import { SeedFileError, prepareSeedFiles } from '../../launcher/seedFiles';
 import { summaryTable } from '../../launcher/summary';
 import { outputWidth } from '../../launcher/terminalWidth';
@@ -45,7 +46,7 @@ export const swarmCommand: CommandModule<object, SwarmArgs> = {
     yargs
       .option('config-dir', { type: 'string', default: '.', describe: 'where Common.cfg and PeerInfo.cfg are' })
       .option('peers-dir', { type: 'string', default: 'peers', describe: 'where each peer_<id>/ lives' })
-      .option('log-dir', { type: 'string', default: 'logs', describe: 'where the peers write their logs' })
+      .option('log-dir', { type: 'string', default: 'logs', describe: 'where the peers write their logs; the previous run\'s are moved to <log-dir>/previous/ first' })
       .option('make-file', { type: 'boolean', default: false, describe: 'create the seeders\' file (random bytes of FileSize) when missing, and the .torrent named by MetaInfo' })
       .option('timeout', { type: 'number', default: 300, describe: 'seconds before a swarm that has not finished is stopped' })
       .option('log-level', { choices: DIAGNOSTIC_LEVELS, default: 'info', describe: 'the peers\' diagnostic detail (debug traces every message)' })
@@ -95,7 +96,13 @@ export const swarmCommand: CommandModule<object, SwarmArgs> = {
       .example('$0 swarm --kill 1003@50 --restart-crashed 1', 'kill peer 1003 half-way; it restarts and resumes')
       .example('$0 swarm --limit 1002:up=200KiB/s --limit 1003:up=2MiB/s', 'a slow and a fast uploader: watch who gets preferred')
       .example('$0 swarm --config-dir config/demo --make-file --ui', 'a slow swarm, watched live in the browser')
-      .example('$0 swarm --metrics-base-port 9100', 'Prometheus can scrape 127.0.0.1:9100-9105/metrics during the run'),
+      .example('$0 swarm --metrics-base-port 9100', 'Prometheus can scrape 127.0.0.1:9100-9105/metrics during the run')
+      .epilog(
+        'Exit codes: 0 every peer finished and every copy matches the seeder\'s; 7 the swarm failed (a peer failed, or hung past --timeout, ' +
+          'or a copy differs: the last lines say why); 2 usage; 3 config error, or peers on other machines; 4 a seeder\'s file missing or the ' +
+          'wrong size (see --make-file); 5 the dashboard\'s port is taken; 130 interrupted (Ctrl-C); 1 internal error.\n' +
+          'The summary table fits the terminal (COLUMNS overrides its width).',
+      ),
   handler: async (args) => {
     process.exitCode = await runSwarm(args);
   },
@@ -128,8 +135,9 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
   }
 
   if (!args.resume) clearLeechers(config, peersDir);
-  const stale = removeStaleLogs(logDir, new Set(config.peers.map((p) => p.peerId)));
-  if (stale > 0) console.log(`removed ${stale} log files of peers not in this PeerInfo.cfg (an earlier experiment), so check-logs and report read this run only`);
+  // A fresh run replaces every peer's logs; a resumed one continues its peers' and sets aside only the others'.
+  const setAside = setAsidePreviousLogs(logDir, new Set(args.resume ? config.peers.map((p) => p.peerId) : []));
+  if (setAside.moved > 0) console.log(`moved the previous run's ${setAside.moved} log files to ${setAside.dir} (replacing the run before it there), so check-logs and report read this run only`);
   console.log(`starting ${config.peers.length} peers: ${config.common.fileName}, ${config.common.fileSize} bytes in ${config.common.pieceCount} pieces; logs in ${logDir}`);
   const withUi = args.ui || args['ui-port'] !== undefined;
   const launcher = new SwarmLauncher({
@@ -168,7 +176,7 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
   process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
   const code = await report(swarm, config, peersDir, logDir);
   if (dashboard) await closeDashboard(dashboard, !interrupted);
-  return code;
+  return interrupted ? ExitCode.Interrupted : code;
 }
 
 /**
@@ -251,17 +259,6 @@ function parseLimit(text: string): [number, string[]] {
     throw new Error(`--limit takes ID:up=RATE,down=RATE (e.g. 1003:up=2MiB/s), got '${text}'`);
   }
   return [Number(match[1]), args];
-}
-
-/** Logs in the log dir from peers this run does not have (a previous set-up); this run's peers replace their own. */
-function removeStaleLogs(logDir: string, peerIds: ReadonlySet<number>): number {
-  if (!existsSync(logDir)) return 0;
-  const stale = readdirSync(logDir).filter((name) => {
-    const match = /^log_peer_(\d+)(?:\.debug)?\.log$/.exec(name);
-    return match !== null && !peerIds.has(Number(match[1]));
-  });
-  for (const name of stale) rmSync(path.join(logDir, name));
-  return stale.length;
 }
 
 /** A fresh experiment: every leecher starts from nothing (its file and resume state go). */

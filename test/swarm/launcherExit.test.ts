@@ -6,7 +6,7 @@ import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
 
 const SWARMLAB = path.join(__dirname, '..', '..', 'dist', 'cli', 'swarmlab.js');
 
-describe('a peer that cannot start stops the swarm at once, and the launcher says why', () => {
+describe('how a swarm ends early, and what the launcher says', () => {
   let setup: SwarmSetup | undefined;
   let blocker: net.Server | undefined;
   afterEach(async () => {
@@ -29,4 +29,14 @@ describe('a peer that cannot start stops the swarm at once, and the launcher say
     expect(output).toMatch(/1003\s+not started \(peer 1002 exited with 5\)/);
     expect(output).not.toMatch(/write after end|did not start listening/);
   }, 20_000);
+
+  test('Ctrl-C: every peer stopped, the summary printed, exit 130', async () => {
+    setup = await makeSwarmDir({ peers: 3, fileSize: 2_000_000, pieceSize: 16_384 });
+    // The seeder's upload is limited so the run is still going at the first progress line (every 2 s).
+    const args = ['swarm', '--make-file', '--limit', '1001:up=100KiB/s,down=100KiB/s'];
+    const { code, output } = await runNodeScript(SWARMLAB, args, { cwd: setup.root, killAfterMs: 30_000, interruptWhen: /^progress:/m });
+    expect(code).toBe(130);
+    expect(output).toMatch(/1002\s+stopped \(interrupted\)/);
+    expect(output).toMatch(/^peer {2}end/m);
+  }, 40_000);
 });
