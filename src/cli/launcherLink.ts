@@ -22,15 +22,23 @@ export function launcherWantsSentences(): boolean {
   return typeof process.send === 'function' && process.env[LIVE_LOG_ENV] === '1';
 }
 
+export interface LauncherLink {
+  /** Sends the last progress, status and the per-neighbour summary, then stops reporting and closes the channel. */
+  finish(): Promise<void>;
+  /** Stops reporting and closes the channel at once, with no summary: for a peer that never ran (its port was taken, say). */
+  close(): void;
+}
+
 /**
  * When started by `swarmlab swarm`, reports readiness, progress (at most
  * every 250 ms), its status and protocol sentences (for the dashboard), and a
  * final per-neighbour summary; and takes control commands from the launcher.
- * Returns a function that sends the summary and stops reporting.
+ * Its timers and the open IPC channel keep the process alive until it is
+ * finished or closed.
  */
-export function linkToLauncher(options: LauncherLinkOptions): () => Promise<void> {
+export function linkToLauncher(options: LauncherLinkOptions): LauncherLink {
   const send = process.send?.bind(process);
-  if (!send) return async () => {};
+  if (!send) return { finish: async () => {}, close: () => {} };
   const { node, peerId, pieceCount, piecesHeld } = options;
   /** Resolves once the channel has taken the message, so the last ones are not lost at exit. */
   const report = (message: PeerReport) =>
@@ -73,9 +81,14 @@ export function linkToLauncher(options: LauncherLinkOptions): () => Promise<void
     }
   };
   process.on('message', onMessage);
-  return async () => {
+  const stopReporting = () => {
     for (const timer of timers) clearInterval(timer);
     process.off('message', onMessage);
+  };
+  // An open IPC channel would keep this process alive.
+  const disconnect = () => process.connected && process.disconnect();
+  const finish = async () => {
+    stopReporting();
     progress();
     pushStatus();
     await sendSentences();
@@ -83,7 +96,11 @@ export function linkToLauncher(options: LauncherLinkOptions): () => Promise<void
     const usage = process.resourceUsage();
     const resources = { maxRssBytes: usage.maxRSS * 1024, cpuUserMs: usage.userCPUTime / 1000, cpuSystemMs: usage.systemCPUTime / 1000 };
     await report({ type: 'summary', peerId, neighbours, resources });
-    // An open IPC channel would keep this process alive.
-    if (process.connected) process.disconnect();
+    disconnect();
   };
+  const close = () => {
+    stopReporting();
+    disconnect();
+  };
+  return { finish, close };
 }

@@ -134,19 +134,26 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     void node.stop({ kind: 'failed', error: new Error(signal) });
   };
   process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+  // The handlers log: they go before the logs close, so a late signal cannot write to a closed log.
+  const closeLogs = () => {
+    process.off('SIGHUP', reload).off('SIGINT', interrupt).off('SIGTERM', interrupt);
+    return logs.close();
+  };
   const controller = controllerFor(node, {
     stop: () => interrupt('stop command'),
     limitsChanged: () => describeLimits(logs.diag, node.rateLimits.current),
   });
   // prom-client and its dependencies cost memory and start-up time: loaded only when metrics are asked for.
   const metrics = options.metricsPort === undefined ? undefined : new (await import('../metrics/PeerMetrics')).PeerMetrics(self.peerId, node.bus, () => node.status());
-  const finishLauncherLink = linkToLauncher({ node, controller, peerId: self.peerId, pieceCount: layout.pieceCount, piecesHeld: () => store.bitfield.count, sentences });
+  const launcherLink = linkToLauncher({ node, controller, peerId: self.peerId, pieceCount: layout.pieceCount, piecesHeld: () => store.bitfield.count, sentences });
 
   try {
     await node.start();
   } catch (error) {
+    // Nothing may keep the process alive now: its exit code and reason are the launcher's news.
+    launcherLink.close();
     await store.close();
-    await logs.close();
+    await closeLogs();
     if (error instanceof PortInUseError) throw new Fatal(error.message, ExitCode.PortInUse);
     throw error;
   }
@@ -155,9 +162,9 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
   if (store.start.kind === 'recheck' && verifier) await recheck(store, verifier, node, logs.diag, self.hasFile);
   const outcome = await node.finished;
   await Promise.all(servers.map((server) => server.close()));
-  await finishLauncherLink();
+  await launcherLink.finish();
   logs.diag.info(`totals over every run: ${store.totals.bytesDownloaded} bytes downloaded, ${store.totals.bytesUploaded} uploaded`);
-  await logs.close();
+  await closeLogs();
   if (interrupted) return ExitCode.Interrupted;
   if (outcome.kind === 'failed') {
     process.stderr.write(`peerProcess ${self.peerId}: ${outcome.error.message}\n`);

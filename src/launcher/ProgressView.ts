@@ -1,11 +1,13 @@
-import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import { MultiBar, type SingleBar } from 'cli-progress';
 import type { PeerRun } from './SwarmLauncher';
 import { formatBytes } from './format';
+import { progressLine, type ProgressFields } from './progressLine';
+import { outputWidth } from './terminalWidth';
 
 /**
  * Shows each peer's pieces and download rate while the swarm runs: a progress
- * bar per peer on a terminal (cli-progress), one plain line per tick otherwise
- * (CI logs, pipes).
+ * bar per peer on a terminal (cli-progress), each fitting its width as it is
+ * now, one plain line per tick otherwise (CI logs, pipes).
  */
 export class ProgressView {
   private timer: NodeJS.Timeout | undefined;
@@ -22,8 +24,13 @@ export class ProgressView {
   start(): void {
     if (this.out.isTTY) {
       this.multibar = new MultiBar(
-        { stream: this.out, format: '{peer} [{bar}] {value}/{total} pieces  {rate}/s {state}', hideCursor: true, clearOnComplete: false, autopadding: true },
-        Presets.shades_classic,
+        {
+          stream: this.out,
+          // One column short of the edge: a line that fills the last one leaves the cursor waiting to wrap.
+          format: (_options, _params, fields: ProgressFields) => progressLine(fields, outputWidth(this.out) - 1),
+          hideCursor: true,
+          clearOnComplete: false,
+        },
       );
     }
     this.timer = setInterval(() => this.draw(), this.intervalMs);
@@ -43,7 +50,7 @@ export class ProgressView {
     }
     for (const run of runs) {
       const id = run.peer.peerId;
-      const payload = { peer: String(id), rate: formatBytes(this.rateOf(run)), state: stateOf(run) };
+      const payload: ProgressFields = { peer: String(id), piecesHeld: run.piecesHeld, pieceCount: run.pieceCount, rate: formatBytes(this.rateOf(run)), state: stateOf(run) };
       let bar = this.bars.get(id);
       if (!bar) this.bars.set(id, (bar = this.multibar.create(Math.max(run.pieceCount, 1), run.piecesHeld, payload)));
       bar.setTotal(Math.max(run.pieceCount, 1));

@@ -59,6 +59,8 @@ export interface PeerRun {
   end?: PeerEnd;
   /** The last lines it printed, for a failure report. */
   tail: string[];
+  /** Why it gave up, in its own words: its last stderr line `peerProcess <id>: ...` (a taken port, a bad config), since it was last started. */
+  fatal?: string;
   /** How many times it was started again after dying. */
   restarts: number;
 }
@@ -233,6 +235,8 @@ export class SwarmLauncher implements SwarmControl {
       }
       run.end = stopped ?? { kind: 'exited', code, signal };
       if (crashed) this.stopAll(`peer ${run.peer.peerId} exited with ${code ?? signal}`);
+      // Only now, with the failure known: the next peer is not started just to be stopped.
+      ready();
       return;
     }
   }
@@ -256,7 +260,14 @@ export class SwarmLauncher implements SwarmControl {
     this.setLifecycle(run.peer.peerId, 'starting', `pid ${child.pid}`);
     run.startedAtMs ??= Date.now();
     this.children.set(run.peer.peerId, child);
-    for (const stream of [child.stdout, child.stderr]) collectLines(stream, (line) => this.output(run, line));
+    run.fatal = undefined;
+    // `peerProcess: ` too: a usage error or an internal one, whose stack follows on lines of its own.
+    const fatal = new RegExp(`^peerProcess(?: ${run.peer.peerId})?: `);
+    collectLines(child.stdout, (line) => this.output(run, line));
+    collectLines(child.stderr, (line) => {
+      if (fatal.test(line)) run.fatal = line;
+      this.output(run, line);
+    });
 
     const startTimeoutMs = options.startTimeoutMs ?? 20_000;
     const startWait = setTimeout(() => {
@@ -281,7 +292,6 @@ export class SwarmLauncher implements SwarmControl {
         run.exitedAtMs = Date.now();
         if (this.lifecycleOf(run.peer.peerId) !== 'killed') this.setLifecycle(run.peer.peerId, 'exited', `exit ${code ?? signal}`);
         this.failPendingCommands(run.peer.peerId);
-        ready();
         resolve({ code, signal });
       });
     });

@@ -1,3 +1,5 @@
+import { fitTable } from './fitTable';
+
 /** Human-readable figures for the launcher's progress lines and summary table. */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB'];
@@ -16,7 +18,9 @@ export function formatSeconds(ms: number): string {
 
 /** Left-aligned text columns, with a rule under the header. */
 export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  return fitTable(
+    header.map((h) => ({ header: h })),
+    rows,
+    Infinity,
+  ).lines.join('\n');
 }

@@ -1,9 +1,29 @@
 import type { SwarmRun } from './SwarmLauncher';
 import { describeEnd } from './ProgressView';
-import { formatBytes, formatSeconds, table } from './format';
+import { fitTable, type TableColumn } from './fitTable';
+import { formatBytes, formatSeconds } from './format';
 
-/** The end-of-run table: per peer, time to complete, bytes in and out, from and to whom. */
-export function summaryTable(swarm: SwarmRun): string {
+/**
+ * Peer, how it ended and when it completed always show; on a narrow terminal
+ * the resources go first, then who traded with whom, then the byte counts.
+ */
+const COLUMNS: readonly TableColumn[] = [
+  { header: 'peer' },
+  { header: 'end', shrinks: true },
+  { header: 'complete after' },
+  { header: 'received', dropRank: 5 },
+  { header: 'pieces from', dropRank: 3 },
+  { header: 'sent', dropRank: 4 },
+  { header: 'pieces to', dropRank: 2 },
+  { header: 'peak memory', dropRank: 1 },
+  { header: 'CPU', dropRank: 0 },
+];
+
+/**
+ * The end-of-run table: per peer, time to complete, bytes in and out, from and
+ * to whom, in at most `width` columns (see outputWidth).
+ */
+export function summaryTable(swarm: SwarmRun, width = Infinity): string {
   const rows = swarm.runs.map((run) => {
     const neighbours = [...run.neighbours].sort((a, b) => a.peerId - b.peerId);
     const from = neighbours.filter((n) => n.piecesDownloaded > 0).map((n) => `${n.peerId}:${n.piecesDownloaded}`);
@@ -27,5 +47,11 @@ export function summaryTable(swarm: SwarmRun): string {
       run.resources ? formatSeconds(run.resources.cpuUserMs + run.resources.cpuSystemMs) : '-',
     ];
   });
-  return table(['peer', 'end', 'complete after', 'received', 'pieces from', 'sent', 'pieces to', 'peak memory', 'CPU'], rows);
+  const { lines, hidden, fullWidth } = fitTable(COLUMNS, rows, width);
+  if (hidden.length > 0) {
+    const named = `(hidden to fit ${width} columns: ${hidden.join(', ')}; COLUMNS=${fullWidth} shows them)`;
+    const counted = `(${hidden.length} columns hidden to fit ${width}: COLUMNS=${fullWidth} shows them)`;
+    lines.push((named.length <= width ? named : counted).slice(0, width));
+  }
+  return lines.join('\n');
 }

@@ -26,6 +26,8 @@ export function debugLogPath(logDir: string, peerId: number): string {
  */
 export class DiagnosticLog implements Diagnostics {
   private readonly logger: winston.Logger;
+  /** Set by close(): a second close waits for the same end. */
+  private closing: Promise<void> | undefined;
 
   constructor(options: { peerId: number; logFile?: string; append?: boolean; level: DiagnosticLevel; clock: Clock; console: boolean }) {
     const line = winston.format.printf(
@@ -38,21 +40,28 @@ export class DiagnosticLog implements Diagnostics {
   }
 
   error(message: string): void {
-    this.logger.error(message);
+    this.write('error', message);
   }
   warn(message: string): void {
-    this.logger.warn(message);
+    this.write('warn', message);
   }
   info(message: string): void {
-    this.logger.info(message);
+    this.write('info', message);
   }
   debug(message: string): void {
     // winston formats a line before its transports drop it by level: checked
     // first, the trace of every message sent and received costs nothing below debug.
-    if (this.logger.isDebugEnabled()) this.logger.debug(message);
+    if (this.logger.isDebugEnabled()) this.write('debug', message);
   }
 
+  /** Ends the log once its last line is on disk; anything logged after this is dropped. */
   close(): Promise<void> {
-    return closeLogger(this.logger);
+    this.closing ??= closeLogger(this.logger);
+    return this.closing;
+  }
+
+  /** A line logged after close (a late event or signal) is dropped: an ended winston stream would throw 'write after end'. */
+  private write(level: DiagnosticLevel, message: string): void {
+    if (!this.closing) this.logger.log(level, message);
   }
 }

@@ -64,6 +64,21 @@ describe('peerProcess exit codes and messages', () => {
     }
   });
 
+  test('under a launcher (an IPC channel open), a port already in use: exit 5 at once with the one-line reason', async () => {
+    const port = setup.ports.get(1002)!;
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      // Far below the launcher's 20 s wait for a peer to listen: a peer kept alive by its channel is killed here and fails.
+      const { code, stderr } = await runNodeScript(path.join(DIST, 'peerProcess.js'), ['1002'], { cwd: setup.root, killAfterMs: 5_000, ipc: true });
+      expect(code).toBe(5);
+      expect(stderr).toContain(`peerProcess 1002: port ${port} on 127.0.0.1 is already in use\n`);
+      expect(stderr).not.toMatch(/write after end|\bat /);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
   test('the flat layout: --peers-dir . --log-dir . from another working directory', async () => {
     const flat = path.join(setup.root, 'flat');
     fs.mkdirSync(path.join(flat, 'peer_1001'), { recursive: true });
@@ -88,6 +103,12 @@ describe('swarmlab', () => {
     const swarm = await run('swarmlab.js', ['swarm', '--help'], __dirname);
     expect(swarm.code).toBe(0);
     for (const option of ['--make-file', '--timeout', '--config-dir']) expect(swarm.stdout).toContain(option);
+    // Its exit codes, every one it can return.
+    const exitCodes = swarm.stdout.replace(/\s+/g, ' ');
+    for (const code of ['0 every peer finished', '7 the swarm failed', '2 usage', '3 config error', '4 a seeder', '5 the dashboard', '130 interrupted', '1 internal error']) {
+      expect(exitCodes).toContain(code);
+    }
+    expect(exitCodes).toContain('<log-dir>/previous/');
   });
 
   test('no command or an unknown one is a usage error (2)', async () => {

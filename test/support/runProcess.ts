@@ -8,15 +8,30 @@ export interface ProcessResult {
   output: string;
 }
 
+export interface RunOptions {
+  cwd: string;
+  killAfterMs: number;
+  /** With an IPC channel, as `swarmlab swarm` starts a peer. */
+  ipc?: boolean;
+  /** A Ctrl-C (SIGINT) once the output so far matches. */
+  interruptWhen?: RegExp;
+}
+
 /**
  * Runs a Node script to its end. Past `killAfterMs` (the test's own bound, not
  * a protocol timing) it sends SIGTERM to exactly that process, by pid.
  */
-export function runNodeScript(script: string, args: string[], options: { cwd: string; killAfterMs: number }): Promise<ProcessResult> {
-  const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runNodeScript(script: string, args: string[], options: RunOptions): Promise<ProcessResult> {
+  const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe', options.ipc ? 'ipc' : 'ignore'] });
   const result: ProcessResult = { code: null, stdout: '', stderr: '', output: '' };
-  child.stdout.on('data', (d) => ((result.stdout += d), (result.output += d)));
-  child.stderr.on('data', (d) => ((result.stderr += d), (result.output += d)));
+  let interrupted = false;
+  const interruptIfDue = () => {
+    if (interrupted || !options.interruptWhen?.test(result.output)) return;
+    interrupted = true;
+    child.kill('SIGINT');
+  };
+  child.stdout!.on('data', (d) => ((result.stdout += d), (result.output += d), interruptIfDue()));
+  child.stderr!.on('data', (d) => ((result.stderr += d), (result.output += d), interruptIfDue()));
   const guard = setTimeout(() => child.kill('SIGTERM'), options.killAfterMs);
   return new Promise((resolve) =>
     child.on('close', (code) => {

@@ -69,12 +69,13 @@ describe('a whole swarm of real peerProcess processes on 127.0.0.1', () => {
 
   test('several seeders, one listed last, and --make-file creates the seed file', async () => {
     setup = await makeSwarmDir({ peers: 5, seeders: [1001, 1005], fileSize: 100_000, pieceSize: 1000, k: 1 });
-    // Logs of an earlier experiment's peer that this run does not have are cleared away.
+    // Logs of an earlier experiment's peer that this run does not have are set aside in logs/previous/.
     fs.mkdirSync(path.join(setup.root, 'logs'));
     fs.writeFileSync(path.join(setup.root, 'logs', 'log_peer_4242.log'), 'old\n');
     fs.writeFileSync(path.join(setup.root, 'logs', 'notes.txt'), 'mine\n');
     const { code, output } = await runSwarm(setup, ['--make-file']);
-    expect(output).toContain('removed 1 log files of peers not in this PeerInfo.cfg');
+    expect(output).toContain(`moved the previous run's 1 log files to ${path.join(fs.realpathSync(setup.root), 'logs', 'previous')}`);
+    expect(fs.readFileSync(path.join(setup.root, 'logs', 'previous', 'log_peer_4242.log'), 'utf8')).toBe('old\n');
     expect(fs.readdirSync(path.join(setup.root, 'logs'))).toContain('notes.txt');
     expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('all 5 copies are byte-identical') });
     expect(output).toMatch(/created .*peer_1001.shared\.dat/);
@@ -84,18 +85,22 @@ describe('a whole swarm of real peerProcess processes on 127.0.0.1', () => {
     }
   }, 90_000);
 
-  test('each run is a fresh experiment; --resume keeps what the leechers hold', async () => {
+  test('each run is a fresh experiment, the one before it kept in logs/previous/; --resume keeps what the leechers hold', async () => {
     setup = await makeSwarmDir({ peers: 3, fileSize: 20_000, pieceSize: 1000 });
-    const downloads = (id: number) => readProtocolLog(path.join(setup!.root, 'logs'), id).filter((e) => e.kind === 'downloadedPiece').length;
+    const downloads = (id: number, dir = 'logs') => readProtocolLog(path.join(setup!.root, dir), id).filter((e) => e.kind === 'downloadedPiece').length;
     expect((await runSwarm(setup, ['--make-file'])).code).toBe(0);
-    expect((await runSwarm(setup)).code).toBe(0);
+    const second = await runSwarm(setup);
+    expect(second.code).toBe(0);
+    expect(second.output).toContain("moved the previous run's 6 log files to");
     expect(downloads(1002)).toBe(20); // downloaded again from nothing
+    expect(downloads(1002, 'logs/previous')).toBe(20); // the first run's log, kept
     const resumed = await runSwarm(setup, ['--resume']);
     expect(resumed.code).toBe(0);
     // Resumed complete: nothing more downloaded (the log, continued, holds the last run's 20 lines).
     expect(downloads(1002)).toBe(20);
     expect(fs.readFileSync(path.join(setup.root, 'logs', 'log_peer_1002.debug.log'), 'utf8')).toContain('resumed 20 pieces from the resume state');
     expect(resumed.output).toContain("all 3 copies are byte-identical to the seeder's");
+    expect(resumed.output).not.toContain('moved the previous run');
   }, 90_000);
 
   test('a seeder without its file: the launcher says so and exits non-zero, starting nothing', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, rmSync } from 'fs';
+import { existsSync, readFileSync, rmSync } from 'fs';
 import * as path from 'path';
 import type { CommandModule } from 'yargs';
 import { ConfigError } from '../../config/ConfigError';
@@ -11,8 +11,10 @@ import { protocolLogPath } from '../../log/ProtocolLogger';
 import { isThisMachine } from '../../net/hosts';
 import { formatSeconds } from '../../launcher/format';
 import { ProgressView, describeEnd } from '../../launcher/ProgressView';
+import { setAsidePreviousLogs } from '../../launcher/previousLogs';
 import { SeedFileError, prepareSeedFiles } from '../../launcher/seedFiles';
 import { summaryTable } from '../../launcher/summary';
+import { outputWidth } from '../../launcher/terminalWidth';
 import { SwarmLauncher, type PlannedKill, type SwarmRun } from '../../launcher/SwarmLauncher';
 import { verifyCopies } from '../../launcher/verifyCopies';
 import { parseRate } from '../../config/values';
@@ -44,7 +46,7 @@ export const swarmCommand: CommandModule<object, SwarmArgs> = {
     yargs
       .option('config-dir', { type: 'string', default: '.', describe: 'where Common.cfg and PeerInfo.cfg are' })
       .option('peers-dir', { type: 'string', default: 'peers', describe: 'where each peer_<id>/ lives' })
-      .option('log-dir', { type: 'string', default: 'logs', describe: 'where the peers write their logs' })
+      .option('log-dir', { type: 'string', default: 'logs', describe: 'where the peers write their logs; the previous run\'s are moved to <log-dir>/previous/ first' })
       .option('make-file', { type: 'boolean', default: false, describe: 'create the seeders\' file (random bytes of FileSize) when missing, and the .torrent named by MetaInfo' })
       .option('timeout', { type: 'number', default: 300, describe: 'seconds before a swarm that has not finished is stopped' })
       .option('log-level', { choices: DIAGNOSTIC_LEVELS, default: 'info', describe: 'the peers\' diagnostic detail (debug traces every message)' })
@@ -94,7 +96,13 @@ export const swarmCommand: CommandModule<object, SwarmArgs> = {
       .example('$0 swarm --kill 1003@50 --restart-crashed 1', 'kill peer 1003 half-way; it restarts and resumes')
       .example('$0 swarm --limit 1002:up=200KiB/s --limit 1003:up=2MiB/s', 'a slow and a fast uploader: watch who gets preferred')
       .example('$0 swarm --config-dir config/demo --make-file --ui', 'a slow swarm, watched live in the browser')
-      .example('$0 swarm --metrics-base-port 9100', 'Prometheus can scrape 127.0.0.1:9100-9105/metrics during the run'),
+      .example('$0 swarm --metrics-base-port 9100', 'Prometheus can scrape 127.0.0.1:9100-9105/metrics during the run')
+      .epilog(
+        'Exit codes: 0 every peer finished and every copy matches the seeder\'s; 7 the swarm failed (a peer failed, or hung past --timeout, ' +
+          'or a copy differs: the last lines say why); 2 usage; 3 config error, or peers on other machines; 4 a seeder\'s file missing or the ' +
+          'wrong size (see --make-file); 5 the dashboard\'s port is taken; 130 interrupted (Ctrl-C); 1 internal error.\n' +
+          'The summary table fits the terminal (COLUMNS overrides its width).',
+      ),
   handler: async (args) => {
     process.exitCode = await runSwarm(args);
   },
@@ -127,8 +135,9 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
   }
 
   if (!args.resume) clearLeechers(config, peersDir);
-  const stale = removeStaleLogs(logDir, new Set(config.peers.map((p) => p.peerId)));
-  if (stale > 0) console.log(`removed ${stale} log files of peers not in this PeerInfo.cfg (an earlier experiment), so check-logs and report read this run only`);
+  // A fresh run replaces every peer's logs; a resumed one continues its peers' and sets aside only the others'.
+  const setAside = setAsidePreviousLogs(logDir, new Set(args.resume ? config.peers.map((p) => p.peerId) : []));
+  if (setAside.moved > 0) console.log(`moved the previous run's ${setAside.moved} log files to ${setAside.dir} (replacing the run before it there), so check-logs and report read this run only`);
   console.log(`starting ${config.peers.length} peers: ${config.common.fileName}, ${config.common.fileSize} bytes in ${config.common.pieceCount} pieces; logs in ${logDir}`);
   const withUi = args.ui || args['ui-port'] !== undefined;
   const launcher = new SwarmLauncher({
@@ -167,7 +176,7 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
   process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
   const code = await report(swarm, config, peersDir, logDir);
   if (dashboard) await closeDashboard(dashboard, !interrupted);
-  return code;
+  return interrupted ? ExitCode.Interrupted : code;
 }
 
 /**
@@ -190,19 +199,24 @@ async function closeDashboard(dashboard: Dashboard, mayLinger: boolean): Promise
 }
 
 async function report(swarm: SwarmRun, config: Config, peersDir: string, logDir: string): Promise<number> {
-  console.log(`\n${summaryTable(swarm)}\n`);
+  console.log(`\n${summaryTable(swarm, outputWidth(process.stdout))}\n`);
   console.log(`every process exited ${formatSeconds(swarm.endedMs - swarm.lastStartMs)} after the last peer started`);
   const failed = swarm.runs.filter((run) => !(run.end?.kind === 'exited' && run.end.code === 0));
   for (const run of failed) {
-    console.error(`\npeer ${run.peer.peerId}: ${describeEnd(run)}; its last output lines:`);
+    console.error(`\npeer ${run.peer.peerId}: ${describeEnd(run)}${run.tail.length > 0 ? '; its last output lines:' : ''}`);
     for (const line of run.tail) console.error(`  ${line}`);
     const logLines = lastLines(protocolLogPath(logDir, run.peer.peerId), 5);
     if (logLines.length > 0) console.error(`its protocol log ends with:\n${logLines.map((l) => `  ${l}`).join('\n')}`);
   }
   const checks = await verifyCopies(config, peersDir);
   const bad = checks.filter((c) => !c.matches);
-  for (const check of bad) console.error(`copy of peer ${check.peerId} (${check.file}): ${check.problem}`);
+  // A peer reported as failed has an incomplete copy: saying so again would bury the cause.
+  const failedIds = new Set(failed.map((run) => run.peer.peerId));
+  for (const check of bad.filter((c) => !failedIds.has(c.peerId))) console.error(`copy of peer ${check.peerId} (${check.file}): ${check.problem}`);
   if (bad.length === 0) console.log(`all ${checks.length} copies are byte-identical to the seeder's (SHA-1)`);
+  // Last, where it is seen first: why each peer that failed gave up, in its own words, without --verbose.
+  const reasons = failed.filter((run) => run.end?.kind === 'exited').map((run) => `peer ${run.peer.peerId} ${describeEnd(run)}${run.fatal ? `: ${run.fatal}` : ''}`);
+  if (reasons.length > 0) console.error(`\n${reasons.join('\n')}`);
   return failed.length === 0 && bad.length === 0 ? ExitCode.Ok : ExitCode.SwarmFailed;
 }
 
@@ -228,7 +242,8 @@ function parseKill(plan: string): PlannedKill {
 
 function lastLines(file: string, count: number): string[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-count);
+  const text = readFileSync(file, 'utf8').trimEnd();
+  return text ? text.split('\n').slice(-count) : [];
 }
 
 /** "1003:up=2MiB/s,down=1MiB/s" -> peer 1003 runs with --max-upload-rate 2MiB/s --max-download-rate 1MiB/s. */
@@ -244,17 +259,6 @@ function parseLimit(text: string): [number, string[]] {
     throw new Error(`--limit takes ID:up=RATE,down=RATE (e.g. 1003:up=2MiB/s), got '${text}'`);
   }
   return [Number(match[1]), args];
-}
-
-/** Logs in the log dir from peers this run does not have (a previous set-up); this run's peers replace their own. */
-function removeStaleLogs(logDir: string, peerIds: ReadonlySet<number>): number {
-  if (!existsSync(logDir)) return 0;
-  const stale = readdirSync(logDir).filter((name) => {
-    const match = /^log_peer_(\d+)(?:\.debug)?\.log$/.exec(name);
-    return match !== null && !peerIds.has(Number(match[1]));
-  });
-  for (const name of stale) rmSync(path.join(logDir, name));
-  return stale.length;
 }
 
 /** A fresh experiment: every leecher starts from nothing (its file and resume state go). */
