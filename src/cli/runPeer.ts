@@ -249,7 +249,12 @@ async function openLogs(options: RunPeerOptions, self: PeerInfo, resuming: boole
     clock: systemClock,
     console: true,
   });
-  const protocol = openProtocolLog(self.peerId, protocolLogPath(options.logDir, self.peerId), systemClock, append, sentences?.add);
+  const tap = (sentence: string) => {
+    // Every sentence but the many 'have' and interest lines, whose times the report does not draw.
+    if (!sentence.includes(" received the '")) diag.repeat(sentence);
+    sentences?.add(sentence);
+  };
+  const protocol = openProtocolLog(self.peerId, protocolLogPath(options.logDir, self.peerId), systemClock, append, tap);
   return { diag, protocol, close: () => Promise.all([diag.close(), protocol.close()]) };
 }
 

@@ -1,8 +1,14 @@
 import * as path from 'path';
 import * as winston from 'winston';
 import type { Clock } from '../common/Clock';
-import { formatTimestamp } from './timestamp';
+import { formatTimestampMs } from './timestamp';
 import { closeLogger } from './winstonFile';
+
+/** Marks a line for the debug file only. */
+const FILE_ONLY = Symbol('file only');
+
+/** How a repeated protocol sentence starts in the debug log. */
+export const REPEAT_PREFIX = 'protocol log: ';
 
 export type DiagnosticLevel = 'error' | 'warn' | 'info' | 'debug';
 export const DIAGNOSTIC_LEVELS: readonly DiagnosticLevel[] = ['error', 'warn', 'info', 'debug'];
@@ -31,10 +37,12 @@ export class DiagnosticLog implements Diagnostics {
 
   constructor(options: { peerId: number; logFile?: string; append?: boolean; level: DiagnosticLevel; clock: Clock; console: boolean }) {
     const line = winston.format.printf(
-      (info) => `${formatTimestamp(options.clock.now())} [${options.peerId}] ${info.level}: ${info.message}`,
+      (info) => `${formatTimestampMs(options.clock.now())} [${options.peerId}] ${info.level}: ${info.message}`,
     );
+    // Repeated protocol sentences are for the file (and the report), not for the console.
+    const notFileOnly = winston.format((info) => (info[FILE_ONLY] ? false : info))();
     const transports: winston.transport[] = [];
-    if (options.console) transports.push(new winston.transports.Console({ stderrLevels: ['error', 'warn'] }));
+    if (options.console) transports.push(new winston.transports.Console({ stderrLevels: ['error', 'warn'], format: winston.format.combine(notFileOnly, line) }));
     if (options.logFile) transports.push(new winston.transports.File({ filename: options.logFile, options: { flags: options.append ? 'a' : 'w' } }));
     this.logger = winston.createLogger({ level: options.level, format: line, transports });
   }
@@ -47,6 +55,14 @@ export class DiagnosticLog implements Diagnostics {
   }
   info(message: string): void {
     this.write('info', message);
+  }
+  /**
+   * A protocol-log sentence again, at millisecond resolution, in the debug
+   * file only: the spec's log has whole seconds, the report draws finer times
+   * from these lines (src/report/debugLogs.ts).
+   */
+  repeat(sentence: string): void {
+    if (!this.closing) this.logger.log({ level: 'info', message: `${REPEAT_PREFIX}${sentence}`, [FILE_ONLY]: true });
   }
   debug(message: string): void {
     // winston formats a line before its transports drop it by level: checked

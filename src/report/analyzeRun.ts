@@ -117,8 +117,11 @@ function storyOf(log: PeerLog, debug: DebugFacts | undefined): PeerStory {
   });
   const events = debug ? refineTimes(logged, debug.repeats, debug.resolutionMs) : logged;
   const shown = events.filter((e) => SHOWN_TIMES.has(e.event.kind));
-  const resolutionMs = (shown.length > 0 ? shown : events).reduce((coarsest, e) => Math.max(coarsest, e.resolutionMs), 1);
   const refined = events.some((e, i) => e.ms !== logged[i].ms || e.resolutionMs !== logged[i].resolutionMs);
+  // A seeder shows no times of its own: its resolution is that of the lines its debug log refined, if any.
+  const finer = events.filter((e, i) => e.resolutionMs !== logged[i].resolutionMs);
+  const basis = shown.length > 0 ? shown : finer.length > 0 ? finer : events;
+  const resolutionMs = basis.reduce((coarsest, e) => Math.max(coarsest, e.resolutionMs), 1);
   return {
     peerId: log.peerId,
     file: log.file,

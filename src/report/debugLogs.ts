@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { debugLogPath } from '../log/DiagnosticLog';
+import { debugLogPath, REPEAT_PREFIX } from '../log/DiagnosticLog';
 import { parseLogTime } from '../log/logTime';
 import type { PeerLog } from '../logcheck/checkLogs';
 import { resolutionOf } from './timeResolution';
@@ -11,13 +11,6 @@ export interface DebugLog {
   file: string;
   lines: string[];
 }
-
-/**
- * A debug-log message that repeats a protocol-log sentence, at the debug log's
- * time: `<time> [<id>] info: protocol log: <sentence>`. The protocol log keeps
- * the spec's whole seconds; this line carries the milliseconds.
- */
-export const REPEAT_PREFIX = 'protocol log: ';
 
 export interface Repeat {
   ms: number;

@@ -1,10 +1,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import type { Clock } from '../../src/common/Clock';
 import { DiagnosticLog } from '../../src/log/DiagnosticLog';
+import { runNodeScript } from '../support/runProcess';
 
-const fixedTime = new Date(2026, 10, 21, 10, 15, 4).getTime();
+const DIST = path.join(__dirname, '..', '..', 'dist');
+
+const fixedTime = new Date(2026, 10, 21, 10, 15, 4, 37).getTime();
 const clock: Clock = { now: () => fixedTime, every: () => () => {}, after: () => () => {} };
 
 describe('DiagnosticLog', () => {
@@ -26,6 +30,24 @@ describe('DiagnosticLog', () => {
     // The stream reports a write after end on a later tick, as an 'error' event nobody handles.
     await new Promise((resolve) => setImmediate(resolve));
     await diag.close();
-    expect(fs.readFileSync(file, 'utf8')).toBe('2026-11-21 10:15:04 [1002] info: config read\n');
+    expect(fs.readFileSync(file, 'utf8')).toBe('2026-11-21 10:15:04.037 [1002] info: config read\n');
+  });
+
+  test('a repeated protocol sentence goes to the file with milliseconds, never to the console', async () => {
+    const file = path.join(dir, 'log_peer_1003.debug.log');
+    // A process of its own: its console is the real one (jest's replaced console hides what winston writes).
+    const script = `
+      import(${JSON.stringify(pathToFileURL(path.join(DIST, 'log', 'DiagnosticLog.js')).href)}).then(({ DiagnosticLog }) => {
+        const clock = { now: () => ${fixedTime}, every: () => () => {}, after: () => () => {} };
+        const diag = new DiagnosticLog({ peerId: 1003, logFile: ${JSON.stringify(file)}, level: 'info', clock, console: true });
+        diag.repeat('Peer 1003 is unchoked by 1001.');
+        diag.info('listening on port 7003');
+        return diag.close();
+      });`;
+    const { stdout } = await runNodeScript('-e', [script], { cwd: dir, killAfterMs: 10_000 });
+    expect(fs.readFileSync(file, 'utf8')).toBe(
+      '2026-11-21 10:15:04.037 [1003] info: protocol log: Peer 1003 is unchoked by 1001.\n2026-11-21 10:15:04.037 [1003] info: listening on port 7003\n',
+    );
+    expect(stdout).toBe('2026-11-21 10:15:04.037 [1003] info: listening on port 7003\n');
   });
 });

@@ -32,6 +32,13 @@ describe('completion times', () => {
     expect(html).not.toContain('after its own start');
   });
 
+  test("our peers repeat every line but the 'have' and interest ones: the seeder's times are to the millisecond too", () => {
+    const asOurPeersWrite = debugLogs(SHORT_RUN).map((log) => ({ ...log, lines: log.lines.filter((line) => !line.includes(" received the '")) }));
+    const run = analyzeRun(protocolLogs(SHORT_RUN), SHORT_RUN_FACTS, { debugLogs: asOurPeersWrite });
+    expect(run.peers.map((p) => p.resolutionMs)).toEqual([1, 1, 1]);
+    expect(completedAfterStart(run)).toEqual([undefined, 1900, 2400]);
+  });
+
   test('the resolution of each peer when only some have finer times', () => {
     const run = analyzeRun(protocolLogs(SHORT_RUN), SHORT_RUN_FACTS, { debugLogs: debugLogs(SHORT_RUN).filter((d) => d.peerId === 1002) });
     expect(renderReport(run, 'run')).toContain('Times are to the millisecond for peer 1002 and to the second for peers 1001, 1003. The finer times come from log_peer_1002.debug.log,');
