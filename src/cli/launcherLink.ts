@@ -1,8 +1,8 @@
-import { parsePeerCommand } from '../control/PeerCommand';
-import type { PeerController } from '../control/PeerController';
-import type { SentenceBuffer } from '../control/SentenceBuffer';
-import { LIVE_LOG_ENV, isControlRequest, type PeerReport } from '../launcher/PeerReport';
-import type { PeerNode } from '../node/PeerNode';
+import { parsePeerCommand } from '../control/PeerCommand.js';
+import type { PeerController } from '../control/PeerController.js';
+import type { SentenceBuffer } from '../control/SentenceBuffer.js';
+import { LIVE_LOG_ENV, isControlRequest, type PeerReport } from '../launcher/PeerReport.js';
+import type { PeerNode } from '../node/PeerNode.js';
 
 const PROGRESS_EVERY_MS = 250;
 const STATUS_EVERY_MS = 500;

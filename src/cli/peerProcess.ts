@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { DIAGNOSTIC_LEVELS, type DiagnosticLevel } from '../log/DiagnosticLog';
-import { MAX_REQUESTS_PER_PEER_LIMIT, REQUEST_STRATEGIES } from '../config/CommonConfig';
-import { parseIntegerInRange, parseRate } from '../config/values';
-import { MAX_PEER_ID } from '../config/PeerInfo';
-import { ExitCode } from './exitCodes';
-import { runPeer } from './runPeer';
-import { packageVersion } from './version';
+import { DIAGNOSTIC_LEVELS, type DiagnosticLevel } from '../log/DiagnosticLog.js';
+import { MAX_REQUESTS_PER_PEER_LIMIT, REQUEST_STRATEGIES } from '../config/CommonConfig.js';
+import { parseIntegerInRange, parseRate } from '../config/values.js';
+import { MAX_PEER_ID } from '../config/PeerInfo.js';
+import { ExitCode } from './exitCodes.js';
+import { runPeer } from './runPeer.js';
+import { packageVersion } from './version.js';
 
 const RATE_FLAGS = ['max-upload-rate', 'max-download-rate', 'max-neighbour-upload-rate', 'max-neighbour-download-rate'] as const;
 

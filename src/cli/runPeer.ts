@@ -1,31 +1,31 @@
 import { existsSync, promises as fs } from 'fs';
 import * as path from 'path';
-import { systemClock } from '../common/Clock';
-import { systemRandom } from '../common/Random';
-import { ConfigError, formatWarning } from '../config/ConfigError';
-import { findPeer, loadConfig, type Config } from '../config/Config';
-import { RATE_KEYS, type RateKey, type RequestStrategy } from '../config/CommonConfig';
-import { parseRate } from '../config/values';
-import type { RateLimitSettings } from '../node/RateLimits';
-import type { PeerInfo } from '../config/PeerInfo';
-import { DiagnosticLog, debugLogPath, type DiagnosticLevel } from '../log/DiagnosticLog';
-import { openProtocolLog, protocolLogPath } from '../log/ProtocolLogger';
-import { loadMetaInfoForConfig } from '../metainfo/forConfig';
-import type { MetaInfo } from '../metainfo/MetaInfo';
-import { MetaInfoError } from '../metainfo/MetaInfoError';
-import { PieceVerifier } from '../metainfo/PieceVerifier';
-import { PortInUseError } from '../net/Listener';
-import { PeerNode } from '../node/PeerNode';
-import { PieceLayout } from '../storage/Piece';
-import { PieceStore, type StoreStart } from '../storage/PieceStore';
-import { resumePath } from '../storage/ResumeState';
-import { StorageError } from '../storage/StorageError';
-import { ExitCode } from './exitCodes';
-import { launcherWantsSentences, linkToLauncher } from './launcherLink';
-import { controllerFor, type PeerController } from '../control/PeerController';
-import type { LocalServer } from '../control/localHttp';
-import { SentenceBuffer } from '../control/SentenceBuffer';
-import type { PeerMetrics } from '../metrics/PeerMetrics';
+import { systemClock } from '../common/Clock.js';
+import { systemRandom } from '../common/Random.js';
+import { ConfigError, formatWarning } from '../config/ConfigError.js';
+import { findPeer, loadConfig, type Config } from '../config/Config.js';
+import { RATE_KEYS, type RateKey, type RequestStrategy } from '../config/CommonConfig.js';
+import { parseRate } from '../config/values.js';
+import type { RateLimitSettings } from '../node/RateLimits.js';
+import type { PeerInfo } from '../config/PeerInfo.js';
+import { DiagnosticLog, debugLogPath, type DiagnosticLevel } from '../log/DiagnosticLog.js';
+import { openProtocolLog, protocolLogPath } from '../log/ProtocolLogger.js';
+import { loadMetaInfoForConfig } from '../metainfo/forConfig.js';
+import type { MetaInfo } from '../metainfo/MetaInfo.js';
+import { MetaInfoError } from '../metainfo/MetaInfoError.js';
+import { PieceVerifier } from '../metainfo/PieceVerifier.js';
+import { PortInUseError } from '../net/Listener.js';
+import { PeerNode } from '../node/PeerNode.js';
+import { PieceLayout } from '../storage/Piece.js';
+import { PieceStore, type StoreStart } from '../storage/PieceStore.js';
+import { resumePath } from '../storage/ResumeState.js';
+import { StorageError } from '../storage/StorageError.js';
+import { ExitCode } from './exitCodes.js';
+import { launcherWantsSentences, linkToLauncher } from './launcherLink.js';
+import { controllerFor, type PeerController } from '../control/PeerController.js';
+import type { LocalServer } from '../control/localHttp.js';
+import { SentenceBuffer } from '../control/SentenceBuffer.js';
+import type { PeerMetrics } from '../metrics/PeerMetrics.js';
 
 export interface RunPeerOptions {
   peerId: number;
@@ -144,7 +144,7 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     limitsChanged: () => describeLimits(logs.diag, node.rateLimits.current),
   });
   // prom-client and its dependencies cost memory and start-up time: loaded only when metrics are asked for.
-  const metrics = options.metricsPort === undefined ? undefined : new (await import('../metrics/PeerMetrics')).PeerMetrics(self.peerId, node.bus, () => node.status());
+  const metrics = options.metricsPort === undefined ? undefined : new (await import('../metrics/PeerMetrics.js')).PeerMetrics(self.peerId, node.bus, () => node.status());
   const launcherLink = linkToLauncher({ node, controller, peerId: self.peerId, pieceCount: layout.pieceCount, piecesHeld: () => store.bitfield.count, sentences });
 
   try {
@@ -190,11 +190,11 @@ async function startLocalServers(options: RunPeerOptions, controller: PeerContro
     }
   };
   if (options.controlPort !== undefined) {
-    const { startControlServer } = await import('../control/ControlServer');
+    const { startControlServer } = await import('../control/ControlServer.js');
     await start('control interface', options.controlPort, (port) => startControlServer(port, controller));
   }
   if (metrics) {
-    const { startMetricsServer } = await import('../metrics/MetricsServer');
+    const { startMetricsServer } = await import('../metrics/MetricsServer.js');
     await start('metrics', options.metricsPort, (port) => startMetricsServer(port, metrics));
   }
   return servers;

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { checkLogsCommand } from './commands/checkLogs';
-import { makeTorrentCommand } from './commands/makeTorrent';
-import { reportCommand } from './commands/report';
-import { swarmCommand } from './commands/swarm';
-import { torrentInfoCommand } from './commands/torrentInfo';
-import { ExitCode } from './exitCodes';
-import { packageVersion } from './version';
+import { checkLogsCommand } from './commands/checkLogs.js';
+import { makeTorrentCommand } from './commands/makeTorrent.js';
+import { reportCommand } from './commands/report.js';
+import { swarmCommand } from './commands/swarm.js';
+import { torrentInfoCommand } from './commands/torrentInfo.js';
+import { ExitCode } from './exitCodes.js';
+import { packageVersion } from './version.js';
 
 yargs(hideBin(process.argv))
   .scriptName('swarmlab')

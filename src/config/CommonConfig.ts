@@ -1,7 +1,7 @@
-import { closestWord } from '../common/closestWord';
-import { ConfigError, ConfigWarning } from './ConfigError';
-import { readConfigLines } from './lineReader';
-import { parseDecimal, parseIntegerInRange, parseRate } from './values';
+import { closestWord } from '../common/closestWord.js';
+import { ConfigError, ConfigWarning } from './ConfigError.js';
+import { readConfigLines } from './lineReader.js';
+import { parseDecimal, parseIntegerInRange, parseRate } from './values.js';
 
 /** Common.cfg, validated and converted to the units the rest of the peer uses. */
 export interface CommonConfig {

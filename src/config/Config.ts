@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CommonConfig, parseCommonConfig } from './CommonConfig';
-import { ConfigError, ConfigWarning } from './ConfigError';
-import { PeerInfo, parsePeerInfo } from './PeerInfo';
+import { CommonConfig, parseCommonConfig } from './CommonConfig.js';
+import { ConfigError, ConfigWarning } from './ConfigError.js';
+import { PeerInfo, parsePeerInfo } from './PeerInfo.js';
 
 export const COMMON_CFG = 'Common.cfg';
 export const PEER_INFO_CFG = 'PeerInfo.cfg';

@@ -1,6 +1,6 @@
-import { ConfigError } from './ConfigError';
-import { readConfigLines } from './lineReader';
-import { parseIntegerInRange } from './values';
+import { ConfigError } from './ConfigError.js';
+import { readConfigLines } from './lineReader.js';
+import { parseIntegerInRange } from './values.js';
 
 /** One line of PeerInfo.cfg. */
 export interface PeerInfo {

@@ -1,6 +1,6 @@
-import { parsePeerCommand, type PeerCommand } from './PeerCommand';
-import type { PeerController } from './PeerController';
-import { json, serveLocal, text, type LocalRequest, type LocalResponse, type LocalServer } from './localHttp';
+import { parsePeerCommand, type PeerCommand } from './PeerCommand.js';
+import type { PeerController } from './PeerController.js';
+import { json, serveLocal, text, type LocalRequest, type LocalResponse, type LocalServer } from './localHttp.js';
 
 const ROUTES = 'GET /status; POST /pause, /resume, /stop; POST /limits {"uploadBytesPerSecond":"2MiB/s",...}; POST /command {"kind":...}';
 

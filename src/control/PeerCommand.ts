@@ -1,5 +1,5 @@
-import { parseRate } from '../config/values';
-import type { RateLimitSettings } from '../node/RateLimits';
+import { parseRate } from '../config/values.js';
+import type { RateLimitSettings } from '../node/RateLimits.js';
 
 /** Rate limit changes: bytes per second, null for unlimited; keys left out stay as they are. */
 export type LimitChanges = { [K in keyof RateLimitSettings]?: number | null };

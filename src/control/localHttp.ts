@@ -1,5 +1,5 @@
 import * as http from 'http';
-import { isOwnHost, isOwnOrigin } from './localOnly';
+import { isOwnHost, isOwnOrigin } from './localOnly.js';
 
 /** The only address the control and metrics servers ever bind: unreachable from other machines by construction. */
 export const LOOPBACK = '127.0.0.1';

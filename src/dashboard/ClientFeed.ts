@@ -1,5 +1,5 @@
-import type { PeerStatus } from '../control/PeerStatus';
-import type { LogEntry, RunEnd, ServerMessage } from './messages';
+import type { PeerStatus } from '../control/PeerStatus.js';
+import type { LogEntry, RunEnd, ServerMessage } from './messages.js';
 
 /** The part of a WebSocket a feed uses (tests pass a fake). */
 export interface FeedSocket {

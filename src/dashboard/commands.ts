@@ -1,5 +1,5 @@
-import type { PeerLifecycle, SwarmControl } from '../launcher/SwarmControl';
-import { RequestError, type CommandRequest } from './messages';
+import type { PeerLifecycle, SwarmControl } from '../launcher/SwarmControl.js';
+import { RequestError, type CommandRequest } from './messages.js';
 
 const KILLABLE: readonly PeerLifecycle[] = ['starting', 'running'];
 const RESTARTABLE: readonly PeerLifecycle[] = ['exited', 'killed'];

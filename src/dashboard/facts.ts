@@ -1,6 +1,6 @@
 import * as path from 'path';
-import type { Config } from '../config/Config';
-import type { DashboardFacts } from './messages';
+import type { Config } from '../config/Config.js';
+import type { DashboardFacts } from './messages.js';
 
 /** The header of a swarm's dashboard, from its config: the file, k, p and m. */
 export function dashboardFacts(config: Config): DashboardFacts {

@@ -1,6 +1,6 @@
-import { parseRate } from '../config/values';
-import type { PeerStatus } from '../control/PeerStatus';
-import type { PeerLifecycle } from '../launcher/SwarmControl';
+import { parseRate } from '../config/values.js';
+import type { PeerStatus } from '../control/PeerStatus.js';
+import type { PeerLifecycle } from '../launcher/SwarmControl.js';
 
 /** What the page shows in its header; fixed for the run. */
 export interface DashboardFacts {

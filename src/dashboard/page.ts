@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { PAGE_SCRIPT } from './pageScript';
+import { PAGE_SCRIPT } from './pageScript.js';
 
 /** The page's styles, inline like the script: the page fetches nothing but its WebSocket. */
 const PAGE_STYLE = `

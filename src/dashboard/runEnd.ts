@@ -1,6 +1,6 @@
-import { describeEnd } from '../launcher/ProgressView';
-import type { SwarmRun } from '../launcher/SwarmLauncher';
-import type { RunEnd } from './messages';
+import { describeEnd } from '../launcher/ProgressView.js';
+import type { SwarmRun } from '../launcher/SwarmLauncher.js';
+import type { RunEnd } from './messages.js';
 
 /**
  * How a run ended, in a line for the page's header: "all 6 peers finished",

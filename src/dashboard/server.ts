@@ -1,13 +1,13 @@
 import * as http from 'http';
 import type { Duplex } from 'stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { SwarmControl } from '../launcher/SwarmControl';
-import { ClientFeed } from './ClientFeed';
-import { carryOut } from './commands';
-import { isOwnHost, isOwnOrigin } from '../control/localOnly';
-import { RequestError, parseRequest, type DashboardFacts, type LogEntry, type RunEnd, type ServerMessage } from './messages';
-import { describeRunEnd } from './runEnd';
-import { PAGE_HTML, pageSecurityPolicy } from './page';
+import type { SwarmControl } from '../launcher/SwarmControl.js';
+import { ClientFeed } from './ClientFeed.js';
+import { carryOut } from './commands.js';
+import { isOwnHost, isOwnOrigin } from '../control/localOnly.js';
+import { RequestError, parseRequest, type DashboardFacts, type LogEntry, type RunEnd, type ServerMessage } from './messages.js';
+import { describeRunEnd } from './runEnd.js';
+import { PAGE_HTML, pageSecurityPolicy } from './page.js';
 
 /** Hard-coded: the dashboard is never reachable from another machine. */
 const HOST = '127.0.0.1';

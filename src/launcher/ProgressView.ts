@@ -1,8 +1,8 @@
 import { MultiBar, type SingleBar } from 'cli-progress';
-import type { PeerRun } from './SwarmLauncher';
-import { formatBytes } from './format';
-import { progressLine, type ProgressFields } from './progressLine';
-import { outputWidth } from './terminalWidth';
+import type { PeerRun } from './SwarmLauncher.js';
+import { formatBytes } from './format.js';
+import { progressLine, type ProgressFields } from './progressLine.js';
+import { outputWidth } from './terminalWidth.js';
 
 /**
  * Shows each peer's pieces and download rate while the swarm runs: a progress

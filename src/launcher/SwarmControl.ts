@@ -1,7 +1,7 @@
-import type { PeerCommand } from '../control/PeerCommand';
-import type { PeerStatus } from '../control/PeerStatus';
-import type { PeerInfo } from '../config/PeerInfo';
-import type { SwarmRun } from './SwarmLauncher';
+import type { PeerCommand } from '../control/PeerCommand.js';
+import type { PeerStatus } from '../control/PeerStatus.js';
+import type { PeerInfo } from '../config/PeerInfo.js';
+import type { SwarmRun } from './SwarmLauncher.js';
 
 /** Where a peer process is in its life, as the launcher sees it. */
 export type PeerLifecycle = 'waiting' | 'starting' | 'running' | 'exited' | 'killed';

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
-import type { PeerInfo } from '../config/PeerInfo';
-import type { PeerCommand } from '../control/PeerCommand';
-import type { PeerStatus } from '../control/PeerStatus';
-import { EventBus } from '../node/EventBus';
-import { LIVE_LOG_ENV, isPeerReport, type ControlRequest, type NeighbourSummary, type PeerReport, type ResourceUse } from './PeerReport';
-import type { PeerLifecycle, SwarmControl, SwarmEvents } from './SwarmControl';
+import type { PeerInfo } from '../config/PeerInfo.js';
+import type { PeerCommand } from '../control/PeerCommand.js';
+import type { PeerStatus } from '../control/PeerStatus.js';
+import { EventBus } from '../node/EventBus.js';
+import { LIVE_LOG_ENV, isPeerReport, type ControlRequest, type NeighbourSummary, type PeerReport, type ResourceUse } from './PeerReport.js';
+import type { PeerLifecycle, SwarmControl, SwarmEvents } from './SwarmControl.js';
 
 export interface LaunchOptions {
   peers: readonly PeerInfo[];
@@ -77,7 +77,7 @@ const TAIL_LINES = 15;
 const KILL_GRACE_MS = 3_000;
 /** A peer that does not answer a control command within this is reported as not answering. */
 const COMMAND_TIMEOUT_MS = 10_000;
-const PEER_PROCESS = path.join(__dirname, '..', 'cli', 'peerProcess.js');
+const PEER_PROCESS = path.join(import.meta.dirname, '..', 'cli', 'peerProcess.js');
 
 /**
  * Starts every peer of PeerInfo.cfg in file order, each as its own process,

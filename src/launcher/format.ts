@@ -1,4 +1,4 @@
-import { fitTable } from './fitTable';
+import { fitTable } from './fitTable.js';
 
 /** Human-readable figures for the launcher's progress lines and summary table. */
 export function formatBytes(bytes: number): string {

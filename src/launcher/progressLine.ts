@@ -1,4 +1,4 @@
-import { shorten } from './fitTable';
+import { shorten } from './fitTable.js';
 
 /** What one peer's progress bar shows. */
 export interface ProgressFields {

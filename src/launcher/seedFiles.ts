@@ -2,10 +2,10 @@ import { createHash, randomFillSync } from 'crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'fs';
 import * as path from 'path';
 import { pipeline } from 'stream/promises';
-import type { Config } from '../config/Config';
-import { peerDirectory } from '../cli/runPeer';
-import { metaInfoPath } from '../metainfo/forConfig';
-import { makeTorrent } from '../metainfo/makeTorrent';
+import type { Config } from '../config/Config.js';
+import { peerDirectory } from '../cli/runPeer.js';
+import { metaInfoPath } from '../metainfo/forConfig.js';
+import { makeTorrent } from '../metainfo/makeTorrent.js';
 
 const CHUNK_BYTES = 1 << 20;
 

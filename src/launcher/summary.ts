@@ -1,7 +1,7 @@
-import type { SwarmRun } from './SwarmLauncher';
-import { describeEnd } from './ProgressView';
-import { fitTable, type TableColumn } from './fitTable';
-import { formatBytes, formatSeconds } from './format';
+import type { SwarmRun } from './SwarmLauncher.js';
+import { describeEnd } from './ProgressView.js';
+import { fitTable, type TableColumn } from './fitTable.js';
+import { formatBytes, formatSeconds } from './format.js';
 
 /**
  * Peer, how it ended and when it completed always show; on a narrow terminal

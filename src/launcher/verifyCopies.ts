@@ -1,7 +1,7 @@
 import * as path from 'path';
-import type { Config } from '../config/Config';
-import { peerDirectory } from '../cli/runPeer';
-import { hashFile } from './seedFiles';
+import type { Config } from '../config/Config.js';
+import { peerDirectory } from '../cli/runPeer.js';
+import { hashFile } from './seedFiles.js';
 
 export interface CopyCheck {
   peerId: number;

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import * as winston from 'winston';
+import winston from 'winston';
 import type WinstonTransport from 'winston-transport';
 
 /**

@@ -1,8 +1,8 @@
 import * as path from 'path';
-import * as winston from 'winston';
-import type { Clock } from '../common/Clock';
-import { formatTimestampMs } from './timestamp';
-import { closeLogger } from './winstonFile';
+import winston from 'winston';
+import type { Clock } from '../common/Clock.js';
+import { formatTimestampMs } from './timestamp.js';
+import { closeLogger } from './winstonFile.js';
 
 /** Marks a line for the debug file only. */
 const FILE_ONLY = Symbol('file only');

@@ -1,9 +1,9 @@
 import * as path from 'path';
-import * as winston from 'winston';
-import type { Clock } from '../common/Clock';
-import { BufferedFileTransport } from './BufferedFileTransport';
-import { formatTimestamp } from './timestamp';
-import { closeLogger } from './winstonFile';
+import winston from 'winston';
+import type { Clock } from '../common/Clock.js';
+import { BufferedFileTransport } from './BufferedFileTransport.js';
+import { formatTimestamp } from './timestamp.js';
+import { closeLogger } from './winstonFile.js';
 
 export function protocolLogPath(logDir: string, peerId: number): string {
   return path.join(logDir, `log_peer_${peerId}.log`);

@@ -1,5 +1,5 @@
-import * as winston from 'winston';
-import { BufferedFileTransport } from './BufferedFileTransport';
+import winston from 'winston';
+import { BufferedFileTransport } from './BufferedFileTransport.js';
 
 /**
  * Ends a logger and resolves once every transport has written its last line

@@ -1,7 +1,7 @@
-import { parseLogLine, type SpecEvent } from '../log/specSentences';
-import { checkChokesMatchSender } from './chokesMatchSender';
-import { closestSentence } from './closestSentence';
-import { LogClock, checkLogsTogether, checkTimeOrder, unreadableTime } from './logTimes';
+import { parseLogLine, type SpecEvent } from '../log/specSentences.js';
+import { checkChokesMatchSender } from './chokesMatchSender.js';
+import { closestSentence } from './closestSentence.js';
+import { LogClock, checkLogsTogether, checkTimeOrder, unreadableTime } from './logTimes.js';
 
 /** One peer's protocol log, as read from `log_peer_<id>.log`. */
 export interface PeerLog {

@@ -1,4 +1,4 @@
-import type { PeerLog, Timed, Violation } from './checkLogs';
+import type { PeerLog, Timed, Violation } from './checkLogs.js';
 
 /** What a sender's log says it has chosen from one of its lines on: its latest preferred set and optimistic neighbour. */
 interface Choice {

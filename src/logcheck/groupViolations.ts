@@ -1,4 +1,4 @@
-import type { Violation } from './checkLogs';
+import type { Violation } from './checkLogs.js';
 
 /** How many of a group's other line numbers are listed. */
 const LISTED_LINES = 10;

@@ -1,5 +1,5 @@
-import { parseLogTime } from '../log/logTime';
-import type { PeerLog, Timed, Violation } from './checkLogs';
+import { parseLogTime } from '../log/logTime.js';
+import type { PeerLog, Timed, Violation } from './checkLogs.js';
 
 const DAY_SECONDS = 24 * 3600;
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { COMMON_CFG, PEER_INFO_CFG, loadConfig, type Config } from '../config/Config';
-import type { PeerLog, RunFacts } from './checkLogs';
+import { COMMON_CFG, PEER_INFO_CFG, loadConfig, type Config } from '../config/Config.js';
+import type { PeerLog, RunFacts } from './checkLogs.js';
 
 const PROTOCOL_LOG = /^log_peer_(\d+)\.log$/;
 

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { COMMON_CFG, PEER_INFO_CFG, loadConfig } from '../config/Config';
-import type { PeerLog, RunFacts } from './checkLogs';
-import { factsOf } from './readRun';
+import { COMMON_CFG, PEER_INFO_CFG, loadConfig } from '../config/Config.js';
+import type { PeerLog, RunFacts } from './checkLogs.js';
+import { factsOf } from './readRun.js';
 
 /** The logs and the config given cannot be of one run: checking them would report false violations. Exit code 3. */
 export class RunConfigError extends Error {

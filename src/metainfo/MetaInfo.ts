@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
-import * as bencode from 'bencode';
-import { MetaInfoError } from './MetaInfoError';
+import bencode from 'bencode';
+import { MetaInfoError } from './MetaInfoError.js';
 
 /** SHA-1 digests are 20 bytes; `pieces` is their concatenation. */
 export const PIECE_HASH_BYTES = 20;

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import type { MetaInfo } from './MetaInfo';
+import type { MetaInfo } from './MetaInfo.js';
 
 /** Checks a piece against the metainfo's SHA-1 before it counts as good. */
 export class PieceVerifier {

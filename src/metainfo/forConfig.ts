@@ -1,8 +1,8 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import type { Config } from '../config/Config';
-import type { MetaInfo } from './MetaInfo';
-import { MetaInfoError } from './MetaInfoError';
+import type { Config } from '../config/Config.js';
+import type { MetaInfo } from './MetaInfo.js';
+import { MetaInfoError } from './MetaInfoError.js';
 
 /** The Common.cfg key naming a .torrent (relative to the config directory). */
 export const METAINFO_KEY = 'MetaInfo';
@@ -26,7 +26,7 @@ export async function loadMetaInfoForConfig(config: Config): Promise<MetaInfo | 
     throw new MetaInfoError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); Common.cfg names it as ${METAINFO_KEY}`);
   }
   // The bencode parser is loaded only by peers that verify: start-up time matters to every peer (issue 10).
-  const { parseMetaInfo } = await import('./MetaInfo');
+  const { parseMetaInfo } = await import('./MetaInfo.js');
   const meta = parseMetaInfo(bytes, file);
   const { fileSize, pieceSize } = config.common;
   if (meta.length !== fileSize || meta.pieceLength !== pieceSize) {

@@ -1,9 +1,9 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import * as bencode from 'bencode';
-import { PieceLayout } from '../storage/Piece';
-import { PIECE_HASH_BYTES } from './MetaInfo';
-import { hashPieces, type HashProgress } from './pieceHashes';
+import bencode from 'bencode';
+import { PieceLayout } from '../storage/Piece.js';
+import { PIECE_HASH_BYTES } from './MetaInfo.js';
+import { hashPieces, type HashProgress } from './pieceHashes.js';
 
 export interface MakeTorrentOptions {
   pieceSize: number;

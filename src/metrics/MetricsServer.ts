@@ -1,5 +1,5 @@
-import { serveLocal, text, type LocalServer } from '../control/localHttp';
-import type { PeerMetrics } from './PeerMetrics';
+import { serveLocal, text, type LocalServer } from '../control/localHttp.js';
+import type { PeerMetrics } from './PeerMetrics.js';
 
 /** Serves GET /metrics in Prometheus's text format on 127.0.0.1 only. */
 export function startMetricsServer(port: number, metrics: PeerMetrics): Promise<LocalServer> {

@@ -1,8 +1,8 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PeerStatus } from '../control/PeerStatus';
-import type { DisconnectReason } from '../net/ProtocolHandlers';
-import type { EventBus } from '../node/EventBus';
-import type { NodeEvents } from '../node/NodeEvents';
+import type { PeerStatus } from '../control/PeerStatus.js';
+import type { DisconnectReason } from '../net/ProtocolHandlers.js';
+import type { EventBus } from '../node/EventBus.js';
+import type { NodeEvents } from '../node/NodeEvents.js';
 
 /** Reasons a connection ends that are not errors. */
 const NORMAL_ENDINGS: ReadonlySet<DisconnectReason['kind']> = new Set(['remote-closed', 'shutdown', 'paused']);

@@ -1,5 +1,5 @@
 import * as net from 'net';
-import type { Cancel, Clock } from '../common/Clock';
+import type { Cancel, Clock } from '../common/Clock.js';
 
 /**
  * When to try an earlier peer again after a refused dial. Peers are started a

@@ -1,17 +1,17 @@
 import * as net from 'net';
 import type { Duplex } from 'stream';
-import type { Cancel, Clock } from '../common/Clock';
-import { Bitfield } from '../storage/Bitfield';
-import { describeMessage, type Message } from '../wire/Message';
-import { MessageType } from '../wire/MessageType';
-import { pieceBuffers } from '../wire/BufferPool';
-import { encodeMessage, encodePieceHeader, maxMessageLength } from '../wire/MessageCodec';
-import { recommendedMaxBufferedBytes } from '../wire/FrameReader';
-import { encodeHandshake } from '../wire/Handshake';
-import { FrameReader } from '../wire/FrameReader';
-import { ProtocolError } from '../wire/ProtocolError';
-import { checkMessage, type PieceGeometry } from '../wire/MessageRules';
-import type { DisconnectReason, ProtocolHandlers, WireCommands } from './ProtocolHandlers';
+import type { Cancel, Clock } from '../common/Clock.js';
+import { Bitfield } from '../storage/Bitfield.js';
+import { describeMessage, type Message } from '../wire/Message.js';
+import { MessageType } from '../wire/MessageType.js';
+import { pieceBuffers } from '../wire/BufferPool.js';
+import { encodeMessage, encodePieceHeader, maxMessageLength } from '../wire/MessageCodec.js';
+import { recommendedMaxBufferedBytes } from '../wire/FrameReader.js';
+import { encodeHandshake } from '../wire/Handshake.js';
+import { FrameReader } from '../wire/FrameReader.js';
+import { ProtocolError } from '../wire/ProtocolError.js';
+import { checkMessage, type PieceGeometry } from '../wire/MessageRules.js';
+import type { DisconnectReason, ProtocolHandlers, WireCommands } from './ProtocolHandlers.js';
 
 export type ConnectionState = 'handshaking' | 'open' | 'closing' | 'closed';
 

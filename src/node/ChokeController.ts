@@ -1,9 +1,9 @@
-import type { Cancel, Clock } from '../common/Clock';
-import type { ProtocolLog } from '../log/ProtocolLogger';
-import type { ChokeDecision, ChokeSnapshot, ChokingManager } from '../policy/ChokingManager';
-import type { RateTracker } from '../policy/RateTracker';
-import type { Bitfield } from '../storage/Bitfield';
-import type { PeerRegistry } from './PeerRegistry';
+import type { Cancel, Clock } from '../common/Clock.js';
+import type { ProtocolLog } from '../log/ProtocolLogger.js';
+import type { ChokeDecision, ChokeSnapshot, ChokingManager } from '../policy/ChokingManager.js';
+import type { RateTracker } from '../policy/RateTracker.js';
+import type { Bitfield } from '../storage/Bitfield.js';
+import type { PeerRegistry } from './PeerRegistry.js';
 
 export interface ChokeControllerOptions {
   manager: ChokingManager;

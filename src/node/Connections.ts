@@ -1,17 +1,17 @@
 import type * as net from 'net';
-import type { Cancel, Clock } from '../common/Clock';
-import type { PeerInfo } from '../config/PeerInfo';
-import type { Diagnostics } from '../log/DiagnosticLog';
-import { dialWithRetry, type Dial, type RetrySchedule } from '../net/Dialer';
-import type { DisconnectReason } from '../net/ProtocolHandlers';
-import { dialAddressFor, listenAddressFor } from '../net/hosts';
-import { closeServer, listen } from '../net/Listener';
-import { PeerConnection } from '../net/PeerConnection';
-import type { PieceGeometry } from '../wire/MessageRules';
-import type { NeighborSession } from './NeighborSession';
-import type { Direction } from './NodeEvents';
-import type { PeerRegistry } from './PeerRegistry';
-import type { NeighbourLimits, RateLimits } from './RateLimits';
+import type { Cancel, Clock } from '../common/Clock.js';
+import type { PeerInfo } from '../config/PeerInfo.js';
+import type { Diagnostics } from '../log/DiagnosticLog.js';
+import { dialWithRetry, type Dial, type RetrySchedule } from '../net/Dialer.js';
+import type { DisconnectReason } from '../net/ProtocolHandlers.js';
+import { dialAddressFor, listenAddressFor } from '../net/hosts.js';
+import { closeServer, listen } from '../net/Listener.js';
+import { PeerConnection } from '../net/PeerConnection.js';
+import type { PieceGeometry } from '../wire/MessageRules.js';
+import type { NeighborSession } from './NeighborSession.js';
+import type { Direction } from './NodeEvents.js';
+import type { PeerRegistry } from './PeerRegistry.js';
+import type { NeighbourLimits, RateLimits } from './RateLimits.js';
 
 export interface ConnectionsOptions {
   self: PeerInfo;

@@ -1,19 +1,19 @@
-import type { Cancel, Clock } from '../common/Clock';
-import type { Diagnostics } from '../log/DiagnosticLog';
-import type { ProtocolLog } from '../log/ProtocolLogger';
-import type { DisconnectReason, ProtocolHandlers, WireCommands } from '../net/ProtocolHandlers';
-import { describeReason } from '../net/ProtocolHandlers';
-import type { PieceVerifier } from '../metainfo/PieceVerifier';
-import type { PeerTrust } from '../policy/PeerTrust';
-import type { RateTracker } from '../policy/RateTracker';
-import type { RequestManager } from '../policy/RequestManager';
-import { Bitfield } from '../storage/Bitfield';
-import type { EventBus } from './EventBus';
-import { NeighborState } from './NeighborState';
-import type { Direction, NodeEvents } from './NodeEvents';
-import type { PeerRegistry } from './PeerRegistry';
-import type { NeighbourLimits } from './RateLimits';
-import { Uploader, type UploadSource } from './Uploader';
+import type { Cancel, Clock } from '../common/Clock.js';
+import type { Diagnostics } from '../log/DiagnosticLog.js';
+import type { ProtocolLog } from '../log/ProtocolLogger.js';
+import type { DisconnectReason, ProtocolHandlers, WireCommands } from '../net/ProtocolHandlers.js';
+import { describeReason } from '../net/ProtocolHandlers.js';
+import type { PieceVerifier } from '../metainfo/PieceVerifier.js';
+import type { PeerTrust } from '../policy/PeerTrust.js';
+import type { RateTracker } from '../policy/RateTracker.js';
+import type { RequestManager } from '../policy/RequestManager.js';
+import { Bitfield } from '../storage/Bitfield.js';
+import type { EventBus } from './EventBus.js';
+import { NeighborState } from './NeighborState.js';
+import type { Direction, NodeEvents } from './NodeEvents.js';
+import type { PeerRegistry } from './PeerRegistry.js';
+import type { NeighbourLimits } from './RateLimits.js';
+import { Uploader, type UploadSource } from './Uploader.js';
 
 /** The node's own pieces, as a session sees them. */
 export interface LocalPieces extends UploadSource {

@@ -1,5 +1,5 @@
-import { Bitfield } from '../storage/Bitfield';
-import type { Direction } from './NodeEvents';
+import { Bitfield } from '../storage/Bitfield.js';
+import type { Direction } from './NodeEvents.js';
 
 /**
  * What we know of one neighbour. The four flags keep the spec's names; they

@@ -1,4 +1,4 @@
-import type { DisconnectReason } from '../net/ProtocolHandlers';
+import type { DisconnectReason } from '../net/ProtocolHandlers.js';
 
 /** Outbound: we dialled (an earlier peer); inbound: it dialled us (a later peer). */
 export type Direction = 'outbound' | 'inbound';

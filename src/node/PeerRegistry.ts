@@ -1,6 +1,6 @@
-import type { PeerInfo } from '../config/PeerInfo';
-import type { Bitfield } from '../storage/Bitfield';
-import type { NeighborSession } from './NeighborSession';
+import type { PeerInfo } from '../config/PeerInfo.js';
+import type { Bitfield } from '../storage/Bitfield.js';
+import type { NeighborSession } from './NeighborSession.js';
 
 /**
  * Every peer of PeerInfo.cfg and what we know of it: the live session if

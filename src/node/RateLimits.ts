@@ -1,5 +1,5 @@
-import type { Clock } from '../common/Clock';
-import { TokenBucket } from '../policy/TokenBucket';
+import type { Clock } from '../common/Clock.js';
+import { TokenBucket } from '../policy/TokenBucket.js';
 
 /** Bytes per second; undefined means unlimited. */
 export interface RateLimitSettings {

@@ -1,7 +1,7 @@
-import type { Clock } from '../common/Clock';
-import { SlidingRate } from '../policy/SlidingRate';
-import type { EventBus } from './EventBus';
-import type { NodeEvents } from './NodeEvents';
+import type { Clock } from '../common/Clock.js';
+import { SlidingRate } from '../policy/SlidingRate.js';
+import type { EventBus } from './EventBus.js';
+import type { NodeEvents } from './NodeEvents.js';
 
 export interface NeighbourTotals {
   bytesDownloaded: number;

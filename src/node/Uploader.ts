@@ -1,5 +1,5 @@
-import type { WireCommands } from '../net/ProtocolHandlers';
-import { pieceBuffers } from '../wire/BufferPool';
+import type { WireCommands } from '../net/ProtocolHandlers.js';
+import { pieceBuffers } from '../wire/BufferPool.js';
 
 export interface UploadSource {
   has(index: number): boolean;

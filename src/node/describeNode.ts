@@ -1,10 +1,10 @@
-import type { PeerStatus } from '../control/PeerStatus';
-import type { ChokingManager } from '../policy/ChokingManager';
-import type { RequestManager } from '../policy/RequestManager';
-import type { Bitfield } from '../storage/Bitfield';
-import type { PeerRegistry } from './PeerRegistry';
-import type { RateLimits } from './RateLimits';
-import type { TransferStats } from './TransferStats';
+import type { PeerStatus } from '../control/PeerStatus.js';
+import type { ChokingManager } from '../policy/ChokingManager.js';
+import type { RequestManager } from '../policy/RequestManager.js';
+import type { Bitfield } from '../storage/Bitfield.js';
+import type { PeerRegistry } from './PeerRegistry.js';
+import type { RateLimits } from './RateLimits.js';
+import type { TransferStats } from './TransferStats.js';
 
 /** The parts of a node its status is read from. */
 export interface NodeParts {

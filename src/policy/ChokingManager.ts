@@ -1,5 +1,5 @@
-import { pickOne, type Random } from '../common/Random';
-import { choosePreferred } from './preferredChoice';
+import { pickOne, type Random } from '../common/Random.js';
+import { choosePreferred } from './preferredChoice.js';
 
 export interface ChokeCandidate {
   peerId: number;

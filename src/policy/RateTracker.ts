@@ -1,4 +1,4 @@
-import type { Clock } from '../common/Clock';
+import type { Clock } from '../common/Clock.js';
 
 /**
  * Download rate per neighbour, for the rule "preferred neighbours are those

@@ -1,8 +1,8 @@
-import type { RequestStrategy } from '../config/CommonConfig';
-import { Bitfield } from '../storage/Bitfield';
-import { randomInt, type Random } from '../common/Random';
-import { Availability } from './Availability';
-import { chooseRandomMissingPiece, chooseRarestPiece, type PieceChooser } from './pieceChoice';
+import type { RequestStrategy } from '../config/CommonConfig.js';
+import { Bitfield } from '../storage/Bitfield.js';
+import { randomInt, type Random } from '../common/Random.js';
+import { Availability } from './Availability.js';
+import { chooseRandomMissingPiece, chooseRarestPiece, type PieceChooser } from './pieceChoice.js';
 
 export type PieceArrival = 'expected' | 'late' | 'unrequested';
 

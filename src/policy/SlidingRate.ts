@@ -1,4 +1,4 @@
-import type { Clock } from '../common/Clock';
+import type { Clock } from '../common/Clock.js';
 
 const BUCKET_MS = 500;
 const BUCKETS = 4;

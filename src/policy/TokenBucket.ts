@@ -1,4 +1,4 @@
-import type { Clock } from '../common/Clock';
+import type { Clock } from '../common/Clock.js';
 
 /**
  * A rate limit as a token bucket: tokens (bytes) refill at the rate, up to a

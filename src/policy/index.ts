@@ -3,8 +3,8 @@ export {
   type ChokeCandidate,
   type ChokeDecision,
   type ChokeSnapshot,
-} from './ChokingManager';
-export { RateTracker } from './RateTracker';
-export { RequestManager, type PieceArrival } from './RequestManager';
-export { chooseRandomMissingPiece, type PieceChooser } from './pieceChoice';
-export { choosePreferred, type RatedPeer } from './preferredChoice';
+} from './ChokingManager.js';
+export { RateTracker } from './RateTracker.js';
+export { RequestManager, type PieceArrival } from './RequestManager.js';
+export { chooseRandomMissingPiece, type PieceChooser } from './pieceChoice.js';
+export { choosePreferred, type RatedPeer } from './preferredChoice.js';

@@ -1,5 +1,5 @@
-import type { Bitfield } from '../storage/Bitfield';
-import { randomInt, type Random } from '../common/Random';
+import type { Bitfield } from '../storage/Bitfield.js';
+import { randomInt, type Random } from '../common/Random.js';
 
 /**
  * A piece-selection strategy: given what a neighbour has, what we have and which

@@ -1,4 +1,4 @@
-import { shuffled, type Random } from '../common/Random';
+import { shuffled, type Random } from '../common/Random.js';
 
 /** What the preferred-neighbour choice needs to know about a candidate. */
 export interface RatedPeer {

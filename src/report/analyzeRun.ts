@@ -1,11 +1,11 @@
 import * as path from 'path';
-import { parseLogTime } from '../log/logTime';
-import { parseLogLine, type SpecEvent } from '../log/specSentences';
-import { checkLogs, type PeerLog, type RunFacts, type Violation } from '../logcheck/checkLogs';
-import { checklist, type Requirement } from './checklist';
-import { debugFactsOf, readDebugLogsBeside, type DebugFacts, type DebugLog } from './debugLogs';
-import { refineTimes, type LoggedTime } from './finerTimes';
-import { resolutionOf } from './timeResolution';
+import { parseLogTime } from '../log/logTime.js';
+import { parseLogLine, type SpecEvent } from '../log/specSentences.js';
+import { checkLogs, type PeerLog, type RunFacts, type Violation } from '../logcheck/checkLogs.js';
+import { checklist, type Requirement } from './checklist.js';
+import { debugFactsOf, readDebugLogsBeside, type DebugFacts, type DebugLog } from './debugLogs.js';
+import { refineTimes, type LoggedTime } from './finerTimes.js';
+import { resolutionOf } from './timeResolution.js';
 
 export interface TimedEvent extends LoggedTime {
   event: SpecEvent;

@@ -1,5 +1,5 @@
-import type { RunAnalysis } from './analyzeRun';
-import { countAxis, timeAxis, type PlotArea } from './svgAxes';
+import type { RunAnalysis } from './analyzeRun.js';
+import { countAxis, timeAxis, type PlotArea } from './svgAxes.js';
 
 export const CHART_WIDTH = 760;
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];

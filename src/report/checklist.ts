@@ -1,6 +1,6 @@
-import type { Violation } from '../logcheck/checkLogs';
-import type { RunStories } from './analyzeRun';
-import { RunContext } from './runContext';
+import type { Violation } from '../logcheck/checkLogs.js';
+import type { RunStories } from './analyzeRun.js';
+import { RunContext } from './runContext.js';
 
 export interface Requirement {
   title: string;

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { debugLogPath, REPEAT_PREFIX } from '../log/DiagnosticLog';
-import { parseLogTime } from '../log/logTime';
-import type { PeerLog } from '../logcheck/checkLogs';
-import { resolutionOf } from './timeResolution';
+import { debugLogPath, REPEAT_PREFIX } from '../log/DiagnosticLog.js';
+import { parseLogTime } from '../log/logTime.js';
+import type { PeerLog } from '../logcheck/checkLogs.js';
+import { resolutionOf } from './timeResolution.js';
 
 /** One peer's `log_peer_<id>.debug.log` (our peers write it beside the protocol log). */
 export interface DebugLog {

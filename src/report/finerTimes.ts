@@ -1,4 +1,4 @@
-import type { Repeat } from './debugLogs';
+import type { Repeat } from './debugLogs.js';
 
 export interface LoggedTime {
   ms: number;

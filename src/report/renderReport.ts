@@ -1,7 +1,7 @@
 import * as path from 'path';
-import type { PeerStory, Requirement, RunAnalysis } from './analyzeRun';
-import { CHART_WIDTH, progressChart, unchokeTimeline } from './charts';
-import { formatSeconds } from './timeResolution';
+import type { PeerStory, Requirement, RunAnalysis } from './analyzeRun.js';
+import { CHART_WIDTH, progressChart, unchokeTimeline } from './charts.js';
+import { formatSeconds } from './timeResolution.js';
 
 /** One self-contained HTML page (inline CSS and SVG, nothing fetched): open it anywhere. */
 export function renderReport(run: RunAnalysis, title: string): string {

@@ -1,8 +1,8 @@
 import * as path from 'path';
-import type { SpecEvent } from '../log/specSentences';
-import type { Violation } from '../logcheck/checkLogs';
-import type { PeerStory, RunStories } from './analyzeRun';
-import { formatSeconds } from './timeResolution';
+import type { SpecEvent } from '../log/specSentences.js';
+import type { Violation } from '../logcheck/checkLogs.js';
+import type { PeerStory, RunStories } from './analyzeRun.js';
+import { formatSeconds } from './timeResolution.js';
 
 /** Questions the checklist asks of a run, so each item's reason is computed, not guessed. */
 export class RunContext {

@@ -1,14 +1,14 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { systemClock, type Cancel, type Clock } from '../common/Clock';
-import type { PieceVerifier } from '../metainfo/PieceVerifier';
-import { hashPieces, type HashProgress } from '../metainfo/pieceHashes';
-import { Bitfield } from './Bitfield';
-import { PieceLayout } from './Piece';
-import { readResumeState, writeResumeState, type TransferTotals } from './ResumeState';
-import { StorageError } from './StorageError';
-import { pieceBuffers } from '../wire/BufferPool';
-import { readFully, writeFully } from './positionalIo';
+import { systemClock, type Cancel, type Clock } from '../common/Clock.js';
+import type { PieceVerifier } from '../metainfo/PieceVerifier.js';
+import { hashPieces, type HashProgress } from '../metainfo/pieceHashes.js';
+import { Bitfield } from './Bitfield.js';
+import { PieceLayout } from './Piece.js';
+import { readResumeState, writeResumeState, type TransferTotals } from './ResumeState.js';
+import { StorageError } from './StorageError.js';
+import { pieceBuffers } from '../wire/BufferPool.js';
+import { readFully, writeFully } from './positionalIo.js';
 
 export interface PieceStoreOptions {
   /** The peer's directory, `peer_<id>/`. */

@@ -1,10 +1,10 @@
-import { BufferPool, pieceBuffers } from './BufferPool';
-import { ByteQueue } from './ByteQueue';
-import { HANDSHAKE_LENGTH, checkHandshakePrefix, decodeHandshake } from './Handshake';
-import { Message } from './Message';
-import { MessageType } from './MessageType';
-import { LENGTH_PREFIX_BYTES, decodeMessage } from './MessageCodec';
-import { ProtocolError } from './ProtocolError';
+import { BufferPool, pieceBuffers } from './BufferPool.js';
+import { ByteQueue } from './ByteQueue.js';
+import { HANDSHAKE_LENGTH, checkHandshakePrefix, decodeHandshake } from './Handshake.js';
+import { Message } from './Message.js';
+import { MessageType } from './MessageType.js';
+import { LENGTH_PREFIX_BYTES, decodeMessage } from './MessageCodec.js';
+import { ProtocolError } from './ProtocolError.js';
 
 /** The largest chunk a Node socket hands to 'data' (libuv reads at most 64 KiB at a time). */
 export const SOCKET_CHUNK_MAX_BYTES = 64 * 1024;

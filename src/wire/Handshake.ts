@@ -1,5 +1,5 @@
-import { ProtocolError } from './ProtocolError';
-import { assertUint32 } from './uint32';
+import { ProtocolError } from './ProtocolError.js';
+import { assertUint32 } from './uint32.js';
 
 /*
  * protocol.md, "Handshake (32 bytes)":

@@ -1,4 +1,4 @@
-import { MessageType, messageTypeName } from './MessageType';
+import { MessageType, messageTypeName } from './MessageType.js';
 
 /**
  * One protocol message, without its length prefix (protocol.md, "Messages").

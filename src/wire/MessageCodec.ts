@@ -1,7 +1,7 @@
-import { Message } from './Message';
-import { MessageType, isMessageType, messageTypeName } from './MessageType';
-import { ProtocolError } from './ProtocolError';
-import { UINT32_MAX, assertUint32 } from './uint32';
+import { Message } from './Message.js';
+import { MessageType, isMessageType, messageTypeName } from './MessageType.js';
+import { ProtocolError } from './ProtocolError.js';
+import { UINT32_MAX, assertUint32 } from './uint32.js';
 
 /*
  * protocol.md, "Messages": `length (4 bytes, big-endian) | type (1 byte) | payload`.

@@ -1,6 +1,6 @@
-import { Message } from './Message';
-import { MessageType, messageTypeName } from './MessageType';
-import { ProtocolError } from './ProtocolError';
+import { Message } from './Message.js';
+import { MessageType, messageTypeName } from './MessageType.js';
+import { ProtocolError } from './ProtocolError.js';
 
 /** What the rules need to know of the torrent (protocol.md, "Files a peer reads": pieces = ceil(FileSize / PieceSize)). */
 export interface PieceGeometry {

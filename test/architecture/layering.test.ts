@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-const SRC = path.join(__dirname, '..', '..', 'src');
+const SRC = path.join(import.meta.dirname, '..', '..', 'src');
 
 interface Import {
   file: string;

@@ -8,17 +8,17 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadConfig } from '../../src/config/Config';
-import { formatBytes, table } from '../../src/launcher/format';
-import { prepareSeedFiles } from '../../src/launcher/seedFiles';
-import { SwarmLauncher, type SwarmRun } from '../../src/launcher/SwarmLauncher';
-import { verifyCopies } from '../../src/launcher/verifyCopies';
-import { freePorts } from '../../src/net/freePorts';
-import { loopbackRate } from './loopbackRate';
-import { courseStartBench } from './courseStart';
-import { recheckBench } from './recheckBench';
+import { loadConfig } from '../../src/config/Config.js';
+import { formatBytes, table } from '../../src/launcher/format.js';
+import { prepareSeedFiles } from '../../src/launcher/seedFiles.js';
+import { SwarmLauncher, type SwarmRun } from '../../src/launcher/SwarmLauncher.js';
+import { verifyCopies } from '../../src/launcher/verifyCopies.js';
+import { freePorts } from '../../src/net/freePorts.js';
+import { loopbackRate } from './loopbackRate.js';
+import { courseStartBench } from './courseStart.js';
+import { recheckBench } from './recheckBench.js';
 
-const ROOT = path.join(__dirname, '..', '..');
+const ROOT = path.join(import.meta.dirname, '..', '..');
 const PEER_PROCESS = path.join(ROOT, 'dist', 'cli', 'peerProcess.js');
 const MIB = 1024 * 1024;
 

@@ -3,10 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as readline from 'readline';
-import { loadConfig } from '../../src/config/Config';
-import { prepareSeedFiles } from '../../src/launcher/seedFiles';
-import { verifyCopies } from '../../src/launcher/verifyCopies';
-import { freePorts } from '../../src/net/freePorts';
+import { loadConfig } from '../../src/config/Config.js';
+import { prepareSeedFiles } from '../../src/launcher/seedFiles.js';
+import { verifyCopies } from '../../src/launcher/verifyCopies.js';
+import { freePorts } from '../../src/net/freePorts.js';
 
 /** The course's start script starts one peer every 0.3 s and waits for none of them. */
 const START_EVERY_MS = 300;

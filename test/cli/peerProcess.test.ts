@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { eventually } from '../support/polling';
-import { runNodeScript, type ProcessResult } from '../support/runProcess';
-import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
+import { eventually } from '../support/polling.js';
+import { runNodeScript, type ProcessResult } from '../support/runProcess.js';
+import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir.js';
 
-const DIST = path.join(__dirname, '..', '..', 'dist', 'cli');
+const DIST = path.join(import.meta.dirname, '..', '..', 'dist', 'cli');
 
 function run(script: string, args: string[], cwd: string): Promise<ProcessResult> {
   return runNodeScript(path.join(DIST, script), args, { cwd, killAfterMs: 20_000 });
@@ -97,10 +97,10 @@ describe('peerProcess exit codes and messages', () => {
 
 describe('swarmlab', () => {
   test('--help lists the swarm command; swarm --help its options', async () => {
-    const top = await run('swarmlab.js', ['--help'], __dirname);
+    const top = await run('swarmlab.js', ['--help'], import.meta.dirname);
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('swarmlab swarm');
-    const swarm = await run('swarmlab.js', ['swarm', '--help'], __dirname);
+    const swarm = await run('swarmlab.js', ['swarm', '--help'], import.meta.dirname);
     expect(swarm.code).toBe(0);
     for (const option of ['--make-file', '--timeout', '--config-dir']) expect(swarm.stdout).toContain(option);
     // Its exit codes, every one it can return.
@@ -112,8 +112,8 @@ describe('swarmlab', () => {
   });
 
   test('no command or an unknown one is a usage error (2)', async () => {
-    expect((await run('swarmlab.js', [], __dirname)).code).toBe(2);
-    expect((await run('swarmlab.js', ['fly'], __dirname)).code).toBe(2);
+    expect((await run('swarmlab.js', [], import.meta.dirname)).code).toBe(2);
+    expect((await run('swarmlab.js', ['fly'], import.meta.dirname)).code).toBe(2);
   });
 
   test('hosts that are not this machine get a clear message', async () => {

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { runNodeScript, type ProcessResult } from '../support/runProcess';
-import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
+import { runNodeScript, type ProcessResult } from '../support/runProcess.js';
+import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir.js';
 
-const DIST = path.join(__dirname, '..', '..', 'dist', 'cli');
-const VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+const DIST = path.join(import.meta.dirname, '..', '..', 'dist', 'cli');
+const VERSION = (JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 function run(script: string, args: string[], cwd: string): Promise<ProcessResult> {
   return runNodeScript(path.join(DIST, script), args, { cwd, killAfterMs: 20_000 });

@@ -1,6 +1,6 @@
-import { parseCommonConfig, CommonConfig } from '../../src/config/CommonConfig';
-import { expectConfigError } from './expectConfigError';
-import { SPEC_EXAMPLE_LINES, SPEC_EXAMPLE_PARSED } from './specExample';
+import { parseCommonConfig, CommonConfig } from '../../src/config/CommonConfig.js';
+import { expectConfigError } from './expectConfigError.js';
+import { SPEC_EXAMPLE_LINES, SPEC_EXAMPLE_PARSED } from './specExample.js';
 
 // The spec's example, byte for byte.
 const SPEC_EXAMPLE = [...SPEC_EXAMPLE_LINES, ''].join('\n');

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { COMMON_CFG, PEER_INFO_CFG, findPeer, loadConfig } from '../../src/config/Config';
-import * as configIndex from '../../src/config';
-import { expectConfigError } from './expectConfigError';
-import { SPEC_EXAMPLE_LINES, SPEC_EXAMPLE_PARSED } from './specExample';
+import { COMMON_CFG, PEER_INFO_CFG, findPeer, loadConfig } from '../../src/config/Config.js';
+import * as configIndex from '../../src/config/index.js';
+import { expectConfigError } from './expectConfigError.js';
+import { SPEC_EXAMPLE_LINES, SPEC_EXAMPLE_PARSED } from './specExample.js';
 
 const COMMON = [...SPEC_EXAMPLE_LINES, 'Extra yes', ''].join('\r\n');
 const PEERS = '1001 localhost 6008 1\n1002 localhost 6009 0\n';

@@ -1,4 +1,4 @@
-import { ConfigError, formatWarning } from '../../src/config/ConfigError';
+import { ConfigError, formatWarning } from '../../src/config/ConfigError.js';
 
 describe('ConfigError', () => {
   it('is an Error and a ConfigError, with its fields and a message naming file, line and key', () => {

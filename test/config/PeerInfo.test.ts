@@ -1,5 +1,5 @@
-import { parsePeerInfo, PeerInfo } from '../../src/config/PeerInfo';
-import { expectConfigError } from './expectConfigError';
+import { parsePeerInfo, PeerInfo } from '../../src/config/PeerInfo.js';
+import { expectConfigError } from './expectConfigError.js';
 
 const LINES = ['1001 localhost 6008 1', '1002 localhost 6009 0', '1003 lin114-00.cise.ufl.edu 6008 0'];
 const PLAIN = LINES.join('\n') + '\n';

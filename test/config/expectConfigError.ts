@@ -1,4 +1,4 @@
-import { ConfigError } from '../../src/config/ConfigError';
+import { ConfigError } from '../../src/config/ConfigError.js';
 
 /** Runs fn, asserts it throws a ConfigError, and returns it for field checks. */
 export function expectConfigError(fn: () => unknown): ConfigError {

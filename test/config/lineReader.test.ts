@@ -1,4 +1,4 @@
-import { readConfigLines } from '../../src/config/lineReader';
+import { readConfigLines } from '../../src/config/lineReader.js';
 
 describe('readConfigLines', () => {
   it('splits lines into fields with 1-based line numbers', () => {

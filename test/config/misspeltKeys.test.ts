@@ -1,7 +1,7 @@
-import { parseCommonConfig } from '../../src/config/CommonConfig';
-import { closestWord, editDistance } from '../../src/common/closestWord';
-import { expectConfigError } from './expectConfigError';
-import { SPEC_EXAMPLE_LINES } from './specExample';
+import { parseCommonConfig } from '../../src/config/CommonConfig.js';
+import { closestWord, editDistance } from '../../src/common/closestWord.js';
+import { expectConfigError } from './expectConfigError.js';
+import { SPEC_EXAMPLE_LINES } from './specExample.js';
 
 /** The spec's example with its first line (NumberOfPreferredNeighbors 2) written as given. */
 function withFirstLine(line: string): string {

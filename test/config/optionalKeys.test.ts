@@ -1,5 +1,5 @@
-import { parseCommonConfig } from '../../src/config/CommonConfig';
-import { ConfigError } from '../../src/config/ConfigError';
+import { parseCommonConfig } from '../../src/config/CommonConfig.js';
+import { ConfigError } from '../../src/config/ConfigError.js';
 
 const BASE = ['NumberOfPreferredNeighbors 2', 'UnchokingInterval 5', 'OptimisticUnchokingInterval 15', 'FileName f', 'FileSize 100', 'PieceSize 10'];
 

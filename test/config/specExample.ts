@@ -1,4 +1,4 @@
-import type { CommonConfig } from '../../src/config/CommonConfig';
+import type { CommonConfig } from '../../src/config/CommonConfig.js';
 
 /** The spec's Common.cfg example, line for line, comments included. */
 export const SPEC_EXAMPLE_LINES = [

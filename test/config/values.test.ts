@@ -1,4 +1,4 @@
-import { parseDecimal, parseIntegerInRange } from '../../src/config/values';
+import { parseDecimal, parseIntegerInRange } from '../../src/config/values.js';
 
 describe('parseIntegerInRange', () => {
   it('accepts plain digits within the range', () => {

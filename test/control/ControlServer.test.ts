@@ -1,9 +1,9 @@
 import * as http from 'http';
-import { startControlServer } from '../../src/control/ControlServer';
-import type { PeerCommand } from '../../src/control/PeerCommand';
-import type { PeerController } from '../../src/control/PeerController';
-import type { PeerStatus } from '../../src/control/PeerStatus';
-import type { LocalServer } from '../../src/control/localHttp';
+import { startControlServer } from '../../src/control/ControlServer.js';
+import type { PeerCommand } from '../../src/control/PeerCommand.js';
+import type { PeerController } from '../../src/control/PeerController.js';
+import type { PeerStatus } from '../../src/control/PeerStatus.js';
+import type { LocalServer } from '../../src/control/localHttp.js';
 
 const STATUS: PeerStatus = {
   peerId: 1002,

@@ -1,4 +1,4 @@
-import { applyLimitChanges, parsePeerCommand } from '../../src/control/PeerCommand';
+import { applyLimitChanges, parsePeerCommand } from '../../src/control/PeerCommand.js';
 
 describe('parsePeerCommand', () => {
   it('takes the four kinds', () => {

@@ -1,8 +1,8 @@
-import type { PeerStatus } from '../../src/control/PeerStatus';
-import { PeerMetrics } from '../../src/metrics/PeerMetrics';
-import { startMetricsServer } from '../../src/metrics/MetricsServer';
-import { EventBus } from '../../src/node/EventBus';
-import type { NodeEvents } from '../../src/node/NodeEvents';
+import type { PeerStatus } from '../../src/control/PeerStatus.js';
+import { PeerMetrics } from '../../src/metrics/PeerMetrics.js';
+import { startMetricsServer } from '../../src/metrics/MetricsServer.js';
+import { EventBus } from '../../src/node/EventBus.js';
+import type { NodeEvents } from '../../src/node/NodeEvents.js';
 
 const status = (): PeerStatus => ({
   peerId: 1002,

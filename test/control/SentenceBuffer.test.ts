@@ -1,4 +1,4 @@
-import { SentenceBuffer } from '../../src/control/SentenceBuffer';
+import { SentenceBuffer } from '../../src/control/SentenceBuffer.js';
 
 test('keeps the latest lines in order, counts the dropped ones, and starts afresh after a take', () => {
   const buffer = new SentenceBuffer(3);

@@ -1,7 +1,7 @@
-import { ClientFeed } from '../../src/dashboard/ClientFeed';
-import type { ServerMessage } from '../../src/dashboard/messages';
-import type { PeerStatus } from '../../src/control/PeerStatus';
-import { FakeSwarm } from './FakeSwarm';
+import { ClientFeed } from '../../src/dashboard/ClientFeed.js';
+import type { ServerMessage } from '../../src/dashboard/messages.js';
+import type { PeerStatus } from '../../src/control/PeerStatus.js';
+import { FakeSwarm } from './FakeSwarm.js';
 
 /** A socket that records what is sent, with a backlog the test sets. */
 class RecordingSocket {

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
-import type { ServerMessage } from '../../src/dashboard/messages';
-import { Waiters, withTimeout } from '../support/waiting';
+import type { ServerMessage } from '../../src/dashboard/messages.js';
+import { Waiters, withTimeout } from '../support/waiting.js';
 
 /** A `ws` client of the dashboard that records every message and waits on them. */
 export class DashboardClient {

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
-import { startDashboard, type Dashboard } from '../../src/dashboard/server';
-import { FACTS, type FakeSwarm } from './FakeSwarm';
-import { openHeadless, type HeadlessPage } from './chromium';
+import { startDashboard, type Dashboard } from '../../src/dashboard/server.js';
+import { FACTS, type FakeSwarm } from './FakeSwarm.js';
+import { openHeadless, type HeadlessPage } from './chromium.js';
 
 export interface FakePageOptions {
   viewport?: { width: number; height: number };

@@ -1,10 +1,10 @@
-import type { PeerInfo } from '../../src/config/PeerInfo';
-import { applyLimitChanges, type PeerCommand } from '../../src/control/PeerCommand';
-import type { NeighbourStatus, PeerStatus } from '../../src/control/PeerStatus';
-import type { RateLimitSettings } from '../../src/node/RateLimits';
-import type { DashboardFacts } from '../../src/dashboard/messages';
-import type { PeerLifecycle, SwarmControl, SwarmEvents } from '../../src/launcher/SwarmControl';
-import type { PeerEnd, PeerRun } from '../../src/launcher/SwarmLauncher';
+import type { PeerInfo } from '../../src/config/PeerInfo.js';
+import { applyLimitChanges, type PeerCommand } from '../../src/control/PeerCommand.js';
+import type { NeighbourStatus, PeerStatus } from '../../src/control/PeerStatus.js';
+import type { RateLimitSettings } from '../../src/node/RateLimits.js';
+import type { DashboardFacts } from '../../src/dashboard/messages.js';
+import type { PeerLifecycle, SwarmControl, SwarmEvents } from '../../src/launcher/SwarmControl.js';
+import type { PeerEnd, PeerRun } from '../../src/launcher/SwarmLauncher.js';
 
 /** Header facts for a fake swarm of 64 pieces. */
 export const FACTS: DashboardFacts = {

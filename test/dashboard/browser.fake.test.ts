@@ -5,9 +5,9 @@
  * the event stream, and its buttons send commands whose effect it shows.
  */
 import type { Page } from 'playwright-core';
-import { FakeSwarm } from './FakeSwarm';
-import { FakeDashboardPage, row } from './FakeDashboardPage';
-import { paintedColumns, saveScreenshot } from './chromium';
+import { FakeSwarm } from './FakeSwarm.js';
+import { FakeDashboardPage, row } from './FakeDashboardPage.js';
+import { paintedColumns, saveScreenshot } from './chromium.js';
 
 const PEERS = [1001, 1002, 1003, 1004, 1005];
 /** More pieces than the strip has pixels: the shaded drawing is used. */

@@ -5,9 +5,9 @@
  * logs/artifacts/dashboard-1280-*.png.
  */
 import type { Page } from 'playwright-core';
-import { FakeSwarm } from './FakeSwarm';
-import { FakeDashboardPage, row } from './FakeDashboardPage';
-import { saveScreenshot } from './chromium';
+import { FakeSwarm } from './FakeSwarm.js';
+import { FakeDashboardPage, row } from './FakeDashboardPage.js';
+import { saveScreenshot } from './chromium.js';
 
 const WIDTH = 1280;
 /** More pieces than the strip has pixels, and the widest "held" text of the tests. */

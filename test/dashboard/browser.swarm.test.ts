@@ -7,14 +7,14 @@
  * screenshot of the paused swarm is saved to logs/artifacts/dashboard.png.
  */
 import type { Page } from 'playwright-core';
-import { dashboardFacts } from '../../src/dashboard/facts';
-import { startDashboard, type Dashboard } from '../../src/dashboard/server';
-import type { SwarmLauncher, SwarmRun } from '../../src/launcher/SwarmLauncher';
-import { verifyCopies } from '../../src/launcher/verifyCopies';
-import type { SwarmSetup } from '../support/swarmDir';
-import { slowSwarm } from '../support/liveSwarm';
-import { withTimeout } from '../support/waiting';
-import { openHeadless, paintedColumns, saveScreenshot, type HeadlessPage } from './chromium';
+import { dashboardFacts } from '../../src/dashboard/facts.js';
+import { startDashboard, type Dashboard } from '../../src/dashboard/server.js';
+import type { SwarmLauncher, SwarmRun } from '../../src/launcher/SwarmLauncher.js';
+import { verifyCopies } from '../../src/launcher/verifyCopies.js';
+import type { SwarmSetup } from '../support/swarmDir.js';
+import { slowSwarm } from '../support/liveSwarm.js';
+import { withTimeout } from '../support/waiting.js';
+import { openHeadless, paintedColumns, saveScreenshot, type HeadlessPage } from './chromium.js';
 
 const PAUSED = 1003;
 const WAIT_MS = 30_000;

@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { missingToolError } from '../support/requiredTools';
+import { missingToolError } from '../support/requiredTools.js';
 
 /** Debian's chromium: the tests never download a browser. */
 export const CHROMIUM = '/usr/bin/chromium';
-export const ARTIFACTS_DIR = path.join(__dirname, '..', '..', 'logs', 'artifacts');
+export const ARTIFACTS_DIR = path.join(import.meta.dirname, '..', '..', 'logs', 'artifacts');
 
 export interface HeadlessPage {
   page: Page;

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { runNodeScript } from '../support/runProcess';
-import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
+import { runNodeScript } from '../support/runProcess.js';
+import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir.js';
 
-const SWARMLAB = path.join(__dirname, '..', '..', 'dist', 'cli', 'swarmlab.js');
+const SWARMLAB = path.join(import.meta.dirname, '..', '..', 'dist', 'cli', 'swarmlab.js');
 
 let setup: SwarmSetup | undefined;
 let blocker: net.Server | undefined;

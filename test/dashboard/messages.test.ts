@@ -1,4 +1,4 @@
-import { RequestError, parseRequest } from '../../src/dashboard/messages';
+import { RequestError, parseRequest } from '../../src/dashboard/messages.js';
 
 const known = (peerId: number) => peerId === 1002 || peerId === 1003;
 const parse = (message: unknown) => parseRequest(typeof message === 'string' ? message : JSON.stringify(message), known);

@@ -1,6 +1,6 @@
 import * as vm from 'vm';
-import { PAGE_HTML } from '../../src/dashboard/page';
-import { PAGE_SCRIPT } from '../../src/dashboard/pageScript';
+import { PAGE_HTML } from '../../src/dashboard/page.js';
+import { PAGE_SCRIPT } from '../../src/dashboard/pageScript.js';
 
 describe('the dashboard page', () => {
   test('its script is valid JavaScript (it lives in a string, out of the compiler’s sight)', () => {

@@ -1,6 +1,6 @@
-import type { PeerInfo } from '../../src/config/PeerInfo';
-import { describeRunEnd } from '../../src/dashboard/runEnd';
-import type { PeerEnd, PeerRun, SwarmRun } from '../../src/launcher/SwarmLauncher';
+import type { PeerInfo } from '../../src/config/PeerInfo.js';
+import { describeRunEnd } from '../../src/dashboard/runEnd.js';
+import type { PeerEnd, PeerRun, SwarmRun } from '../../src/launcher/SwarmLauncher.js';
 
 const EXIT_0: PeerEnd = { kind: 'exited', code: 0, signal: null };
 

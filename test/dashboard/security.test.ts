@@ -1,9 +1,9 @@
 import * as http from 'http';
 import WebSocket from 'ws';
-import { isOwnHost, isOwnOrigin } from '../../src/control/localOnly';
-import { startDashboard, type Dashboard } from '../../src/dashboard/server';
-import { withTimeout } from '../support/waiting';
-import { FACTS, FakeSwarm } from './FakeSwarm';
+import { isOwnHost, isOwnOrigin } from '../../src/control/localOnly.js';
+import { startDashboard, type Dashboard } from '../../src/dashboard/server.js';
+import { withTimeout } from '../support/waiting.js';
+import { FACTS, FakeSwarm } from './FakeSwarm.js';
 
 /** A GET with a Host header of our choosing (fetch does not allow setting it). */
 function get(port: number, host: string): Promise<{ status: number; body: string }> {

@@ -1,6 +1,6 @@
-import { startDashboard, type Dashboard } from '../../src/dashboard/server';
-import { DashboardClient } from './DashboardClient';
-import { FACTS, FakeSwarm } from './FakeSwarm';
+import { startDashboard, type Dashboard } from '../../src/dashboard/server.js';
+import { DashboardClient } from './DashboardClient.js';
+import { FACTS, FakeSwarm } from './FakeSwarm.js';
 
 let swarm: FakeSwarm;
 let dashboard: Dashboard;

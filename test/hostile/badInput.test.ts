@@ -30,21 +30,22 @@
  * Time is a ManualClock (handshake timeout, stalled-frame timeout, the flood
  * window); every socket and the node are closed in afterEach.
  */
+import { jest } from '@jest/globals';
 import * as fs from 'fs';
-import { PieceLayout } from '../../src/storage/Piece';
-import { Bitfield } from '../../src/storage/Bitfield';
-import { HANDSHAKE_HEADER, MessageType, encodeHandshake, encodeMessage, maxMessageLength, recommendedMaxBufferedBytes } from '../../src/wire';
-import type { Message } from '../../src/wire';
-import type { RecordingDiagnostics } from '../support/RecordingDiagnostics';
-import { MemoryPieceStore } from '../support/MemoryPieceStore';
-import { ScriptedServer, type ScriptedPeer } from '../support/ScriptedPeer';
-import { knownBytes, pieceOf } from '../support/fixtures';
-import { HostileScenario, type HostileScenarioOptions } from '../support/hostileScenario';
-import { Cleanup, TestNode, peerOn } from '../support/nodeHarness';
-import { freePort } from '../support/sockets';
-import { inboundBufferedBytes, nodeSocketOf, openConnectionWith } from '../support/nodeInternals';
-import { eventually } from '../support/polling';
-import { turnEventLoop } from '../support/waiting';
+import { PieceLayout } from '../../src/storage/Piece.js';
+import { Bitfield } from '../../src/storage/Bitfield.js';
+import { HANDSHAKE_HEADER, MessageType, encodeHandshake, encodeMessage, maxMessageLength, recommendedMaxBufferedBytes } from '../../src/wire/index.js';
+import type { Message } from '../../src/wire/index.js';
+import type { RecordingDiagnostics } from '../support/RecordingDiagnostics.js';
+import { MemoryPieceStore } from '../support/MemoryPieceStore.js';
+import { ScriptedServer, type ScriptedPeer } from '../support/ScriptedPeer.js';
+import { knownBytes, pieceOf } from '../support/fixtures.js';
+import { HostileScenario, type HostileScenarioOptions } from '../support/hostileScenario.js';
+import { Cleanup, TestNode, peerOn } from '../support/nodeHarness.js';
+import { freePort } from '../support/sockets.js';
+import { inboundBufferedBytes, nodeSocketOf, openConnectionWith } from '../support/nodeInternals.js';
+import { eventually } from '../support/polling.js';
+import { turnEventLoop } from '../support/waiting.js';
 
 jest.setTimeout(30_000);
 

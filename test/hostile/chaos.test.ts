@@ -18,15 +18,16 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadConfig } from '../../src/config/Config';
-import type { PeerInfo } from '../../src/config/PeerInfo';
-import type { SwarmRun } from '../../src/launcher/SwarmLauncher';
-import { PieceLayout } from '../../src/storage/Piece';
-import { ChaosPeer } from '../support/ChaosPeer';
-import { knownBytes } from '../support/fixtures';
-import { readProtocolLog } from '../support/logChecks';
-import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
-import { withTimeout } from '../support/waiting';
+import { pathToFileURL } from 'url';
+import { loadConfig } from '../../src/config/Config.js';
+import type { PeerInfo } from '../../src/config/PeerInfo.js';
+import type { SwarmRun } from '../../src/launcher/SwarmLauncher.js';
+import { PieceLayout } from '../../src/storage/Piece.js';
+import { ChaosPeer } from '../support/ChaosPeer.js';
+import { knownBytes } from '../support/fixtures.js';
+import { readProtocolLog } from '../support/logChecks.js';
+import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir.js';
+import { withTimeout } from '../support/waiting.js';
 
 /** Mutated frames per CI run. */
 const CHAOS_BUDGET = Number(process.env.CHAOS_BUDGET ?? 3_000);
@@ -35,11 +36,11 @@ const FILE_SIZE = 1_000_000;
 const PIECE_SIZE = 1_024;
 const RUN_LIMIT_MS = 45_000;
 
-const DIST = path.join(__dirname, '..', '..', 'dist');
+const DIST = path.join(import.meta.dirname, '..', '..', 'dist');
 const PEER_PROCESS = path.join(DIST, 'cli', 'peerProcess.js');
 // The built launcher: it spawns dist/cli/peerProcess.js relative to itself (from src/ under ts-jest it would not find it).
-const { SwarmLauncher } = require(path.join(DIST, 'launcher', 'SwarmLauncher.js')) as typeof import('../../src/launcher/SwarmLauncher');
-type SwarmLauncher = import('../../src/launcher/SwarmLauncher').SwarmLauncher;
+const { SwarmLauncher } = (await import(pathToFileURL(path.join(DIST, 'launcher', 'SwarmLauncher.js')).href)) as typeof import('../../src/launcher/SwarmLauncher.js');
+type SwarmLauncher = import('../../src/launcher/SwarmLauncher.js').SwarmLauncher;
 
 let setup: SwarmSetup | undefined;
 let launcher: SwarmLauncher | undefined;

@@ -18,20 +18,21 @@
  * handshake: the leecher, refused once by the seeder's full handshake table,
  * never dials it again, and the two real processes wait for each other forever.
  */
+import { jest } from '@jest/globals';
 import * as fs from 'fs';
 import * as path from 'path';
-import { randomInt, seededRandom } from '../../src/common/Random';
-import { PieceLayout } from '../../src/storage/Piece';
-import { MessageType, encodeMessage } from '../../src/wire';
-import { ChaosPeer } from '../support/ChaosPeer';
-import { ScriptedPeer } from '../support/ScriptedPeer';
-import { knownBytes } from '../support/fixtures';
-import { readProtocolLog } from '../support/logChecks';
-import { Cleanup } from '../support/nodeHarness';
-import { PEER_PROCESS_SCRIPT, PeerProcess } from '../support/peerProcesses';
-import { eventually } from '../support/polling';
-import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
-import { withTimeout } from '../support/waiting';
+import { randomInt, seededRandom } from '../../src/common/Random.js';
+import { PieceLayout } from '../../src/storage/Piece.js';
+import { MessageType, encodeMessage } from '../../src/wire/index.js';
+import { ChaosPeer } from '../support/ChaosPeer.js';
+import { ScriptedPeer } from '../support/ScriptedPeer.js';
+import { knownBytes } from '../support/fixtures.js';
+import { readProtocolLog } from '../support/logChecks.js';
+import { Cleanup } from '../support/nodeHarness.js';
+import { PEER_PROCESS_SCRIPT, PeerProcess } from '../support/peerProcesses.js';
+import { eventually } from '../support/polling.js';
+import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir.js';
+import { withTimeout } from '../support/waiting.js';
 
 jest.setTimeout(60_000);
 

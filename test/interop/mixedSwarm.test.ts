@@ -5,18 +5,19 @@
  * Nothing is built here: `npm test` builds dist/ first (pretest). Nothing is
  * skipped: a missing python3 or dist/ fails the test with a message.
  */
+import { jest } from '@jest/globals';
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { freePorts } from '../../src/net/freePorts';
-import { missingToolError } from '../support/requiredTools';
+import { freePorts } from '../../src/net/freePorts.js';
+import { missingToolError } from '../support/requiredTools.js';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const OUR_PEER = path.join(ROOT, 'dist', 'cli', 'peerProcess.js');
-const PY_PEER = path.join(__dirname, 'pypeer.py');
+const PY_PEER = path.join(import.meta.dirname, 'pypeer.py');
 const PYTHON = process.env.PYTHON ?? 'python3';
 
 const FILE_NAME = 'TheFile.dat';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { setAsidePreviousLogs } from '../../src/launcher/previousLogs';
+import { setAsidePreviousLogs } from '../../src/launcher/previousLogs.js';
 
 describe('setAsidePreviousLogs: an earlier run\'s logs go to logs/previous/, not away', () => {
   let logDir: string;

@@ -1,7 +1,8 @@
-import { ProgressView } from '../../src/launcher/ProgressView';
-import { progressLine } from '../../src/launcher/progressLine';
-import type { PeerEnd } from '../../src/launcher/SwarmLauncher';
-import { EXITED_OK, SIX_PEERS, peerRun } from '../support/peerRuns';
+import { jest } from '@jest/globals';
+import { ProgressView } from '../../src/launcher/ProgressView.js';
+import { progressLine } from '../../src/launcher/progressLine.js';
+import type { PeerEnd } from '../../src/launcher/SwarmLauncher.js';
+import { EXITED_OK, SIX_PEERS, peerRun } from '../support/peerRuns.js';
 
 const LONG_STATE = 'stopped (peer 1002 did not start listening within 20 s)';
 

@@ -1,6 +1,6 @@
-import type { PeerEnd } from '../../src/launcher/SwarmLauncher';
-import { summaryTable } from '../../src/launcher/summary';
-import { EXITED_OK, SIX_PEERS, peerRun, swarmOf } from '../support/peerRuns';
+import type { PeerEnd } from '../../src/launcher/SwarmLauncher.js';
+import { summaryTable } from '../../src/launcher/summary.js';
+import { EXITED_OK, SIX_PEERS, peerRun, swarmOf } from '../support/peerRuns.js';
 
 const typical = swarmOf(SIX_PEERS.map((id) => peerRun(id, EXITED_OK, { completedAfterMs: id === 1001 ? undefined : (id - 999) * 1_000 })));
 const notStarted: PeerEnd = { kind: 'not-started', because: 'peer 1002 did not start listening within 20 s' };

@@ -1,4 +1,4 @@
-import { outputWidth } from '../../src/launcher/terminalWidth';
+import { outputWidth } from '../../src/launcher/terminalWidth.js';
 
 describe('outputWidth: how wide the launcher may write', () => {
   test('a terminal: its own width', () => {

@@ -1,9 +1,10 @@
+import { jest } from '@jest/globals';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as winston from 'winston';
-import { BufferedFileTransport } from '../../src/log/BufferedFileTransport';
-import { closeLogger } from '../../src/log/winstonFile';
+import winston from 'winston';
+import { BufferedFileTransport } from '../../src/log/BufferedFileTransport.js';
+import { closeLogger } from '../../src/log/winstonFile.js';
 
 function loggerTo(transport: BufferedFileTransport): winston.Logger {
   return winston.createLogger({ level: 'info', format: winston.format.printf((info) => `L ${info.message}`), transports: [transport] });

@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import type { Clock } from '../../src/common/Clock';
-import { DiagnosticLog } from '../../src/log/DiagnosticLog';
-import { runNodeScript } from '../support/runProcess';
+import type { Clock } from '../../src/common/Clock.js';
+import { DiagnosticLog } from '../../src/log/DiagnosticLog.js';
+import { runNodeScript } from '../support/runProcess.js';
 
-const DIST = path.join(__dirname, '..', '..', 'dist');
+const DIST = path.join(import.meta.dirname, '..', '..', 'dist');
 
 const fixedTime = new Date(2026, 10, 21, 10, 15, 4, 37).getTime();
 const clock: Clock = { now: () => fixedTime, every: () => () => {}, after: () => () => {} };

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Clock } from '../../src/common/Clock';
-import { openProtocolLog, protocolLogPath } from '../../src/log/ProtocolLogger';
-import { parseLogLine } from '../../src/log/specSentences';
-import { formatTimestamp } from '../../src/log/timestamp';
+import type { Clock } from '../../src/common/Clock.js';
+import { openProtocolLog, protocolLogPath } from '../../src/log/ProtocolLogger.js';
+import { parseLogLine } from '../../src/log/specSentences.js';
+import { formatTimestamp } from '../../src/log/timestamp.js';
 
 const fixedTime = new Date(2026, 10, 21, 10, 15, 4).getTime();
 const clock: Clock = { now: () => fixedTime, every: () => () => {}, after: () => () => {} };

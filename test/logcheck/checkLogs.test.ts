@@ -1,4 +1,4 @@
-import { checkLogs, type PeerLog, type RunFacts } from '../../src/logcheck/checkLogs';
+import { checkLogs, type PeerLog, type RunFacts } from '../../src/logcheck/checkLogs.js';
 
 const T = (second: number) => `2026-11-21 10:00:${String(second).padStart(2, '0')}`;
 

@@ -1,4 +1,4 @@
-import { checkLogs, type PeerLog } from '../../src/logcheck/checkLogs';
+import { checkLogs, type PeerLog } from '../../src/logcheck/checkLogs.js';
 
 /** 2026-11-21 10:00:<seconds>, with milliseconds. */
 const at = (seconds: number) => `2026-11-21 10:00:${seconds.toFixed(3).padStart(6, '0')}`;

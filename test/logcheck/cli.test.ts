@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { runNodeScript } from '../support/runProcess';
-import { correctRun, tempDir, writeConfig, writeLogs } from './runFixture';
+import { runNodeScript } from '../support/runProcess.js';
+import { correctRun, tempDir, writeConfig, writeLogs } from './runFixture.js';
 
-const SWARMLAB = path.join(__dirname, '..', '..', 'dist', 'cli', 'swarmlab.js');
+const SWARMLAB = path.join(import.meta.dirname, '..', '..', 'dist', 'cli', 'swarmlab.js');
 
 beforeAll(() => {
   if (!fs.existsSync(SWARMLAB)) throw new Error(`${SWARMLAB} is missing: run npm run build (npm test does it first)`);

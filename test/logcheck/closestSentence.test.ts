@@ -1,7 +1,7 @@
-import { parseLogLine } from '../../src/log/specSentences';
-import { checkLogs } from '../../src/logcheck/checkLogs';
-import { closestSentence, SPEC_FORMS } from '../../src/logcheck/closestSentence';
-import { at, correctRun } from './runFixture';
+import { parseLogLine } from '../../src/log/specSentences.js';
+import { checkLogs } from '../../src/logcheck/checkLogs.js';
+import { closestSentence, SPEC_FORMS } from '../../src/logcheck/closestSentence.js';
+import { at, correctRun } from './runFixture.js';
 
 test('each form, its placeholders filled, is a spec sentence: the forms are the patterns\' sentences', () => {
   const lines = SPEC_FORMS.map((form) => `${at(0)}: ${form.replace(/\[id list[^\]]*\]/, '2, 3').replace(/\[[^\]]+\]/g, '7')}`);

@@ -1,5 +1,5 @@
-import type { Violation } from '../../src/logcheck/checkLogs';
-import { formatGroup, groupViolations } from '../../src/logcheck/groupViolations';
+import type { Violation } from '../../src/logcheck/checkLogs.js';
+import { formatGroup, groupViolations } from '../../src/logcheck/groupViolations.js';
 
 const count = (line: number, after: number): Violation => ({ file: 'log_peer_2.log', line, rule: 'count rises by one', detail: `count ${after + 2} after ${after}` });
 

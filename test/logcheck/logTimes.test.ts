@@ -1,7 +1,7 @@
-import { checkLogs, type PeerLog } from '../../src/logcheck/checkLogs';
-import { duration } from '../../src/logcheck/logTimes';
-import { parseLogTime } from '../../src/log/logTime';
-import { at, correctRun } from './runFixture';
+import { checkLogs, type PeerLog } from '../../src/logcheck/checkLogs.js';
+import { duration } from '../../src/logcheck/logTimes.js';
+import { parseLogTime } from '../../src/log/logTime.js';
+import { at, correctRun } from './runFixture.js';
 
 const TIME_RULES = ['time', 'time order', 'time jump', 'times of one run'];
 

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { analyzeRun } from '../../src/report/analyzeRun';
-import { renderReport } from '../../src/report/renderReport';
-import { parseLogTime } from '../../src/log/logTime';
-import type { PeerLog } from '../../src/logcheck/checkLogs';
-import { readProtocolLogs, runFacts } from '../../src/logcheck/readRun';
+import { analyzeRun } from '../../src/report/analyzeRun.js';
+import { renderReport } from '../../src/report/renderReport.js';
+import { parseLogTime } from '../../src/log/logTime.js';
+import type { PeerLog } from '../../src/logcheck/checkLogs.js';
+import { readProtocolLogs, runFacts } from '../../src/logcheck/readRun.js';
 
 const T = (second: number) => `2026-11-21 10:00:${String(second).padStart(2, '0')}`;
 

@@ -1,7 +1,7 @@
 import * as path from 'path';
-import { ConfigError } from '../../src/config/ConfigError';
-import { idRanges, RunConfigError, runConfigFor } from '../../src/logcheck/runConfig';
-import { correctRun, tempDir, writeConfig } from './runFixture';
+import { ConfigError } from '../../src/config/ConfigError.js';
+import { idRanges, RunConfigError, runConfigFor } from '../../src/logcheck/runConfig.js';
+import { correctRun, tempDir, writeConfig } from './runFixture.js';
 
 let folder: ReturnType<typeof tempDir>;
 beforeEach(() => (folder = tempDir()));

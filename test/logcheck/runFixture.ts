@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { PeerLog } from '../../src/logcheck/checkLogs';
+import type { PeerLog } from '../../src/logcheck/checkLogs.js';
 
 /** 2026-11-21 10:00:<second>. */
 export const at = (second: number) => `2026-11-21 10:00:${String(second).padStart(2, '0')}`;

@@ -1,15 +1,15 @@
 import { execFileSync } from 'child_process';
-import * as bencode from 'bencode';
+import bencode from 'bencode';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseMetaInfo } from '../../src/metainfo/MetaInfo';
-import { MetaInfoError } from '../../src/metainfo/MetaInfoError';
-import { makeTorrent } from '../../src/metainfo/makeTorrent';
-import { PieceVerifier } from '../../src/metainfo/PieceVerifier';
-import { knownBytes } from '../support/fixtures';
-import { missingToolError } from '../support/requiredTools';
+import { parseMetaInfo } from '../../src/metainfo/MetaInfo.js';
+import { MetaInfoError } from '../../src/metainfo/MetaInfoError.js';
+import { makeTorrent } from '../../src/metainfo/makeTorrent.js';
+import { PieceVerifier } from '../../src/metainfo/PieceVerifier.js';
+import { knownBytes } from '../support/fixtures.js';
+import { missingToolError } from '../support/requiredTools.js';
 
 function torrentBytes(info: Record<string, unknown>, extra: Record<string, unknown> = {}): Buffer {
   return bencode.encode({ ...extra, info });

@@ -9,10 +9,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseMetaInfo } from '../../src/metainfo/MetaInfo';
-import { makeTorrent } from '../../src/metainfo/makeTorrent';
-import { knownBytes } from '../support/fixtures';
-import { missingToolError } from '../support/requiredTools';
+import { parseMetaInfo } from '../../src/metainfo/MetaInfo.js';
+import { makeTorrent } from '../../src/metainfo/makeTorrent.js';
+import { knownBytes } from '../support/fixtures.js';
+import { missingToolError } from '../support/requiredTools.js';
 
 const DEBIAN_PYTHON = '/usr/bin/python3';
 

@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_SCHEDULE, nextRetry, type RetrySchedule } from '../../src/net/Dialer';
+import { DEFAULT_RETRY_SCHEDULE, nextRetry, type RetrySchedule } from '../../src/net/Dialer.js';
 
 const SCHEDULE: RetrySchedule = { pollIntervalMs: 50, pollWindowMs: 1_000, initialDelayMs: 100, maxDelayMs: 800, maxBackoffAttempts: 5 };
 

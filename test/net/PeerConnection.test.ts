@@ -1,16 +1,17 @@
+import { jest } from '@jest/globals';
 import type * as net from 'net';
-import { PeerConnection } from '../../src/net/PeerConnection';
-import type { DisconnectReason } from '../../src/net/ProtocolHandlers';
-import { Bitfield } from '../../src/storage/Bitfield';
-import { PieceLayout } from '../../src/storage/Piece';
-import { HANDSHAKE_HEADER, MessageType, encodeHandshake, encodeMessage, maxMessageLength } from '../../src/wire';
-import { ManualClock } from '../support/ManualClock';
-import { RecordingHandlers } from '../support/RecordingHandlers';
-import { ScriptedPeer, bitfieldOf } from '../support/ScriptedPeer';
-import { knownBytes, pieceOf } from '../support/fixtures';
-import { Cleanup } from '../support/nodeHarness';
-import { socketClosed, socketPair } from '../support/sockets';
-import { turnEventLoop, withTimeout } from '../support/waiting';
+import { PeerConnection } from '../../src/net/PeerConnection.js';
+import type { DisconnectReason } from '../../src/net/ProtocolHandlers.js';
+import { Bitfield } from '../../src/storage/Bitfield.js';
+import { PieceLayout } from '../../src/storage/Piece.js';
+import { HANDSHAKE_HEADER, MessageType, encodeHandshake, encodeMessage, maxMessageLength } from '../../src/wire/index.js';
+import { ManualClock } from '../support/ManualClock.js';
+import { RecordingHandlers } from '../support/RecordingHandlers.js';
+import { ScriptedPeer, bitfieldOf } from '../support/ScriptedPeer.js';
+import { knownBytes, pieceOf } from '../support/fixtures.js';
+import { Cleanup } from '../support/nodeHarness.js';
+import { socketClosed, socketPair } from '../support/sockets.js';
+import { turnEventLoop, withTimeout } from '../support/waiting.js';
 
 jest.setTimeout(20_000);
 

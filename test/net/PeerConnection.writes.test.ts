@@ -1,10 +1,10 @@
 import { Duplex } from 'stream';
-import { PeerConnection } from '../../src/net/PeerConnection';
-import { PieceLayout } from '../../src/storage/Piece';
-import { MessageType, encodeHandshake, encodeMessage } from '../../src/wire';
-import { ManualClock } from '../support/ManualClock';
-import { RecordingHandlers } from '../support/RecordingHandlers';
-import { turnEventLoop } from '../support/waiting';
+import { PeerConnection } from '../../src/net/PeerConnection.js';
+import { PieceLayout } from '../../src/storage/Piece.js';
+import { MessageType, encodeHandshake, encodeMessage } from '../../src/wire/index.js';
+import { ManualClock } from '../support/ManualClock.js';
+import { RecordingHandlers } from '../support/RecordingHandlers.js';
+import { turnEventLoop } from '../support/waiting.js';
 
 /** A socket stand-in that records each write it is given: one entry per system call a real socket would make. */
 class RecordingSocket extends Duplex {

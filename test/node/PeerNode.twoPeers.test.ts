@@ -1,10 +1,11 @@
+import { jest } from '@jest/globals';
 import * as fs from 'fs';
 import * as path from 'path';
-import { PieceLayout } from '../../src/storage/Piece';
-import { PieceStore } from '../../src/storage/PieceStore';
-import { knownBytes, makeTempDir, removeTempDir } from '../support/fixtures';
-import { Cleanup, TestNode, peerOn } from '../support/nodeHarness';
-import { freePort } from '../support/sockets';
+import { PieceLayout } from '../../src/storage/Piece.js';
+import { PieceStore } from '../../src/storage/PieceStore.js';
+import { knownBytes, makeTempDir, removeTempDir } from '../support/fixtures.js';
+import { Cleanup, TestNode, peerOn } from '../support/nodeHarness.js';
+import { freePort } from '../support/sockets.js';
 
 jest.setTimeout(20_000);
 

@@ -2,16 +2,17 @@
  * Faults a real PeerNode must survive or end cleanly on: a disk that fails
  * under it, and being left alone with the complete file after a restart.
  */
-import { PieceLayout } from '../../src/storage/Piece';
-import { StorageError } from '../../src/storage/StorageError';
-import { MessageType } from '../../src/wire';
-import { MemoryPieceStore } from '../support/MemoryPieceStore';
-import { ScriptedPeer, ScriptedServer } from '../support/ScriptedPeer';
-import { knownBytes, pieceOf } from '../support/fixtures';
-import { Cleanup, TestNode, peerOn } from '../support/nodeHarness';
-import { freePort } from '../support/sockets';
-import { turnEventLoop } from '../support/waiting';
-import { eventually } from '../support/polling';
+import { jest } from '@jest/globals';
+import { PieceLayout } from '../../src/storage/Piece.js';
+import { StorageError } from '../../src/storage/StorageError.js';
+import { MessageType } from '../../src/wire/index.js';
+import { MemoryPieceStore } from '../support/MemoryPieceStore.js';
+import { ScriptedPeer, ScriptedServer } from '../support/ScriptedPeer.js';
+import { knownBytes, pieceOf } from '../support/fixtures.js';
+import { Cleanup, TestNode, peerOn } from '../support/nodeHarness.js';
+import { freePort } from '../support/sockets.js';
+import { turnEventLoop } from '../support/waiting.js';
+import { eventually } from '../support/polling.js';
 
 jest.setTimeout(20_000);
 

@@ -3,17 +3,18 @@
  * connection and its port, keeps its pieces, dials nobody; resumed, it dials
  * again and asks only for what it still lacks.
  */
+import { jest } from '@jest/globals';
 import * as net from 'net';
-import { Bitfield } from '../../src/storage/Bitfield';
-import { PieceLayout } from '../../src/storage/Piece';
-import { MessageType } from '../../src/wire';
-import { MemoryPieceStore } from '../support/MemoryPieceStore';
-import { ScriptedServer } from '../support/ScriptedPeer';
-import { knownBytes, pieceOf } from '../support/fixtures';
-import { Cleanup, TestNode, peerOn } from '../support/nodeHarness';
-import { LOOPBACK, freePort } from '../support/sockets';
-import { turnEventLoop } from '../support/waiting';
-import { eventually } from '../support/polling';
+import { Bitfield } from '../../src/storage/Bitfield.js';
+import { PieceLayout } from '../../src/storage/Piece.js';
+import { MessageType } from '../../src/wire/index.js';
+import { MemoryPieceStore } from '../support/MemoryPieceStore.js';
+import { ScriptedServer } from '../support/ScriptedPeer.js';
+import { knownBytes, pieceOf } from '../support/fixtures.js';
+import { Cleanup, TestNode, peerOn } from '../support/nodeHarness.js';
+import { LOOPBACK, freePort } from '../support/sockets.js';
+import { turnEventLoop } from '../support/waiting.js';
+import { eventually } from '../support/polling.js';
 
 jest.setTimeout(20_000);
 

@@ -3,16 +3,17 @@
  * implementations of protocol.md's "Known quirks" section. Each test checks
  * that the node does the right thing and stays up.
  */
-import { Bitfield } from '../../src/storage/Bitfield';
-import { MessageType } from '../../src/wire';
-import type { PeerInfo } from '../../src/config/PeerInfo';
-import { MemoryPieceStore, allPieces } from '../support/MemoryPieceStore';
-import type { RecordingDiagnostics } from '../support/RecordingDiagnostics';
-import { ScriptedPeer, ScriptedServer, bitfieldOf } from '../support/ScriptedPeer';
-import { range, twentyPieceFile } from '../support/fixtures';
-import { Cleanup, TestNode, peerOn } from '../support/nodeHarness';
-import { freePort } from '../support/sockets';
-import { turnEventLoop } from '../support/waiting';
+import { jest } from '@jest/globals';
+import { Bitfield } from '../../src/storage/Bitfield.js';
+import { MessageType } from '../../src/wire/index.js';
+import type { PeerInfo } from '../../src/config/PeerInfo.js';
+import { MemoryPieceStore, allPieces } from '../support/MemoryPieceStore.js';
+import type { RecordingDiagnostics } from '../support/RecordingDiagnostics.js';
+import { ScriptedPeer, ScriptedServer, bitfieldOf } from '../support/ScriptedPeer.js';
+import { range, twentyPieceFile } from '../support/fixtures.js';
+import { Cleanup, TestNode, peerOn } from '../support/nodeHarness.js';
+import { freePort } from '../support/sockets.js';
+import { turnEventLoop } from '../support/waiting.js';
 
 jest.setTimeout(20_000);
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { seededRandom } from '../../src/common/Random';
-import { ChokingManager, type ChokeDecision, type ChokeSnapshot } from '../../src/policy/ChokingManager';
-import { sorted } from './chokingHelpers';
+import { seededRandom } from '../../src/common/Random.js';
+import { ChokingManager, type ChokeDecision, type ChokeSnapshot } from '../../src/policy/ChokingManager.js';
+import { sorted } from './chokingHelpers.js';
 
 const peerIds = [1, 2, 3, 4, 5, 6, 7];
 

@@ -1,6 +1,6 @@
-import { seededRandom } from '../../src/common/Random';
-import { ChokingManager } from '../../src/policy/ChokingManager';
-import { snap, sorted, type Row } from './chokingHelpers';
+import { seededRandom } from '../../src/common/Random.js';
+import { ChokingManager } from '../../src/policy/ChokingManager.js';
+import { snap, sorted, type Row } from './chokingHelpers.js';
 
 function manager(preferredCount: number, seed = 1): ChokingManager {
   return new ChokingManager({ preferredCount, random: seededRandom(seed) });

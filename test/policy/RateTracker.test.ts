@@ -1,5 +1,5 @@
-import { RateTracker } from '../../src/policy/RateTracker';
-import { ManualClock } from '../support/ManualClock';
+import { RateTracker } from '../../src/policy/RateTracker.js';
+import { ManualClock } from '../support/ManualClock.js';
 
 describe('RateTracker', () => {
   test('sums bytes per neighbour within an interval', () => {

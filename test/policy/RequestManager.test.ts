@@ -1,6 +1,6 @@
-import { seededRandom } from '../../src/common/Random';
-import { Bitfield } from '../../src/storage/Bitfield';
-import { RequestManager } from '../../src/policy/RequestManager';
+import { seededRandom } from '../../src/common/Random.js';
+import { Bitfield } from '../../src/storage/Bitfield.js';
+import { RequestManager } from '../../src/policy/RequestManager.js';
 
 function bits(pieceCount: number, held: readonly number[]): Bitfield {
   const out = new Bitfield(pieceCount);

@@ -1,5 +1,5 @@
-import { SlidingRate } from '../../src/policy/SlidingRate';
-import { ManualClock } from '../support/ManualClock';
+import { SlidingRate } from '../../src/policy/SlidingRate.js';
+import { ManualClock } from '../support/ManualClock.js';
 
 describe('SlidingRate', () => {
   it('averages what arrived over the last two seconds', () => {

@@ -1,7 +1,7 @@
-import { parseRate } from '../../src/config/values';
-import { RateLimits } from '../../src/node/RateLimits';
-import { TokenBucket } from '../../src/policy/TokenBucket';
-import { ManualClock } from '../support/ManualClock';
+import { parseRate } from '../../src/config/values.js';
+import { RateLimits } from '../../src/node/RateLimits.js';
+import { TokenBucket } from '../../src/policy/TokenBucket.js';
+import { ManualClock } from '../support/ManualClock.js';
 
 /** Sends `chunkBytes` as fast as the limiter allows for `seconds` of manual time; returns bytes sent. */
 function pump(clock: ManualClock, limit: (bytes: number) => number, chunkBytes: number, seconds: number): number {

@@ -1,4 +1,4 @@
-import type { ChokeCandidate, ChokeSnapshot } from '../../src/policy/ChokingManager';
+import type { ChokeCandidate, ChokeSnapshot } from '../../src/policy/ChokingManager.js';
 
 /** [peerId, interested, bytesReceived] */
 export type Row = readonly [number, boolean, number];

@@ -1,6 +1,6 @@
-import { seededRandom, type Random } from '../../src/common/Random';
-import { Bitfield } from '../../src/storage/Bitfield';
-import { chooseRandomMissingPiece } from '../../src/policy/pieceChoice';
+import { seededRandom, type Random } from '../../src/common/Random.js';
+import { Bitfield } from '../../src/storage/Bitfield.js';
+import { chooseRandomMissingPiece } from '../../src/policy/pieceChoice.js';
 
 function bits(pieceCount: number, held: readonly number[]): Bitfield {
   const out = new Bitfield(pieceCount);

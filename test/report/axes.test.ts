@@ -1,7 +1,7 @@
-import { analyzeRun } from '../../src/report/analyzeRun';
-import { renderReport } from '../../src/report/renderReport';
-import { tickStep, ticks } from '../../src/report/svgAxes';
-import { SHORT_RUN, SHORT_RUN_FACTS, debugLogs, protocolLogs } from './shortRun';
+import { analyzeRun } from '../../src/report/analyzeRun.js';
+import { renderReport } from '../../src/report/renderReport.js';
+import { tickStep, ticks } from '../../src/report/svgAxes.js';
+import { SHORT_RUN, SHORT_RUN_FACTS, debugLogs, protocolLogs } from './shortRun.js';
 
 /** Every <svg> of the page, by its aria-label. */
 function charts(html: string): Map<string, string> {

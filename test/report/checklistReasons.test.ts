@@ -1,7 +1,7 @@
-import { analyzeRun, type ReportFacts, type Requirement } from '../../src/report/analyzeRun';
-import type { DebugLog } from '../../src/report/debugLogs';
-import type { PeerLog } from '../../src/logcheck/checkLogs';
-import { SHORT_RUN, SHORT_RUN_FACTS, debugLogs, protocolLogs, type Said } from './shortRun';
+import { analyzeRun, type ReportFacts, type Requirement } from '../../src/report/analyzeRun.js';
+import type { DebugLog } from '../../src/report/debugLogs.js';
+import type { PeerLog } from '../../src/logcheck/checkLogs.js';
+import { SHORT_RUN, SHORT_RUN_FACTS, debugLogs, protocolLogs, type Said } from './shortRun.js';
 
 const DEMO_COMMANDS = /`node dist\/cli\/swarmlab\.js swarm --config-dir config\/demo --make-file` then `node dist\/cli\/swarmlab\.js report --config-dir config\/demo`/;
 

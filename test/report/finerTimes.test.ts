@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { analyzeRun } from '../../src/report/analyzeRun';
-import { debugFactsOf } from '../../src/report/debugLogs';
-import { refineTimes } from '../../src/report/finerTimes';
-import { renderReport } from '../../src/report/renderReport';
-import { readProtocolLogs } from '../../src/logcheck/readRun';
-import { BASE_MS, SHORT_RUN, SHORT_RUN_FACTS, debugLogs, protocolLogs } from './shortRun';
+import { analyzeRun } from '../../src/report/analyzeRun.js';
+import { debugFactsOf } from '../../src/report/debugLogs.js';
+import { refineTimes } from '../../src/report/finerTimes.js';
+import { renderReport } from '../../src/report/renderReport.js';
+import { readProtocolLogs } from '../../src/logcheck/readRun.js';
+import { BASE_MS, SHORT_RUN, SHORT_RUN_FACTS, debugLogs, protocolLogs } from './shortRun.js';
 
 const completedAfterStart = (run: ReturnType<typeof analyzeRun>) => run.peers.map((p) => (p.completedMs === undefined ? undefined : p.completedMs - run.startMs));
 

@@ -1,7 +1,7 @@
-import { formatTimestamp } from '../../src/log/timestamp';
-import type { PeerLog } from '../../src/logcheck/checkLogs';
-import type { DebugLog } from '../../src/report/debugLogs';
-import type { ReportFacts } from '../../src/report/analyzeRun';
+import { formatTimestamp } from '../../src/log/timestamp.js';
+import type { PeerLog } from '../../src/logcheck/checkLogs.js';
+import type { DebugLog } from '../../src/report/debugLogs.js';
+import type { ReportFacts } from '../../src/report/analyzeRun.js';
 
 /** One spec sentence a peer logged, `atMs` after the run's first event. */
 export interface Said {

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { missingToolError, SETUP_COMMAND, type DebianPackage } from '../support/requiredTools';
+import { missingToolError, SETUP_COMMAND, type DebianPackage } from '../support/requiredTools.js';
 
-const ROOT = path.join(__dirname, '..', '..');
+const ROOT = path.join(import.meta.dirname, '..', '..');
 const SCRIPT = fs.readFileSync(path.join(ROOT, 'test', 'setup', 'debian-packages.sh'), 'utf8');
 const PACKAGES: DebianPackage[] = ['python3', 'mktorrent', 'chromium', 'aria2', 'python3-libtorrent'];
 

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PieceLayout } from '../../src/storage/Piece';
-import { PieceStore } from '../../src/storage/PieceStore';
-import { StorageError } from '../../src/storage/StorageError';
-import { pieceBuffers } from '../../src/wire/BufferPool';
+import { PieceLayout } from '../../src/storage/Piece.js';
+import { PieceStore } from '../../src/storage/PieceStore.js';
+import { StorageError } from '../../src/storage/StorageError.js';
+import { pieceBuffers } from '../../src/wire/BufferPool.js';
 
 describe('PieceLayout', () => {
   test("the spec's example: 306 pieces, the last 5,992 bytes", () => {

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PieceLayout } from '../../src/storage/Piece';
-import { PieceStore } from '../../src/storage/PieceStore';
-import { readResumeState, resumePath, writeResumeState } from '../../src/storage/ResumeState';
-import { Bitfield } from '../../src/storage/Bitfield';
-import { ManualClock } from '../support/ManualClock';
+import { PieceLayout } from '../../src/storage/Piece.js';
+import { PieceStore } from '../../src/storage/PieceStore.js';
+import { readResumeState, resumePath, writeResumeState } from '../../src/storage/ResumeState.js';
+import { Bitfield } from '../../src/storage/Bitfield.js';
+import { ManualClock } from '../support/ManualClock.js';
 
 const NO_TOTALS = { bytesUploaded: 0, bytesDownloaded: 0 };
 

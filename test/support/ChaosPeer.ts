@@ -1,10 +1,10 @@
 import * as net from 'net';
-import { randomInt, seededRandom, type Random } from '../../src/common/Random';
-import { Bitfield } from '../../src/storage/Bitfield';
-import type { PieceLayout } from '../../src/storage/Piece';
-import { FrameReader, MessageType, encodeHandshake, encodeMessage, maxMessageLength, type Message } from '../../src/wire';
-import { LOOPBACK } from './sockets';
-import { pieceOf } from './fixtures';
+import { randomInt, seededRandom, type Random } from '../../src/common/Random.js';
+import { Bitfield } from '../../src/storage/Bitfield.js';
+import type { PieceLayout } from '../../src/storage/Piece.js';
+import { FrameReader, MessageType, encodeHandshake, encodeMessage, maxMessageLength, type Message } from '../../src/wire/index.js';
+import { LOOPBACK } from './sockets.js';
+import { pieceOf } from './fixtures.js';
 
 export interface ChaosTarget {
   peerId: number;

@@ -1,4 +1,4 @@
-import type { Cancel, Clock } from '../../src/common/Clock';
+import type { Cancel, Clock } from '../../src/common/Clock.js';
 
 /** A clock that moves only when told to; timers fire in time order. */
 export class ManualClock implements Clock {

@@ -1,5 +1,5 @@
-import type { DiagnosticLevel, Diagnostics } from '../../src/log/DiagnosticLog';
-import { DEFAULT_WAIT_MS, Waiters } from './waiting';
+import type { DiagnosticLevel, Diagnostics } from '../../src/log/DiagnosticLog.js';
+import { DEFAULT_WAIT_MS, Waiters } from './waiting.js';
 
 export interface DiagnosticEntry {
   level: DiagnosticLevel;

@@ -1,6 +1,6 @@
-import type { DisconnectReason, ProtocolHandlers } from '../../src/net/ProtocolHandlers';
-import type { Bitfield } from '../../src/storage/Bitfield';
-import { DEFAULT_WAIT_MS, Waiters } from './waiting';
+import type { DisconnectReason, ProtocolHandlers } from '../../src/net/ProtocolHandlers.js';
+import type { Bitfield } from '../../src/storage/Bitfield.js';
+import { DEFAULT_WAIT_MS, Waiters } from './waiting.js';
 
 /** One call the network half made on the logic half, arguments as given (a bitfield as its wire bytes). */
 export type HandlerCall =

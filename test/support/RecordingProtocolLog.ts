@@ -1,6 +1,6 @@
-import { ProtocolLogger } from '../../src/log/ProtocolLogger';
-import { parseLogLine, type SpecEvent } from '../../src/log/specSentences';
-import { DEFAULT_WAIT_MS, Waiters } from './waiting';
+import { ProtocolLogger } from '../../src/log/ProtocolLogger.js';
+import { parseLogLine, type SpecEvent } from '../../src/log/specSentences.js';
+import { DEFAULT_WAIT_MS, Waiters } from './waiting.js';
 
 /**
  * The real ProtocolLogger writing its sentences (protocol.md, "Files a peer

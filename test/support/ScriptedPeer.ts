@@ -1,10 +1,10 @@
 import * as net from 'net';
-import { Bitfield } from '../../src/storage/Bitfield';
-import { FrameReader, encodeHandshake, encodeMessage, maxMessageLength, describeMessage } from '../../src/wire';
-import type { Message } from '../../src/wire';
-import { MessageType } from '../../src/wire';
-import { LOOPBACK, closeServer, listenOnLoopback } from './sockets';
-import { DEFAULT_WAIT_MS, Waiters, withTimeout } from './waiting';
+import { Bitfield } from '../../src/storage/Bitfield.js';
+import { FrameReader, encodeHandshake, encodeMessage, maxMessageLength, describeMessage } from '../../src/wire/index.js';
+import type { Message } from '../../src/wire/index.js';
+import { MessageType } from '../../src/wire/index.js';
+import { LOOPBACK, closeServer, listenOnLoopback } from './sockets.js';
+import { DEFAULT_WAIT_MS, Waiters, withTimeout } from './waiting.js';
 
 export type MessageOf<T extends MessageType> = Extract<Message, { type: T }>;
 

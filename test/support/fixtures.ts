@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PieceLayout } from '../../src/storage/Piece';
+import { PieceLayout } from '../../src/storage/Piece.js';
 
 /**
  * Known file contents: every byte depends on its position and the seed, and

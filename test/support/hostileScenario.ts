@@ -1,16 +1,16 @@
-import { seededRandom, shuffled } from '../../src/common/Random';
-import type { PeerInfo } from '../../src/config/PeerInfo';
-import { describeReason, type DisconnectReason } from '../../src/net/ProtocolHandlers';
-import { Bitfield } from '../../src/storage/Bitfield';
-import type { PieceLayout } from '../../src/storage/Piece';
-import { MessageType } from '../../src/wire';
-import { MemoryPieceStore, allPieces } from './MemoryPieceStore';
-import { ScriptedPeer, ScriptedServer } from './ScriptedPeer';
-import { pieceOf } from './fixtures';
-import { Cleanup, TestNode, peerOn } from './nodeHarness';
-import { eventually } from './polling';
-import { freePort } from './sockets';
-import { DEFAULT_WAIT_MS } from './waiting';
+import { seededRandom, shuffled } from '../../src/common/Random.js';
+import type { PeerInfo } from '../../src/config/PeerInfo.js';
+import { describeReason, type DisconnectReason } from '../../src/net/ProtocolHandlers.js';
+import { Bitfield } from '../../src/storage/Bitfield.js';
+import type { PieceLayout } from '../../src/storage/Piece.js';
+import { MessageType } from '../../src/wire/index.js';
+import { MemoryPieceStore, allPieces } from './MemoryPieceStore.js';
+import { ScriptedPeer, ScriptedServer } from './ScriptedPeer.js';
+import { pieceOf } from './fixtures.js';
+import { Cleanup, TestNode, peerOn } from './nodeHarness.js';
+import { eventually } from './polling.js';
+import { freePort } from './sockets.js';
+import { DEFAULT_WAIT_MS } from './waiting.js';
 
 /** Who sits on each line of PeerInfo.cfg: the real node, the honest scripted neighbour, the hostile one. */
 export type Role = 'node' | 'honest' | 'hostile';

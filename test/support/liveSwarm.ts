@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadConfig, type Config } from '../../src/config/Config';
-import { prepareSeedFiles } from '../../src/launcher/seedFiles';
-import { SwarmLauncher } from '../../src/launcher/SwarmLauncher';
-import { makeSwarmDir, type SwarmSetup } from './swarmDir';
+import { loadConfig, type Config } from '../../src/config/Config.js';
+import { prepareSeedFiles } from '../../src/launcher/seedFiles.js';
+import { SwarmLauncher } from '../../src/launcher/SwarmLauncher.js';
+import { makeSwarmDir, type SwarmSetup } from './swarmDir.js';
 
-export const PEER_PROCESS = path.join(__dirname, '..', '..', 'dist', 'cli', 'peerProcess.js');
+export const PEER_PROCESS = path.join(import.meta.dirname, '..', '..', 'dist', 'cli', 'peerProcess.js');
 
 export interface LiveSwarm {
   setup: SwarmSetup;

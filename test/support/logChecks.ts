@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseLogLine, type SpecEvent } from '../../src/log/specSentences';
+import { parseLogLine, type SpecEvent } from '../../src/log/specSentences.js';
 
 /** Every line of a protocol log, parsed; throws naming the first line that is not a spec sentence. */
 export function readProtocolLog(logDir: string, peerId: number): SpecEvent[] {

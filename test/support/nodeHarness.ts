@@ -1,16 +1,16 @@
-import { seededRandom } from '../../src/common/Random';
-import type { PeerInfo } from '../../src/config/PeerInfo';
-import type { PieceVerifier } from '../../src/metainfo/PieceVerifier';
-import type { LocalPieces } from '../../src/node/NeighborSession';
-import type { NodeEvents } from '../../src/node/NodeEvents';
-import { PeerNode, type NodeOutcome } from '../../src/node/PeerNode';
-import type { RetrySchedule } from '../../src/net/Dialer';
-import type { PieceLayout } from '../../src/storage/Piece';
-import { ManualClock } from './ManualClock';
-import { RecordingDiagnostics } from './RecordingDiagnostics';
-import { RecordingProtocolLog } from './RecordingProtocolLog';
-import { LOOPBACK } from './sockets';
-import { DEFAULT_WAIT_MS, Waiters, withTimeout } from './waiting';
+import { seededRandom } from '../../src/common/Random.js';
+import type { PeerInfo } from '../../src/config/PeerInfo.js';
+import type { PieceVerifier } from '../../src/metainfo/PieceVerifier.js';
+import type { LocalPieces } from '../../src/node/NeighborSession.js';
+import type { NodeEvents } from '../../src/node/NodeEvents.js';
+import { PeerNode, type NodeOutcome } from '../../src/node/PeerNode.js';
+import type { RetrySchedule } from '../../src/net/Dialer.js';
+import type { PieceLayout } from '../../src/storage/Piece.js';
+import { ManualClock } from './ManualClock.js';
+import { RecordingDiagnostics } from './RecordingDiagnostics.js';
+import { RecordingProtocolLog } from './RecordingProtocolLog.js';
+import { LOOPBACK } from './sockets.js';
+import { DEFAULT_WAIT_MS, Waiters, withTimeout } from './waiting.js';
 
 /** One dial, no retry: the harness's peers are all listening before anyone dials. */
 const NO_RETRY: RetrySchedule = { pollIntervalMs: 0, pollWindowMs: 0, initialDelayMs: 0, maxDelayMs: 0, maxBackoffAttempts: 0 };

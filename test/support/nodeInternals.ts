@@ -1,7 +1,7 @@
 import * as net from 'net';
-import { PeerConnection } from '../../src/net/PeerConnection';
-import { FrameReader } from '../../src/wire/FrameReader';
-import type { TestNode } from './nodeHarness';
+import { PeerConnection } from '../../src/net/PeerConnection.js';
+import { FrameReader } from '../../src/wire/FrameReader.js';
+import type { TestNode } from './nodeHarness.js';
 
 /*
  * Read-only peeks into a running PeerNode for resource assertions that cannot

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
-import type { SwarmSetup } from './swarmDir';
-import { DEFAULT_WAIT_MS, Waiters, withTimeout } from './waiting';
+import type { SwarmSetup } from './swarmDir.js';
+import { DEFAULT_WAIT_MS, Waiters, withTimeout } from './waiting.js';
 
-export const PEER_PROCESS_SCRIPT = path.join(__dirname, '..', '..', 'dist', 'cli', 'peerProcess.js');
+export const PEER_PROCESS_SCRIPT = path.join(import.meta.dirname, '..', '..', 'dist', 'cli', 'peerProcess.js');
 
 export interface PeerExit {
   code: number | null;

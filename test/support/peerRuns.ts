@@ -1,4 +1,4 @@
-import type { PeerEnd, PeerRun, SwarmRun } from '../../src/launcher/SwarmLauncher';
+import type { PeerEnd, PeerRun, SwarmRun } from '../../src/launcher/SwarmLauncher.js';
 
 export const SIX_PEERS = [1001, 1002, 1003, 1004, 1005, 1006];
 export const EXITED_OK: PeerEnd = { kind: 'exited', code: 0, signal: null };

@@ -1,4 +1,4 @@
-import { DEFAULT_WAIT_MS, type Probe } from './waiting';
+import { DEFAULT_WAIT_MS, type Probe } from './waiting.js';
 
 /**
  * A bounded wait for a condition nobody notifies about (state inside the node

@@ -1,6 +1,6 @@
 import * as net from 'net';
-import { freePorts } from '../../src/net/freePorts';
-import { withTimeout } from './waiting';
+import { freePorts } from '../../src/net/freePorts.js';
+import { withTimeout } from './waiting.js';
 
 /** The only address tests use. */
 export const LOOPBACK = '127.0.0.1';

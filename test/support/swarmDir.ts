@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { freePorts } from '../../src/net/freePorts';
+import { freePorts } from '../../src/net/freePorts.js';
 
 export interface SwarmSetup {
   root: string;

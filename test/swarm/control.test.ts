@@ -6,16 +6,16 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadConfig } from '../../src/config/Config';
-import type { PeerStatus } from '../../src/control/PeerStatus';
-import { checkLogs } from '../../src/logcheck/checkLogs';
-import { readProtocolLogs, runFacts } from '../../src/logcheck/readRun';
-import { SwarmLauncher, type SwarmRun } from '../../src/launcher/SwarmLauncher';
-import { verifyCopies } from '../../src/launcher/verifyCopies';
-import { freePorts } from '../../src/net/freePorts';
-import { Waiters, withTimeout } from '../support/waiting';
-import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
-import { PEER_PROCESS, slowSwarm } from '../support/liveSwarm';
+import { loadConfig } from '../../src/config/Config.js';
+import type { PeerStatus } from '../../src/control/PeerStatus.js';
+import { checkLogs } from '../../src/logcheck/checkLogs.js';
+import { readProtocolLogs, runFacts } from '../../src/logcheck/readRun.js';
+import { SwarmLauncher, type SwarmRun } from '../../src/launcher/SwarmLauncher.js';
+import { verifyCopies } from '../../src/launcher/verifyCopies.js';
+import { freePorts } from '../../src/net/freePorts.js';
+import { Waiters, withTimeout } from '../support/waiting.js';
+import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir.js';
+import { PEER_PROCESS, slowSwarm } from '../support/liveSwarm.js';
 
 const PAUSED = 1003;
 const WAIT_MS = 20_000;

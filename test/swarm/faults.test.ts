@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { readProtocolLog } from '../support/logChecks';
-import { runNodeScript, type ProcessResult } from '../support/runProcess';
-import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
+import { readProtocolLog } from '../support/logChecks.js';
+import { runNodeScript, type ProcessResult } from '../support/runProcess.js';
+import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir.js';
 
-const SWARMLAB = path.join(__dirname, '..', '..', 'dist', 'cli', 'swarmlab.js');
+const SWARMLAB = path.join(import.meta.dirname, '..', '..', 'dist', 'cli', 'swarmlab.js');
 
 function runSwarm(setup: SwarmSetup, args: string[]): Promise<ProcessResult> {
   return runNodeScript(SWARMLAB, ['swarm', '--make-file', '--timeout', '100', ...args], { cwd: setup.root, killAfterMs: 110_000 });

@@ -1,10 +1,10 @@
 import * as net from 'net';
 import * as path from 'path';
-import { runNodeScript } from '../support/runProcess';
-import { LOOPBACK } from '../support/sockets';
-import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
+import { runNodeScript } from '../support/runProcess.js';
+import { LOOPBACK } from '../support/sockets.js';
+import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir.js';
 
-const SWARMLAB = path.join(__dirname, '..', '..', 'dist', 'cli', 'swarmlab.js');
+const SWARMLAB = path.join(import.meta.dirname, '..', '..', 'dist', 'cli', 'swarmlab.js');
 
 describe('how a swarm ends early, and what the launcher says', () => {
   let setup: SwarmSetup | undefined;

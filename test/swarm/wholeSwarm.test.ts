@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
-import { readProtocolLog } from '../support/logChecks';
-import { runNodeScript, type ProcessResult } from '../support/runProcess';
-import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
+import { readProtocolLog } from '../support/logChecks.js';
+import { runNodeScript, type ProcessResult } from '../support/runProcess.js';
+import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir.js';
 
-const SWARMLAB = path.join(__dirname, '..', '..', 'dist', 'cli', 'swarmlab.js');
+const SWARMLAB = path.join(import.meta.dirname, '..', '..', 'dist', 'cli', 'swarmlab.js');
 
 /** Runs `swarmlab swarm` in the set-up's dir; past the test's own bound it stops the launcher, which stops its peers. */
 function runSwarm(setup: SwarmSetup, extraArgs: string[] = []): Promise<ProcessResult> {

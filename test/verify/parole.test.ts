@@ -6,20 +6,21 @@
  * reconnect, never redialled, not waited for at the end). Without a metainfo
  * the same bad piece is written: the verification is what protects the file.
  */
+import { jest } from '@jest/globals';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseMetaInfo } from '../../src/metainfo/MetaInfo';
-import { makeTorrent } from '../../src/metainfo/makeTorrent';
-import { PieceVerifier } from '../../src/metainfo/PieceVerifier';
-import type { DisconnectReason } from '../../src/net/ProtocolHandlers';
-import { MessageType } from '../../src/wire';
-import { MemoryPieceStore } from '../support/MemoryPieceStore';
-import type { RecordingDiagnostics } from '../support/RecordingDiagnostics';
-import { ScriptedPeer, ScriptedServer, bitfieldOf } from '../support/ScriptedPeer';
-import { makeTempDir, range, removeTempDir, twentyPieceFile } from '../support/fixtures';
-import { Cleanup, TestNode, peerOn } from '../support/nodeHarness';
-import { freePort } from '../support/sockets';
-import { turnEventLoop } from '../support/waiting';
+import { parseMetaInfo } from '../../src/metainfo/MetaInfo.js';
+import { makeTorrent } from '../../src/metainfo/makeTorrent.js';
+import { PieceVerifier } from '../../src/metainfo/PieceVerifier.js';
+import type { DisconnectReason } from '../../src/net/ProtocolHandlers.js';
+import { MessageType } from '../../src/wire/index.js';
+import { MemoryPieceStore } from '../support/MemoryPieceStore.js';
+import type { RecordingDiagnostics } from '../support/RecordingDiagnostics.js';
+import { ScriptedPeer, ScriptedServer, bitfieldOf } from '../support/ScriptedPeer.js';
+import { makeTempDir, range, removeTempDir, twentyPieceFile } from '../support/fixtures.js';
+import { Cleanup, TestNode, peerOn } from '../support/nodeHarness.js';
+import { freePort } from '../support/sockets.js';
+import { turnEventLoop } from '../support/waiting.js';
 
 jest.setTimeout(20_000);
 

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ProcessResult } from '../support/runProcess';
-import type { PeerProcess } from '../support/peerProcesses';
-import { withTimeout } from '../support/waiting';
+import type { ProcessResult } from '../support/runProcess.js';
+import type { PeerProcess } from '../support/peerProcesses.js';
+import { withTimeout } from '../support/waiting.js';
 
-export const SWARMLAB = path.join(__dirname, '..', '..', 'dist', 'cli', 'swarmlab.js');
-export const PEER_PROCESS = path.join(__dirname, '..', '..', 'dist', 'cli', 'peerProcess.js');
+export const SWARMLAB = path.join(import.meta.dirname, '..', '..', 'dist', 'cli', 'swarmlab.js');
+export const PEER_PROCESS = path.join(import.meta.dirname, '..', '..', 'dist', 'cli', 'peerProcess.js');
 
 /** Fails at once, with the fix, when the build is missing. */
 export function requireBuild(): void {

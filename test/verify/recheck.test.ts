@@ -8,21 +8,21 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseMetaInfo } from '../../src/metainfo/MetaInfo';
-import { makeTorrent } from '../../src/metainfo/makeTorrent';
-import { PieceVerifier } from '../../src/metainfo/PieceVerifier';
-import { Bitfield } from '../../src/storage/Bitfield';
-import { PieceLayout } from '../../src/storage/Piece';
-import { PieceStore, type PieceStoreOptions } from '../../src/storage/PieceStore';
-import { readResumeState, resumePath } from '../../src/storage/ResumeState';
-import { ManualClock } from '../support/ManualClock';
-import { allPieces } from '../support/MemoryPieceStore';
-import { knownBytes, makeTempDir, pieceOf, removeTempDir } from '../support/fixtures';
-import { readProtocolLog } from '../support/logChecks';
-import { PeerProcess } from '../support/peerProcesses';
-import { eventually } from '../support/polling';
-import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir';
-import { requireBuild, terminate } from './processes';
+import { parseMetaInfo } from '../../src/metainfo/MetaInfo.js';
+import { makeTorrent } from '../../src/metainfo/makeTorrent.js';
+import { PieceVerifier } from '../../src/metainfo/PieceVerifier.js';
+import { Bitfield } from '../../src/storage/Bitfield.js';
+import { PieceLayout } from '../../src/storage/Piece.js';
+import { PieceStore, type PieceStoreOptions } from '../../src/storage/PieceStore.js';
+import { readResumeState, resumePath } from '../../src/storage/ResumeState.js';
+import { ManualClock } from '../support/ManualClock.js';
+import { allPieces } from '../support/MemoryPieceStore.js';
+import { knownBytes, makeTempDir, pieceOf, removeTempDir } from '../support/fixtures.js';
+import { readProtocolLog } from '../support/logChecks.js';
+import { PeerProcess } from '../support/peerProcesses.js';
+import { eventually } from '../support/polling.js';
+import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir.js';
+import { requireBuild, terminate } from './processes.js';
 
 /** Builds a verifier the way a peer does: make the .torrent of the good file, parse it back. */
 async function verifierFor(good: Buffer, layout: PieceLayout, dir: string): Promise<PieceVerifier> {

@@ -4,14 +4,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseMetaInfo } from '../../src/metainfo/MetaInfo';
-import { makeTorrent } from '../../src/metainfo/makeTorrent';
-import { PieceVerifier } from '../../src/metainfo/PieceVerifier';
-import { PieceLayout } from '../../src/storage/Piece';
-import { knownBytes, pieceOf } from '../support/fixtures';
-import { readProtocolLog } from '../support/logChecks';
-import { makeSwarmDir, type SwarmSetup, type SwarmSpec } from '../support/swarmDir';
-import { PEER_PROCESS, SWARMLAB, TrackedProcesses, requireBuild } from './processes';
+import { parseMetaInfo } from '../../src/metainfo/MetaInfo.js';
+import { makeTorrent } from '../../src/metainfo/makeTorrent.js';
+import { PieceVerifier } from '../../src/metainfo/PieceVerifier.js';
+import { PieceLayout } from '../../src/storage/Piece.js';
+import { knownBytes, pieceOf } from '../support/fixtures.js';
+import { readProtocolLog } from '../support/logChecks.js';
+import { makeSwarmDir, type SwarmSetup, type SwarmSpec } from '../support/swarmDir.js';
+import { PEER_PROCESS, SWARMLAB, TrackedProcesses, requireBuild } from './processes.js';
 
 const TORRENT = 'swarm.torrent';
 

@@ -1,4 +1,4 @@
-import { BufferPool } from '../../src/wire/BufferPool';
+import { BufferPool } from '../../src/wire/BufferPool.js';
 
 describe('BufferPool', () => {
   test('a released buffer is lent again: same memory, no new allocation', () => {

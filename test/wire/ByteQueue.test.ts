@@ -1,4 +1,4 @@
-import { ByteQueue } from '../../src/wire/ByteQueue';
+import { ByteQueue } from '../../src/wire/ByteQueue.js';
 
 describe('ByteQueue (FrameReader internals)', () => {
   const stream = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7) & 0xff));

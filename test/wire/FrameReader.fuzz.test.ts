@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { FrameReader, Message, ProtocolError, encodeHandshake, encodeMessage } from '../../src/wire';
-import { message } from './arbitraries';
+import { FrameReader, Message, ProtocolError, encodeHandshake, encodeMessage } from '../../src/wire/index.js';
+import { message } from './arbitraries.js';
 
 const MAX = 1 + 4 + 64; // small, so that random lengths often land both under and over it
 const LIMITS = { maxMessageLength: MAX, maxBufferedBytes: 4 * (MAX + 4) };

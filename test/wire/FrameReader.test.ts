@@ -6,9 +6,9 @@ import {
   encodeMessage,
   maxMessageLength,
   recommendedMaxBufferedBytes,
-} from '../../src/wire';
-import { BufferPool } from '../../src/wire/BufferPool';
-import { expectProtocolError, fromHex } from './helpers';
+} from '../../src/wire/index.js';
+import { BufferPool } from '../../src/wire/BufferPool.js';
+import { expectProtocolError, fromHex } from './helpers.js';
 
 const PIECE_SIZE = 1000;
 const MAX = maxMessageLength(PIECE_SIZE);

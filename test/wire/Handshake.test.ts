@@ -1,5 +1,5 @@
-import { HANDSHAKE_HEADER, HANDSHAKE_LENGTH, checkHandshakePrefix, decodeHandshake, encodeHandshake } from '../../src/wire';
-import { expectProtocolError, fromHex } from './helpers';
+import { HANDSHAKE_HEADER, HANDSHAKE_LENGTH, checkHandshakePrefix, decodeHandshake, encodeHandshake } from '../../src/wire/index.js';
+import { expectProtocolError, fromHex } from './helpers.js';
 
 // Written by hand from protocol.md: 'P2PFILESHARINGPROJ' in ASCII, ten zero bytes, the ID big-endian.
 const HEADER_HEX = '50325046494c4553484152494e4750524f4a';

@@ -1,4 +1,4 @@
-import { Message, MessageType, describeMessage } from '../../src/wire';
+import { Message, MessageType, describeMessage } from '../../src/wire/index.js';
 
 describe('describeMessage', () => {
   test.each<[Message, string]>([

@@ -1,5 +1,5 @@
-import { Message, MessageType, decodeMessage, encodeMessage, maxMessageLength } from '../../src/wire';
-import { expectProtocolError, fromHex } from './helpers';
+import { Message, MessageType, decodeMessage, encodeMessage, maxMessageLength } from '../../src/wire/index.js';
+import { expectProtocolError, fromHex } from './helpers.js';
 
 const MAX = maxMessageLength(32768);
 

@@ -1,5 +1,5 @@
-import { Message, MessageType, decodeMessage, encodeMessage } from '../../src/wire';
-import { fromHex } from './helpers';
+import { Message, MessageType, decodeMessage, encodeMessage } from '../../src/wire/index.js';
+import { fromHex } from './helpers.js';
 
 const MAX = 1 + 4 + 32768; // maxMessageLength(32768)
 

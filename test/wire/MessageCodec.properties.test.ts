@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { decodeMessage, encodeMessage } from '../../src/wire';
-import { bytes, message } from './arbitraries';
+import { decodeMessage, encodeMessage } from '../../src/wire/index.js';
+import { bytes, message } from './arbitraries.js';
 
 const MAX = 1 + 4 + 200;
 const RUNS = { seed: 42, numRuns: 1000 };

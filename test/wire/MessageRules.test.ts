@@ -1,4 +1,5 @@
-import { Message, MessageType, PieceGeometry, ProtocolError, ProtocolErrorCode, checkMessage } from '../../src/wire';
+import { jest } from '@jest/globals';
+import { Message, MessageType, PieceGeometry, ProtocolError, ProtocolErrorCode, checkMessage } from '../../src/wire/index.js';
 
 /** 10 pieces of 100 bytes, the last one 37 bytes (a 937-byte file). */
 const geometry: PieceGeometry = {

@@ -1,4 +1,4 @@
-import { MessageType, isMessageType, messageTypeName } from '../../src/wire';
+import { MessageType, isMessageType, messageTypeName } from '../../src/wire/index.js';
 
 describe('MessageType', () => {
   test('has the wire values of protocol.md', () => {

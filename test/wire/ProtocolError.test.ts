@@ -1,4 +1,4 @@
-import { ProtocolError } from '../../src/wire';
+import { ProtocolError } from '../../src/wire/index.js';
 
 describe('ProtocolError', () => {
   const error = new ProtocolError('frame-too-large', 'frame length 99 exceeds the maximum 10', { messageLength: 99, maxMessageLength: 10 });

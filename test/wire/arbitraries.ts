@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Message, MessageType } from '../../src/wire';
+import { Message, MessageType } from '../../src/wire/index.js';
 
 export const uint32 = fc.integer({ min: 0, max: 0xffffffff });
 

@@ -1,4 +1,4 @@
-import { ProtocolError, ProtocolErrorCode } from '../../src/wire';
+import { ProtocolError, ProtocolErrorCode } from '../../src/wire/index.js';
 
 /** Hex written by hand in tests may carry spaces for readability. */
 export function fromHex(hex: string): Buffer {

@@ -3,7 +3,7 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 
 // architecture.md: "wire imports nothing of ours" and is pure (no sockets, no timers).
-const WIRE_DIR = join(__dirname, '../../src/wire');
+const WIRE_DIR = join(import.meta.dirname, '../../src/wire');
 
 describe('src/wire layering', () => {
   const files = readdirSync(WIRE_DIR).filter((name) => name.endsWith('.ts'));
@@ -12,7 +12,7 @@ describe('src/wire layering', () => {
     const source = readFileSync(join(WIRE_DIR, name), 'utf8');
     const specifiers = [...source.matchAll(/(?:from|require\()\s*['"]([^'"]+)['"]/g)].map((match) => match[1]);
     for (const specifier of specifiers) {
-      const sibling = /^\.\/[A-Za-z0-9]+$/.test(specifier);
+      const sibling = /^\.\/[A-Za-z0-9]+\.js$/.test(specifier);
       const builtin = specifier.startsWith('node:') || builtinModules.includes(specifier);
       expect({ specifier, allowed: sibling || builtin }).toEqual({ specifier, allowed: true });
     }

@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
-import { checkLogs } from '../../logcheck/checkLogs';
-import { formatGroup, groupViolations } from '../../logcheck/groupViolations';
-import { ExitCode } from '../exitCodes';
-import { readRunInput, runInputOptions, type RunInputArgs } from './runInput';
+import { checkLogs } from '../../logcheck/checkLogs.js';
+import { formatGroup, groupViolations } from '../../logcheck/groupViolations.js';
+import { ExitCode } from '../exitCodes.js';
+import { readRunInput, runInputOptions, type RunInputArgs } from './runInput.js';
 
 export const checkLogsCommand: CommandModule<object, RunInputArgs> = {
   command: 'check-logs [dir]',

@@ -1,9 +1,9 @@
 import { promises as fs } from 'fs';
 import type { CommandModule } from 'yargs';
-import { makeTorrent } from '../../metainfo/makeTorrent';
-import { formatBytes } from '../../launcher/format';
-import { ExitCode } from '../exitCodes';
-import { describeFileError } from '../fileErrors';
+import { makeTorrent } from '../../metainfo/makeTorrent.js';
+import { formatBytes } from '../../launcher/format.js';
+import { ExitCode } from '../exitCodes.js';
+import { describeFileError } from '../fileErrors.js';
 
 interface MakeTorrentArgs {
   file: string;

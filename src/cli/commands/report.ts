@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { CommandModule } from 'yargs';
-import { analyzeRun } from '../../report/analyzeRun';
-import { renderReport } from '../../report/renderReport';
-import { ExitCode } from '../exitCodes';
-import { readRunInput, runInputOptions, type RunInputArgs } from './runInput';
+import { analyzeRun } from '../../report/analyzeRun.js';
+import { renderReport } from '../../report/renderReport.js';
+import { ExitCode } from '../exitCodes.js';
+import { readRunInput, runInputOptions, type RunInputArgs } from './runInput.js';
 
 interface ReportArgs extends RunInputArgs {
   out?: string;

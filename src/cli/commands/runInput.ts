@@ -1,10 +1,10 @@
 import * as path from 'path';
 import type { Argv } from 'yargs';
-import { ConfigError } from '../../config/ConfigError';
-import type { PeerLog } from '../../logcheck/checkLogs';
-import { readProtocolLogs } from '../../logcheck/readRun';
-import { RunConfigError, runConfigFor, type RunConfig } from '../../logcheck/runConfig';
-import { ExitCode } from '../exitCodes';
+import { ConfigError } from '../../config/ConfigError.js';
+import type { PeerLog } from '../../logcheck/checkLogs.js';
+import { readProtocolLogs } from '../../logcheck/readRun.js';
+import { RunConfigError, runConfigFor, type RunConfig } from '../../logcheck/runConfig.js';
+import { ExitCode } from '../exitCodes.js';
 
 /** The arguments check-logs and report share: which run's logs, and its config. */
 export interface RunInputArgs {

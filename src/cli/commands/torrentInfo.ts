@@ -1,9 +1,9 @@
 import { promises as fs } from 'fs';
 import type { CommandModule } from 'yargs';
-import { parseMetaInfo } from '../../metainfo/MetaInfo';
-import { MetaInfoError } from '../../metainfo/MetaInfoError';
-import { ExitCode } from '../exitCodes';
-import { describeFileError, isFileError } from '../fileErrors';
+import { parseMetaInfo } from '../../metainfo/MetaInfo.js';
+import { MetaInfoError } from '../../metainfo/MetaInfoError.js';
+import { ExitCode } from '../exitCodes.js';
+import { describeFileError, isFileError } from '../fileErrors.js';
 
 export const torrentInfoCommand: CommandModule<object, { file: string }> = {
   command: 'torrent-info <file>',
