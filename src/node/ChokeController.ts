@@ -1,8 +1,9 @@
 import type { Cancel, Clock } from '../common/Clock.js';
-import type { ProtocolLog } from '../log/ProtocolLogger.js';
 import type { ChokeDecision, ChokeSnapshot, ChokingManager } from '../policy/ChokingManager.js';
 import type { RateTracker } from '../policy/RateTracker.js';
 import type { Bitfield } from '../storage/Bitfield.js';
+import type { EventBus } from './EventBus.js';
+import type { NodeEvents } from './NodeEvents.js';
 import type { PeerRegistry } from './PeerRegistry.js';
 
 export interface ChokeControllerOptions {
@@ -11,20 +12,19 @@ export interface ChokeControllerOptions {
   rates: RateTracker;
   ours: Bitfield;
   clock: Clock;
-  log: ProtocolLog;
+  bus: EventBus<NodeEvents>;
   unchokingIntervalMs: number;
   optimisticUnchokingIntervalMs: number;
 }
 
 /**
  * Runs the p and m timers and turns the ChokingManager's decisions into choke
- * and unchoke messages and log lines. The first preferred choice is made as
+ * and unchoke messages, then tells the bus what was chosen. The first preferred choice is made as
  * soon as a neighbour is interested; the p timer starts from that choice.
  */
 export class ChokeController {
   private readonly cancels: Cancel[] = [];
   private preferredTimerStarted = false;
-  private lastLoggedPreferred = '';
 
   constructor(private readonly options: ChokeControllerOptions) {}
 
@@ -68,13 +68,9 @@ export class ChokeController {
   }
 
   private apply(decision: ChokeDecision): void {
-    const { registry, log } = this.options;
+    const { registry, bus } = this.options;
     for (const peerId of decision.choke) registry.get(peerId)?.setAmChoking(true);
     for (const peerId of decision.unchoke) registry.get(peerId)?.setAmChoking(false);
-    // Logged when the set changes; an empty set names nobody, so it is not a sentence of the spec.
-    const preferred = decision.preferred.join(',');
-    if (decision.preferred.length > 0 && preferred !== this.lastLoggedPreferred) log.preferredNeighbors(decision.preferred);
-    this.lastLoggedPreferred = preferred;
-    if (decision.optimisticChosen && decision.optimistic !== undefined) log.optimisticallyUnchokedNeighbor(decision.optimistic);
+    bus.emit('neighboursChosen', { preferred: decision.preferred, optimistic: decision.optimistic, optimisticChosen: decision.optimisticChosen });
   }
 }

@@ -1,6 +1,5 @@
 import type { Cancel, Clock } from '../common/Clock.js';
 import type { Diagnostics } from '../log/DiagnosticLog.js';
-import type { ProtocolLog } from '../log/ProtocolLogger.js';
 import type { DisconnectReason, ProtocolHandlers, WireCommands } from '../net/ProtocolHandlers.js';
 import { describeReason } from '../net/ProtocolHandlers.js';
 import type { PieceVerifier } from '../metainfo/PieceVerifier.js';
@@ -28,7 +27,6 @@ export interface SessionContext {
   rates: RateTracker;
   registry: PeerRegistry;
   bus: EventBus<NodeEvents>;
-  log: ProtocolLog;
   diag: Diagnostics;
   maxQueuedRequests: number;
   /** Bytes per piece (the last may be shorter): bounds how much is read ahead for a neighbour. */
@@ -110,8 +108,6 @@ export class NeighborSession implements ProtocolHandlers {
       onError: (index, error) => ctx.diag.error(`could not serve piece ${index} to ${peerId}: ${String(error)}`),
     });
     ctx.registry.attach(this);
-    if (this.direction === 'outbound') ctx.log.makesConnectionTo(peerId);
-    else ctx.log.isConnectedFrom(peerId);
     // Protocol: the bitfield comes right after the handshake; with no pieces it may be skipped.
     if (!ctx.pieces.bitfield.isEmpty) this.wire.sendBitfield(ctx.pieces.bitfield);
     ctx.bus.emit('connected', { peerId, direction: this.direction });
@@ -141,7 +137,6 @@ export class NeighborSession implements ProtocolHandlers {
 
   onChoke(): void {
     const { ctx, peerId } = this;
-    ctx.log.chokedBy(peerId);
     this.state.peerChoking = true;
     ctx.bus.emit('chokeChanged', { peerId, way: 'received', choking: true });
     // Protocol: a request not answered before the choke is void; another neighbour may take it.
@@ -150,24 +145,23 @@ export class NeighborSession implements ProtocolHandlers {
   }
 
   onUnchoke(): void {
-    this.ctx.log.unchokedBy(this.peerId);
     this.state.peerChoking = false;
     this.ctx.bus.emit('chokeChanged', { peerId: this.peerId, way: 'received', choking: false });
     this.requestNext();
   }
 
   onInterested(): void {
-    this.ctx.log.receivedInterested(this.peerId);
+    this.ctx.bus.emit('interestReceived', { peerId: this.peerId, interested: true });
     this.setPeerInterested(true);
   }
 
   onNotInterested(): void {
-    this.ctx.log.receivedNotInterested(this.peerId);
+    this.ctx.bus.emit('interestReceived', { peerId: this.peerId, interested: false });
     this.setPeerInterested(false);
   }
 
   onHave(index: number): void {
-    this.ctx.log.receivedHave(this.peerId, index);
+    this.ctx.bus.emit('haveReceived', { peerId: this.peerId, index });
     if (this.state.bitfield.set(index)) this.ctx.requests.availability.addPiece(index, this.state.bitfield.pieceCount);
     this.afterNeighbourProgress();
   }
@@ -299,7 +293,6 @@ export class NeighborSession implements ProtocolHandlers {
       if (fresh) {
         ctx.rates.record(peerId, data.length);
         const piecesHeld = ctx.pieces.bitfield.count;
-        ctx.log.downloadedPiece(index, peerId, piecesHeld);
         ctx.bus.emit('pieceDownloaded', { index, from: peerId, bytes: data.length, piecesHeld });
       } else {
         ctx.diag.debug(`dropped duplicate piece ${index} from ${peerId}`);

@@ -13,6 +13,12 @@ export interface NodeEvents {
   disconnected: { peerId: number; reason: DisconnectReason };
   /** A connection closed before its handshake; for one we dialled, the peer we meant. */
   handshakeFailed: { direction: Direction; expectedPeerId?: number; reason: DisconnectReason };
+  /** A neighbour said 'interested' or 'not interested' (every message, changed or not). */
+  interestReceived: { peerId: number; interested: boolean };
+  /** A neighbour said 'have' for a piece. */
+  haveReceived: { peerId: number; index: number };
+  /** The choker's decision, applied: the preferred set, and the optimistic neighbour when one was chosen now. */
+  neighboursChosen: { preferred: readonly number[]; optimistic?: number; optimisticChosen: boolean };
   /** A neighbour's interest in us changed: the preferred set may need a refill. */
   interestChanged: { peerId: number };
   /** A neighbour announced pieces (bitfield or have): it may now be complete. */

@@ -5,6 +5,7 @@ import { MAX_REQUESTS_PER_PEER_LIMIT, type RequestStrategy } from '../config/Com
 import type { PeerInfo } from '../config/PeerInfo.js';
 import type { Diagnostics } from '../log/DiagnosticLog.js';
 import type { ProtocolLog } from '../log/ProtocolLogger.js';
+import { writeCourseSentences } from '../log/CourseSentences.js';
 import { ChokingManager } from '../policy/ChokingManager.js';
 import { RateTracker } from '../policy/RateTracker.js';
 import { RequestManager } from '../policy/RequestManager.js';
@@ -80,6 +81,8 @@ export class PeerNode {
 
   constructor(private readonly options: PeerNodeOptions) {
     this.finished = new Promise((resolve) => (this.settle = resolve));
+    // First on the bus: each sentence is written before any reaction to its event.
+    writeCourseSentences(this.bus, options.log);
     this.registry = new PeerRegistry(options.self.peerId, options.peers);
     this.rateLimits = new RateLimits(options.clock, options.rateLimits);
     this.stats = new TransferStats(this.bus, options.clock);
@@ -90,7 +93,6 @@ export class PeerNode {
       rates,
       registry: this.registry,
       bus: this.bus,
-      log: options.log,
       diag: options.diag,
       maxQueuedRequests: MAX_REQUESTS_PER_PEER_LIMIT,
       pieceSize: options.layout.pieceSize,
@@ -106,7 +108,7 @@ export class PeerNode {
       rates,
       ours: options.pieces.bitfield,
       clock: options.clock,
-      log: options.log,
+      bus: this.bus,
       unchokingIntervalMs: options.unchokingIntervalMs,
       optimisticUnchokingIntervalMs: options.optimisticUnchokingIntervalMs,
     });
@@ -224,7 +226,6 @@ export class PeerNode {
 
   private onPieceDownloaded(index: number): void {
     if (this.options.pieces.bitfield.isComplete) {
-      this.options.log.downloadedCompleteFile();
       this.bus.emit('downloadComplete', {});
     }
     this.announce(index);

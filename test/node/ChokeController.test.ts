@@ -5,6 +5,7 @@ import { ChokingManager } from '../../src/policy/ChokingManager.js';
 import { RateTracker } from '../../src/policy/RateTracker.js';
 import { RequestManager } from '../../src/policy/RequestManager.js';
 import { PeerTrust } from '../../src/policy/PeerTrust.js';
+import { writeCourseSentences } from '../../src/log/CourseSentences.js';
 import { ChokeController } from '../../src/node/ChokeController.js';
 import { EventBus } from '../../src/node/EventBus.js';
 import { NeighborSession, type SessionContext, type SessionWire } from '../../src/node/NeighborSession.js';
@@ -46,13 +47,15 @@ function setUp(options: { complete?: boolean; k?: number } = {}) {
     [SELF, ...NEIGHBOURS].map((peerId, i) => ({ peerId, host: '127.0.0.1', port: 9000 + i, hasFile: false, line: i + 1 })),
   );
   const rates = new RateTracker(clock);
+  // The sentences come from the course's subscriber, as in a PeerNode.
+  const bus = new EventBus<NodeEvents>();
+  writeCourseSentences(bus, log);
   const context: SessionContext = {
     pieces,
     requests: new RequestManager({ random: seededRandom(7) }),
     rates,
     registry,
-    bus: new EventBus<NodeEvents>(),
-    log,
+    bus,
     diag: silentDiagnostics,
     maxQueuedRequests: 4,
     pieceSize: layout.pieceSize,
@@ -66,7 +69,7 @@ function setUp(options: { complete?: boolean; k?: number } = {}) {
     rates,
     ours: pieces.bitfield,
     clock,
-    log,
+    bus,
     unchokingIntervalMs: P_MS,
     optimisticUnchokingIntervalMs: M_MS,
   });
