@@ -22,14 +22,9 @@ export function checkPieceIndex(typeName: string, index: number, pieceCount: num
 
 /** Both dialects: ceil(pieces/8) bytes; piece 0 is the high bit of byte 0; spare bits zero. */
 export function checkBitfield(bits: Buffer, pieceCount: number): ProtocolError | undefined {
-  const expectedBytes = bitfieldBytes(pieceCount);
-  if (bits.length !== expectedBytes) {
-    return new ProtocolError('bad-bitfield-length', `bitfield of ${bits.length} bytes, expected ${expectedBytes} for ${pieceCount} pieces`, {
-      lengthBytes: bits.length,
-      expectedBytes,
-      pieceCount,
-    });
-  }
+  const wrongLength = checkBitfieldLength(bits.length, pieceCount);
+  if (wrongLength) return wrongLength;
+  const expectedBytes = bits.length;
   const spareBits = expectedBytes * 8 - pieceCount; // 0..7, the low bits of the last byte
   if (spareBits > 0) {
     const spareMask = (1 << spareBits) - 1;
@@ -43,6 +38,17 @@ export function checkBitfield(bits: Buffer, pieceCount: number): ProtocolError |
     }
   }
   return undefined;
+}
+
+/** A bitfield's length alone: known from a frame's header, before its bytes arrive. */
+export function checkBitfieldLength(lengthBytes: number, pieceCount: number): ProtocolError | undefined {
+  const expectedBytes = bitfieldBytes(pieceCount);
+  if (lengthBytes === expectedBytes) return undefined;
+  return new ProtocolError('bad-bitfield-length', `bitfield of ${lengthBytes} bytes, expected ${expectedBytes} for ${pieceCount} pieces`, {
+    lengthBytes,
+    expectedBytes,
+    pieceCount,
+  });
 }
 
 /** The size of a bitfield for `pieceCount` pieces. */

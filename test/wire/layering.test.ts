@@ -21,8 +21,8 @@ function isAllowed(file: string, specifier: string): boolean {
 }
 
 describe('src/wire layering', () => {
-  test('covers the course dialect and the shared framing', () => {
-    expect(files).toEqual(expect.arrayContaining([join('course', 'MessageCodec.ts'), 'frame.ts']));
+  test('covers both dialects and the shared framing', () => {
+    expect(files).toEqual(expect.arrayContaining([join('course', 'MessageCodec.ts'), join('bt', 'MessageCodec.ts'), 'frame.ts']));
   });
 
   test.each(files)('%s imports only wire files, node built-ins and the allowed few', (name) => {
