@@ -20,3 +20,6 @@ export { BtFrameReader } from './FrameReader.js';
 export { BLOCK_BYTES, MAX_EXTENDED_PAYLOAD_BYTES, btFrameLimits, btMaxMessageLength } from './limits.js';
 export { CLIENT_CODE, makePeerId, peerIdVersion } from './PeerId.js';
 export { btDialect } from './dialect.js';
+export type { ExtensionHandshake } from './ExtensionHandshake.js';
+export { EXTENSION_HANDSHAKE_ID, encodeExtensionHandshake, parseExtensionHandshake } from './ExtensionHandshake.js';
+export { MAX_BENCODE_DEPTH, bencodedValueEnd, decodeDictionary } from './bencodeGuard.js';

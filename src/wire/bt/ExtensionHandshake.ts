@@ -1,0 +1,101 @@
+import bencode from 'bencode';
+import { ProtocolError } from '../ProtocolError.js';
+import { decodeDictionary } from './bencodeGuard.js';
+import { MAX_EXTENDED_PAYLOAD_BYTES } from './limits.js';
+
+/** BEP 10: extended message id 0 is the extension handshake. */
+export const EXTENSION_HANDSHAKE_ID = 0;
+
+/**
+ * BEP 10's extension handshake, the keys we use; every one is optional, and
+ * a peer's unknown keys are ignored.
+ */
+export interface ExtensionHandshake {
+  /** `m`: extension name -> the id its sender wants in messages sent to it (1-255; 0 turns it off). */
+  extensions: ReadonlyMap<string, number>;
+  /** `v`: the client's name and version, for people to read. */
+  client?: string;
+  /** `reqq`: how many requests the sender queues before it drops more. */
+  maxRequests?: number;
+  /** `yourip`: our address as the sender sees it, 4 (IPv4) or 16 (IPv6) bytes. */
+  yourIp?: Buffer;
+  /** `p`: the port the sender listens on. */
+  port?: number;
+  /** `metadata_size` (BEP 9): the info dictionary's size in bytes. */
+  metadataSize?: number;
+}
+
+/**
+ * A peer's extension handshake, from the payload of extended message 0.
+ * Refuses a payload over `maxBytes`, one that is not well-formed bencode (see
+ * bencodeGuard) and one that is not a dictionary. A known key with a value of
+ * the wrong type or range is ignored as if absent: real clients send odd
+ * values, and none of these keys is worth a connection. Bytes after the
+ * dictionary are ignored too.
+ */
+export function parseExtensionHandshake(payload: Buffer, maxBytes = MAX_EXTENDED_PAYLOAD_BYTES): ExtensionHandshake {
+  if (payload.length > maxBytes) {
+    throw new ProtocolError('bad-extension-handshake', `extension handshake of ${payload.length} bytes, the cap is ${maxBytes}`, {
+      lengthBytes: payload.length,
+      maxBytes,
+    });
+  }
+  const dictionary = decodeDictionary(payload)?.dictionary;
+  if (dictionary === undefined) throw new ProtocolError('bad-extension-handshake', 'extension handshake is not a bencoded dictionary');
+  // Own keys only: bencode 2 turns a '__proto__' key into the dictionary's prototype.
+  const field = (key: string): unknown => (Object.hasOwn(dictionary, key) ? dictionary[key] : undefined);
+  const handshake: ExtensionHandshake = { extensions: extensionIds(field('m')) };
+  const client = field('v');
+  if (Buffer.isBuffer(client)) handshake.client = client.toString('utf8');
+  const maxRequests = integerIn(field('reqq'), 1, Number.MAX_SAFE_INTEGER);
+  if (maxRequests !== undefined) handshake.maxRequests = maxRequests;
+  const yourIp = field('yourip');
+  if (Buffer.isBuffer(yourIp) && (yourIp.length === 4 || yourIp.length === 16)) handshake.yourIp = Buffer.from(yourIp);
+  const port = integerIn(field('p'), 1, 0xffff);
+  if (port !== undefined) handshake.port = port;
+  const metadataSize = integerIn(field('metadata_size'), 1, Number.MAX_SAFE_INTEGER);
+  if (metadataSize !== undefined) handshake.metadataSize = metadataSize;
+  return handshake;
+}
+
+/** Our extension handshake, the payload of extended message 0. Throws RangeError for a value out of its range (a caller bug). */
+export function encodeExtensionHandshake(handshake: ExtensionHandshake): Buffer {
+  const m: Record<string, number> = {};
+  for (const [name, id] of handshake.extensions) m[name] = checkedInteger(`extension id of ${name}`, id, 0, 0xff);
+  if (handshake.yourIp && handshake.yourIp.length !== 4 && handshake.yourIp.length !== 16) {
+    throw new RangeError(`yourip must be 4 or 16 bytes, got ${handshake.yourIp.length}`);
+  }
+  // bencode writes the keys sorted and leaves out the undefined ones.
+  return bencode.encode({
+    m,
+    v: handshake.client,
+    reqq: optionalInteger('reqq', handshake.maxRequests, 1, Number.MAX_SAFE_INTEGER),
+    yourip: handshake.yourIp,
+    p: optionalInteger('p', handshake.port, 1, 0xffff),
+    metadata_size: optionalInteger('metadata_size', handshake.metadataSize, 1, Number.MAX_SAFE_INTEGER),
+  });
+}
+
+/** `m`'s entries whose id fits a byte; anything else (not a dictionary, an id that is not 0-255) is left out. */
+function extensionIds(m: unknown): Map<string, number> {
+  const ids = new Map<string, number>();
+  if (typeof m !== 'object' || m === null || Buffer.isBuffer(m) || Array.isArray(m)) return ids;
+  for (const [name, id] of Object.entries(m)) {
+    const byte = integerIn(id, 0, 0xff);
+    if (byte !== undefined) ids.set(name, byte);
+  }
+  return ids;
+}
+
+function integerIn(value: unknown, min: number, max: number): number | undefined {
+  return Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max ? (value as number) : undefined;
+}
+
+function optionalInteger(what: string, value: number | undefined, min: number, max: number): number | undefined {
+  return value === undefined ? undefined : checkedInteger(what, value, min, max);
+}
+
+function checkedInteger(what: string, value: number, min: number, max: number): number {
+  if (integerIn(value, min, max) === undefined) throw new RangeError(`${what} must be an integer in ${min}..${max}, got ${value}`);
+  return value;
+}
