@@ -7,5 +7,10 @@ export function isUint32(value: number): boolean {
 
 /** A caller bug (not a peer's): encoding a value that does not fit 4 bytes. */
 export function assertUint32(value: number, what: string): void {
-  if (!isUint32(value)) throw new RangeError(`${what} must be an integer in 0..${UINT32_MAX}, got ${value}`);
+  assertIntegerIn(value, 0, UINT32_MAX, what);
+}
+
+/** A caller bug (not a peer's): encoding a value that does not fit its field. */
+export function assertIntegerIn(value: number, min: number, max: number, what: string): void {
+  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${what} must be an integer in ${min}..${max}, got ${value}`);
 }

@@ -1,5 +1,6 @@
 import bencode from 'bencode';
 import { ProtocolError } from '../ProtocolError.js';
+import { assertIntegerIn } from '../uint32.js';
 import { decodeDictionary } from './bencodeGuard.js';
 import { MAX_EXTENDED_PAYLOAD_BYTES } from './limits.js';
 
@@ -60,14 +61,13 @@ export function parseExtensionHandshake(payload: Buffer, maxBytes = MAX_EXTENDED
 
 /** Our extension handshake, the payload of extended message 0. Throws RangeError for a value out of its range (a caller bug). */
 export function encodeExtensionHandshake(handshake: ExtensionHandshake): Buffer {
-  const m: Record<string, number> = {};
-  for (const [name, id] of handshake.extensions) m[name] = checkedInteger(`extension id of ${name}`, id, 0, 0xff);
+  for (const [name, id] of handshake.extensions) assertIntegerIn(id, 0, 0xff, `extension id of ${name}`);
   if (handshake.yourIp && handshake.yourIp.length !== 4 && handshake.yourIp.length !== 16) {
     throw new RangeError(`yourip must be 4 or 16 bytes, got ${handshake.yourIp.length}`);
   }
   // bencode writes the keys sorted and leaves out the undefined ones.
   return bencode.encode({
-    m,
+    m: handshake.extensions,
     v: handshake.client,
     reqq: optionalInteger('reqq', handshake.maxRequests, 1, Number.MAX_SAFE_INTEGER),
     yourip: handshake.yourIp,
@@ -92,10 +92,6 @@ function integerIn(value: unknown, min: number, max: number): number | undefined
 }
 
 function optionalInteger(what: string, value: number | undefined, min: number, max: number): number | undefined {
-  return value === undefined ? undefined : checkedInteger(what, value, min, max);
-}
-
-function checkedInteger(what: string, value: number, min: number, max: number): number {
-  if (integerIn(value, min, max) === undefined) throw new RangeError(`${what} must be an integer in ${min}..${max}, got ${value}`);
+  if (value !== undefined) assertIntegerIn(value, min, max, what);
   return value;
 }

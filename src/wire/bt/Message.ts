@@ -28,6 +28,18 @@ export type BtMessage =
   | { kind: 'extended'; id: number; payload: Buffer };
 
 export type BtMessageKind = BtMessage['kind'];
+/** The messages with no payload. */
+export type BareMessage = Extract<BtMessage, { kind: 'choke' | 'unchoke' | 'interested' | 'not-interested' | 'have-all' | 'have-none' }>;
+const BARE_KINDS: ReadonlySet<string> = new Set<BareMessage['kind']>(['choke', 'unchoke', 'interested', 'not-interested', 'have-all', 'have-none']);
+
+export function isBareKind(kind: string): kind is BareMessage['kind'] {
+  return BARE_KINDS.has(kind);
+}
+
+export function isBareMessage(m: BtMessage): m is BareMessage {
+  return isBareKind(m.kind);
+}
+
 /** The messages that name a block: request, cancel, reject (BEP 3, BEP 6). */
 export type BlockMessage = Extract<BtMessage, { length: number }>;
 

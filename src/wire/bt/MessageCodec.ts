@@ -1,9 +1,9 @@
 import { type DecodeResult, type FrameRules, FRAME_HEADER_BYTES, LENGTH_PREFIX_BYTES, TYPE_BYTES, allocateFrame, badPayloadLength, decodeFrame } from '../frame.js';
 import { checkBitfieldLength } from '../PieceGeometry.js';
 import { ProtocolError } from '../ProtocolError.js';
-import { assertUint32 } from '../uint32.js';
+import { assertIntegerIn, assertUint32 } from '../uint32.js';
 import { BLOCK_HEAD_BYTES, MAX_EXTENDED_MESSAGE_LENGTH, MAX_PIECE_MESSAGE_LENGTH, btMaxMessageLength } from './limits.js';
-import { BT_MESSAGE_ID, BtMessage, btKindOf } from './Message.js';
+import { BT_MESSAGE_ID, BtMessage, btKindOf, isBareKind, isBareMessage } from './Message.js';
 
 /*
  * BEP 3, "peer messages": the shared framing of ../frame.ts; a length of 0 is a
@@ -24,16 +24,10 @@ export const BT_PIECE_HEADER_BYTES = FRAME_HEADER_BYTES + BLOCK_HEAD_BYTES;
  * RangeError for a value that does not fit its field (a caller bug).
  */
 export function encodeBtMessage(m: BtMessage): Buffer {
+  if (isBareMessage(m)) return allocateFrame(BT_MESSAGE_ID[m.kind], 0);
   switch (m.kind) {
     case 'keep-alive':
       return Buffer.alloc(LENGTH_PREFIX_BYTES);
-    case 'choke':
-    case 'unchoke':
-    case 'interested':
-    case 'not-interested':
-    case 'have-all':
-    case 'have-none':
-      return allocateFrame(BT_MESSAGE_ID[m.kind], 0);
     case 'have':
     case 'suggest':
     case 'allowed-fast':
@@ -50,13 +44,13 @@ export function encodeBtMessage(m: BtMessage): Buffer {
     case 'piece':
       return Buffer.concat([encodeBtPieceHeader(m.index, m.begin, m.data.length), m.data]);
     case 'port': {
-      if (!Number.isInteger(m.port) || m.port < 0 || m.port > 0xffff) throw new RangeError(`port must be an integer in 0..65535, got ${m.port}`);
+      assertIntegerIn(m.port, 0, 0xffff, 'port');
       const frame = allocateFrame(BT_MESSAGE_ID.port, PORT_BYTES);
       frame.writeUInt16BE(m.port, FRAME_HEADER_BYTES);
       return frame;
     }
     case 'extended': {
-      if (!Number.isInteger(m.id) || m.id < 0 || m.id > 0xff) throw new RangeError(`extended id must be an integer in 0..255, got ${m.id}`);
+      assertIntegerIn(m.id, 0, 0xff, 'extended id');
       const frame = allocateFrame(BT_MESSAGE_ID.extended, EXTENDED_ID_BYTES + m.payload.length);
       frame[FRAME_HEADER_BYTES] = m.id;
       m.payload.copy(frame, FRAME_HEADER_BYTES + EXTENDED_ID_BYTES);
@@ -109,28 +103,32 @@ export function decodeBtMessage(bytes: Buffer, pieceCount: number): DecodeResult
   return decodeFrame(bytes, btMaxMessageLength(pieceCount), btFrameRules(pieceCount));
 }
 
+/** The payload size of every kind whose size is fixed (BEP 3, BEP 6); bitfield, piece and extended vary. */
+const FIXED_PAYLOAD_BYTES: Partial<Record<BtMessage['kind'], number>> = {
+  choke: 0,
+  unchoke: 0,
+  interested: 0,
+  'not-interested': 0,
+  'have-all': 0,
+  'have-none': 0,
+  have: INDEX_BYTES,
+  suggest: INDEX_BYTES,
+  'allowed-fast': INDEX_BYTES,
+  request: BLOCK_REF_BYTES,
+  cancel: BLOCK_REF_BYTES,
+  reject: BLOCK_REF_BYTES,
+  port: PORT_BYTES,
+};
+
 function checkHeader(typeByte: number, payloadBytes: number, pieceCount: number): void {
   const kind = btKindOf(typeByte);
+  if (kind === undefined) throw new ProtocolError('unknown-message-type', `unknown message type ${typeByte}`, { typeByte });
+  const fixed = FIXED_PAYLOAD_BYTES[kind];
+  if (fixed !== undefined) {
+    if (payloadBytes !== fixed) throw badPayloadLength(kind, payloadBytes, `must be ${fixed}`);
+    return;
+  }
   switch (kind) {
-    case undefined:
-      throw new ProtocolError('unknown-message-type', `unknown message type ${typeByte}`, { typeByte });
-    case 'choke':
-    case 'unchoke':
-    case 'interested':
-    case 'not-interested':
-    case 'have-all':
-    case 'have-none':
-      return exactly(kind, payloadBytes, 0);
-    case 'have':
-    case 'suggest':
-    case 'allowed-fast':
-      return exactly(kind, payloadBytes, INDEX_BYTES);
-    case 'request':
-    case 'cancel':
-    case 'reject':
-      return exactly(kind, payloadBytes, BLOCK_REF_BYTES);
-    case 'port':
-      return exactly(kind, payloadBytes, PORT_BYTES);
     case 'bitfield': {
       const wrongLength = checkBitfieldLength(payloadBytes, pieceCount);
       if (wrongLength) throw wrongLength;
@@ -146,10 +144,6 @@ function checkHeader(typeByte: number, payloadBytes: number, pieceCount: number)
   }
 }
 
-function exactly(kind: string, payloadBytes: number, expected: number): void {
-  if (payloadBytes !== expected) throw badPayloadLength(kind, payloadBytes, `must be ${expected}`);
-}
-
 /** A kind whose size varies, over its own cap (the frame's cap is the largest kind's). */
 function atMost(kind: string, payloadBytes: number, maxMessageLength: number, what: string): void {
   const messageLength = TYPE_BYTES + payloadBytes;
@@ -163,15 +157,9 @@ function atMost(kind: string, payloadBytes: number, maxMessageLength: number, wh
 
 function fromPayload(typeByte: number, payload: Buffer): BtMessage {
   const kind = btKindOf(typeByte)!; // checkHeader has refused unknown ids
+  if (isBareKind(kind)) return { kind };
   const uint32At = (i: number): number => payload.readUInt32BE(i * INDEX_BYTES);
   switch (kind) {
-    case 'choke':
-    case 'unchoke':
-    case 'interested':
-    case 'not-interested':
-    case 'have-all':
-    case 'have-none':
-      return { kind };
     case 'have':
     case 'suggest':
     case 'allowed-fast':
