@@ -7,7 +7,7 @@ import type { DisconnectReason } from '../net/ProtocolHandlers.js';
 import { dialAddressFor, listenAddressFor } from '../net/hosts.js';
 import { closeServer, listen } from '../net/Listener.js';
 import { PeerConnection } from '../net/PeerConnection.js';
-import type { PieceGeometry } from '../wire/MessageRules.js';
+import type { PieceGeometry } from '../wire/PieceGeometry.js';
 import type { NeighborSession } from './NeighborSession.js';
 import type { Direction } from './NodeEvents.js';
 import type { PeerRegistry } from './PeerRegistry.js';

@@ -1,6 +1,6 @@
 import * as net from 'net';
 import { PeerConnection } from '../../src/net/PeerConnection.js';
-import { FrameReader } from '../../src/wire/FrameReader.js';
+import { FrameReader } from '../../src/wire/course/FrameReader.js';
 import type { TestNode } from './nodeHarness.js';
 
 /*
