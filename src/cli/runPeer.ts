@@ -21,6 +21,7 @@ import { PieceStore, type StoreStart } from '../storage/PieceStore.js';
 import { resumePath } from '../storage/ResumeState.js';
 import { StorageError } from '../storage/StorageError.js';
 import { ExitCode } from './exitCodes.js';
+import { peerDirectory } from '../config/peerDirectory.js';
 import { launcherWantsSentences, linkToLauncher } from './launcherLink.js';
 import { controllerFor, type PeerController } from '../control/PeerController.js';
 import type { LocalServer } from '../control/localHttp.js';
@@ -54,10 +55,6 @@ class Fatal extends Error {
   ) {
     super(message);
   }
-}
-
-export function peerDirectory(peersDir: string, peerId: number): string {
-  return path.join(peersDir, `peer_${peerId}`);
 }
 
 /** Runs one peer to the end and returns the process's exit code. */

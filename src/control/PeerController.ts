@@ -1,6 +1,6 @@
 import type { PeerNode } from '../node/PeerNode.js';
 import { applyLimitChanges, type PeerCommand } from './PeerCommand.js';
-import type { PeerStatus } from './PeerStatus.js';
+import type { PeerStatus } from '../node/PeerStatus.js';
 
 /** What a control channel (IPC, HTTP) can do to a running peer. */
 export interface PeerController {

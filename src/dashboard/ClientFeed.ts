@@ -1,4 +1,4 @@
-import type { PeerStatus } from '../control/PeerStatus.js';
+import type { PeerStatus } from '../node/PeerStatus.js';
 import type { LogEntry, RunEnd, ServerMessage } from './messages.js';
 
 /** The part of a WebSocket a feed uses (tests pass a fake). */

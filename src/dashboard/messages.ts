@@ -1,5 +1,5 @@
 import { parseRate } from '../config/values.js';
-import type { PeerStatus } from '../control/PeerStatus.js';
+import type { PeerStatus } from '../node/PeerStatus.js';
 import type { PeerLifecycle } from '../launcher/SwarmControl.js';
 
 /** What the page shows in its header; fixed for the run. */

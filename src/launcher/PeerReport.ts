@@ -1,5 +1,5 @@
 import type { PeerCommand } from '../control/PeerCommand.js';
-import type { PeerStatus } from '../control/PeerStatus.js';
+import type { PeerStatus } from '../node/PeerStatus.js';
 
 /**
  * Messages a peerProcess sends its launcher over the IPC channel when it was

@@ -1,5 +1,5 @@
 import type { PeerCommand } from '../control/PeerCommand.js';
-import type { PeerStatus } from '../control/PeerStatus.js';
+import type { PeerStatus } from '../node/PeerStatus.js';
 import type { PeerInfo } from '../config/PeerInfo.js';
 import type { SwarmRun } from './SwarmLauncher.js';
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import type { PeerInfo } from '../config/PeerInfo.js';
 import type { PeerCommand } from '../control/PeerCommand.js';
-import type { PeerStatus } from '../control/PeerStatus.js';
+import type { PeerStatus } from '../node/PeerStatus.js';
 import { EventBus } from '../node/EventBus.js';
 import { LIVE_LOG_ENV, isPeerReport, type ControlRequest, type NeighbourSummary, type PeerReport, type ResourceUse } from './PeerReport.js';
 import type { PeerLifecycle, SwarmControl, SwarmEvents } from './SwarmControl.js';

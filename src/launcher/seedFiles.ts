@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, promises as fs } from 'fs';
 import * as path from 'path';
 import { pipeline } from 'stream/promises';
 import type { Config } from '../config/Config.js';
-import { peerDirectory } from '../cli/runPeer.js';
+import { peerDirectory } from '../config/peerDirectory.js';
 import { metaInfoPath } from '../metainfo/forConfig.js';
 import { makeTorrent } from '../metainfo/makeTorrent.js';
 

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import type { Config } from '../config/Config.js';
-import { peerDirectory } from '../cli/runPeer.js';
+import { peerDirectory } from '../config/peerDirectory.js';
 import { hashFile } from './seedFiles.js';
 
 export interface CopyCheck {

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PeerStatus } from '../control/PeerStatus.js';
+import type { PeerStatus } from '../node/PeerStatus.js';
 import type { DisconnectReason } from '../net/ProtocolHandlers.js';
 import type { EventBus } from '../node/EventBus.js';
 import type { NodeEvents } from '../node/NodeEvents.js';

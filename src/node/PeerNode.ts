@@ -21,7 +21,7 @@ import { PeerRegistry } from './PeerRegistry.js';
 import { RateLimits, type RateLimitSettings } from './RateLimits.js';
 import { TransferStats } from './TransferStats.js';
 import { describeNode } from './describeNode.js';
-import type { PeerStatus } from '../control/PeerStatus.js';
+import type { PeerStatus } from './PeerStatus.js';
 
 export interface PeerNodeOptions {
   self: PeerInfo;

@@ -1,4 +1,4 @@
-import type { PeerStatus } from '../control/PeerStatus.js';
+import type { PeerStatus } from './PeerStatus.js';
 import type { ChokingManager } from '../policy/ChokingManager.js';
 import type { RequestManager } from '../policy/RequestManager.js';
 import type { Bitfield } from '../storage/Bitfield.js';

@@ -67,6 +67,14 @@ describe('layers import one way (architecture.md)', () => {
     expect(offending(['net'], ['common', 'wire', 'storage'])).toEqual([]);
   });
 
+  test('the node reports its status; control and metrics, above it, serve it: node imports neither', () => {
+    expect(offending(['node'], ['common', 'config', 'wire', 'net', 'storage', 'policy', 'log', 'metainfo'])).toEqual([]);
+  });
+
+  test('the launcher and the dashboard run commands; they import none (cli sits on top)', () => {
+    expect(ALL.filter((i) => ['launcher', 'dashboard'].includes(layerOf(i.file)) && i.layer === 'cli').map((i) => `${i.file} imports ${i.specifier}`)).toEqual([]);
+  });
+
   test('nothing below the commands imports cli, launcher, dashboard, report or logcheck', () => {
     const top = ['cli', 'launcher', 'dashboard', 'report', 'logcheck'];
     const below = ['common', 'config', 'wire', 'net', 'storage', 'policy', 'node', 'log', 'metainfo', 'control', 'metrics'];

@@ -2,7 +2,7 @@ import * as http from 'http';
 import { startControlServer } from '../../src/control/ControlServer.js';
 import type { PeerCommand } from '../../src/control/PeerCommand.js';
 import type { PeerController } from '../../src/control/PeerController.js';
-import type { PeerStatus } from '../../src/control/PeerStatus.js';
+import type { PeerStatus } from '../../src/node/PeerStatus.js';
 import type { LocalServer } from '../../src/control/localHttp.js';
 
 const STATUS: PeerStatus = {

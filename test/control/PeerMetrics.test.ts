@@ -1,4 +1,4 @@
-import type { PeerStatus } from '../../src/control/PeerStatus.js';
+import type { PeerStatus } from '../../src/node/PeerStatus.js';
 import { PeerMetrics } from '../../src/metrics/PeerMetrics.js';
 import { startMetricsServer } from '../../src/metrics/MetricsServer.js';
 import { EventBus } from '../../src/node/EventBus.js';

@@ -1,6 +1,6 @@
 import { ClientFeed } from '../../src/dashboard/ClientFeed.js';
 import type { ServerMessage } from '../../src/dashboard/messages.js';
-import type { PeerStatus } from '../../src/control/PeerStatus.js';
+import type { PeerStatus } from '../../src/node/PeerStatus.js';
 import { FakeSwarm } from './FakeSwarm.js';
 
 /** A socket that records what is sent, with a backlog the test sets. */

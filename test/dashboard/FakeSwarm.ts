@@ -1,6 +1,6 @@
 import type { PeerInfo } from '../../src/config/PeerInfo.js';
 import { applyLimitChanges, type PeerCommand } from '../../src/control/PeerCommand.js';
-import type { NeighbourStatus, PeerStatus } from '../../src/control/PeerStatus.js';
+import type { NeighbourStatus, PeerStatus } from '../../src/node/PeerStatus.js';
 import type { RateLimitSettings } from '../../src/node/RateLimits.js';
 import type { DashboardFacts } from '../../src/dashboard/messages.js';
 import type { PeerLifecycle, SwarmControl, SwarmEvents } from '../../src/launcher/SwarmControl.js';

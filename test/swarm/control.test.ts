@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadConfig } from '../../src/config/Config.js';
-import type { PeerStatus } from '../../src/control/PeerStatus.js';
+import type { PeerStatus } from '../../src/node/PeerStatus.js';
 import { checkLogs } from '../../src/logcheck/checkLogs.js';
 import { readProtocolLogs, runFacts } from '../../src/logcheck/readRun.js';
 import { SwarmLauncher, type SwarmRun } from '../../src/launcher/SwarmLauncher.js';

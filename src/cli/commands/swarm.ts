@@ -20,7 +20,7 @@ import { verifyCopies } from '../../launcher/verifyCopies.js';
 import { parseRate } from '../../config/values.js';
 import { resumePath } from '../../storage/ResumeState.js';
 import { ExitCode } from '../exitCodes.js';
-import { peerDirectory } from '../runPeer.js';
+import { peerDirectory } from '../../config/peerDirectory.js';
 
 interface SwarmArgs {
   'config-dir': string;

@@ -1,4 +1,4 @@
-import type { RateLimitSettings } from '../node/RateLimits.js';
+import type { RateLimitSettings } from './RateLimits.js';
 
 /** One neighbour as a peer sees it, for the control interface and the dashboard. */
 export interface NeighbourStatus {
