@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import { hideBin, yargs } from './yargs.js';
 import { DIAGNOSTIC_LEVELS, type DiagnosticLevel } from '../log/DiagnosticLog.js';
 import { MAX_REQUESTS_PER_PEER_LIMIT, REQUEST_STRATEGIES } from '../config/CommonConfig.js';
 import { parseIntegerInRange, parseRate } from '../config/values.js';

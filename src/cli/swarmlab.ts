@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import { hideBin, yargs } from './yargs.js';
 import { checkLogsCommand } from './commands/checkLogs.js';
 import { makeTorrentCommand } from './commands/makeTorrent.js';
 import { reportCommand } from './commands/report.js';

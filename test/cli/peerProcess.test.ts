@@ -185,7 +185,7 @@ describe('swarmlab make-torrent and torrent-info', () => {
     const forced = await run('swarmlab.js', ['make-torrent', 'data.bin', '-o', 'data.torrent', '--force'], dir);
     expect(forced.code).toBe(0);
     expect((await run('swarmlab.js', ['torrent-info', 'data.torrent'], dir)).stdout).toMatch(/name: +data\.bin/);
-  });
+  }, 30_000);
 });
 
 describe('peerProcess faults at start-up', () => {
