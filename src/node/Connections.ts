@@ -7,6 +7,7 @@ import type { DisconnectReason } from '../net/ProtocolHandlers.js';
 import { dialAddressFor, listenAddressFor } from '../net/hosts.js';
 import { closeServer, listen } from '../net/Listener.js';
 import { PeerConnection } from '../net/PeerConnection.js';
+import type { CourseMembership } from '../swarm/CourseMembership.js';
 import type { PieceGeometry } from '../wire/PieceGeometry.js';
 import type { NeighborSession } from './NeighborSession.js';
 import type { Direction } from './NodeEvents.js';
@@ -14,8 +15,7 @@ import type { PeerRegistry } from './PeerRegistry.js';
 import type { NeighbourLimits, RateLimits } from './RateLimits.js';
 
 export interface ConnectionsOptions {
-  self: PeerInfo;
-  peers: readonly PeerInfo[];
+  membership: CourseMembership;
   geometry: PieceGeometry;
   clock: Clock;
   diag: Diagnostics;
@@ -42,26 +42,23 @@ export class Connections {
   private readonly dials: Dial[] = [];
   private readonly redials = new Map<number, number>();
   private readonly pendingRedials = new Set<Cancel>();
-  private readonly position: number;
   private refusedInbound = 0;
   private server: net.Server | undefined;
   private closing = false;
   /** Paused: no listening, no dialling, no connections, until resumed. */
   private suspended = false;
 
-  constructor(private readonly options: ConnectionsOptions) {
-    this.position = options.peers.findIndex((p) => p.peerId === options.self.peerId);
-  }
+  constructor(private readonly options: ConnectionsOptions) {}
 
   /** Binds the listening port (rejects with PortInUseError). */
   async listen(): Promise<void> {
-    const { self } = this.options;
+    const { self } = this.options.membership;
     this.server = await listen(self.port, listenAddressFor(self.host), (socket) => this.accept(socket));
   }
 
-  /** Protocol: each peer dials every peer listed before it. */
+  /** Dials the peers the membership names (the course: every peer listed before us). */
   dialEarlierPeers(): void {
-    for (const peer of this.options.peers.slice(0, this.position)) this.dial(peer);
+    for (const peer of this.options.membership.peersToDial) this.dial(peer);
   }
 
   /**
@@ -71,7 +68,7 @@ export class Connections {
    */
   redialIfLost(peerId: number): void {
     if (this.closing || this.suspended || this.options.registry.isBanned(peerId)) return;
-    const peer = this.options.peers.slice(0, this.position).find((p) => p.peerId === peerId);
+    const peer = this.options.membership.redialTarget(peerId);
     if (!peer) return;
     const attempts = (this.redials.get(peerId) ?? 0) + 1;
     this.redials.set(peerId, attempts);
@@ -154,11 +151,11 @@ export class Connections {
   }
 
   /**
-   * Only the peers listed after us dial us: more connections than that still
-   * waiting for their handshake are strangers (scanners, floods), refused at once.
+   * More connections waiting for their handshake than the membership expects
+   * are strangers (scanners, floods), refused at once.
    */
   private accept(socket: net.Socket): void {
-    const allowed = Math.max(4, this.options.peers.length - 1 - this.position);
+    const allowed = this.options.membership.maxWaitingHandshakes;
     const waiting = [...this.open].filter((c) => c.state === 'handshaking' && c.direction === 'inbound').length;
     if (waiting < allowed) return this.connect(socket, 'inbound');
     const from = `${socket.remoteAddress}:${socket.remotePort}`;
@@ -180,7 +177,7 @@ export class Connections {
     const connection = new PeerConnection({
       socket,
       direction,
-      localPeerId: this.options.self.peerId,
+      localPeerId: this.options.membership.self.peerId,
       geometry: this.options.geometry,
       clock: this.options.clock,
       handlers: session,

@@ -18,6 +18,7 @@ import { EventBus } from './EventBus.js';
 import { NeighborSession, type LocalPieces, type SessionContext } from './NeighborSession.js';
 import type { NodeEvents } from './NodeEvents.js';
 import { PeerRegistry } from './PeerRegistry.js';
+import { CourseMembership } from '../swarm/CourseMembership.js';
 import { RateLimits, type RateLimitSettings } from './RateLimits.js';
 import { TransferStats } from './TransferStats.js';
 import { describeNode } from './describeNode.js';
@@ -83,7 +84,8 @@ export class PeerNode {
     this.finished = new Promise((resolve) => (this.settle = resolve));
     // First on the bus: each sentence is written before any reaction to its event.
     writeCourseSentences(this.bus, options.log);
-    this.registry = new PeerRegistry(options.self.peerId, options.peers);
+    const membership = new CourseMembership(options.self, options.peers);
+    this.registry = new PeerRegistry(membership);
     this.rateLimits = new RateLimits(options.clock, options.rateLimits);
     this.stats = new TransferStats(this.bus, options.clock);
     const rates = new RateTracker(options.clock);
@@ -113,8 +115,7 @@ export class PeerNode {
       optimisticUnchokingIntervalMs: options.optimisticUnchokingIntervalMs,
     });
     this.connections = new Connections({
-      self: options.self,
-      peers: options.peers,
+      membership,
       geometry: options.layout,
       clock: options.clock,
       diag: options.diag,

@@ -1,30 +1,23 @@
-import type { PeerInfo } from '../config/PeerInfo.js';
 import type { Bitfield } from '../storage/Bitfield.js';
+import type { CourseMembership } from '../swarm/CourseMembership.js';
 import type { NeighborSession } from './NeighborSession.js';
 
 /**
- * Every peer of PeerInfo.cfg and what we know of it: the live session if
- * connected, and its last known bitfield, kept after it disconnects so that
- * termination ("every peer has the complete file") can still be decided.
+ * Our neighbours and what we know of them: the live session if connected, and
+ * the last known bitfield, kept after a neighbour disconnects so that the
+ * membership can still decide whether the swarm is done.
  */
 export class PeerRegistry {
   private readonly live = new Map<number, NeighborSession>();
   private readonly lastKnownBits = new Map<number, Bitfield>();
-  private readonly listed: ReadonlyMap<number, PeerInfo>;
-
   private readonly banned = new Set<number>();
 
-  constructor(
-    readonly selfId: number,
-    peers: readonly PeerInfo[],
-  ) {
-    this.listed = new Map(peers.map((p) => [p.peerId, p]));
-  }
+  constructor(private readonly membership: CourseMembership) {}
 
-  /** Protocol: an incoming handshake must carry the ID of a peer listed in PeerInfo.cfg. */
+  /** Why a handshake's peer may not join: the membership's rules, then ours (banned, already connected). */
   refusalFor(peerId: number): string | undefined {
-    if (peerId === this.selfId) return 'that is our own peer ID';
-    if (!this.listed.has(peerId)) return 'not listed in PeerInfo.cfg';
+    const refusal = this.membership.refusalFor(peerId);
+    if (refusal) return refusal;
     if (this.banned.has(peerId)) return 'banned for this run (it sent pieces that failed their SHA-1 check)';
     if (this.live.has(peerId)) return 'already connected';
     return undefined;
@@ -61,13 +54,8 @@ export class PeerRegistry {
     return this.banned.has(peerId);
   }
 
-  /** Termination rule: we and every other listed peer hold the complete file, as far as we know. */
+  /** Whether the swarm is done, by the membership's rule; a banned neighbour is no longer waited for. */
   everyoneComplete(ours: Bitfield): boolean {
-    if (!ours.isComplete) return false;
-    for (const peerId of this.listed.keys()) {
-      if (peerId === this.selfId || this.banned.has(peerId)) continue;
-      if (!this.lastKnownBits.get(peerId)?.isComplete) return false;
-    }
-    return true;
+    return this.membership.isFinished(ours, (peerId) => this.lastKnownBits.get(peerId), (peerId) => !this.banned.has(peerId));
   }
 }

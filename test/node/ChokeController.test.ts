@@ -5,6 +5,7 @@ import { ChokingManager } from '../../src/policy/ChokingManager.js';
 import { RateTracker } from '../../src/policy/RateTracker.js';
 import { RequestManager } from '../../src/policy/RequestManager.js';
 import { PeerTrust } from '../../src/policy/PeerTrust.js';
+import { CourseMembership } from '../../src/swarm/CourseMembership.js';
 import { writeCourseSentences } from '../../src/log/CourseSentences.js';
 import { ChokeController } from '../../src/node/ChokeController.js';
 import { EventBus } from '../../src/node/EventBus.js';
@@ -42,10 +43,8 @@ function setUp(options: { complete?: boolean; k?: number } = {}) {
   const clock = new ManualClock(0);
   const log = new RecordingProtocolLog(SELF);
   const pieces = options.complete ? MemoryPieceStore.seeder(layout, knownBytes(layout.fileSize, 1)) : MemoryPieceStore.empty(layout);
-  const registry = new PeerRegistry(
-    SELF,
-    [SELF, ...NEIGHBOURS].map((peerId, i) => ({ peerId, host: '127.0.0.1', port: 9000 + i, hasFile: false, line: i + 1 })),
-  );
+  const peers = [SELF, ...NEIGHBOURS].map((peerId, i) => ({ peerId, host: '127.0.0.1', port: 9000 + i, hasFile: false, line: i + 1 }));
+  const registry = new PeerRegistry(new CourseMembership(peers[0], peers));
   const rates = new RateTracker(clock);
   // The sentences come from the course's subscriber, as in a PeerNode.
   const bus = new EventBus<NodeEvents>();

@@ -1,0 +1,55 @@
+import type { PeerInfo } from '../config/PeerInfo.js';
+import type { Bitfield } from '../storage/Bitfield.js';
+
+/**
+ * Who a course peer's neighbours are, and when its swarm is done
+ * (protocol.md): the static list of PeerInfo.cfg; each peer dials every peer
+ * listed before it and is dialled by those after it; only listed peers are
+ * admitted; the run ends once every listed peer holds the complete file. The
+ * engine asks; the rules live here, so an open BitTorrent swarm can answer
+ * the same questions its own way.
+ */
+export class CourseMembership {
+  private readonly listed: ReadonlyMap<number, PeerInfo>;
+  private readonly position: number;
+
+  constructor(
+    readonly self: PeerInfo,
+    readonly peers: readonly PeerInfo[],
+  ) {
+    this.listed = new Map(peers.map((p) => [p.peerId, p]));
+    this.position = peers.findIndex((p) => p.peerId === self.peerId);
+  }
+
+  /** protocol.md: a peer dials every peer listed before it. */
+  get peersToDial(): readonly PeerInfo[] {
+    return this.peers.slice(0, this.position);
+  }
+
+  /** A lost neighbour is dialled again by the side that dialled it first: ours are those listed before us. */
+  redialTarget(peerId: number): PeerInfo | undefined {
+    return this.peersToDial.find((p) => p.peerId === peerId);
+  }
+
+  /** Only the peers listed after us dial us: more handshakes waiting than that are strangers (scanners, floods). */
+  get maxWaitingHandshakes(): number {
+    return Math.max(4, this.peers.length - 1 - this.position);
+  }
+
+  /** protocol.md: a handshake must carry the ID of another peer listed in PeerInfo.cfg. */
+  refusalFor(peerId: number): string | undefined {
+    if (peerId === this.self.peerId) return 'that is our own peer ID';
+    if (!this.listed.has(peerId)) return 'not listed in PeerInfo.cfg';
+    return undefined;
+  }
+
+  /** Termination: we and every other listed peer (but those we stopped waiting for) hold the complete file, as far as we know. */
+  isFinished(ours: Bitfield, lastKnown: (peerId: number) => Bitfield | undefined, waitedFor: (peerId: number) => boolean): boolean {
+    if (!ours.isComplete) return false;
+    for (const peerId of this.listed.keys()) {
+      if (peerId === this.self.peerId || !waitedFor(peerId)) continue;
+      if (!lastKnown(peerId)?.isComplete) return false;
+    }
+    return true;
+  }
+}
