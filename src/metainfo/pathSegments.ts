@@ -13,9 +13,14 @@ export function unsafeSegment(segment: string): string | undefined {
   return undefined;
 }
 
-/** A name as messages show it: quoted, control characters escaped so a hostile name cannot rewrite the terminal. */
+/** A name as messages show it: quoted, control characters escaped. */
 export function quoted(text: string): string {
-  return `'${text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`;
+  return `'${printable(text)}'`;
+}
+
+/** Control characters escaped (`\x1b`), so that a hostile name printed cannot rewrite the terminal. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /**

@@ -9,6 +9,17 @@ export interface HashProgress {
   piecesDone: number;
   pieceCount: number;
   bytesDone: number;
+  bytesTotal: number;
+}
+
+/** A file shorter than it was when listed: it changed while it was being hashed. */
+export class FileChangedError extends Error {
+  override readonly name = 'FileChangedError';
+}
+
+export interface FileToHash {
+  file: string;
+  length: number;
 }
 
 /**
@@ -17,38 +28,60 @@ export interface HashProgress {
  * memory). Awaits between chunks, so a peer that checks its file at start-up
  * still accepts connections meanwhile.
  */
-export async function hashPieces(
+export function hashPieces(
   file: string,
   layout: PieceLayout,
   onPiece: (index: number, digest: Buffer) => void,
   onProgress?: (progress: HashProgress) => void,
 ): Promise<void> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const chunk = Buffer.allocUnsafe(Math.max(READ_CHUNK_BYTES, layout.pieceSize));
-    let index = 0;
-    let hash = createHash('sha1');
-    let filledInPiece = 0;
-    for (let offset = 0; offset < layout.fileSize; ) {
-      const want = Math.min(chunk.length, layout.fileSize - offset);
-      const { bytesRead } = await handle.read(chunk, 0, want, offset);
-      if (bytesRead === 0) throw new Error(`${file} ended at byte ${offset}, expected ${layout.fileSize}`);
-      for (let used = 0; used < bytesRead; ) {
-        const take = Math.min(layout.pieceLength(index) - filledInPiece, bytesRead - used);
-        hash.update(chunk.subarray(used, used + take));
-        used += take;
-        filledInPiece += take;
-        if (filledInPiece === layout.pieceLength(index)) {
-          onPiece(index, hash.digest());
-          index++;
-          hash = createHash('sha1');
-          filledInPiece = 0;
+  return hashFiles([{ file, length: layout.fileSize }], layout.pieceSize, onPiece, onProgress);
+}
+
+/**
+ * The same over files laid end to end, pieces running across them (BEP 3):
+ * each file is read for exactly its length, and one that ends early (it
+ * changed since it was listed) is an error naming it.
+ */
+export async function hashFiles(
+  files: readonly FileToHash[],
+  pieceLength: number,
+  onPiece: (index: number, digest: Buffer) => void,
+  onProgress?: (progress: HashProgress) => void,
+): Promise<void> {
+  const bytesTotal = files.reduce((sum, f) => sum + f.length, 0);
+  const pieceCount = Math.ceil(bytesTotal / pieceLength);
+  const chunk = Buffer.allocUnsafe(Math.max(READ_CHUNK_BYTES, pieceLength));
+  let index = 0;
+  let hash = createHash('sha1');
+  let filledInPiece = 0;
+  let bytesDone = 0;
+  const finishPiece = () => {
+    onPiece(index++, hash.digest());
+    hash = createHash('sha1');
+    filledInPiece = 0;
+  };
+  for (const { file, length } of files) {
+    if (length === 0) continue;
+    const handle = await fs.open(file, 'r');
+    try {
+      for (let offset = 0; offset < length; ) {
+        const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, length - offset), offset);
+        if (bytesRead === 0) throw new FileChangedError(`${file} ended at byte ${offset}, expected ${length}: it changed while it was being hashed`);
+        for (let used = 0; used < bytesRead; ) {
+          // Every piece is pieceLength bytes but the last, which holds the remainder.
+          const lengthOfPiece = Math.min(pieceLength, bytesTotal - index * pieceLength);
+          const take = Math.min(lengthOfPiece - filledInPiece, bytesRead - used);
+          hash.update(chunk.subarray(used, used + take));
+          used += take;
+          filledInPiece += take;
+          if (filledInPiece === lengthOfPiece) finishPiece();
         }
+        offset += bytesRead;
+        bytesDone += bytesRead;
+        onProgress?.({ piecesDone: index, pieceCount, bytesDone, bytesTotal });
       }
-      offset += bytesRead;
-      onProgress?.({ piecesDone: index, pieceCount: layout.pieceCount, bytesDone: offset });
+    } finally {
+      await handle.close();
     }
-  } finally {
-    await handle.close();
   }
 }

@@ -165,11 +165,11 @@ describe('swarmlab make-torrent and torrent-info', () => {
     expect(stderr).toContain('nothing.bin');
   });
 
-  test('make-torrent and torrent-info of a folder refuse it in one line, without a stack trace', async () => {
+  test('make-torrent of an empty folder and torrent-info of a folder refuse it in one line, without a stack trace', async () => {
     fs.mkdirSync(path.join(dir, 'folder'));
     const made = await run('swarmlab.js', ['make-torrent', 'folder'], dir);
     expect(made.code).toBe(2);
-    expect(made.stderr.trim()).toBe('make-torrent: folder is a folder: only single-file torrents can be made for now; name one file');
+    expect(made.stderr.trim()).toBe('make-torrent: folder is an empty folder: nothing to share');
     const info = await run('swarmlab.js', ['torrent-info', 'folder'], dir);
     expect(info.code).toBe(8);
     expect(info.stderr.trim()).toBe('torrent-info: folder is a folder, not a file');
