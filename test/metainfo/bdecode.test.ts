@@ -50,7 +50,10 @@ describe('bdecode', () => {
   test.each<[string, string, RegExp]>([
     ['a negative string length (loops forever in bencode 2)', 'l-3:e', /unexpected byte 0x2d at byte 1/],
     ['a string running past the end', '5:ab', /5-byte string runs past the end/],
-    ['a string length with a leading zero', '01:a', /malformed string length '01'/],
+    ['a string length with a leading zero', '01:a', /malformed string length \(a leading zero\) at byte 0/],
+    ['a string length with a stray byte', '1x:a', /malformed string length at byte 1/],
+    ['an unterminated string length', '12', /unterminated string length at byte 2/],
+    ['an endless string length', '12345678901:a', /malformed string length at byte 10/],
     ['an integer with a leading zero', 'i03e', /malformed integer 'i03e'/],
     ['minus zero', 'i-0e', /malformed integer/],
     ['a fractional integer', 'i1.5e', /malformed integer/],
