@@ -65,6 +65,13 @@ describe('swarmlab make-torrent of a folder, and torrent-info of a multi-file to
     expect(stdout).toContain('3  evil\\x1b[2J/\\x07bell');
   });
 
+  test('torrent-info of a file that made the old decoder loop forever answers at once, exit 8', async () => {
+    fs.writeFileSync(path.join(dir, 'loop.torrent'), 'd4:infol-3:ee');
+    const { code, stderr } = await swarmlab('torrent-info', 'loop.torrent');
+    expect(code).toBe(8);
+    expect(stderr.trim()).toBe('torrent-info: loop.torrent: not valid bencode: unexpected byte 0x2d at byte 8');
+  });
+
   test('--help says how the piece size is chosen and how tiers are written', async () => {
     const { code, stdout } = await swarmlab('make-torrent', '--help');
     expect(code).toBe(0);
