@@ -16,7 +16,7 @@ import { MetaInfoError } from '../metainfo/MetaInfoError.js';
 import { PieceVerifier } from '../metainfo/PieceVerifier.js';
 import { PortInUseError } from '../net/Listener.js';
 import { PeerNode } from '../node/PeerNode.js';
-import { PieceLayout } from '../storage/Piece.js';
+import { PieceLayout } from '../core/PieceLayout.js';
 import { PieceStore, type StoreStart } from '../storage/PieceStore.js';
 import { resumePath } from '../storage/ResumeState.js';
 import { StorageError } from '../storage/StorageError.js';

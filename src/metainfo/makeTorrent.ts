@@ -4,7 +4,7 @@ import bencode from 'bencode';
 import { folderFiles, type FolderFile } from './folderFiles.js';
 import { MakeTorrentError } from './MakeTorrentError.js';
 import { PIECE_HASH_BYTES } from './limits.js';
-import { hashFiles, type HashProgress } from './pieceHashes.js';
+import { hashFiles, type HashProgress } from '../storage/pieceHashes.js';
 import { autoPieceLength } from './pieceLengthRule.js';
 
 export interface MakeTorrentOptions {

@@ -1,7 +1,7 @@
 import * as net from 'net';
 import type { Duplex } from 'stream';
 import type { Cancel, Clock } from '../common/Clock.js';
-import { Bitfield } from '../storage/Bitfield.js';
+import { Bitfield } from '../core/Bitfield.js';
 import { describeMessage, type Message } from '../wire/course/Message.js';
 import { MessageType } from '../wire/course/MessageType.js';
 import { pieceBuffers } from '../wire/BufferPool.js';

@@ -1,4 +1,4 @@
-import type { Bitfield } from '../storage/Bitfield.js';
+import type { Bitfield } from '../core/Bitfield.js';
 
 /** Why a connection ended; the debug log and the console show it. */
 export type DisconnectReason =

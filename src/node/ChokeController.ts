@@ -1,7 +1,7 @@
 import type { Cancel, Clock } from '../common/Clock.js';
 import type { ChokeDecision, ChokeSnapshot, ChokingManager } from '../policy/ChokingManager.js';
 import type { RateTracker } from '../policy/RateTracker.js';
-import type { Bitfield } from '../storage/Bitfield.js';
+import type { Bitfield } from '../core/Bitfield.js';
 import type { EventBus } from './EventBus.js';
 import type { NodeEvents } from './NodeEvents.js';
 import type { PeerRegistry } from './PeerRegistry.js';

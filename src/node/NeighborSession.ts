@@ -6,7 +6,7 @@ import type { PieceVerifier } from '../metainfo/PieceVerifier.js';
 import type { PeerTrust } from '../policy/PeerTrust.js';
 import type { RateTracker } from '../policy/RateTracker.js';
 import type { RequestManager } from '../policy/RequestManager.js';
-import { Bitfield } from '../storage/Bitfield.js';
+import { Bitfield } from '../core/Bitfield.js';
 import type { EventBus } from './EventBus.js';
 import { NeighborState } from './NeighborState.js';
 import type { Direction, NodeEvents } from './NodeEvents.js';

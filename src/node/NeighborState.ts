@@ -1,4 +1,4 @@
-import { Bitfield } from '../storage/Bitfield.js';
+import { Bitfield } from '../core/Bitfield.js';
 import type { Direction } from './NodeEvents.js';
 
 /**

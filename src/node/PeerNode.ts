@@ -11,7 +11,7 @@ import { RateTracker } from '../policy/RateTracker.js';
 import { RequestManager } from '../policy/RequestManager.js';
 import { PeerTrust } from '../policy/PeerTrust.js';
 import type { PieceVerifier } from '../metainfo/PieceVerifier.js';
-import type { PieceLayout } from '../storage/Piece.js';
+import type { PieceLayout } from '../core/PieceLayout.js';
 import { ChokeController } from './ChokeController.js';
 import { Connections } from './Connections.js';
 import { EventBus } from './EventBus.js';

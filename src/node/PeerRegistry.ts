@@ -1,4 +1,4 @@
-import type { Bitfield } from '../storage/Bitfield.js';
+import type { Bitfield } from '../core/Bitfield.js';
 import type { CourseMembership } from '../swarm/CourseMembership.js';
 import type { NeighborSession } from './NeighborSession.js';
 

@@ -1,7 +1,7 @@
 import type { PeerStatus } from './PeerStatus.js';
 import type { ChokingManager } from '../policy/ChokingManager.js';
 import type { RequestManager } from '../policy/RequestManager.js';
-import type { Bitfield } from '../storage/Bitfield.js';
+import type { Bitfield } from '../core/Bitfield.js';
 import type { PeerRegistry } from './PeerRegistry.js';
 import type { RateLimits } from './RateLimits.js';
 import type { TransferStats } from './TransferStats.js';

@@ -1,4 +1,4 @@
-import type { Bitfield } from '../storage/Bitfield.js';
+import type { Bitfield } from '../core/Bitfield.js';
 
 /**
  * How many connected neighbours have each piece, from their bitfields and

@@ -1,5 +1,5 @@
 import type { RequestStrategy } from '../config/CommonConfig.js';
-import { Bitfield } from '../storage/Bitfield.js';
+import { Bitfield } from '../core/Bitfield.js';
 import { randomInt, type Random } from '../common/Random.js';
 import { Availability } from './Availability.js';
 import { chooseRandomMissingPiece, chooseRarestPiece, type PieceChooser } from './pieceChoice.js';

@@ -1,4 +1,4 @@
-import type { Bitfield } from '../storage/Bitfield.js';
+import type { Bitfield } from '../core/Bitfield.js';
 import { randomInt, type Random } from '../common/Random.js';
 
 /**

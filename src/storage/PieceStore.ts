@@ -1,14 +1,22 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { systemClock, type Cancel, type Clock } from '../common/Clock.js';
-import type { PieceVerifier } from '../metainfo/PieceVerifier.js';
-import { hashPieces, type HashProgress } from '../metainfo/pieceHashes.js';
-import { Bitfield } from './Bitfield.js';
-import { PieceLayout } from './Piece.js';
+import { hashPieces, type HashProgress } from './pieceHashes.js';
+import { Bitfield } from '../core/Bitfield.js';
+import { PieceLayout } from '../core/PieceLayout.js';
 import { readResumeState, writeResumeState, type TransferTotals } from './ResumeState.js';
 import { StorageError } from './StorageError.js';
 import { pieceBuffers } from '../wire/BufferPool.js';
 import { readFully, writeFully } from './positionalIo.js';
+
+/**
+ * What the store needs of a metainfo: whether a piece's SHA-1 is the expected
+ * one. The metainfo's PieceVerifier is one; storage never reads a .torrent
+ * itself (architecture.md: storage does not import metainfo).
+ */
+export interface PieceChecker {
+  matches(index: number, digest: Buffer): boolean;
+}
 
 export interface PieceStoreOptions {
   /** The peer's directory, `peer_<id>/`. */
@@ -18,7 +26,7 @@ export interface PieceStoreOptions {
   /** hasFile 1 in PeerInfo.cfg: the whole file must already be there. */
   complete: boolean;
   /** With a metainfo: a seeder's file, or a partial file without a trusted resume state, is rechecked against it. */
-  verifier?: PieceVerifier;
+  verifier?: PieceChecker;
   /** Schedules resume-state checkpoints; the system clock by default. */
   clock?: Clock;
   /** How long after a change the resume state is brought up to date (changes are batched). */
@@ -165,7 +173,7 @@ export class PieceStore {
    * reads; each good piece is marked held and reported at once (the peer can
    * announce it while the rest is checked). Returns the pieces that failed.
    */
-  async recheck(verifier: PieceVerifier, onGoodPiece: (index: number) => void, onProgress?: (p: HashProgress) => void): Promise<number[]> {
+  async recheck(verifier: PieceChecker, onGoodPiece: (index: number) => void, onProgress?: (p: HashProgress) => void): Promise<number[]> {
     const failed: number[] = [];
     await ioStep(this.path, () =>
       hashPieces(

@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
-import { Bitfield } from './Bitfield.js';
-import type { PieceLayout } from './Piece.js';
+import { Bitfield } from '../core/Bitfield.js';
+import type { PieceLayout } from '../core/PieceLayout.js';
 
 /**
  * What a peer knows of its own file across restarts, kept beside the file as

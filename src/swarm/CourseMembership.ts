@@ -1,5 +1,5 @@
 import type { PeerInfo } from '../config/PeerInfo.js';
-import type { Bitfield } from '../storage/Bitfield.js';
+import type { Bitfield } from '../core/Bitfield.js';
 
 /**
  * Who a course peer's neighbours are, and when its swarm is done

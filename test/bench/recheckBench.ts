@@ -2,12 +2,12 @@ import { createHash, randomFillSync } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { hashPieces } from '../../src/metainfo/pieceHashes.js';
+import { hashPieces } from '../../src/storage/pieceHashes.js';
 import { makeTorrent } from '../../src/metainfo/makeTorrent.js';
 import { parseMetaInfo } from '../../src/metainfo/MetaInfo.js';
 import { PieceVerifier } from '../../src/metainfo/PieceVerifier.js';
 import { writeRandomFile } from '../../src/launcher/seedFiles.js';
-import { PieceLayout } from '../../src/storage/Piece.js';
+import { PieceLayout } from '../../src/core/PieceLayout.js';
 
 const GIB = 1024 ** 3;
 const PIECE_SIZE = 256 * 1024;

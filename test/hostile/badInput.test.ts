@@ -32,8 +32,8 @@
  */
 import { jest } from '@jest/globals';
 import * as fs from 'fs';
-import { PieceLayout } from '../../src/storage/Piece.js';
-import { Bitfield } from '../../src/storage/Bitfield.js';
+import { PieceLayout } from '../../src/core/PieceLayout.js';
+import { Bitfield } from '../../src/core/Bitfield.js';
 import { HANDSHAKE_HEADER, MessageType, encodeHandshake, encodeMessage, maxMessageLength, recommendedMaxBufferedBytes } from '../../src/wire/index.js';
 import type { Message } from '../../src/wire/index.js';
 import type { RecordingDiagnostics } from '../support/RecordingDiagnostics.js';

@@ -22,7 +22,7 @@ import { pathToFileURL } from 'url';
 import { loadConfig } from '../../src/config/Config.js';
 import type { PeerInfo } from '../../src/config/PeerInfo.js';
 import type { SwarmRun } from '../../src/launcher/SwarmLauncher.js';
-import { PieceLayout } from '../../src/storage/Piece.js';
+import { PieceLayout } from '../../src/core/PieceLayout.js';
 import { ChaosPeer } from '../support/ChaosPeer.js';
 import { knownBytes } from '../support/fixtures.js';
 import { readProtocolLog } from '../support/logChecks.js';

@@ -22,7 +22,7 @@ import { jest } from '@jest/globals';
 import * as fs from 'fs';
 import * as path from 'path';
 import { randomInt, seededRandom } from '../../src/common/Random.js';
-import { PieceLayout } from '../../src/storage/Piece.js';
+import { PieceLayout } from '../../src/core/PieceLayout.js';
 import { MessageType, encodeMessage } from '../../src/wire/index.js';
 import { ChaosPeer } from '../support/ChaosPeer.js';
 import { ScriptedPeer } from '../support/ScriptedPeer.js';

@@ -1,6 +1,6 @@
 import { Duplex } from 'stream';
 import { PeerConnection } from '../../src/net/PeerConnection.js';
-import { PieceLayout } from '../../src/storage/Piece.js';
+import { PieceLayout } from '../../src/core/PieceLayout.js';
 import { MessageType, encodeHandshake, encodeMessage } from '../../src/wire/index.js';
 import { ManualClock } from '../support/ManualClock.js';
 import { RecordingHandlers } from '../support/RecordingHandlers.js';

@@ -1,6 +1,6 @@
 import { seededRandom } from '../../src/common/Random.js';
-import type { Bitfield } from '../../src/storage/Bitfield.js';
-import { PieceLayout } from '../../src/storage/Piece.js';
+import type { Bitfield } from '../../src/core/Bitfield.js';
+import { PieceLayout } from '../../src/core/PieceLayout.js';
 import { ChokingManager } from '../../src/policy/ChokingManager.js';
 import { RateTracker } from '../../src/policy/RateTracker.js';
 import { RequestManager } from '../../src/policy/RequestManager.js';

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import * as fs from 'fs';
 import * as path from 'path';
-import { PieceLayout } from '../../src/storage/Piece.js';
+import { PieceLayout } from '../../src/core/PieceLayout.js';
 import { PieceStore } from '../../src/storage/PieceStore.js';
 import { knownBytes, makeTempDir, removeTempDir } from '../support/fixtures.js';
 import { Cleanup, TestNode, peerOn } from '../support/nodeHarness.js';

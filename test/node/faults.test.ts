@@ -3,7 +3,7 @@
  * under it, and being left alone with the complete file after a restart.
  */
 import { jest } from '@jest/globals';
-import { PieceLayout } from '../../src/storage/Piece.js';
+import { PieceLayout } from '../../src/core/PieceLayout.js';
 import { StorageError } from '../../src/storage/StorageError.js';
 import { MessageType } from '../../src/wire/index.js';
 import { MemoryPieceStore } from '../support/MemoryPieceStore.js';

@@ -5,8 +5,8 @@
  */
 import { jest } from '@jest/globals';
 import * as net from 'net';
-import { Bitfield } from '../../src/storage/Bitfield.js';
-import { PieceLayout } from '../../src/storage/Piece.js';
+import { Bitfield } from '../../src/core/Bitfield.js';
+import { PieceLayout } from '../../src/core/PieceLayout.js';
 import { MessageType } from '../../src/wire/index.js';
 import { MemoryPieceStore } from '../support/MemoryPieceStore.js';
 import { ScriptedServer } from '../support/ScriptedPeer.js';

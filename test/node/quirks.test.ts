@@ -4,7 +4,7 @@
  * that the node does the right thing and stays up.
  */
 import { jest } from '@jest/globals';
-import { Bitfield } from '../../src/storage/Bitfield.js';
+import { Bitfield } from '../../src/core/Bitfield.js';
 import { MessageType } from '../../src/wire/index.js';
 import type { PeerInfo } from '../../src/config/PeerInfo.js';
 import { MemoryPieceStore, allPieces } from '../support/MemoryPieceStore.js';

@@ -1,5 +1,5 @@
 import { seededRandom } from '../../src/common/Random.js';
-import { Bitfield } from '../../src/storage/Bitfield.js';
+import { Bitfield } from '../../src/core/Bitfield.js';
 import { RequestManager } from '../../src/policy/RequestManager.js';
 
 function bits(pieceCount: number, held: readonly number[]): Bitfield {

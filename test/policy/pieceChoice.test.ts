@@ -1,5 +1,5 @@
 import { seededRandom, type Random } from '../../src/common/Random.js';
-import { Bitfield } from '../../src/storage/Bitfield.js';
+import { Bitfield } from '../../src/core/Bitfield.js';
 import { chooseRandomMissingPiece } from '../../src/policy/pieceChoice.js';
 
 function bits(pieceCount: number, held: readonly number[]): Bitfield {

@@ -1,7 +1,7 @@
 import { seededRandom } from '../../src/common/Random.js';
 import { chooseRarestPiece } from '../../src/policy/pieceChoice.js';
 import { RequestManager } from '../../src/policy/RequestManager.js';
-import { Bitfield } from '../../src/storage/Bitfield.js';
+import { Bitfield } from '../../src/core/Bitfield.js';
 
 function bits(pieceCount: number, held: Iterable<number>): Bitfield {
   const out = new Bitfield(pieceCount);

@@ -1,4 +1,4 @@
-import { Bitfield } from '../../src/storage/Bitfield.js';
+import { Bitfield } from '../../src/core/Bitfield.js';
 
 describe('Bitfield', () => {
   test('piece 0 is the high bit of byte 0; spare bits stay zero', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PieceLayout } from '../../src/storage/Piece.js';
+import { PieceLayout } from '../../src/core/PieceLayout.js';
 import { PieceStore } from '../../src/storage/PieceStore.js';
 import { StorageError } from '../../src/storage/StorageError.js';
 import { pieceBuffers } from '../../src/wire/BufferPool.js';

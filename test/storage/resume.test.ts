@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PieceLayout } from '../../src/storage/Piece.js';
+import { PieceLayout } from '../../src/core/PieceLayout.js';
 import { PieceStore } from '../../src/storage/PieceStore.js';
 import { readResumeState, resumePath, writeResumeState } from '../../src/storage/ResumeState.js';
-import { Bitfield } from '../../src/storage/Bitfield.js';
+import { Bitfield } from '../../src/core/Bitfield.js';
 import { ManualClock } from '../support/ManualClock.js';
 
 const NO_TOTALS = { bytesUploaded: 0, bytesDownloaded: 0 };

@@ -1,7 +1,7 @@
 import * as net from 'net';
 import { randomInt, seededRandom, type Random } from '../../src/common/Random.js';
-import { Bitfield } from '../../src/storage/Bitfield.js';
-import type { PieceLayout } from '../../src/storage/Piece.js';
+import { Bitfield } from '../../src/core/Bitfield.js';
+import type { PieceLayout } from '../../src/core/PieceLayout.js';
 import { FrameReader, MessageType, encodeHandshake, encodeMessage, maxMessageLength, type Message } from '../../src/wire/index.js';
 import { LOOPBACK } from './sockets.js';
 import { pieceOf } from './fixtures.js';

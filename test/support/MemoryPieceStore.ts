@@ -1,6 +1,6 @@
 import type { LocalPieces } from '../../src/node/NeighborSession.js';
-import { Bitfield } from '../../src/storage/Bitfield.js';
-import type { PieceLayout } from '../../src/storage/Piece.js';
+import { Bitfield } from '../../src/core/Bitfield.js';
+import type { PieceLayout } from '../../src/core/PieceLayout.js';
 
 /**
  * An in-memory stand-in for PieceStore, of the shape PeerNode needs

@@ -1,5 +1,5 @@
 import type { DisconnectReason, ProtocolHandlers } from '../../src/net/ProtocolHandlers.js';
-import type { Bitfield } from '../../src/storage/Bitfield.js';
+import type { Bitfield } from '../../src/core/Bitfield.js';
 import { DEFAULT_WAIT_MS, Waiters } from './waiting.js';
 
 /** One call the network half made on the logic half, arguments as given (a bitfield as its wire bytes). */

@@ -1,5 +1,5 @@
 import * as net from 'net';
-import { Bitfield } from '../../src/storage/Bitfield.js';
+import { Bitfield } from '../../src/core/Bitfield.js';
 import { FrameReader, encodeHandshake, encodeMessage, maxMessageLength, describeMessage } from '../../src/wire/index.js';
 import type { Message } from '../../src/wire/index.js';
 import { MessageType } from '../../src/wire/index.js';

@@ -1,8 +1,8 @@
 import { seededRandom, shuffled } from '../../src/common/Random.js';
 import type { PeerInfo } from '../../src/config/PeerInfo.js';
 import { describeReason, type DisconnectReason } from '../../src/net/ProtocolHandlers.js';
-import { Bitfield } from '../../src/storage/Bitfield.js';
-import type { PieceLayout } from '../../src/storage/Piece.js';
+import { Bitfield } from '../../src/core/Bitfield.js';
+import type { PieceLayout } from '../../src/core/PieceLayout.js';
 import { MessageType } from '../../src/wire/index.js';
 import { MemoryPieceStore, allPieces } from './MemoryPieceStore.js';
 import { ScriptedPeer, ScriptedServer } from './ScriptedPeer.js';

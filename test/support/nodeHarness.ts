@@ -5,7 +5,7 @@ import type { LocalPieces } from '../../src/node/NeighborSession.js';
 import type { NodeEvents } from '../../src/node/NodeEvents.js';
 import { PeerNode, type NodeOutcome } from '../../src/node/PeerNode.js';
 import type { RetrySchedule } from '../../src/net/Dialer.js';
-import type { PieceLayout } from '../../src/storage/Piece.js';
+import type { PieceLayout } from '../../src/core/PieceLayout.js';
 import { ManualClock } from './ManualClock.js';
 import { RecordingDiagnostics } from './RecordingDiagnostics.js';
 import { RecordingProtocolLog } from './RecordingProtocolLog.js';

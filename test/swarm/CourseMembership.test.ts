@@ -1,5 +1,5 @@
 import type { PeerInfo } from '../../src/config/PeerInfo.js';
-import { Bitfield } from '../../src/storage/Bitfield.js';
+import { Bitfield } from '../../src/core/Bitfield.js';
 import { CourseMembership } from '../../src/swarm/CourseMembership.js';
 
 const PEERS: PeerInfo[] = [1001, 1002, 1003, 1004, 1005].map((peerId, i) => ({ peerId, host: '127.0.0.1', port: 7000 + i, hasFile: i === 0, line: i + 1 }));

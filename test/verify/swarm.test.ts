@@ -7,7 +7,7 @@ import * as path from 'path';
 import { parseMetaInfo } from '../../src/metainfo/MetaInfo.js';
 import { makeTorrent } from '../../src/metainfo/makeTorrent.js';
 import { PieceVerifier } from '../../src/metainfo/PieceVerifier.js';
-import { PieceLayout } from '../../src/storage/Piece.js';
+import { PieceLayout } from '../../src/core/PieceLayout.js';
 import { knownBytes, pieceOf } from '../support/fixtures.js';
 import { readProtocolLog } from '../support/logChecks.js';
 import { makeSwarmDir, type SwarmSetup, type SwarmSpec } from '../support/swarmDir.js';

@@ -3,7 +3,7 @@ import * as path from 'path';
 import type { CommandModule } from 'yargs';
 import { makeTorrent } from '../../metainfo/makeTorrent.js';
 import { MakeTorrentError } from '../../metainfo/MakeTorrentError.js';
-import { FileChangedError } from '../../metainfo/pieceHashes.js';
+import { FileChangedError } from '../../storage/pieceHashes.js';
 import { MAX_PIECE_LENGTH } from '../../metainfo/limits.js';
 import { AUTO_PIECE_LENGTH_RULE } from '../../metainfo/pieceLengthRule.js';
 import { formatBytes } from '../../launcher/format.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
-import type { PieceLayout } from '../storage/Piece.js';
+import type { PieceLayout } from '../core/PieceLayout.js';
 
 /** Big sequential reads: a recheck is bound by the disk and SHA-1, not by syscalls. */
 const READ_CHUNK_BYTES = 4 << 20;
