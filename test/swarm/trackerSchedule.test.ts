@@ -169,6 +169,21 @@ describe('TrackerSource: when it announces', () => {
     expect(trackers.log).toEqual(['a1 started', 'a1 completed']);
   });
 
+  test('finished before any tracker heard started: started says left 0, and no completed follows (BEP 3)', async () => {
+    const { clock, trackers, start, source, stats } = setUp({ announceList: [['http://a1/announce']] });
+    start();
+    trackers.last.fail();
+    await turnEventLoop();
+    stats.left = 0;
+    source.completed();
+    expect(trackers.log).toEqual(['a1 started', 'a1 started']);
+    expect(trackers.last.request.left).toBe(0);
+    trackers.last.answer();
+    await turnEventLoop();
+    clock.advance(600_000);
+    expect(trackers.log).toEqual(['a1 started', 'a1 started', 'a1 -']);
+  });
+
   test('the tracker id a tracker gave is sent back to it', async () => {
     const { clock, trackers, start } = setUp({ announceList: [['http://a1/announce']] });
     start();

@@ -141,7 +141,8 @@ export class TrackerSource implements PeerSource {
     this.unschedule();
     const event: AnnounceEvent | undefined = this.needStarted ? 'started' : this.needCompleted ? 'completed' : undefined;
     for (const { url } of this.tiers.inOrder()) {
-      const outcome = await this.announceTo(url, event, this.timing.requestTimeoutMs);
+      const request = this.request(url, event);
+      const outcome = await this.announceTo(url, request, this.timing.requestTimeoutMs);
       if (this.state !== 'running') return;
       if (outcome instanceof TrackerError) {
         this.options.diagnostics.warn(`tracker ${url.href}: ${outcome.message}`);
@@ -151,7 +152,8 @@ export class TrackerSource implements PeerSource {
       this.lastAnswered = url;
       this.failuresInARow = 0;
       if (event === 'started') this.needStarted = false;
-      if (event === 'completed') this.needCompleted = false;
+      // BEP 3: no `completed` when we were complete at `started` (left 0 said it already).
+      if (event === 'completed' || (event === 'started' && request.left === 0)) this.needCompleted = false;
       this.deliver(url, outcome, this.schedule(nextAnnounceDelayMs(outcome, this.timing)));
       return;
     }
@@ -160,14 +162,14 @@ export class TrackerSource implements PeerSource {
     this.options.diagnostics.warn(`no tracker answered (${this.failuresInARow} time(s) in a row): trying again in ${seconds(delayMs)}`);
   }
 
-  private async announceTo(url: URL, event: AnnounceEvent | undefined, timeoutMs: number): Promise<AnnounceReply | TrackerError> {
+  private async announceTo(url: URL, request: AnnounceRequest, timeoutMs: number): Promise<AnnounceReply | TrackerError> {
     const controller = new AbortController();
     this.inFlight = controller;
     const cancelTimeout = this.options.clock.after(timeoutMs, () => controller.abort(new TrackerError('timeout', `no reply within ${seconds(timeoutMs)}`)));
     try {
       const transport = this.transports[url.protocol];
       if (!transport) return new TrackerError('network', `no transport for ${url.protocol}`);
-      return await transport(url, this.request(url, event), controller.signal);
+      return await transport(url, request, controller.signal);
     } catch (error) {
       return asTrackerError(error, controller.signal);
     } finally {
@@ -216,7 +218,7 @@ export class TrackerSource implements PeerSource {
     this.unschedule();
     this.inFlight?.abort(new TrackerError('cancelled', 'stopping'));
     if (wasRunning && this.lastAnswered) {
-      const outcome = await this.announceTo(this.lastAnswered, 'stopped', this.timing.stopTimeoutMs);
+      const outcome = await this.announceTo(this.lastAnswered, this.request(this.lastAnswered, 'stopped'), this.timing.stopTimeoutMs);
       if (outcome instanceof TrackerError) this.options.diagnostics.warn(`tracker ${this.lastAnswered.href}: stopped not acknowledged: ${outcome.message}`);
     }
     this.state = 'stopped';
