@@ -4,6 +4,7 @@ import { checkLogsCommand } from './commands/checkLogs.js';
 import { makeTorrentCommand } from './commands/makeTorrent.js';
 import { reportCommand } from './commands/report.js';
 import { swarmCommand } from './commands/swarm.js';
+import { trackerCommand } from './commands/tracker.js';
 import { torrentInfoCommand } from './commands/torrentInfo.js';
 import { ExitCode } from './exitCodes.js';
 import { packageVersion } from './version.js';
@@ -16,6 +17,7 @@ yargs(hideBin(process.argv))
   .command(torrentInfoCommand)
   .command(checkLogsCommand)
   .command(reportCommand)
+  .command(trackerCommand)
   .demandCommand(1, 'name a command: see the list above')
   .strict()
   .help()

@@ -119,9 +119,9 @@ describe('swarmlab tracker, a real process and real signals', () => {
     child = undefined;
   });
 
-  /** Starts the command (through tsx) and resolves once it has printed that it listens. */
+  /** Starts the built command and resolves once it has printed that it listens. */
   async function startProcess(): Promise<{ process: ChildProcess; exited: Promise<number | null>; stdout: () => string }> {
-    const started = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'tracker', 'trackerCli.ts'), 'tracker', '--port', '0', '--bind', LOOPBACK], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = spawn(process.execPath, [path.join('dist', 'cli', 'swarmlab.js'), 'tracker', '--port', '0', '--bind', LOOPBACK], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     child = started;
     let stdout = '';
     const waiters = new Waiters();
