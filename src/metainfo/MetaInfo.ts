@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
-import { BDict, BdecodeError, bdecode, type BValue } from './bdecode.js';
+import { BDict, BdecodeError, bdecode, type BValue } from '../core/bencode/bdecode.js';
 import { Fields, type Fail } from './fields.js';
 import { torrentFiles, torrentName, type TorrentFile } from './infoFiles.js';
-import { MAX_METAINFO_BYTES, MAX_PIECE_LENGTH, PIECE_HASH_BYTES } from './limits.js';
+import { MAX_METAINFO_BYTES, MAX_PIECE_LENGTH, PIECE_HASH_BYTES, TORRENT_BDECODE_LIMITS } from './limits.js';
 import { MetaInfoError } from './MetaInfoError.js';
 import { tooLarge } from './readMetaInfoFile.js';
 import { trackerTiers } from './trackers.js';
@@ -39,7 +39,7 @@ export interface MetaInfo {
 
 /**
  * Reads a bencoded metainfo and checks everything a hostile file could get
- * wrong: its size, bad bencode (see bdecode.ts), missing or mistyped keys,
+ * wrong: its size, bad bencode (see core/bencode/bdecode.ts), missing or mistyped keys,
  * unsafe paths, files that collide, `pieces` not matching the length.
  */
 export function parseMetaInfo(bytes: Buffer, file: string): MetaInfo {
@@ -82,7 +82,7 @@ export function parseMetaInfo(bytes: Buffer, file: string): MetaInfo {
 function decode(bytes: Buffer, fail: Fail): Fields {
   let top: BValue;
   try {
-    top = bdecode(bytes);
+    top = bdecode(bytes, TORRENT_BDECODE_LIMITS);
   } catch (error) {
     if (error instanceof BdecodeError) return fail(`not valid bencode: ${error.message}`);
     throw error;

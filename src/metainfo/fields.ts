@@ -1,4 +1,4 @@
-import { BDict, type BValue } from './bdecode.js';
+import { BDict, type BValue } from '../core/bencode/bdecode.js';
 
 export type Fail = (problem: string) => never;
 

@@ -1,4 +1,4 @@
-import { BDict } from './bdecode.js';
+import { BDict } from '../core/bencode/bdecode.js';
 import { byteCount, Fields, type Fail } from './fields.js';
 import { MAX_TOTAL_BYTES } from './limits.js';
 import { foldedPath, quoted, unsafeSegment } from './pathSegments.js';

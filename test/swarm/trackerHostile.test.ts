@@ -69,7 +69,7 @@ describe('TrackerSource against a broken or hostile HTTP tracker: it costs that 
     const good = await goodTracker();
     const { foundPeers, diagnostics, source } = sourceFor([bad.url, good.url]);
     expect(await foundPeers()).toEqual([GOOD_PEER]);
-    expect(diagnostics.at('warn')).toEqual([`tracker ${bad.url}: the reply is not bencode (41 bytes starting "<html><body>502 Bad Gate"): Invalid data: Missing delimiter ":" [0x3a]`]);
+    expect(diagnostics.at('warn')).toEqual([`tracker ${bad.url}: the reply is not bencode (41 bytes starting "<html><body>502 Bad Gate"): unexpected byte 0x3c at byte 0`]);
     expect(source.status().lastAnswered).toBe(good.url);
   });
 

@@ -2,7 +2,7 @@ import bencode from 'bencode';
 import fc from 'fast-check';
 import { TrackerError, type AnnounceRequest } from '../../src/swarm/tracker/announce.js';
 import { announceUrl, escapeBytes } from '../../src/swarm/tracker/httpAnnounce.js';
-import { parseHttpReply } from '../../src/swarm/tracker/httpReply.js';
+import { TRACKER_BDECODE_LIMITS, parseHttpReply } from '../../src/swarm/tracker/httpReply.js';
 import { decodeUdpReply, encodeAnnounce, encodeConnect } from '../../src/swarm/tracker/udpCodec.js';
 
 const REQUEST: AnnounceRequest = {
@@ -100,8 +100,22 @@ describe('HTTP announce reply (BEP 3, 23, 7, 24)', () => {
     ['a string', Buffer.from('3:abc')],
     ['half a dictionary', Buffer.from('d8:interval')],
     ['lists nested deeper than the stack', Buffer.from('l'.repeat(500_000))],
+    ['a negative string length (bencode 2 loops forever on it)', Buffer.from('d5:peersl-3:eee')],
+    ['a string cut short (bencode 2 reads what there is)', Buffer.from('d5:peers99:abce')],
+    ['an integer with a leading zero (bencode 2 reads i03e as 3)', Buffer.from('d8:intervali03ee')],
+    ['a duplicate key (bencode 2 keeps the last)', Buffer.from('d8:intervali60e8:intervali1ee')],
   ])('%s is a bad reply', (_what, body) => {
     expect(failureOf(() => parseHttpReply(body)).code).toBe('bad-reply');
+  });
+
+  test(`nesting is allowed ${TRACKER_BDECODE_LIMITS.maxDepth} deep, not one more`, () => {
+    const nested = (depth: number) => Buffer.from('d1:x' + 'l'.repeat(depth - 1) + 'e'.repeat(depth));
+    expect(parseHttpReply(nested(TRACKER_BDECODE_LIMITS.maxDepth)).peers).toEqual([]);
+    expect(failureOf(() => parseHttpReply(nested(TRACKER_BDECODE_LIMITS.maxDepth + 1))).message).toMatch(/nested deeper than 8 levels at byte 11$/);
+  });
+
+  test("a '__proto__' key is an unknown key, not a way to supply the interval (bencode 2 makes it the prototype)", () => {
+    expect(parseHttpReply(Buffer.from('d9:__proto__d8:intervali60eee')).intervalS).toBeUndefined();
   });
 
   test('random bytes never throw anything but a TrackerError', () => {

@@ -1,11 +1,19 @@
 import bencode from 'bencode';
+import { BDict, BdecodeError, bdecodePrefix, type BdecodeLimits, type BValue } from '../../core/bencode/bdecode.js';
 import { ProtocolError } from '../ProtocolError.js';
 import { assertIntegerIn } from '../uint32.js';
-import { decodeDictionary } from './bencodeGuard.js';
 import { MAX_EXTENDED_PAYLOAD_BYTES } from './limits.js';
 
 /** BEP 10: extended message id 0 is the extension handshake. */
 export const EXTENSION_HANDSHAKE_ID = 0;
+
+/**
+ * Decoding a payload of at most MAX_EXTENDED_PAYLOAD_BYTES: BEP 10's handshake
+ * is 2 levels deep, so 32 is room for any client's extra keys. Every value
+ * takes at least 2 bytes, so the byte cap already bounds the values.
+ */
+export const EXTENSION_BDECODE_LIMITS: BdecodeLimits = { maxDepth: 32, maxValues: MAX_EXTENDED_PAYLOAD_BYTES / 2 };
+const DICTIONARY = 0x64; // 'd'
 
 /**
  * BEP 10's extension handshake, the keys we use; every one is optional, and
@@ -28,11 +36,12 @@ export interface ExtensionHandshake {
 
 /**
  * A peer's extension handshake, from the payload of extended message 0.
- * Refuses a payload over `maxBytes`, one that is not well-formed bencode (see
- * bencodeGuard) and one that is not a dictionary. A known key with a value of
- * the wrong type or range is ignored as if absent: real clients send odd
- * values, and none of these keys is worth a connection. Bytes after the
- * dictionary are ignored too.
+ * Refuses a payload over `maxBytes` and one that is not a dictionary
+ * ('bad-extension-handshake'), and one that is not well-formed bencode within
+ * EXTENSION_BDECODE_LIMITS ('bad-bencode'). A known key with a value of the
+ * wrong type or range is ignored as if absent: real clients send odd values,
+ * and none of these keys is worth a connection. Bytes after the dictionary are
+ * ignored too.
  */
 export function parseExtensionHandshake(payload: Buffer, maxBytes = MAX_EXTENDED_PAYLOAD_BYTES): ExtensionHandshake {
   if (payload.length > maxBytes) {
@@ -41,22 +50,31 @@ export function parseExtensionHandshake(payload: Buffer, maxBytes = MAX_EXTENDED
       maxBytes,
     });
   }
-  const dictionary = decodeDictionary(payload)?.dictionary;
-  if (dictionary === undefined) throw new ProtocolError('bad-extension-handshake', 'extension handshake is not a bencoded dictionary');
-  // Own keys only: bencode 2 turns a '__proto__' key into the dictionary's prototype.
-  const field = (key: string): unknown => (Object.hasOwn(dictionary, key) ? dictionary[key] : undefined);
-  const handshake: ExtensionHandshake = { extensions: extensionIds(field('m')) };
-  const client = field('v');
+  // Told from its first byte: another type of value is not worth decoding.
+  if (payload[0] !== DICTIONARY) throw new ProtocolError('bad-extension-handshake', 'extension handshake is not a bencoded dictionary');
+  const dictionary = decodeDictionary(payload);
+  const handshake: ExtensionHandshake = { extensions: extensionIds(dictionary.get('m')) };
+  const client = dictionary.get('v');
   if (Buffer.isBuffer(client)) handshake.client = client.toString('utf8');
-  const maxRequests = integerIn(field('reqq'), 1, Number.MAX_SAFE_INTEGER);
+  const maxRequests = integerIn(dictionary.get('reqq'), 1, Number.MAX_SAFE_INTEGER);
   if (maxRequests !== undefined) handshake.maxRequests = maxRequests;
-  const yourIp = field('yourip');
+  const yourIp = dictionary.get('yourip');
   if (Buffer.isBuffer(yourIp) && (yourIp.length === 4 || yourIp.length === 16)) handshake.yourIp = Buffer.from(yourIp);
-  const port = integerIn(field('p'), 1, 0xffff);
+  const port = integerIn(dictionary.get('p'), 1, 0xffff);
   if (port !== undefined) handshake.port = port;
-  const metadataSize = integerIn(field('metadata_size'), 1, Number.MAX_SAFE_INTEGER);
+  const metadataSize = integerIn(dictionary.get('metadata_size'), 1, Number.MAX_SAFE_INTEGER);
   if (metadataSize !== undefined) handshake.metadataSize = metadataSize;
   return handshake;
+}
+
+/** The dictionary at the start of `payload` (which starts with 'd'); malformed bencode is 'bad-bencode'. */
+function decodeDictionary(payload: Buffer): BDict {
+  try {
+    return bdecodePrefix(payload, EXTENSION_BDECODE_LIMITS).value as BDict;
+  } catch (error) {
+    if (!(error instanceof BdecodeError)) throw error;
+    throw new ProtocolError('bad-bencode', `bencoded payload: ${error.message}`, { offset: error.position });
+  }
 }
 
 /** Our extension handshake, the payload of extended message 0. Throws RangeError for a value out of its range (a caller bug). */
@@ -65,7 +83,8 @@ export function encodeExtensionHandshake(handshake: ExtensionHandshake): Buffer 
   if (handshake.yourIp && handshake.yourIp.length !== 4 && handshake.yourIp.length !== 16) {
     throw new RangeError(`yourip must be 4 or 16 bytes, got ${handshake.yourIp.length}`);
   }
-  // bencode writes the keys sorted and leaves out the undefined ones.
+  // bencode writes the keys sorted and leaves out the undefined ones. Its encoder (unlike its decoder)
+  // is safe here: it walks only this 2-level value, built from checked fields.
   return bencode.encode({
     m: handshake.extensions,
     v: handshake.client,
@@ -77,12 +96,13 @@ export function encodeExtensionHandshake(handshake: ExtensionHandshake): Buffer 
 }
 
 /** `m`'s entries whose id fits a byte; anything else (not a dictionary, an id that is not 0-255) is left out. */
-function extensionIds(m: unknown): Map<string, number> {
+function extensionIds(m: BValue | undefined): Map<string, number> {
   const ids = new Map<string, number>();
-  if (typeof m !== 'object' || m === null || Buffer.isBuffer(m) || Array.isArray(m)) return ids;
-  for (const [name, id] of Object.entries(m)) {
+  if (!(m instanceof BDict)) return ids;
+  for (const [name, id] of m) {
     const byte = integerIn(id, 0, 0xff);
-    if (byte !== undefined) ids.set(name, byte);
+    // The decoder's keys are latin1; extension names are UTF-8 text.
+    if (byte !== undefined) ids.set(Buffer.from(name, 'latin1').toString('utf8'), byte);
   }
   return ids;
 }

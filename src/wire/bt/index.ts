@@ -21,5 +21,4 @@ export { BLOCK_BYTES, MAX_EXTENDED_PAYLOAD_BYTES, btFrameLimits, btMaxMessageLen
 export { CLIENT_CODE, makePeerId, peerIdVersion } from './PeerId.js';
 export { btDialect } from './dialect.js';
 export type { ExtensionHandshake } from './ExtensionHandshake.js';
-export { EXTENSION_HANDSHAKE_ID, encodeExtensionHandshake, parseExtensionHandshake } from './ExtensionHandshake.js';
-export { MAX_BENCODE_DEPTH, bencodedValueEnd, decodeDictionary } from './bencodeGuard.js';
+export { EXTENSION_BDECODE_LIMITS, EXTENSION_HANDSHAKE_ID, encodeExtensionHandshake, parseExtensionHandshake } from './ExtensionHandshake.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ExtensionHandshake, MAX_EXTENDED_PAYLOAD_BYTES, encodeExtensionHandshake, parseExtensionHandshake } from '../../../src/wire/bt/index.js';
+import { EXTENSION_BDECODE_LIMITS, ExtensionHandshake, MAX_EXTENDED_PAYLOAD_BYTES, encodeExtensionHandshake, parseExtensionHandshake } from '../../../src/wire/bt/index.js';
 import { ProtocolError } from '../../../src/wire/index.js';
 import { expectProtocolError } from '../helpers.js';
 
@@ -40,6 +40,10 @@ describe('parseExtensionHandshake', () => {
   test('an IPv6 yourip (16 bytes) is kept', () => {
     const ipv6 = Buffer.alloc(16, 0xfe);
     expect(parseExtensionHandshake(Buffer.concat([ascii('d6:yourip16:'), ipv6, ascii('e')])).yourIp).toEqual(ipv6);
+  });
+
+  test('extension names are UTF-8', () => {
+    expect(parseExtensionHandshake(Buffer.from('d1:md7:ut_päxi1eee')).extensions).toEqual(new Map([['ut_päx', 1]]));
   });
 
   test('bytes after the dictionary are ignored', () => {
@@ -92,8 +96,17 @@ describe('parseExtensionHandshake', () => {
       ['a truncated dictionary', 'd1:md11:ut_metadatai3e'],
       ['deep nesting (within the size cap)', 'd1:m' + 'l'.repeat(10_000)],
       ['a negative string length', 'd-4:abcdi1ee'],
+      ['an integer with a leading zero (bencode 2 reads i03e as 3)', 'd1:pi03ee'],
+      ['a duplicate key (bencode 2 keeps the last)', 'd1:pi1e1:pi2ee'],
     ])('%s is bad-bencode', (_name, text) => {
       expectProtocolError(() => parseExtensionHandshake(ascii(text)), 'bad-bencode');
+    });
+
+    test(`nesting is allowed ${EXTENSION_BDECODE_LIMITS.maxDepth} deep, not one more, with the offset of the refusal`, () => {
+      const nested = (depth: number) => ascii('d1:x' + 'l'.repeat(depth - 1) + 'e'.repeat(depth));
+      const { maxDepth } = EXTENSION_BDECODE_LIMITS;
+      expect(parseExtensionHandshake(nested(maxDepth))).toEqual({ extensions: new Map() });
+      expect(expectProtocolError(() => parseExtensionHandshake(nested(maxDepth + 1)), 'bad-bencode').detail).toEqual({ offset: maxDepth + 3 });
     });
 
     test('a payload over the cap is refused before it is parsed', () => {

@@ -1,5 +1,7 @@
 /**
- * A strict bencode decoder for untrusted input (.torrent files).
+ * The one decoder of untrusted bencode: .torrent files, BEP 10 extension
+ * handshakes, HTTP tracker replies. Each caller gives the limits its input
+ * needs (BdecodeLimits).
  *
  * Why not the `bencode` 2 package's decode: on hostile bytes it loops forever
  * (a negative string length such as `l-3:e` moves its cursor backwards), it
@@ -12,7 +14,8 @@
  *
  * This one follows BEP 3's grammar exactly, caps the nesting depth and the
  * number of values (as libtorrent's bdecode does), and keeps each
- * dictionary's raw bytes.
+ * dictionary's raw bytes. What it returns is plain data: numbers or bigints,
+ * Buffers, arrays and BDicts (Maps, so no key can reach a prototype).
  */
 
 export type BValue = number | bigint | Buffer | BValue[] | BDict;
@@ -39,17 +42,17 @@ export class BDict extends Map<string, BValue> {
   }
 }
 
+/**
+ * What one input may cost. The input's size is capped where its bytes are
+ * read (the file, the frame, the HTTP body), before it is all in memory; these
+ * cap the work and memory of decoding it.
+ */
 export interface BdecodeLimits {
+  /** Lists and dictionaries nested deeper than this are refused: the decoder recurses once per level. */
   maxDepth: number;
+  /** Values of any type, dictionary keys included. */
   maxValues: number;
 }
-
-/**
- * libtorrent's bdecode defaults: depth 100, a million values (some 140,000
- * files). At that cap a hostile file of 4 MB of empty dictionaries costs about
- * 250 MB and a second while it is decoded, measured here; twice the cap, twice that.
- */
-export const TORRENT_LIMITS: BdecodeLimits = { maxDepth: 100, maxValues: 1_000_000 };
 
 export class BdecodeError extends Error {
   override readonly name = 'BdecodeError';
@@ -74,11 +77,21 @@ const INTEGER = /^(0|-?[1-9][0-9]*)$/;
 const MAX_PREFIX_BYTES = 24;
 
 /** Decodes exactly one value filling all of `bytes`, or throws a BdecodeError saying what and where. */
-export function bdecode(bytes: Buffer, limits: BdecodeLimits = TORRENT_LIMITS): BValue {
+export function bdecode(bytes: Buffer, limits: BdecodeLimits): BValue {
+  const { value, end } = bdecodePrefix(bytes, limits);
+  if (end !== bytes.length) throw new BdecodeError('trailing bytes after the end of the value', end);
+  return value;
+}
+
+/**
+ * Decodes the one value at the start of `bytes` and says where it ends; the
+ * bytes after it are not looked at (a ut_metadata piece follows its
+ * dictionary, BEP 9). Throws a BdecodeError saying what and where.
+ */
+export function bdecodePrefix(bytes: Buffer, limits: BdecodeLimits): { value: BValue; end: number } {
   const decoder = new Decoder(bytes, limits);
   const value = decoder.value(0);
-  if (decoder.position !== bytes.length) throw new BdecodeError('trailing bytes after the end of the value', decoder.position);
-  return value;
+  return { value, end: decoder.position };
 }
 
 class Decoder {
@@ -152,7 +165,8 @@ class Decoder {
     while (this.bytes[this.position] !== E) {
       const keyAt = this.position;
       const first = this.bytes[keyAt];
-      if (first !== undefined && !(first >= 0x30 && first <= 0x39)) this.fail('a dictionary key is not a string');
+      if (first === undefined) this.fail('the data ends in the middle of a value');
+      if (!(first >= 0x30 && first <= 0x39)) this.fail('a dictionary key is not a string');
       this.count();
       // Straight to a string: a Buffer per key would cost more than the key itself.
       const key = this.bytes.toString('latin1', this.stringStart(), this.position);
