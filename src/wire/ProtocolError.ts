@@ -26,7 +26,7 @@ export type ProtocolErrorCode =
   | 'block-too-large' // a request, cancel or reject for more than 16 KiB
   | 'block-past-piece-end' // begin + length past the end of the piece
   // Extension protocol (BEP 10)
-  | 'bad-bencode' // a payload that is not one well-formed bencoded value, or nested too deep
+  | 'bad-bencode' // a payload that is not one well-formed bencoded value, or over its depth or value cap
   | 'bad-extension-handshake' // an extension handshake that is not a dictionary
   // Connection behaviour (checked by the connection, which knows the order and timing)
   | 'bitfield-not-first' // a bitfield after another message (protocol.md, "Bitfield")
