@@ -2,6 +2,7 @@ import * as net from 'net';
 import type { Duplex } from 'stream';
 import type { Cancel, Clock } from '../common/Clock.js';
 import { Bitfield } from '../core/Bitfield.js';
+import { wholePiece, type BlockRef } from '../core/BlockRef.js';
 import { describeMessage, type Message } from '../wire/course/Message.js';
 import { MessageType } from '../wire/course/MessageType.js';
 import { pieceBuffers } from '../wire/BufferPool.js';
@@ -120,11 +121,29 @@ export class PeerConnection implements WireCommands {
   sendBitfield(bits: Bitfield): void {
     this.send({ type: MessageType.Bitfield, bits: bits.toBuffer() });
   }
-  sendRequest(index: number): void {
-    this.send({ type: MessageType.Request, index });
+  sendRequest(block: BlockRef): void {
+    this.send({ type: MessageType.Request, index: this.wholePieceIndex(block, block.length) });
   }
-  sendPiece(index: number, data: Buffer): void {
-    this.send({ type: MessageType.Piece, index, data });
+  sendPiece(block: BlockRef, data: Buffer): void {
+    this.send({ type: MessageType.Piece, index: this.wholePieceIndex(block, data.length), data });
+  }
+
+  /**
+   * protocol.md: a request names a whole piece, and a piece message carries
+   * all of it. A block that is not a whole piece is a bug on our side: the
+   * course's wire has no way to say it.
+   */
+  private wholePieceIndex(block: BlockRef, bytes: number): number {
+    const { geometry } = this.options;
+    const whole = block.index >= 0 && block.index < geometry.pieceCount && block.begin === 0 && block.length === geometry.pieceLength(block.index);
+    if (!whole || bytes !== block.length) throw new RangeError(`the course dialect moves whole pieces only, not piece ${block.index} [${block.begin}+${block.length}] with ${bytes} bytes`);
+    return block.index;
+  }
+
+  /** A request or piece as the block it names: the whole piece (an index past the end gives an empty block, which the logic drops). */
+  private blockOf(index: number): BlockRef {
+    const { geometry } = this.options;
+    return wholePiece(index, index < geometry.pieceCount ? geometry.pieceLength(index) : 0);
   }
 
   /**
@@ -351,9 +370,9 @@ export class PeerConnection implements WireCommands {
       case MessageType.Bitfield:
         return handlers.onBitfield(this.toBitfield(message.bits));
       case MessageType.Request:
-        return handlers.onRequest(message.index);
+        return handlers.onRequest(this.blockOf(message.index));
       case MessageType.Piece:
-        return handlers.onPiece(message.index, message.data);
+        return handlers.onPiece(this.blockOf(message.index), message.data);
     }
   }
 }

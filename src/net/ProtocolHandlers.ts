@@ -1,4 +1,5 @@
 import type { Bitfield } from '../core/Bitfield.js';
+import type { BlockRef } from '../core/BlockRef.js';
 
 /** Why a connection ended; the debug log and the console show it. */
 export type DisconnectReason =
@@ -39,8 +40,8 @@ export interface ProtocolHandlers {
   onNotInterested(): void;
   onHave(index: number): void;
   onBitfield(bits: Bitfield): void;
-  onRequest(index: number): void;
-  onPiece(index: number, data: Buffer): void;
+  onRequest(block: BlockRef): void;
+  onPiece(block: BlockRef, data: Buffer): void;
 }
 
 /** What the logic half calls on the network half, one per neighbour. */
@@ -51,7 +52,8 @@ export interface WireCommands {
   sendNotInterested(): void;
   sendHave(index: number): void;
   sendBitfield(bits: Bitfield): void;
-  sendRequest(index: number): void;
-  sendPiece(index: number, data: Buffer): void;
+  sendRequest(block: BlockRef): void;
+  /** `data` holds exactly the block's bytes. */
+  sendPiece(block: BlockRef, data: Buffer): void;
   close(reason: DisconnectReason): void;
 }

@@ -13,6 +13,8 @@ import type { Direction, NodeEvents } from './NodeEvents.js';
 import type { PeerRegistry } from './PeerRegistry.js';
 import type { NeighbourLimits } from './RateLimits.js';
 import { Uploader, type UploadSource } from './Uploader.js';
+import { wholePiece, type BlockRef } from '../core/BlockRef.js';
+import type { PieceLayout } from '../core/PieceLayout.js';
 
 /** The node's own pieces, as a session sees them. */
 export interface LocalPieces extends UploadSource {
@@ -29,8 +31,8 @@ export interface SessionContext {
   bus: EventBus<NodeEvents>;
   diag: Diagnostics;
   maxQueuedRequests: number;
-  /** Bytes per piece (the last may be shorter): bounds how much is read ahead for a neighbour. */
-  pieceSize: number;
+  /** Where each piece sits: its length makes a request's block, and bounds how much is read ahead for a neighbour. */
+  layout: PieceLayout;
   clock: Clock;
   /** A neighbour that leaves our requests unanswered this long, sending no piece at all, is snubbed. */
   snubTimeoutMs: number;
@@ -98,7 +100,7 @@ export class NeighborSession implements ProtocolHandlers {
       wire: this.wire,
       source: ctx.pieces,
       maxQueued: ctx.maxQueuedRequests,
-      readAhead: Math.max(1, Math.min(MAX_READ_AHEAD_PIECES, Math.floor(READ_AHEAD_BYTES / ctx.pieceSize))),
+      readAhead: Math.max(1, Math.min(MAX_READ_AHEAD_PIECES, Math.floor(READ_AHEAD_BYTES / ctx.layout.pieceSize))),
       throttle: (bytes) => {
         const waitMs = this.limits.upload(bytes);
         return waitMs > 0 ? new Promise((resolve) => ctx.clock.after(waitMs, () => resolve())) : Promise.resolve();
@@ -174,16 +176,18 @@ export class NeighborSession implements ProtocolHandlers {
     this.afterNeighbourProgress();
   }
 
-  onRequest(index: number): void {
+  onRequest(block: BlockRef): void {
     const { ctx, peerId } = this;
+    const { index } = block;
     // Protocol: answer only neighbours we have unchoked, only for pieces we hold.
     if (this.state.amChoking) return ctx.diag.debug(`dropped request ${index} from ${peerId}: it is choked`);
     if (!ctx.pieces.has(index)) return ctx.diag.debug(`dropped request ${index} from ${peerId}: we lack that piece`);
     if (!this.uploader?.enqueue(index)) ctx.diag.debug(`dropped request ${index} from ${peerId}: queue full or repeated`);
   }
 
-  onPiece(index: number, data: Buffer): void {
+  onPiece(block: BlockRef, data: Buffer): void {
     const { ctx, peerId } = this;
+    const { index } = block;
     this.snubbed = false;
     this.stopSnubTimer();
     const arrival = ctx.requests.pieceReceived(peerId, index);
@@ -223,7 +227,7 @@ export class NeighborSession implements ProtocolHandlers {
   requestNext(): void {
     const { ctx } = this;
     if (!this.isOpen || this.state.peerChoking || this.snubbed || ctx.pieces.bitfield.isComplete) return;
-    for (const index of ctx.requests.nextRequests(this.peerId, this.askable(), ctx.pieces.bitfield)) this.wire.sendRequest(index);
+    for (const index of ctx.requests.nextRequests(this.peerId, this.askable(), ctx.pieces.bitfield)) this.wire.sendRequest(wholePiece(index, ctx.layout.pieceLength(index)));
     if (ctx.requests.hasOutstanding(this.peerId)) this.startSnubTimer();
   }
 

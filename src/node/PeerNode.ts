@@ -97,7 +97,7 @@ export class PeerNode {
       bus: this.bus,
       diag: options.diag,
       maxQueuedRequests: MAX_REQUESTS_PER_PEER_LIMIT,
-      pieceSize: options.layout.pieceSize,
+      layout: options.layout,
       clock: options.clock,
       snubTimeoutMs: options.snubTimeoutMs ?? 60_000,
       verifier: options.verifier,

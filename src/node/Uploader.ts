@@ -1,5 +1,6 @@
 import type { WireCommands } from '../net/ProtocolHandlers.js';
 import { pieceBuffers } from '../wire/BufferPool.js';
+import { wholePiece } from '../core/BlockRef.js';
 
 export interface UploadSource {
   has(index: number): boolean;
@@ -74,7 +75,7 @@ export class Uploader {
             break;
           }
           // The wire owns the buffer from here (it gives it back once the socket took it).
-          this.options.wire.sendPiece(index, data);
+          this.options.wire.sendPiece(wholePiece(index, data.length), data);
           this.options.onSent(index, data.length);
         }
         await this.options.wire.flushed();

@@ -3,6 +3,7 @@ import type * as net from 'net';
 import { PeerConnection } from '../../src/net/PeerConnection.js';
 import type { DisconnectReason } from '../../src/net/ProtocolHandlers.js';
 import { Bitfield } from '../../src/core/Bitfield.js';
+import { wholePiece } from '../../src/core/BlockRef.js';
 import { PieceLayout } from '../../src/core/PieceLayout.js';
 import { HANDSHAKE_HEADER, MessageType, encodeHandshake, encodeMessage, maxMessageLength } from '../../src/wire/index.js';
 import { ManualClock } from '../support/ManualClock.js';
@@ -18,6 +19,8 @@ jest.setTimeout(20_000);
 // 10 pieces: nine of 16 bytes and a last one of 6.
 const layout = new PieceLayout(150, 16);
 const file = knownBytes(layout.fileSize, 7);
+/** Piece `index` of `layout` as the block the course moves: all of it. */
+const whole = (index: number) => wholePiece(index, layout.pieceLength(index));
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 const LOCAL_ID = 1001;
 const REMOTE_ID = 1002;
@@ -161,7 +164,7 @@ describe('handshake', () => {
     const piece = await side.handlers.waitFor('onPiece');
     expect(side.handlers.methods()).toEqual(['onHandshake', 'onHave', 'onPiece']);
     expect(side.handlers.of('onHave')[0].index).toBe(4);
-    expect(piece.index).toBe(9);
+    expect(piece.block).toEqual(wholePiece(9, layout.pieceLength(9)));
     expect(piece.data).toEqual(pieceOf(file, layout, 9));
   });
 
@@ -247,9 +250,9 @@ describe('messages', () => {
     a.connection.sendInterested();
     a.connection.sendNotInterested();
     a.connection.sendHave(5);
-    a.connection.sendRequest(7);
-    a.connection.sendPiece(9, lastPiece);
-    a.connection.sendPiece(0, firstPiece);
+    a.connection.sendRequest(whole(7));
+    a.connection.sendPiece(whole(9), lastPiece);
+    a.connection.sendPiece(whole(0), firstPiece);
 
     await b.handlers.waitForCalls(10);
     expect(b.handlers.calls).toEqual([
@@ -260,9 +263,9 @@ describe('messages', () => {
       { method: 'onInterested' },
       { method: 'onNotInterested' },
       { method: 'onHave', index: 5 },
-      { method: 'onRequest', index: 7 },
-      { method: 'onPiece', index: 9, data: lastPiece },
-      { method: 'onPiece', index: 0, data: firstPiece },
+      { method: 'onRequest', block: whole(7) },
+      { method: 'onPiece', block: whole(9), data: lastPiece },
+      { method: 'onPiece', block: whole(0), data: firstPiece },
     ]);
     expect(lastPiece.length).toBe(6);
   });
@@ -273,12 +276,12 @@ describe('messages', () => {
     await b.handlers.waitFor('onHandshake');
     a.connection.sendInterested();
     b.connection.sendUnchoke();
-    a.connection.sendRequest(3);
+    a.connection.sendRequest(whole(3));
     await b.handlers.waitFor('onRequest');
-    b.connection.sendPiece(3, pieceOf(file, layout, 3));
+    b.connection.sendPiece(whole(3), pieceOf(file, layout, 3));
 
     const piece = await a.handlers.waitFor('onPiece');
-    expect(piece).toEqual({ method: 'onPiece', index: 3, data: pieceOf(file, layout, 3) });
+    expect(piece).toEqual({ method: 'onPiece', block: whole(3), data: pieceOf(file, layout, 3) });
     expect(a.handlers.methods()).toEqual(['onHandshake', 'onUnchoke', 'onPiece']);
     expect(b.handlers.methods()).toEqual(['onHandshake', 'onInterested', 'onRequest']);
   });
@@ -373,7 +376,7 @@ describe('flushing and closing', () => {
     const data = knownBytes(bigLayout.pieceSize, 3);
     let sent = 0;
     while (sent < 64) {
-      sender.connection.sendPiece(sent % bigLayout.pieceCount, data);
+      sender.connection.sendPiece(wholePiece(sent % bigLayout.pieceCount, data.length), data);
       sent++;
       await turnEventLoop(1);
       if (dialled.writableNeedDrain) break;
@@ -392,7 +395,7 @@ describe('flushing and closing', () => {
     await receiver.handlers.waitFor('onPiece', sent, 15_000);
     const pieces = receiver.handlers.of('onPiece');
     expect(pieces).toHaveLength(sent);
-    expect(pieces.every((p, i) => p.index === i % bigLayout.pieceCount && p.data.equals(data))).toBe(true);
+    expect(pieces.every((p, i) => p.block.index === i % bigLayout.pieceCount && p.data.equals(data))).toBe(true);
   });
 
   test('close() delivers onDisconnect exactly once, with the given reason, and the other side sees remote-closed', async () => {

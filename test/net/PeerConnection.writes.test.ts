@@ -1,5 +1,6 @@
 import { Duplex } from 'stream';
 import { PeerConnection } from '../../src/net/PeerConnection.js';
+import { wholePiece } from '../../src/core/BlockRef.js';
 import { PieceLayout } from '../../src/core/PieceLayout.js';
 import { MessageType, encodeHandshake, encodeMessage } from '../../src/wire/index.js';
 import { ManualClock } from '../support/ManualClock.js';
@@ -56,11 +57,21 @@ describe('PeerConnection: how messages are grouped into writes', () => {
     expect(socket.writes).toEqual([frames({ type: MessageType.Have, index: 1 }, { type: MessageType.Have, index: 2 })]);
   });
 
+  test('the course dialect moves whole pieces only: a smaller block is our bug, refused before a byte is written', async () => {
+    const { connection, socket } = await openConnection();
+    expect(() => connection.sendRequest({ index: 1, begin: 0, length: 8 })).toThrow(RangeError);
+    expect(() => connection.sendRequest({ index: 1, begin: 8, length: 8 })).toThrow(RangeError);
+    expect(() => connection.sendPiece(wholePiece(1, 16), Buffer.alloc(15))).toThrow(RangeError);
+    expect(() => connection.sendRequest(wholePiece(4, 16))).toThrow(RangeError); // past the last piece
+    await turnEventLoop(2);
+    expect(socket.writes).toEqual([]);
+  });
+
   test('a request leaves at the end of the tick, taking held haves along', async () => {
     const { connection, socket } = await openConnection();
     connection.sendHave(3);
-    connection.sendRequest(1);
-    connection.sendRequest(2);
+    connection.sendRequest(wholePiece(1, 16));
+    connection.sendRequest(wholePiece(2, 16));
     await new Promise((resolve) => process.nextTick(resolve));
     expect(socket.writes).toEqual([
       frames({ type: MessageType.Have, index: 3 }, { type: MessageType.Request, index: 1 }, { type: MessageType.Request, index: 2 }),
@@ -73,7 +84,7 @@ describe('PeerConnection: how messages are grouped into writes', () => {
     return openConnection().then(({ connection, socket }) => {
       const data = Buffer.alloc(16, 5);
       connection.sendHave(0);
-      connection.sendPiece(1, data);
+      connection.sendPiece(wholePiece(1, data.length), data);
       expect(socket.writes).toEqual([frames({ type: MessageType.Have, index: 0 }, { type: MessageType.Piece, index: 1, data })]);
     });
   });

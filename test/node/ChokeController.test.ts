@@ -5,6 +5,7 @@ import { ChokingManager } from '../../src/policy/ChokingManager.js';
 import { RateTracker } from '../../src/policy/RateTracker.js';
 import { RequestManager } from '../../src/policy/RequestManager.js';
 import { PeerTrust } from '../../src/policy/PeerTrust.js';
+import type { BlockRef } from '../../src/core/BlockRef.js';
 import { CourseMembership } from '../../src/swarm/CourseMembership.js';
 import { writeCourseSentences } from '../../src/log/CourseSentences.js';
 import { ChokeController } from '../../src/node/ChokeController.js';
@@ -33,8 +34,8 @@ class RecordingWire implements SessionWire {
   sendNotInterested = () => void this.sent.push('not interested');
   sendHave = (index: number) => void this.sent.push(`have ${index}`);
   sendBitfield = (_bits: Bitfield) => void this.sent.push('bitfield');
-  sendRequest = (index: number) => void this.sent.push(`request ${index}`);
-  sendPiece = (index: number) => void this.sent.push(`piece ${index}`);
+  sendRequest = (block: BlockRef) => void this.sent.push(`request ${block.index}`);
+  sendPiece = (block: BlockRef) => void this.sent.push(`piece ${block.index}`);
   close = () => void this.sent.push('close');
   flushed = () => Promise.resolve();
 }
@@ -57,7 +58,7 @@ function setUp(options: { complete?: boolean; k?: number } = {}) {
     bus,
     diag: silentDiagnostics,
     maxQueuedRequests: 4,
-    pieceSize: layout.pieceSize,
+    layout,
     clock,
     snubTimeoutMs: 60_000,
     trust: new PeerTrust(),

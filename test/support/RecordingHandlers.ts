@@ -1,5 +1,6 @@
 import type { DisconnectReason, ProtocolHandlers } from '../../src/net/ProtocolHandlers.js';
 import type { Bitfield } from '../../src/core/Bitfield.js';
+import type { BlockRef } from '../../src/core/BlockRef.js';
 import { DEFAULT_WAIT_MS, Waiters } from './waiting.js';
 
 /** One call the network half made on the logic half, arguments as given (a bitfield as its wire bytes). */
@@ -12,8 +13,8 @@ export type HandlerCall =
   | { method: 'onNotInterested' }
   | { method: 'onHave'; index: number }
   | { method: 'onBitfield'; bits: Buffer; pieceCount: number; count: number }
-  | { method: 'onRequest'; index: number }
-  | { method: 'onPiece'; index: number; data: Buffer };
+  | { method: 'onRequest'; block: BlockRef }
+  | { method: 'onPiece'; block: BlockRef; data: Buffer };
 
 export type HandlerMethod = HandlerCall['method'];
 
@@ -46,11 +47,11 @@ export class RecordingHandlers implements ProtocolHandlers {
   onBitfield(bits: Bitfield): void {
     this.record({ method: 'onBitfield', bits: bits.toBuffer(), pieceCount: bits.pieceCount, count: bits.count });
   }
-  onRequest(index: number): void {
-    this.record({ method: 'onRequest', index });
+  onRequest(block: BlockRef): void {
+    this.record({ method: 'onRequest', block });
   }
-  onPiece(index: number, data: Buffer): void {
-    this.record({ method: 'onPiece', index, data: Buffer.from(data) });
+  onPiece(block: BlockRef, data: Buffer): void {
+    this.record({ method: 'onPiece', block, data: Buffer.from(data) });
   }
 
   /** The calls of one method, in order. */
