@@ -55,7 +55,6 @@ export interface PeerNodeOptions {
   resumed?: boolean;
 }
 
-const DEFAULT_ALONE_TIMEOUT_MS = 30_000;
 
 export type NodeOutcome = { kind: 'complete' } | { kind: 'failed'; error: Error };
 
@@ -71,6 +70,7 @@ export class PeerNode {
   readonly finished: Promise<NodeOutcome>;
   readonly rateLimits: RateLimits;
   private readonly registry: PeerRegistry;
+  private readonly membership: CourseMembership;
   private readonly choking: ChokingManager;
   private readonly choker: ChokeController;
   private readonly context: SessionContext;
@@ -84,7 +84,8 @@ export class PeerNode {
     this.finished = new Promise((resolve) => (this.settle = resolve));
     // First on the bus: each sentence is written before any reaction to its event.
     writeCourseSentences(this.bus, options.log);
-    const membership = new CourseMembership(options.self, options.peers);
+    this.membership = new CourseMembership(options.self, options.peers, { aloneTimeoutMs: options.aloneTimeoutMs, resumed: options.resumed });
+    const { membership } = this;
     this.registry = new PeerRegistry(membership);
     this.rateLimits = new RateLimits(options.clock, options.rateLimits);
     this.stats = new TransferStats(this.bus, options.clock);
@@ -125,8 +126,7 @@ export class PeerNode {
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
       dialRetry: options.dialRetry ?? DEFAULT_RETRY_SCHEDULE,
       // A complete peer started again after everyone else finished never gets a connection to lose.
-      // (Not a first start: there an earlier peer may just be late.)
-      onUnreachable: () => options.resumed && this.watchForBeingAlone(),
+      onUnreachable: () => membership.concludesAloneWhenUnreachable && this.watchForBeingAlone(),
     });
     this.subscribe();
   }
@@ -269,7 +269,7 @@ export class PeerNode {
   private watchForBeingAlone(): void {
     if (this.stopping || this.paused || this.cancelAloneTimer || this.registry.sessions().length > 0) return;
     if (!this.options.pieces.bitfield.isComplete) return;
-    const timeoutMs = this.options.aloneTimeoutMs ?? DEFAULT_ALONE_TIMEOUT_MS;
+    const timeoutMs = this.membership.aloneTimeoutMs;
     this.cancelAloneTimer = this.options.clock.after(timeoutMs, () => {
       this.cancelAloneTimer = undefined;
       if (this.stopping || this.paused || this.registry.sessions().length > 0) return;

@@ -1,6 +1,9 @@
 import type { PeerInfo } from '../config/PeerInfo.js';
 import type { Bitfield } from '../core/Bitfield.js';
 
+/** The course's peers finish within seconds of each other: half a minute alone means the others are gone. */
+const DEFAULT_ALONE_TIMEOUT_MS = 30_000;
+
 /**
  * Who a course peer's neighbours are, and when its swarm is done
  * (protocol.md): the static list of PeerInfo.cfg; each peer dials every peer
@@ -12,13 +15,24 @@ import type { Bitfield } from '../core/Bitfield.js';
 export class CourseMembership {
   private readonly listed: ReadonlyMap<number, PeerInfo>;
   private readonly position: number;
+  /** How long a complete peer left with no neighbour waits for one before it concludes the others finished. */
+  readonly aloneTimeoutMs: number;
+  /**
+   * Started again from a resume state (after a crash), a complete peer that
+   * cannot reach its earlier peers takes them to have finished and left; on a
+   * first start an earlier peer may just be late, and is waited for.
+   */
+  readonly concludesAloneWhenUnreachable: boolean;
 
   constructor(
     readonly self: PeerInfo,
     readonly peers: readonly PeerInfo[],
+    options: { aloneTimeoutMs?: number; resumed?: boolean } = {},
   ) {
     this.listed = new Map(peers.map((p) => [p.peerId, p]));
     this.position = peers.findIndex((p) => p.peerId === self.peerId);
+    this.aloneTimeoutMs = options.aloneTimeoutMs ?? DEFAULT_ALONE_TIMEOUT_MS;
+    this.concludesAloneWhenUnreachable = options.resumed === true;
   }
 
   /** protocol.md: a peer dials every peer listed before it. */

@@ -38,4 +38,11 @@ describe("the course's membership (protocol.md): PeerInfo.cfg's static list", ()
     expect(member.isFinished(complete(), (id) => known.get(id), () => true)).toBe(false);
     expect(member.isFinished(complete(), (id) => known.get(id), (id) => id !== 1004)).toBe(true);
   });
+
+  test('alone and complete: half a minute by default; concluded from unreachable peers only after a restart', () => {
+    expect(as(1003).aloneTimeoutMs).toBe(30_000);
+    expect(as(1003).concludesAloneWhenUnreachable).toBe(false);
+    const restarted = new CourseMembership(PEERS[2], PEERS, { aloneTimeoutMs: 500, resumed: true });
+    expect([restarted.aloneTimeoutMs, restarted.concludesAloneWhenUnreachable]).toEqual([500, true]);
+  });
 });
