@@ -1,8 +1,14 @@
-import { readFileSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 
-/** Our version, from package.json (dist/cli/ and src/cli/ are both two folders below it). */
+/**
+ * Our version, from the package.json above this file: two folders up from
+ * src/cli/ and dist/cli/, three from a bundled chunk in dist/cli/chunks/.
+ */
 export function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
-  return manifest.version;
+  for (let dir = import.meta.dirname; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
 }
