@@ -1,0 +1,302 @@
+import type { Clock } from '../../common/Clock.js';
+import { randomInt, type Random } from '../../common/Random.js';
+import type { Bitfield } from '../../core/Bitfield.js';
+import { Availability } from '../Availability.js';
+import { chooseRandomMissingPiece } from '../pieceChoice.js';
+import type { BlockGeometry, BlockRef, PeerKey } from './BlockGeometry.js';
+import { BlockTracker } from './BlockTracker.js';
+import { PeerRequests } from './PeerRequests.js';
+import type { PieceProgress } from './PieceProgress.js';
+import { queueDepth } from './queueDepth.js';
+
+/**
+ * While we hold fewer verified pieces than this, a new piece is chosen at
+ * random, not rarest first: the rarest pieces are the slowest to get (few
+ * peers have them), and with nothing to trade any piece that completes fast
+ * is worth more (libtorrent's `initial_picker_threshold` is 4).
+ */
+export const RANDOM_FIRST_PIECES = 4;
+
+/** A peer that sends no block for this long while we wait on it is snubbed (libtorrent and the reference client: 60 s). */
+export const SNUB_AFTER_MS = 60_000;
+
+/** What the planner needs to know of a peer at the moment it fills its queue. */
+export interface PlannerPeer {
+  readonly key: PeerKey;
+  readonly has: Bitfield;
+  /** The peer chokes us: nothing may be asked of it. */
+  readonly choking: boolean;
+  /** Payload bytes per second it has been sending us (sets its queue depth). */
+  readonly rateBytesPerSecond: number;
+  /** Its extension handshake's `reqq` (BEP 10), if it sent one. */
+  readonly reqq?: number;
+}
+
+/** A request to withdraw: the block came from someone else. */
+export interface BlockCancel {
+  readonly peer: PeerKey;
+  readonly block: BlockRef;
+}
+
+/**
+ * 'expected': it answers a request that counted in the peer's queue; 'late':
+ * a request released (snubbing) or cancelled, but the block was still
+ * wanted; 'duplicate': it had already arrived (end game), drop it;
+ * 'unrequested': not asked of this peer (or not one of our blocks), drop it.
+ */
+export type Arrival = 'expected' | 'late' | 'duplicate' | 'unrequested';
+
+export interface ArrivalOutcome {
+  readonly arrival: Arrival;
+  /** Cancels to send: the same block asked of other peers (end game). */
+  readonly cancels: BlockCancel[];
+  /** Every block of the piece is in: the caller hashes it, then calls pieceVerified or pieceFailed. */
+  readonly pieceComplete: boolean;
+}
+
+export interface RequestPlannerOptions {
+  geometry: BlockGeometry;
+  clock: Clock;
+  random: Random;
+  randomFirstPieces?: number;
+  snubAfterMs?: number;
+}
+
+const NOTHING_TAKEN: Omit<ArrivalOutcome, 'arrival'> = { cancels: [], pieceComplete: false };
+
+/**
+ * Which blocks to ask of which peer (architecture.md: "RequestPlanner (by
+ * block)"), in this order:
+ * 1. free blocks of pieces already begun, the nearest to complete first, from
+ *    whichever peer has them: pieces complete fast and can be shared sooner;
+ * 2. a new piece: at random for the first RANDOM_FIRST_PIECES, then the
+ *    rarest among those the peer has (pieceChoice, on Availability's counts);
+ * 3. the end game, once every missing block is asked of someone: blocks
+ *    already asked of others, the least asked first, so one slow peer cannot
+ *    hold up the last piece; the first copy to arrive cancels the others.
+ * A peer's queue depth follows its rate (queueDepth). Choking, rejects and
+ * snubbing release requests so others can be asked. Pure bookkeeping on an
+ * injected clock and random source: the caller sends the messages.
+ */
+export class RequestPlanner {
+  /** How many peers have each piece: the caller adds bitfields and haves, and removes a peer's bitfield when it leaves. */
+  readonly availability = new Availability();
+  readonly blocks: BlockTracker;
+  private readonly geometry: BlockGeometry;
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly randomFirstPieces: number;
+  private readonly snubAfterMs: number;
+  private readonly peers = new Map<PeerKey, PeerRequests>();
+
+  constructor(options: RequestPlannerOptions) {
+    this.geometry = options.geometry;
+    this.clock = options.clock;
+    this.random = options.random;
+    this.randomFirstPieces = options.randomFirstPieces ?? RANDOM_FIRST_PIECES;
+    this.snubAfterMs = options.snubAfterMs ?? SNUB_AFTER_MS;
+    this.blocks = new BlockTracker(this.geometry);
+  }
+
+  /** Fills `peer`'s queue up to its depth: the blocks to request now, each marked as asked of it. */
+  nextRequests(peer: PlannerPeer): BlockRef[] {
+    if (peer.has.pieceCount !== this.geometry.pieceCount) {
+      throw new RangeError(`peer ${peer.key}'s bitfield has ${peer.has.pieceCount} pieces, the torrent ${this.geometry.pieceCount}`);
+    }
+    if (peer.choking) return [];
+    const requests = this.requestsOf(peer.key);
+    const depth = this.depthOf(peer);
+    const nowMs = this.clock.now();
+    const chosen: BlockRef[] = [];
+    while (requests.outstanding.size < depth) {
+      const block = this.startedBlock(peer, requests) ?? this.newPieceBlock(peer, requests) ?? this.endGameBlock(peer, requests);
+      if (!block) break;
+      this.blocks.request(block, peer.key, nowMs);
+      requests.add(this.keyOf(block), block, nowMs);
+      chosen.push(block);
+    }
+    return chosen;
+  }
+
+  /** How many requests `peer` may have in flight now. */
+  depthOf(peer: PlannerPeer): number {
+    return queueDepth(peer.rateBytesPerSecond, { reqq: peer.reqq, snubbed: this.peers.get(peer.key)?.snubbed });
+  }
+
+  /** The requests in flight to `peer` that count against its depth. */
+  outstanding(peer: PeerKey): BlockRef[] {
+    return [...(this.peers.get(peer)?.outstanding.values() ?? [])];
+  }
+
+  isSnubbed(peer: PeerKey): boolean {
+    return this.peers.get(peer)?.snubbed ?? false;
+  }
+
+  /** A block arrived from `peer`: whether to keep it, and which requests to cancel. */
+  blockReceived(peer: PeerKey, block: BlockRef): ArrivalOutcome {
+    const key = this.geometry.keyOf(block);
+    const requests = this.peers.get(peer);
+    const answered = key === undefined ? undefined : requests?.settle(key);
+    if (key === undefined || !requests || answered === undefined) return { arrival: 'unrequested', ...NOTHING_TAKEN };
+    requests.heard(this.clock.now());
+    const receipt = this.blocks.receive(block, peer);
+    if (receipt.outcome === 'duplicate') return { arrival: 'duplicate', ...NOTHING_TAKEN };
+    const cancels: BlockCancel[] = [];
+    for (const [other, theirs] of this.peers) {
+      if (!theirs.isAwaiting(key)) continue;
+      theirs.demote(key); // a cancelled request may still be answered: the block would be a duplicate
+      cancels.push({ peer: other, block });
+    }
+    return { arrival: answered === 'outstanding' ? 'expected' : 'late', cancels, pieceComplete: receipt.pieceComplete };
+  }
+
+  /**
+   * `peer` choked us. Without the fast extension the choke discards every
+   * request it holds (BEP 3), so they are released for others, and may be
+   * asked of it again after an unchoke. With it (BEP 6) requests stand until
+   * served or rejected one by one. Returns the released blocks.
+   */
+  choked(peer: PeerKey, options: { fast: boolean }): BlockRef[] {
+    const requests = this.peers.get(peer);
+    if (!requests || options.fast) return [];
+    const released = this.releaseOutstanding(peer, requests);
+    requests.unanswered.clear();
+    return released;
+  }
+
+  /** BEP 6: `peer` will not send this block. Returns false when it was not asked of it. */
+  rejected(peer: PeerKey, block: BlockRef): boolean {
+    const key = this.geometry.keyOf(block);
+    const answered = key === undefined ? undefined : this.peers.get(peer)?.settle(key);
+    if (answered === 'outstanding') this.blocks.release(block, peer);
+    return answered !== undefined;
+  }
+
+  /**
+   * Snubbing: a peer that has sent no block for SNUB_AFTER_MS while requests
+   * to it were in flight has them released for others (it may still answer
+   * them) and gets one request at a time until a block comes. Returns the
+   * peers snubbed now, with the blocks released.
+   */
+  checkSnubs(): { peer: PeerKey; released: BlockRef[] }[] {
+    const nowMs = this.clock.now();
+    const snubbed: { peer: PeerKey; released: BlockRef[] }[] = [];
+    for (const [peer, requests] of this.peers) {
+      if (requests.snubbed || requests.outstanding.size === 0 || nowMs - requests.silentSinceMs < this.snubAfterMs) continue;
+      requests.snubbed = true;
+      const released = [...requests.outstanding.values()];
+      for (const block of released) {
+        this.blocks.release(block, peer);
+        requests.demote(this.keyOf(block));
+      }
+      snubbed.push({ peer, released });
+    }
+    return snubbed;
+  }
+
+  /** `peer` disconnected: its requests are released. Returns them. */
+  peerGone(peer: PeerKey): BlockRef[] {
+    const requests = this.peers.get(peer);
+    if (!requests) return [];
+    this.peers.delete(peer);
+    return this.releaseOutstanding(peer, requests);
+  }
+
+  /** The completed piece's hash matched. */
+  pieceVerified(index: number): void {
+    this.blocks.pieceVerified(index);
+  }
+
+  /** The completed piece's hash did not match: it starts over; returns the peers that sent its blocks. */
+  pieceFailed(index: number): PeerKey[] {
+    return this.blocks.pieceFailed(index);
+  }
+
+  /** Strict priority: a free block of a piece already begun, the nearest to complete first (ties: lowest index). */
+  private startedBlock(peer: PlannerPeer, requests: PeerRequests): BlockRef | undefined {
+    const begun = this.blocks
+      .downloading()
+      .filter((piece) => piece.noneCount > 0 && peer.has.has(piece.index))
+      .sort((a, b) => a.noneCount - b.noneCount || a.index - b.index);
+    for (const piece of begun) {
+      const block = this.freeBlockOf(piece.index, piece, requests);
+      if (block) return block;
+    }
+    return undefined;
+  }
+
+  private newPieceBlock(peer: PlannerPeer, requests: PeerRequests): BlockRef | undefined {
+    const index = this.blocks.verified.count < this.randomFirstPieces ? this.randomPiece(peer) : this.rarestPiece(peer);
+    return index === undefined ? undefined : this.freeBlockOf(index, undefined, requests);
+  }
+
+  /** Among the pieces the peer has and nobody has begun, one at random. */
+  private randomPiece(peer: PlannerPeer): number | undefined {
+    return chooseRandomMissingPiece(peer.has, this.blocks.verified, this.blocks.started, this.random);
+  }
+
+  /**
+   * Among the pieces the peer has and nobody has begun, one the fewest peers
+   * have; ties fall at random (the scan starts at a random piece), and a
+   * piece only this peer has ends the scan (none is rarer). Not
+   * pieceChoice's chooseRarestPiece: that one is random while we hold no
+   * piece, and here randomFirstPieces decides.
+   */
+  private rarestPiece(peer: PlannerPeer): number | undefined {
+    const { pieceCount } = this.geometry;
+    const start = randomInt(this.random, pieceCount);
+    return peer.has.lightestMissingFrom(this.blocks.verified, start, this.availability.all(pieceCount), 1, this.blocks.started);
+  }
+
+  /** End game: a block asked of others but not of this peer, of a piece it has, the least asked first. */
+  private endGameBlock(peer: PlannerPeer, requests: PeerRequests): BlockRef | undefined {
+    if (!this.blocks.isEndGame) return undefined;
+    let best: BlockRef | undefined;
+    let fewestAsked = Infinity;
+    for (const piece of this.blocks.downloading()) {
+      if (!peer.has.has(piece.index)) continue;
+      for (let blockNumber = 0; blockNumber < piece.blockCount; blockNumber++) {
+        const state = piece.state(blockNumber);
+        if (state.kind !== 'requested' || state.by.size >= fewestAsked) continue;
+        const block = this.geometry.block(piece.index, blockNumber);
+        if (requests.isAwaiting(this.keyOf(block))) continue;
+        [best, fewestAsked] = [block, state.by.size];
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The first block of the piece that nobody is asked for and this peer is
+   * not awaiting (it may still owe a block cancelled before the piece failed
+   * its hash check and started over).
+   */
+  private freeBlockOf(index: number, piece: PieceProgress | undefined, requests: PeerRequests): BlockRef | undefined {
+    const firstKey = index * this.geometry.blocksPerPiece;
+    const awaited = (blockNumber: number) => requests.isAwaiting(firstKey + blockNumber);
+    const blockNumber = piece ? piece.firstNone(awaited) : firstNotAwaited(this.geometry.blockCountOf(index), awaited);
+    return blockNumber === undefined ? undefined : this.geometry.block(index, blockNumber);
+  }
+
+  private releaseOutstanding(peer: PeerKey, requests: PeerRequests): BlockRef[] {
+    const released = [...requests.outstanding.values()];
+    for (const block of released) this.blocks.release(block, peer);
+    requests.outstanding.clear();
+    return released;
+  }
+
+  private requestsOf(peer: PeerKey): PeerRequests {
+    let requests = this.peers.get(peer);
+    if (!requests) this.peers.set(peer, (requests = new PeerRequests()));
+    return requests;
+  }
+
+  private keyOf(block: BlockRef): number {
+    return this.geometry.keyOf(block) as number;
+  }
+}
+
+function firstNotAwaited(blockCount: number, awaited: (blockNumber: number) => boolean): number | undefined {
+  for (let blockNumber = 0; blockNumber < blockCount; blockNumber++) if (!awaited(blockNumber)) return blockNumber;
+  return undefined;
+}
