@@ -1,20 +1,8 @@
+import type { BlockRef } from '../../core/BlockRef.js';
 import { PieceLayout } from '../../core/PieceLayout.js';
-
-/*
- * These types belong in src/core (architecture.md: "TorrentGeometry (pieces,
- * blockLength, BlockRef)", "PeerKey"); they live here until the engine is
- * reshaped, so the planner can be built and tested before that.
- */
 
 /** A peer, whatever its dialect's identity (architecture.md: a string, not a number). */
 export type PeerKey = string;
-
-/** One block of one piece, as the wire names it in request, piece, cancel and reject (BEP 3, BEP 6). */
-export interface BlockRef {
-  readonly index: number;
-  readonly begin: number;
-  readonly length: number;
-}
 
 /** BEP 3: "all current implementations use 2^14 (16 kiB)", and clients refuse larger requests (bittorrent.md). */
 export const BLOCK_LENGTH = 16 * 1024;

@@ -1,5 +1,6 @@
 import { Bitfield } from '../../core/Bitfield.js';
-import type { BlockGeometry, BlockRef, PeerKey } from './BlockGeometry.js';
+import type { BlockRef } from '../../core/BlockRef.js';
+import type { BlockGeometry, PeerKey } from './BlockGeometry.js';
 import { PieceProgress, type BlockState } from './PieceProgress.js';
 
 /** A piece's place on the way to "have": nothing asked, blocks coming, being hashed, verified. */

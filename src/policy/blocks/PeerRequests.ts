@@ -1,4 +1,4 @@
-import type { BlockRef } from './BlockGeometry.js';
+import type { BlockRef } from '../../core/BlockRef.js';
 
 /**
  * What we asked of one peer (architecture.md: per connection, "blocks in

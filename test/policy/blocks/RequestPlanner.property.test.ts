@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { Bitfield } from '../../../src/core/Bitfield.js';
-import { BLOCK_LENGTH, BlockGeometry, type BlockRef } from '../../../src/policy/blocks/BlockGeometry.js';
+import type { BlockRef } from '../../../src/core/BlockRef.js';
+import { BLOCK_LENGTH, BlockGeometry } from '../../../src/policy/blocks/BlockGeometry.js';
 import type { PlannerPeer, RequestPlanner } from '../../../src/policy/blocks/RequestPlanner.js';
 import { makePlanner } from './plannerHelpers.js';
 

@@ -1,6 +1,7 @@
 import { seededRandom } from '../../../src/common/Random.js';
 import { Bitfield } from '../../../src/core/Bitfield.js';
-import { BLOCK_LENGTH, BlockGeometry, type BlockRef } from '../../../src/policy/blocks/BlockGeometry.js';
+import type { BlockRef } from '../../../src/core/BlockRef.js';
+import { BLOCK_LENGTH, BlockGeometry } from '../../../src/policy/blocks/BlockGeometry.js';
 import { RequestPlanner, type PlannerPeer, type RequestPlannerOptions } from '../../../src/policy/blocks/RequestPlanner.js';
 import { ManualClock } from '../../support/ManualClock.js';
 
