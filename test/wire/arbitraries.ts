@@ -3,6 +3,20 @@ import { Message, MessageType } from '../../src/wire/index.js';
 
 export const uint32 = fc.integer({ min: 0, max: 0xffffffff });
 
+/**
+ * A frame of either dialect whose length prefix is small (up to `maxLength`)
+ * and whose type byte (from `types`) and payload are random: it reaches every
+ * decoding branch, legal or not.
+ */
+export const plausibleFrame = (maxLength: number, types: fc.Arbitrary<number>): fc.Arbitrary<Buffer> =>
+  fc.tuple(fc.integer({ min: 0, max: maxLength }), types, fc.uint8Array({ maxLength })).map(([length, type, payload]) => {
+    const frame = Buffer.alloc(4 + length);
+    frame.writeUInt32BE(length, 0);
+    if (length > 0) frame[4] = type;
+    Buffer.from(payload).copy(frame, 5, 0, Math.max(0, length - 1));
+    return frame;
+  });
+
 export const bytes = (maxLength: number): fc.Arbitrary<Buffer> =>
   fc.uint8Array({ maxLength, size: 'medium' }).map((array) => Buffer.from(array));
 
