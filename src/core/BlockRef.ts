@@ -15,7 +15,3 @@ export function wholePiece(index: number, length: number): BlockRef {
   return { index, begin: 0, length };
 }
 
-/** "piece 7" for a whole piece, "piece 7 [16384+16384]" for a block of one. */
-export function describeBlock(block: BlockRef, pieceLength?: number): string {
-  return block.begin === 0 && block.length === pieceLength ? `piece ${block.index}` : `piece ${block.index} [${block.begin}+${block.length}]`;
-}

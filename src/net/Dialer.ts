@@ -28,10 +28,8 @@ export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = {
   maxBackoffAttempts: 40,
 };
 
-export type RetryPhase = 'polling' | 'backing-off';
-
 export interface RetryStep {
-  phase: RetryPhase;
+  phase: 'polling' | 'backing-off';
   delayMs: number;
 }
 

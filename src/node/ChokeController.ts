@@ -19,8 +19,9 @@ export interface ChokeControllerOptions {
 
 /**
  * Runs the p and m timers and turns the ChokingManager's decisions into choke
- * and unchoke messages, then tells the bus what was chosen. The first preferred choice is made as
- * soon as a neighbour is interested; the p timer starts from that choice.
+ * and unchoke messages, then tells the bus what was chosen. The first
+ * preferred choice is made as soon as a neighbour is interested; the p timer
+ * starts from that choice.
  */
 export class ChokeController {
   private readonly cancels: Cancel[] = [];

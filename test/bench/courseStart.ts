@@ -11,7 +11,8 @@ import { freePorts } from '../../src/net/freePorts.js';
 /** The course's start script starts one peer every 0.3 s and waits for none of them. */
 const START_EVERY_MS = 300;
 const TIMEOUT_MS = 120_000;
-const SPEC_COMMON_CFG = ['NumberOfPreferredNeighbors 2', 'UnchokingInterval 5', 'OptimisticUnchokingInterval 15', 'FileName TheFile.dat', 'FileSize 10000232', 'PieceSize 32768', ''];
+/** The repository's default Common.cfg is the spec's example. */
+const SPEC_COMMON_CFG = path.join(import.meta.dirname, '..', '..', 'Common.cfg');
 
 interface PeerRun {
   peerId: number;
@@ -32,7 +33,7 @@ export async function courseStartBench(peerProcessScript: string): Promise<void>
   const runs: PeerRun[] = [];
   const children: ReturnType<typeof spawn>[] = [];
   try {
-    fs.writeFileSync(path.join(root, 'Common.cfg'), SPEC_COMMON_CFG.join('\n'));
+    fs.copyFileSync(SPEC_COMMON_CFG, path.join(root, 'Common.cfg'));
     const ports = await freePorts(6);
     fs.writeFileSync(path.join(root, 'PeerInfo.cfg'), ports.map((port, i) => `${1001 + i} 127.0.0.1 ${port} ${i === 0 ? 1 : 0}\n`).join(''));
     const config = loadConfig(root);
