@@ -48,6 +48,8 @@ const LINE = /^(.+?): (Peer \d+ .*)$/;
 
 export interface ParsedLine {
   time: string;
+  /** The line after its time: the spec sentence as written. */
+  sentence: string;
   event: SpecEvent;
 }
 
@@ -57,7 +59,7 @@ export function parseLogLine(line: string): ParsedLine | undefined {
   if (!parts) return undefined;
   for (const [pattern, build] of SENTENCES) {
     const match = pattern.exec(parts[2]);
-    if (match) return { time: parts[1], event: build(match) };
+    if (match) return { time: parts[1], sentence: parts[2], event: build(match) };
   }
   return undefined;
 }

@@ -59,12 +59,15 @@ export function closestSentence(line: string): ClosestSentence | undefined {
   return answers.get(shape);
 }
 
+/** Each spec form with its tokens, built once. */
+const FORM_TOKENS: ReadonlyArray<readonly [string, Token[]]> = SPEC_FORMS.map((form) => [form, formTokens(form)] as const);
+
 function closestForm(line: string): ClosestSentence | undefined {
   const { sentence, timeProblem } = splitTime(line);
   const tokens = lineTokens(sentence);
   let best: { form: string; differences: string[] } | undefined;
-  for (const form of SPEC_FORMS) {
-    const differences = differencesBetween(tokens, formTokens(form));
+  for (const [form, formTokenList] of FORM_TOKENS) {
+    const differences = differencesBetween(tokens, formTokenList);
     if (!best || differences.length < best.differences.length) best = { form, differences };
   }
   if (best!.differences.length > MAX_DIFFERENCES) return undefined;

@@ -84,8 +84,9 @@ export function checkLogsTogether(logs: readonly PeerLog[], parsed: ReadonlyMap<
   const spans = logs.flatMap((log): Span[] => {
     const timed = parsed.get(log.peerId)!.filter(({ seconds }) => !Number.isNaN(seconds));
     if (timed.length === 0) return [];
-    const byTime = [...timed].sort((a, b) => a.seconds - b.seconds);
-    return [{ log, first: byTime[0], last: byTime.at(-1)! }];
+    const first = timed.reduce((earliest, e) => (e.seconds < earliest.seconds ? e : earliest));
+    const last = timed.reduce((latest, e) => (e.seconds >= latest.seconds ? e : latest));
+    return [{ log, first, last }];
   });
   const timeOfDay = (span: Span) => span.first.seconds < DAY_SECONDS;
   for (const kind of [spans.filter(timeOfDay), spans.filter((span) => !timeOfDay(span))]) {

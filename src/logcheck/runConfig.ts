@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { COMMON_CFG, PEER_INFO_CFG, loadConfig } from '../config/Config.js';
+import { COMMON_CFG, PEER_INFO_CFG, loadConfig, type Config } from '../config/Config.js';
 import type { PeerLog, RunFacts } from './checkLogs.js';
-import { factsOf } from './readRun.js';
 
 /** The logs and the config given cannot be of one run: checking them would report false violations. Exit code 3. */
 export class RunConfigError extends Error {
@@ -46,6 +45,10 @@ export function runConfigFor(logs: readonly PeerLog[], logsDir: string, configDi
     );
   }
   return { facts, scope: `with ${COMMON_CFG} and ${PEER_INFO_CFG}` };
+}
+
+function factsOf(config: Config): RunFacts {
+  return { pieceCount: config.common.pieceCount, k: config.common.numberOfPreferredNeighbors, peers: config.peers };
 }
 
 function peersNamed(ids: readonly number[]): string {

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { parseLogTime } from '../log/logTime.js';
+import { LogClock } from '../logcheck/logTimes.js';
 import { parseLogLine, type SpecEvent } from '../log/specSentences.js';
 import { checkLogs, type PeerLog, type RunFacts, type Violation } from '../logcheck/checkLogs.js';
 import { checklist, type Requirement } from './checklist.js';
@@ -86,7 +86,8 @@ export function analyzeRun(logs: readonly PeerLog[], given: ReportFacts = {}, in
     endMs: times.length > 0 ? times.reduce((a, b) => Math.max(a, b)) : NaN,
     resolutionMs: peers.reduce((coarsest, p) => Math.max(coarsest, p.resolutionMs), 1),
     transfers,
-    violations: checkLogs(logs, facts),
+    // The config given, as check-logs uses it: the debug logs' k only titles the checklist.
+    violations: checkLogs(logs, given),
     facts,
     logDir: logs.length > 0 ? path.dirname(logs[0].file) : '.',
     missingLogs: (facts.peers ?? []).map((p) => p.peerId).filter((id) => !logs.some((log) => log.peerId === id)),
@@ -109,15 +110,15 @@ function withDebugConfig(given: ReportFacts, debug: DebugFacts[]): ReportFacts {
 const SHOWN_TIMES: ReadonlySet<SpecEvent['kind']> = new Set(['downloadedPiece', 'completeFile', 'unchokedBy', 'chokedBy']);
 
 function storyOf(log: PeerLog, debug: DebugFacts | undefined): PeerStory {
+  // Read as check-logs reads it: bare times of day go on past midnight.
+  const clock = new LogClock();
   const logged = log.lines.flatMap((text): TimedEvent[] => {
     const parsed = parseLogLine(text);
     if (!parsed) return [];
-    const sentence = text.trimEnd().slice(parsed.time.length + 2);
-    return [{ ms: parseLogTime(parsed.time), resolutionMs: resolutionOf(parsed.time), sentence, event: parsed.event, text }];
+    return [{ ms: Math.round(clock.secondsOf(parsed.time) * 1000), resolutionMs: resolutionOf(parsed.time), sentence: parsed.sentence, event: parsed.event, text }];
   });
   const events = debug ? refineTimes(logged, debug.repeats, debug.resolutionMs) : logged;
   const shown = events.filter((e) => SHOWN_TIMES.has(e.event.kind));
-  const refined = events.some((e, i) => e.ms !== logged[i].ms || e.resolutionMs !== logged[i].resolutionMs);
   // A seeder shows no times of its own: its resolution is that of the lines its debug log refined, if any.
   const finer = events.filter((e, i) => e.resolutionMs !== logged[i].resolutionMs);
   const basis = shown.length > 0 ? shown : finer.length > 0 ? finer : events;
@@ -130,7 +131,7 @@ function storyOf(log: PeerLog, debug: DebugFacts | undefined): PeerStory {
     completedMs: events.find((e) => e.event.kind === 'completeFile')?.ms,
     startedMs: debug?.startMs,
     resolutionMs: events.length > 0 ? resolutionMs : 1000,
-    finerTimesFrom: refined ? debug?.file : undefined,
+    finerTimesFrom: finer.length > 0 ? debug?.file : undefined,
     unchokedBy: unchokeIntervals(events),
   };
 }

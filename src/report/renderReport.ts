@@ -2,6 +2,7 @@ import * as path from 'path';
 import type { PeerStory, Requirement, RunAnalysis } from './analyzeRun.js';
 import { CHART_WIDTH, progressChart, unchokeTimeline } from './charts.js';
 import { formatSeconds } from './timeResolution.js';
+import { formatGroup, groupViolations } from '../logcheck/groupViolations.js';
 
 /** One self-contained HTML page (inline CSS and SVG, nothing fetched): open it anywhere. */
 export function renderReport(run: RunAnalysis, title: string): string {
@@ -31,7 +32,7 @@ ${completionTable(run)}
 <p>For each peer, a bar while a neighbour kept it unchoked (as the peer logged it).</p>
 ${timesKnown ? run.peers.map((p) => unchokeTimeline(run, p.peerId)).join('\n') : '<p>No timeline: the times in these logs could not be read.</p>'}
 <h2>Log check</h2>
-${run.violations.length === 0 ? '<p class="ok">No violations.</p>' : `<pre class="bad">${run.violations.map((v) => esc(`${v.file}${v.line ? `:${v.line}` : ''}: ${v.rule}: ${v.detail}`)).join('\n')}</pre>`}
+${run.violations.length === 0 ? '<p class="ok">No violations.</p>' : `<pre class="bad">${groupViolations(run.violations).map((g) => esc(formatGroup(g))).join('\n')}</pre>`}
 </body></html>
 `;
 }

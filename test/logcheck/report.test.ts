@@ -5,7 +5,7 @@ import { analyzeRun } from '../../src/report/analyzeRun.js';
 import { renderReport } from '../../src/report/renderReport.js';
 import { parseLogTime } from '../../src/log/logTime.js';
 import type { PeerLog } from '../../src/logcheck/checkLogs.js';
-import { readProtocolLogs, runFacts } from '../../src/logcheck/readRun.js';
+import { readProtocolLogs } from '../../src/logcheck/readRun.js';
 
 const T = (second: number) => `2026-11-21 10:00:${String(second).padStart(2, '0')}`;
 
@@ -80,14 +80,13 @@ describe('renderReport', () => {
 });
 
 describe('reading a run from disk', () => {
-  test('protocol logs only (not the debug logs), sorted by peer; facts when the config is there', () => {
+  test('protocol logs only (not the debug logs), sorted by peer', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmlab-report-'));
     try {
       fs.writeFileSync(path.join(dir, 'log_peer_2.log'), 'a\nb\n');
       fs.writeFileSync(path.join(dir, 'log_peer_10.log'), 'c\n');
       fs.writeFileSync(path.join(dir, 'log_peer_2.debug.log'), 'x\n');
       expect(readProtocolLogs(dir).map((l) => l.peerId)).toEqual([2, 10]);
-      expect(runFacts(dir)).toBeUndefined();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

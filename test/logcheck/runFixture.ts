@@ -1,7 +1,7 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import type { PeerLog } from '../../src/logcheck/checkLogs.js';
+import { makeTempDir, removeTempDir } from '../support/fixtures.js';
 
 /** 2026-11-21 10:00:<second>. */
 export const at = (second: number) => `2026-11-21 10:00:${String(second).padStart(2, '0')}`;
@@ -34,8 +34,8 @@ export function correctRun([a, b, c]: readonly number[] = [5001, 5002, 5003]): P
 
 /** A temp folder for one test; `remove` deletes it. */
 export function tempDir(): { root: string; remove(): void } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmlab-logcheck-'));
-  return { root, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
+  const root = makeTempDir('swarmlab-logcheck-');
+  return { root, remove: () => removeTempDir(root) };
 }
 
 /** Writes each log as `dir/log_peer_<id>.log`. */

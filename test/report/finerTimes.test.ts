@@ -1,11 +1,11 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { analyzeRun } from '../../src/report/analyzeRun.js';
 import { debugFactsOf } from '../../src/report/debugLogs.js';
 import { refineTimes } from '../../src/report/finerTimes.js';
 import { renderReport } from '../../src/report/renderReport.js';
 import { readProtocolLogs } from '../../src/logcheck/readRun.js';
+import { makeTempDir, removeTempDir } from '../support/fixtures.js';
 import { BASE_MS, SHORT_RUN, SHORT_RUN_FACTS, debugLogs, protocolLogs } from './shortRun.js';
 
 const completedAfterStart = (run: ReturnType<typeof analyzeRun>) => run.peers.map((p) => (p.completedMs === undefined ? undefined : p.completedMs - run.startMs));
@@ -45,7 +45,7 @@ describe('completion times', () => {
   });
 
   test('read from the debug logs beside the protocol logs, so the report command needs no change', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmlab-report-'));
+    const dir = makeTempDir('swarmlab-report-');
     try {
       for (const log of protocolLogs(SHORT_RUN)) fs.writeFileSync(path.join(dir, `log_peer_${log.peerId}.log`), log.lines.join('\n') + '\n');
       for (const log of debugLogs(SHORT_RUN)) fs.writeFileSync(path.join(dir, `log_peer_${log.peerId}.debug.log`), log.lines.join('\n') + '\n');
@@ -53,7 +53,7 @@ describe('completion times', () => {
       expect(completedAfterStart(run)).toEqual([undefined, 1900, 2400]);
       expect(run.peers[0].finerTimesFrom).toBe(path.join(dir, 'log_peer_1001.debug.log'));
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     }
   });
 });
@@ -109,6 +109,6 @@ describe('refineTimes', () => {
 
   test('a debug log no finer than the protocol log changes nothing', () => {
     const events = [at(1, chokedAgain)];
-    expect(refineTimes(events, [{ ms: BASE_MS + 1000, sentence: chokedAgain }], 1000)).toEqual(events);
+    expect(refineTimes(events, [{ ms: BASE_MS + 1500, sentence: chokedAgain }], 1000)).toEqual(events);
   });
 });

@@ -1,4 +1,4 @@
-import { formatTimestamp } from '../../src/log/timestamp.js';
+import { formatTimestamp, formatTimestampMs } from '../../src/log/timestamp.js';
 import type { PeerLog } from '../../src/logcheck/checkLogs.js';
 import type { DebugLog } from '../../src/report/debugLogs.js';
 import type { ReportFacts } from '../../src/report/analyzeRun.js';
@@ -13,7 +13,7 @@ export interface Said {
 export const BASE_MS = new Date(2026, 10, 21, 10, 0, 0).getTime();
 
 /** The debug log's proposed time: the protocol log's, with milliseconds. */
-export const msTime = (atMs: number) => `${formatTimestamp(BASE_MS + atMs)}.${String((BASE_MS + atMs) % 1000).padStart(3, '0')}`;
+export const msTime = (atMs: number) => formatTimestampMs(BASE_MS + atMs);
 
 /**
  * `npm start`'s swarm in small: the default config (k=2, p=5 s, m=15 s), one

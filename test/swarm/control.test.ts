@@ -9,7 +9,8 @@ import * as path from 'path';
 import { loadConfig } from '../../src/config/Config.js';
 import type { PeerStatus } from '../../src/node/PeerStatus.js';
 import { checkLogs } from '../../src/logcheck/checkLogs.js';
-import { readProtocolLogs, runFacts } from '../../src/logcheck/readRun.js';
+import { readProtocolLogs } from '../../src/logcheck/readRun.js';
+import { runConfigFor } from '../../src/logcheck/runConfig.js';
 import { SwarmLauncher, type SwarmRun } from '../../src/launcher/SwarmLauncher.js';
 import { verifyCopies } from '../../src/launcher/verifyCopies.js';
 import { freePorts } from '../../src/net/freePorts.js';
@@ -91,7 +92,8 @@ test('pause a leecher mid-swarm: it keeps its pieces and gains none while paused
   expect(firstAfterResume?.piecesHeld).toBeGreaterThanOrEqual(heldWhenPaused);
   expect(lines).toContainEqual(expect.stringMatching(/^Peer 1003 has downloaded the complete file\.$/));
   const logDir = path.join(setup.root, 'logs');
-  expect(checkLogs(readProtocolLogs(logDir), runFacts(setup.root))).toEqual([]);
+  const logs = readProtocolLogs(logDir);
+  expect(checkLogs(logs, runConfigFor(logs, logDir, setup.root).facts)).toEqual([]);
   expect(fs.readFileSync(path.join(logDir, `log_peer_${PAUSED}.debug.log`), 'utf8')).toMatch(/paused: every connection closed/);
 }, 120_000);
 
