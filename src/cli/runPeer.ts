@@ -131,9 +131,10 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     void node.stop({ kind: 'failed', error: new Error(signal) });
   };
   process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
-  // The handlers log: they go before the logs close, so a late signal cannot write to a closed log.
+  // A reload after the end has nothing to reload. A late SIGINT or SIGTERM keeps its handler (Node's default would kill the
+  // process mid-flush); what it logs after the close is dropped by DiagnosticLog.
   const closeLogs = () => {
-    process.off('SIGHUP', reload).off('SIGINT', interrupt).off('SIGTERM', interrupt);
+    process.off('SIGHUP', reload);
     return logs.close();
   };
   const controller = controllerFor(node, {
@@ -246,9 +247,9 @@ async function openLogs(options: RunPeerOptions, self: PeerInfo, resuming: boole
     clock: systemClock,
     console: true,
   });
-  const tap = (sentence: string) => {
+  const tap = (sentence: string, perMessage: boolean) => {
     // Every sentence but the many 'have' and interest lines, whose times the report does not draw.
-    if (!sentence.includes(" received the '")) diag.repeat(sentence);
+    if (!perMessage) diag.repeat(sentence);
     sentences?.add(sentence);
   };
   const protocol = openProtocolLog(self.peerId, protocolLogPath(options.logDir, self.peerId), systemClock, append, tap);

@@ -27,8 +27,9 @@ yargs(hideBin(process.argv))
   .fail((message, error, cli) => {
     if (error && !message) throw error;
     // With no command at all, the list of commands is what the user needs to see.
-    if (hideBin(process.argv).length === 0) cli.showHelp('error');
-    process.stderr.write(`${hideBin(process.argv).length === 0 ? '\n' : ''}swarmlab: ${message}\nTry swarmlab --help\n`);
+    const bare = hideBin(process.argv).length === 0;
+    if (bare) cli.showHelp('error');
+    process.stderr.write(`${bare ? '\n' : ''}swarmlab: ${message}\nTry swarmlab --help\n`);
     process.exit(ExitCode.Usage);
   })
   .parseAsync()

@@ -1,4 +1,4 @@
-import { describeEnd } from '../launcher/ProgressView.js';
+import { describeEnd, finishedCleanly } from '../launcher/ProgressView.js';
 import type { SwarmRun } from '../launcher/SwarmLauncher.js';
 import type { RunEnd } from './messages.js';
 
@@ -9,7 +9,7 @@ import type { RunEnd } from './messages.js';
  */
 export function describeRunEnd(swarm: SwarmRun): RunEnd {
   const total = swarm.runs.length;
-  const unfinished = swarm.runs.filter((run) => !(run.end?.kind === 'exited' && run.end.code === 0));
+  const unfinished = swarm.runs.filter((run) => !finishedCleanly(run));
   if (unfinished.length === 0) return { allFinished: true, summary: `all ${total} peers finished` };
   const peersByEnd = new Map<string, number[]>();
   for (const run of unfinished) {

@@ -79,6 +79,11 @@ function stateOf(run: PeerRun): string {
   return run.pieceCount === 0 ? 'starting' : '';
 }
 
+/** A peer that exited 0: it finished. Anything else (a failure, a kill, a stop) is said by describeEnd. */
+export function finishedCleanly(run: PeerRun): boolean {
+  return run.end?.kind === 'exited' && run.end.code === 0;
+}
+
 export function describeEnd(run: PeerRun): string {
   const restarted = run.restarts > 0 ? ` (restarted ${run.restarts}x)` : '';
   return describeEndOnly(run) + restarted;

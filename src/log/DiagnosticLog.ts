@@ -42,7 +42,7 @@ export class DiagnosticLog implements Diagnostics {
     // Repeated protocol sentences are for the file (and the report), not for the console.
     const notFileOnly = winston.format((info) => (info[FILE_ONLY] ? false : info))();
     const transports: winston.transport[] = [];
-    if (options.console) transports.push(new winston.transports.Console({ stderrLevels: ['error', 'warn'], format: winston.format.combine(notFileOnly, line) }));
+    if (options.console) transports.push(new winston.transports.Console({ stderrLevels: ['error', 'warn'], format: notFileOnly }));
     if (options.logFile) transports.push(new winston.transports.File({ filename: options.logFile, options: { flags: options.append ? 'a' : 'w' } }));
     this.logger = winston.createLogger({ level: options.level, format: line, transports });
   }

@@ -25,49 +25,54 @@ export interface ProtocolLog {
 }
 
 /**
+ * A sentence's sink. `perMessage` marks the lines written for every 'have',
+ * 'interested' and 'not interested' received: most of a log, and times no
+ * one draws, so a sink may pass them by (the debug log's repeats do).
+ */
+export type SentenceSink = (sentence: string, perMessage: boolean) => void;
+
+/**
  * The spec's sentences, written one per event to a sink: the file below, or a
  * list in tests.
  */
 export class ProtocolLogger implements ProtocolLog {
   constructor(
     readonly peerId: number,
-    private readonly write: (sentence: string) => void,
+    private readonly write: SentenceSink,
   ) {}
 
   makesConnectionTo(other: number): void {
-    this.write(`Peer ${this.peerId} makes a connection to Peer ${other}.`);
+    this.write(`Peer ${this.peerId} makes a connection to Peer ${other}.`, false);
   }
   isConnectedFrom(other: number): void {
-    this.write(`Peer ${this.peerId} is connected from Peer ${other}.`);
+    this.write(`Peer ${this.peerId} is connected from Peer ${other}.`, false);
   }
   preferredNeighbors(ids: readonly number[]): void {
-    this.write(`Peer ${this.peerId} has the preferred neighbors ${ids.join(',')}.`);
+    this.write(`Peer ${this.peerId} has the preferred neighbors ${ids.join(',')}.`, false);
   }
   optimisticallyUnchokedNeighbor(other: number): void {
-    this.write(`Peer ${this.peerId} has the optimistically unchoked neighbor ${other}.`);
+    this.write(`Peer ${this.peerId} has the optimistically unchoked neighbor ${other}.`, false);
   }
   unchokedBy(other: number): void {
-    this.write(`Peer ${this.peerId} is unchoked by ${other}.`);
+    this.write(`Peer ${this.peerId} is unchoked by ${other}.`, false);
   }
   chokedBy(other: number): void {
-    this.write(`Peer ${this.peerId} is choked by ${other}.`);
+    this.write(`Peer ${this.peerId} is choked by ${other}.`, false);
   }
   receivedHave(from: number, index: number): void {
-    this.write(`Peer ${this.peerId} received the 'have' message from ${from} for the piece ${index}.`);
+    this.write(`Peer ${this.peerId} received the 'have' message from ${from} for the piece ${index}.`, true);
   }
   receivedInterested(from: number): void {
-    this.write(`Peer ${this.peerId} received the 'interested' message from ${from}.`);
+    this.write(`Peer ${this.peerId} received the 'interested' message from ${from}.`, true);
   }
   receivedNotInterested(from: number): void {
-    this.write(`Peer ${this.peerId} received the 'not interested' message from ${from}.`);
+    this.write(`Peer ${this.peerId} received the 'not interested' message from ${from}.`, true);
   }
   downloadedPiece(index: number, from: number, piecesHeld: number): void {
-    this.write(
-      `Peer ${this.peerId} has downloaded the piece ${index} from ${from}. Now the number of pieces it has is ${piecesHeld}.`,
-    );
+    this.write(`Peer ${this.peerId} has downloaded the piece ${index} from ${from}. Now the number of pieces it has is ${piecesHeld}.`, false);
   }
   downloadedCompleteFile(): void {
-    this.write(`Peer ${this.peerId} has downloaded the complete file.`);
+    this.write(`Peer ${this.peerId} has downloaded the complete file.`, false);
   }
 }
 
@@ -82,7 +87,7 @@ export function openProtocolLog(
   logFile: string,
   clock: Clock,
   append: boolean,
-  tap?: (sentence: string) => void,
+  tap?: SentenceSink,
 ): { log: ProtocolLogger; close(): Promise<void> } {
   const logger = winston.createLogger({
     level: 'info',
@@ -91,9 +96,9 @@ export function openProtocolLog(
   });
   const stamp = timestampEverySecond(clock);
   const write = tap
-    ? (sentence: string) => {
+    ? (sentence: string, perMessage: boolean) => {
         logger.info(sentence);
-        tap(sentence);
+        tap(sentence, perMessage);
       }
     : (sentence: string) => logger.info(sentence);
   return { log: new ProtocolLogger(peerId, write), close: () => closeLogger(logger) };

@@ -57,8 +57,6 @@ export const makeTorrentCommand: CommandModule<object, MakeTorrentArgs> = {
       console.error(`make-torrent: ${reason}`);
       process.exitCode = ExitCode.Usage;
     };
-    const stat = await fs.stat(input).catch((error: NodeJS.ErrnoException) => error);
-    if (stat instanceof Error) return refuse(describeFileError(input, stat));
     let lastShownMs = 0;
     const torrent = await makeTorrent(input, {
       pieceSize: args['piece-size'],

@@ -10,7 +10,7 @@ import { DIAGNOSTIC_LEVELS } from '../../log/DiagnosticLog.js';
 import { protocolLogPath } from '../../log/ProtocolLogger.js';
 import { isThisMachine } from '../../net/hosts.js';
 import { formatSeconds } from '../../launcher/format.js';
-import { ProgressView, describeEnd } from '../../launcher/ProgressView.js';
+import { ProgressView, describeEnd, finishedCleanly } from '../../launcher/ProgressView.js';
 import { setAsidePreviousLogs } from '../../launcher/previousLogs.js';
 import { SeedFileError, prepareSeedFiles } from '../../launcher/seedFiles.js';
 import { summaryTable } from '../../launcher/summary.js';
@@ -201,7 +201,7 @@ async function closeDashboard(dashboard: Dashboard, mayLinger: boolean): Promise
 async function report(swarm: SwarmRun, config: Config, peersDir: string, logDir: string): Promise<number> {
   console.log(`\n${summaryTable(swarm, outputWidth(process.stdout))}\n`);
   console.log(`every process exited ${formatSeconds(swarm.endedMs - swarm.lastStartMs)} after the last peer started`);
-  const failed = swarm.runs.filter((run) => !(run.end?.kind === 'exited' && run.end.code === 0));
+  const failed = swarm.runs.filter((run) => !finishedCleanly(run));
   for (const run of failed) {
     console.error(`\npeer ${run.peer.peerId}: ${describeEnd(run)}${run.tail.length > 0 ? '; its last output lines:' : ''}`);
     for (const line of run.tail) console.error(`  ${line}`);
