@@ -51,8 +51,7 @@ export function parseMetaInfo(bytes: Buffer, file: string): MetaInfo {
   const info = top.fields('info') ?? fail("no 'info' dictionary");
   const version = metaVersion(info);
   const name = torrentName(info);
-  const { files, multiFile } = torrentFiles(info, name);
-  const length = files.reduce((sum, f) => sum + f.length, 0);
+  const { files, multiFile, total: length } = torrentFiles(info, name);
   const pieceLength = info.integer('piece length');
   if (typeof pieceLength !== 'number' || pieceLength < 1) return fail(`${info.name('piece length')} is missing or not a positive whole number`);
   if (pieceLength > MAX_PIECE_LENGTH) fail(`${info.name('piece length')} is ${pieceLength} bytes: more than the ${MAX_PIECE_LENGTH} a piece may be`);

@@ -27,7 +27,7 @@ export function torrentName(info: Fields): string {
  * the folder `info.name`) torrent, in order, each path checked, with no two
  * that would be one file on disk, and a total within the cap.
  */
-export function torrentFiles(info: Fields, name: string): { files: TorrentFile[]; multiFile: boolean } {
+export function torrentFiles(info: Fields, name: string): { files: TorrentFile[]; multiFile: boolean; total: number } {
   const fail = info.fail;
   const entries = info.list('files');
   if (entries !== undefined && info.has('length')) fail(`has both ${info.name('length')} (one file) and ${info.name('files')} (several): which is it?`);
@@ -40,7 +40,7 @@ export function torrentFiles(info: Fields, name: string): { files: TorrentFile[]
   if (total > MAX_TOTAL_BYTES) fail(`describes ${total} bytes in all: more than the ${MAX_TOTAL_BYTES} (256 TiB) accepted`);
   if (total === 0) fail('describes 0 bytes in all: nothing to share');
   refuseCollisions(files, fail);
-  return { files, multiFile: entries !== undefined };
+  return { files, multiFile: entries !== undefined, total };
 }
 
 /** Entry `index` of `info.files`: `{length, path: [segments], attr?}`. */

@@ -6,8 +6,8 @@ import { wholePiece, type BlockRef } from '../core/BlockRef.js';
 import { describeMessage, type Message } from '../wire/course/Message.js';
 import { MessageType } from '../wire/course/MessageType.js';
 import { pieceBuffers } from '../wire/BufferPool.js';
-import { encodeMessage, encodePieceHeader, maxMessageLength } from '../wire/course/MessageCodec.js';
-import { recommendedMaxBufferedBytes } from '../wire/MessageReader.js';
+import { encodeMessage, encodePieceHeader } from '../wire/course/MessageCodec.js';
+import { courseFrameLimits } from '../wire/course/dialect.js';
 import { encodeHandshake } from '../wire/course/Handshake.js';
 import { FrameReader } from '../wire/course/FrameReader.js';
 import { ProtocolError } from '../wire/ProtocolError.js';
@@ -72,12 +72,9 @@ export class PeerConnection implements WireCommands {
 
   constructor(private readonly options: PeerConnectionOptions) {
     // The largest legal message: a whole piece, or the bitfield when pieces are tiny.
-    const largestMessage = Math.max(maxMessageLength(options.geometry.pieceLength(0)), 1 + Math.ceil(options.geometry.pieceCount / 8));
-    this.maxUnsentBytes = 2 * largestMessage + (1 << 20);
-    this.reader = new FrameReader({
-      maxMessageLength: largestMessage,
-      maxBufferedBytes: options.maxBufferedBytes ?? recommendedMaxBufferedBytes(largestMessage),
-    });
+    const limits = courseFrameLimits(options.geometry);
+    this.maxUnsentBytes = 2 * limits.maxMessageLength + (1 << 20);
+    this.reader = new FrameReader({ ...limits, maxBufferedBytes: options.maxBufferedBytes ?? limits.maxBufferedBytes });
     const { socket } = options;
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.receive(chunk));

@@ -88,9 +88,9 @@ describe('HTTP announce reply (BEP 3, 23, 7, 24)', () => {
   });
 
   test('failure reason: the announce fails with the tracker\'s reason, control characters removed', () => {
-    const failure = failureOf(() => parseHttpReply(bencode.encode({ 'failure reason': 'unregistered\ntorrent', interval: 60 })));
+    const failure = failureOf(() => parseHttpReply(bencode.encode({ 'failure reason': 'unregistered\ntorrent\u009b2J', interval: 60 })));
     expect(failure.code).toBe('failure-reason');
-    expect(failure.message).toBe('the tracker refused: unregistered torrent');
+    expect(failure.message).toBe('the tracker refused: unregistered torrent 2J');
   });
 
   test.each([

@@ -21,7 +21,10 @@ const NONE: MutableBlock = { kind: 'none' };
 
 /** The blocks of one piece we have started, until it is verified or fails its hash. */
 export class PieceProgress {
-  phase: ProgressPhase = 'downloading';
+  /** Every block in: the piece awaits its hash. */
+  get phase(): ProgressPhase {
+    return this.isComplete ? 'hashing' : 'downloading';
+  }
   private readonly blocks: MutableBlock[];
   /** Blocks nobody is asked for: what a normal (not end-game) request takes. */
   noneCount: number;
@@ -86,7 +89,6 @@ export class PieceProgress {
     if (before.kind === 'none') this.noneCount--;
     this.blocks[blockNumber] = { kind: 'received', from: peer };
     this.receivedCount++;
-    if (this.isComplete) this.phase = 'hashing';
     return before;
   }
 
