@@ -3,7 +3,8 @@ import * as path from 'path';
 import type { FileMap, FileSegment } from './FileMap.js';
 import { HandlePool } from './HandlePool.js';
 import { readFully, writeFully } from './positionalIo.js';
-import { ioStep, openInside, realRoot } from './safePaths.js';
+import { ioStep } from './ioStep.js';
+import { openInside, realRoot } from './safePaths.js';
 import { StorageError } from './StorageError.js';
 
 export interface FileSetOptions {

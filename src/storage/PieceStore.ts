@@ -8,6 +8,7 @@ import { readResumeState, writeResumeState, type TransferTotals } from './Resume
 import { StorageError } from './StorageError.js';
 import { pieceBuffers } from '../wire/BufferPool.js';
 import { readFully, writeFully } from './positionalIo.js';
+import { describeIoError, ioStep } from './ioStep.js';
 
 /**
  * What the store needs of a metainfo: whether a piece's SHA-1 is the expected
@@ -252,18 +253,3 @@ async function checkSeedFile(filePath: string, layout: PieceLayout): Promise<voi
   }
 }
 
-async function ioStep<T>(file: string, step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    if (error instanceof StorageError) throw error;
-    throw new StorageError(file, describeIoError(error), 'io');
-  }
-}
-
-function describeIoError(error: unknown): string {
-  const err = error as NodeJS.ErrnoException;
-  // Node's messages start with the code already ("ENOENT: no such file or directory, stat '...'").
-  if (!err.code) return String(error);
-  return err.message.startsWith(err.code) ? err.message : `${err.code}: ${err.message}`;
-}

@@ -1,6 +1,7 @@
 import { constants, promises as fs } from 'fs';
 import * as path from 'path';
 import { StorageError } from './StorageError.js';
+import { ioStep } from './ioStep.js';
 
 /**
  * Opening a torrent's files under a download folder without ever touching a
@@ -54,16 +55,6 @@ export async function openInside(root: string, segments: readonly string[], how:
   }
 }
 
-/** Runs a file-system step, turning its error into a StorageError naming `file`. */
-export async function ioStep<T>(file: string, step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    if (error instanceof StorageError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new StorageError(file, code ? `${code}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}` : String(error), 'io');
-  }
-}
 
 async function checkRealPathInside(root: string, file: string): Promise<string> {
   const real = await fs.realpath(file).catch((error: NodeJS.ErrnoException) => {
