@@ -47,7 +47,7 @@ function sourceFor(urls: string[]) {
     infoHash: Buffer.alloc(20, 2),
     peerId: Buffer.from('-SL0100-hostiletests'),
     port: OUR_PORT,
-    announceList: [urls],
+    tiers: [urls],
     stats: () => ({ uploaded: 0, downloaded: 0, left: 1 }),
     clock,
     random: KEEP_ORDER,

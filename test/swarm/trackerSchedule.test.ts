@@ -56,7 +56,7 @@ function setUp(options: Partial<TrackerSourceOptions> = {}) {
     infoHash: Buffer.alloc(20, 1),
     peerId: SELF_ID,
     port: 6881,
-    announceList: [['http://a1/announce', 'http://a2/announce'], ['http://b1/announce']],
+    tiers: [['http://a1/announce', 'http://a2/announce'], ['http://b1/announce']],
     stats: () => ({ ...stats }),
     clock,
     random: { next: () => 0.5 },
@@ -95,7 +95,7 @@ describe('TrackerSource: the order of trackers (BEP 12)', () => {
   });
 
   test('each tier is shuffled once, by the injected randomness', () => {
-    const { trackers, start } = setUp({ random: { next: () => 0 }, announceList: [['http://a1/announce', 'http://a2/announce', 'http://a3/announce']] });
+    const { trackers, start } = setUp({ random: { next: () => 0 }, tiers: [['http://a1/announce', 'http://a2/announce', 'http://a3/announce']] });
     start();
     // Fisher-Yates with 0 every time: [a1, a2, a3] -> [a2, a3, a1].
     expect(trackers.log).toEqual(['a2 started']);
@@ -104,7 +104,7 @@ describe('TrackerSource: the order of trackers (BEP 12)', () => {
 
 describe('TrackerSource: when it announces', () => {
   test('when no tracker answers: again after 15 s, then 30 s, 60 s, 60 s (the cap); an answer resets the wait', async () => {
-    const { clock, trackers, start, source, diagnostics } = setUp({ announceList: [['http://a1/announce']] });
+    const { clock, trackers, start, source, diagnostics } = setUp({ tiers: [['http://a1/announce']] });
     start();
     const failedAt: number[] = [];
     for (let round = 0; round < 4; round++) {
@@ -135,7 +135,7 @@ describe('TrackerSource: when it announces', () => {
   });
 
   test('interval 0 is held to the floor, an absurd one to the ceiling', async () => {
-    const { clock, trackers, start, source } = setUp({ announceList: [['http://a1/announce']], timing: { ...TIMING, intervalCeilingMs: 3_600_000 } });
+    const { clock, trackers, start, source } = setUp({ tiers: [['http://a1/announce']], timing: { ...TIMING, intervalCeilingMs: 3_600_000 } });
     start();
     trackers.last.answer({ intervalS: 0 });
     await turnEventLoop();
@@ -147,7 +147,7 @@ describe('TrackerSource: when it announces', () => {
   });
 
   test('completed goes out at once, not at the next interval, with the figures of that moment', async () => {
-    const { clock, trackers, start, source, stats } = setUp({ announceList: [['http://a1/announce']] });
+    const { clock, trackers, start, source, stats } = setUp({ tiers: [['http://a1/announce']] });
     start();
     trackers.last.answer();
     await turnEventLoop();
@@ -160,7 +160,7 @@ describe('TrackerSource: when it announces', () => {
   });
 
   test('completed while started is still in flight: sent right after it, started is not lost', async () => {
-    const { trackers, start, source } = setUp({ announceList: [['http://a1/announce']] });
+    const { trackers, start, source } = setUp({ tiers: [['http://a1/announce']] });
     start();
     source.completed();
     expect(trackers.log).toEqual(['a1 started']);
@@ -170,7 +170,7 @@ describe('TrackerSource: when it announces', () => {
   });
 
   test('finished before any tracker heard started: started says left 0, and no completed follows (BEP 3)', async () => {
-    const { clock, trackers, start, source, stats } = setUp({ announceList: [['http://a1/announce']] });
+    const { clock, trackers, start, source, stats } = setUp({ tiers: [['http://a1/announce']] });
     start();
     trackers.last.fail();
     await turnEventLoop();
@@ -185,7 +185,7 @@ describe('TrackerSource: when it announces', () => {
   });
 
   test('the tracker id a tracker gave is sent back to it', async () => {
-    const { clock, trackers, start } = setUp({ announceList: [['http://a1/announce']] });
+    const { clock, trackers, start } = setUp({ tiers: [['http://a1/announce']] });
     start();
     trackers.last.answer({ trackerId: Buffer.from('xyz') });
     await turnEventLoop();
@@ -196,7 +196,7 @@ describe('TrackerSource: when it announces', () => {
 
 describe('TrackerSource: what it reports', () => {
   test('the peers of a reply, without ourselves or repeats; a warning message goes to the diagnostics', async () => {
-    const { trackers, start, found, diagnostics } = setUp({ announceList: [['http://a1/announce']] });
+    const { trackers, start, found, diagnostics } = setUp({ tiers: [['http://a1/announce']] });
     start();
     trackers.last.answer({
       warning: 'slow down',
@@ -216,7 +216,7 @@ describe('TrackerSource: what it reports', () => {
   });
 
   test('our address as the tracker sees it (external ip) on our port is us', async () => {
-    const { trackers, start, found } = setUp({ announceList: [['http://a1/announce']], isOwnHost: () => false });
+    const { trackers, start, found } = setUp({ tiers: [['http://a1/announce']], isOwnHost: () => false });
     start();
     trackers.last.answer({ externalIp: '10.1.1.1', peers: [{ host: '10.1.1.1', port: 6881 }, { host: '10.1.1.1', port: 6882 }] });
     await turnEventLoop();
@@ -224,7 +224,7 @@ describe('TrackerSource: what it reports', () => {
   });
 
   test('a sink that throws is reported; the source goes on', async () => {
-    const { clock, trackers, source, diagnostics } = setUp({ announceList: [['http://a1/announce']] });
+    const { clock, trackers, source, diagnostics } = setUp({ tiers: [['http://a1/announce']] });
     source.start(() => {
       throw new Error('peer list full');
     });
@@ -236,7 +236,7 @@ describe('TrackerSource: what it reports', () => {
   });
 
   test('no tracker at all: said once, nothing sent', () => {
-    const { trackers, start, diagnostics } = setUp({ announceList: [['wss://tracker.example']] });
+    const { trackers, start, diagnostics } = setUp({ tiers: [['wss://tracker.example']] });
     start();
     expect(trackers.calls).toHaveLength(0);
     expect(diagnostics.at('warn')).toEqual(['tracker left out: wss://tracker.example: wss: trackers are not supported', 'no tracker to announce to']);
@@ -262,7 +262,7 @@ describe('TrackerSource: stopping', () => {
   });
 
   test('a tracker that does not answer stopped holds the stop up for stopTimeoutMs only', async () => {
-    const { clock, trackers, start, source, diagnostics } = setUp({ announceList: [['http://a1/announce']] });
+    const { clock, trackers, start, source, diagnostics } = setUp({ tiers: [['http://a1/announce']] });
     start();
     trackers.last.answer();
     await turnEventLoop();
@@ -278,7 +278,7 @@ describe('TrackerSource: stopping', () => {
   });
 
   test('stop during an announce aborts it, and its late peers are dropped; a tracker nobody heard from gets no stopped', async () => {
-    const { trackers, start, source, found } = setUp({ announceList: [['http://a1/announce']] });
+    const { trackers, start, source, found } = setUp({ tiers: [['http://a1/announce']] });
     start();
     const inFlight = trackers.last;
     await source.stop();

@@ -26,7 +26,7 @@ class Member {
       infoHash: INFO_HASH,
       peerId: Buffer.from(`-SL0100-member${String(port).padStart(6, '0')}`),
       port,
-      announce,
+      tiers: [[announce]],
       stats: () => ({ ...this.stats }),
       clock,
       random: seededRandom(port),

@@ -6,14 +6,13 @@ const hrefs = (tiers: TrackerTiers) => tiers.inOrder().map(({ url, tier }) => `$
 const urls = (...hosts: string[]) => hosts.map((host) => new URL(`http://${host}/announce`));
 
 describe('which trackers a torrent announces to (BEP 12)', () => {
-  test('announce-list wins over announce; without it, announce alone', () => {
-    expect(trackerUrls('http://a/announce', [['http://b/announce'], ['udp://c:80']]).tiers.map((t) => t.map((u) => u.href))).toEqual([['http://b/announce'], ['udp://c:80']]);
-    expect(trackerUrls('http://a/announce', undefined).tiers.map((t) => t.map((u) => u.href))).toEqual([['http://a/announce']]);
-    expect(trackerUrls(undefined, []).tiers).toEqual([]);
+  test('the tiers as given, in order; none gives none', () => {
+    expect(trackerUrls([['http://b/announce'], ['udp://c:80']]).tiers.map((t) => t.map((u) => u.href))).toEqual([['http://b/announce'], ['udp://c:80']]);
+    expect(trackerUrls([]).tiers).toEqual([]);
   });
 
   test('unsupported protocols and non-URLs are refused with a reason; repeats and empty tiers vanish', () => {
-    const { tiers, refused } = trackerUrls(undefined, [['wss://tracker.example', 'not a url'], ['http://a/announce', 'http://a/announce'], ['http://a/announce']]);
+    const { tiers, refused } = trackerUrls([['wss://tracker.example', 'not a url'], ['http://a/announce', 'http://a/announce'], ['http://a/announce']]);
     expect(tiers.map((t) => t.map((u) => u.href))).toEqual([['http://a/announce']]);
     expect(refused).toEqual(['wss://tracker.example: wss: trackers are not supported', 'not a url: not a URL']);
   });

@@ -17,9 +17,8 @@ export interface TrackerSourceOptions {
   peerId: Buffer;
   /** The port we listen on for peers. */
   port: number;
-  /** From the metainfo: `announce-list` wins over `announce` (BEP 12). */
-  announce?: string;
-  announceList?: readonly (readonly string[])[];
+  /** The torrent's tracker tiers (BEP 12), as the metainfo gives them (`MetaInfo.trackerTiers`). */
+  tiers: readonly (readonly string[])[];
   /** The torrent's figures, read at each announce. */
   stats(): TransferStats;
   clock: Clock;
@@ -80,7 +79,7 @@ export class TrackerSource implements PeerSource {
   private stopping?: Promise<void>;
 
   constructor(private readonly options: TrackerSourceOptions) {
-    const { tiers, refused } = trackerUrls(options.announce, options.announceList);
+    const { tiers, refused } = trackerUrls(options.tiers);
     for (const reason of refused) options.diagnostics.warn(`tracker left out: ${reason}`);
     this.tiers = new TrackerTiers(tiers, options.random);
     this.timing = { ...DEFAULT_ANNOUNCE_TIMING, ...options.timing };

@@ -9,13 +9,12 @@ export interface TrackerUrls {
 }
 
 /**
- * BEP 12: `announce-list` when there is one (then `announce` is ignored),
- * else `announce` alone. URLs that do not parse, or use a protocol we do not
- * speak (ws:, wss: are WebTorrent's), are left out; a URL listed twice is
- * kept where it first appears; empty tiers vanish.
+ * The tiers of a torrent's trackers (BEP 12, as the metainfo gives them:
+ * `MetaInfo.trackerTiers`) as URLs we can announce to. URLs that do not
+ * parse, or use a protocol we do not speak (ws:, wss: are WebTorrent's), are
+ * left out; a URL listed twice is kept where it first appears; empty tiers vanish.
  */
-export function trackerUrls(announce: string | undefined, announceList: readonly (readonly string[])[] | undefined): TrackerUrls {
-  const listed = announceList && announceList.length > 0 ? announceList : announce ? [[announce]] : [];
+export function trackerUrls(listed: readonly (readonly string[])[]): TrackerUrls {
   const seen = new Set<string>();
   const refused: string[] = [];
   const tiers: URL[][] = [];
