@@ -1,11 +1,9 @@
-import * as net from 'net';
 import type { Duplex } from 'stream';
 import type { Cancel, Clock } from '../common/Clock.js';
 import { Bitfield } from '../core/Bitfield.js';
 import { wholePiece, type BlockRef } from '../core/BlockRef.js';
 import { describeMessage, type Message } from '../wire/course/Message.js';
 import { MessageType } from '../wire/course/MessageType.js';
-import { pieceBuffers } from '../wire/BufferPool.js';
 import { encodeMessage, encodePieceHeader } from '../wire/course/MessageCodec.js';
 import { courseFrameLimits } from '../wire/course/dialect.js';
 import { encodeHandshake } from '../wire/course/Handshake.js';
@@ -14,6 +12,8 @@ import { ProtocolError } from '../wire/ProtocolError.js';
 import { checkMessage } from '../wire/course/MessageRules.js';
 import type { PieceGeometry } from '../wire/PieceGeometry.js';
 import type { DisconnectReason, ProtocolHandlers, WireCommands } from './ProtocolHandlers.js';
+import { DEFAULT_MAX_MESSAGES_PER_SECOND, DEFAULT_STALLED_FRAME_TIMEOUT_MS, InboundGuard } from './InboundGuard.js';
+import { SocketWriter } from './SocketWriter.js';
 
 export type ConnectionState = 'handshaking' | 'open' | 'closing' | 'closed';
 
@@ -40,9 +40,6 @@ export interface PeerConnectionOptions {
   downloadThrottle?(bytes: number): number;
 }
 
-const DEFAULT_MAX_MESSAGES_PER_SECOND = 20_000;
-const DEFAULT_STALLED_FRAME_TIMEOUT_MS = 60_000;
-
 /** After end() is called, how long the neighbour gets to read what we wrote. */
 const CLOSE_GRACE_MS = 5_000;
 
@@ -55,27 +52,27 @@ export class PeerConnection implements WireCommands {
   private stateValue: ConnectionState = 'handshaking';
   private remoteId: number | undefined;
   private readonly reader: FrameReader;
-  /** What we let pile up unsent to one neighbour: two whole pieces and 1 MiB of small messages. */
-  private readonly maxUnsentBytes: number;
+  private readonly writer: SocketWriter;
+  private readonly guard: InboundGuard;
   private cancelTimer: Cancel | undefined;
   private disconnectReason: DisconnectReason | undefined;
-  private messagesReceived = 0;
-  private windowStartMs = 0;
-  private messagesInWindow = 0;
-  private cancelStallTimer: Cancel | undefined;
-  private messagesAtStallCheck = 0;
-  /** Held writes (holdWrites) are due to leave at the end of this tick / at the loop's next check phase. */
-  private flushDueAtTick = false;
-  private flushDueAtTurn = false;
   /** Resolves once the socket is fully closed. */
   readonly closed: Promise<void>;
 
   constructor(private readonly options: PeerConnectionOptions) {
     // The largest legal message: a whole piece, or the bitfield when pieces are tiny.
     const limits = courseFrameLimits(options.geometry);
-    this.maxUnsentBytes = 2 * limits.maxMessageLength + (1 << 20);
     this.reader = new FrameReader({ ...limits, maxBufferedBytes: options.maxBufferedBytes ?? limits.maxBufferedBytes });
     const { socket } = options;
+    // What we let pile up unsent to one neighbour: two whole pieces and 1 MiB of small messages.
+    this.writer = new SocketWriter(socket, 2 * limits.maxMessageLength + (1 << 20), (unsent) =>
+      this.fail({ kind: 'protocol-violation', code: 'not-reading', message: `${unsent} bytes written and not taken` }),
+    );
+    this.guard = new InboundGuard({
+      clock: options.clock,
+      maxMessagesPerSecond: options.maxMessagesPerSecond ?? DEFAULT_MAX_MESSAGES_PER_SECOND,
+      stalledFrameTimeoutMs: options.stalledFrameTimeoutMs ?? DEFAULT_STALLED_FRAME_TIMEOUT_MS,
+    });
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('end', () => this.close(this.endReason()));
@@ -148,17 +145,7 @@ export class PeerConnection implements WireCommands {
    * reads slowly gets its next piece only when it took the last one.
    */
   flushed(): Promise<void> {
-    const { socket } = this.options;
-    if (this.stateValue === 'closed' || !socket.writableNeedDrain) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        socket.off('drain', done);
-        socket.off('close', done);
-        resolve();
-      };
-      socket.on('drain', done);
-      socket.on('close', done);
-    });
+    return this.stateValue === 'closed' ? Promise.resolve() : this.writer.flushed();
   }
 
   /** Ends the connection after what was written is flushed. */
@@ -188,75 +175,17 @@ export class PeerConnection implements WireCommands {
     if (this.stateValue === 'closed') return;
     this.stateValue = 'closed';
     this.cancelTimer?.();
-    this.cancelStallTimer?.();
+    this.guard.stop();
     this.options.handlers.onDisconnect(this.disconnectReason ?? { kind: 'remote-closed' });
   }
 
   private send(message: Message): void {
     if (this.stateValue !== 'open') return;
     this.options.trace?.('sent', describeMessage(message));
-    const { socket } = this.options;
-    // Small messages are held back to leave together in one system call; a piece
-    // goes out at once, with whatever was held, so back-pressure (flushed()) sees it.
-    if (message.type === MessageType.Piece) {
-      socket.cork(); // the header and the data in one write
-      this.writePiece(message.index, message.data);
-      this.flushWrites();
-    } else {
-      this.holdWrites(message.type === MessageType.Have ? 'turn' : 'tick');
-      socket.write(encodeMessage(message));
-    }
-    // Pieces wait for flushed(); this is the net under everything else (haves,
-    // chokes) for a neighbour that stopped reading altogether.
-    if (socket.writableLength > this.maxUnsentBytes) {
-      this.fail({ kind: 'protocol-violation', code: 'not-reading', message: `${socket.writableLength} bytes written and not taken` });
-    }
-  }
-
-  /**
-   * Corks the socket until the end of this tick (a pipeline of requests leaves
-   * in one write, at once) or, for haves, until the loop's next check phase:
-   * pieces are completed one per turn of the loop, so the haves of every piece
-   * completed in a turn share one write to each neighbour instead of one write
-   * per piece per neighbour, the largest share of a peer's system calls. The
-   * protocol sets no deadline for a have; a piece or a request sent meanwhile
-   * takes them along at once. Whenever the socket is corked a flush is due.
-   */
-  private holdWrites(until: 'tick' | 'turn'): void {
-    const { socket } = this.options;
-    if (!socket.writableCorked) socket.cork();
-    if (until === 'tick' && !this.flushDueAtTick) {
-      this.flushDueAtTick = true;
-      process.nextTick(() => {
-        this.flushDueAtTick = false;
-        this.flushWrites();
-      });
-    } else if (until === 'turn' && !this.flushDueAtTurn) {
-      this.flushDueAtTurn = true;
-      setImmediate(() => {
-        this.flushDueAtTurn = false;
-        this.flushWrites();
-      });
-    }
-  }
-
-  private flushWrites(): void {
-    const { socket } = this.options;
-    while (socket.writableCorked) socket.uncork();
-  }
-
-  /**
-   * A piece frame as its 9-byte header and the data as they are: no copy of
-   * the piece into a new frame (both leave in the same system call, corked). The data
-   * is ours now (Uploader hands it over): a buffer lent by `pieceBuffers` goes
-   * back once the kernel has copied it, which a TCP socket's write callback
-   * says. Another kind of stream may keep the chunk itself, so it keeps it.
-   */
-  private writePiece(index: number, data: Buffer): void {
-    const { socket } = this.options;
-    socket.write(encodePieceHeader(index, data.length));
-    if (socket instanceof net.Socket) socket.write(data, () => pieceBuffers.release(data));
-    else socket.write(data);
+    // A piece goes out at once (with whatever was held), so back-pressure (flushed()) sees it;
+    // haves wait for the loop's next turn, other small messages for the end of the tick.
+    if (message.type === MessageType.Piece) this.writer.writeBlock(encodePieceHeader(message.index, message.data.length), message.data);
+    else this.writer.write(encodeMessage(message), message.type === MessageType.Have ? 'turn' : 'tick');
   }
 
   private receive(chunk: Buffer): void {
@@ -266,7 +195,7 @@ export class PeerConnection implements WireCommands {
       this.reader.push(chunk);
       if (this.stateValue === 'handshaking' && !this.readHandshake()) return;
       for (let message = this.reader.readMessage(); message; message = this.reader.readMessage()) {
-        this.countMessage();
+        this.guard.countMessage();
         const broken = checkMessage(message, this.options.geometry) ?? this.checkOrder(message);
         // Protocol ("Serving"): a request with an index out of range is dropped,
         // not fatal; the session drops it as a piece we lack.
@@ -275,7 +204,10 @@ export class PeerConnection implements WireCommands {
         this.dispatch(message);
         if (this.stateValue !== 'open') return;
       }
-      this.watchForStall();
+      this.guard.watchForStall(
+        () => this.stateValue === 'open' && this.reader.bufferedBytes > 0,
+        (timeoutMs) => this.close({ kind: 'protocol-violation', code: 'stalled-frame', message: `no frame completed in ${timeoutMs} ms` }),
+      );
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.close({ kind: 'protocol-violation', code: error.code, message: error.message });
@@ -293,39 +225,8 @@ export class PeerConnection implements WireCommands {
 
   /** Protocol: the bitfield comes right after the handshake, or not at all. */
   private checkOrder(message: Message): ProtocolError | undefined {
-    if (message.type !== MessageType.Bitfield || this.messagesReceived === 1) return undefined;
-    return new ProtocolError('bitfield-not-first', `bitfield as message ${this.messagesReceived}; it may only come first`);
-  }
-
-  private countMessage(): void {
-    this.messagesReceived++;
-    const now = this.options.clock.now();
-    if (now - this.windowStartMs >= 1_000) {
-      this.windowStartMs = now;
-      this.messagesInWindow = 0;
-    }
-    const limit = this.options.maxMessagesPerSecond ?? DEFAULT_MAX_MESSAGES_PER_SECOND;
-    if (++this.messagesInWindow > limit) throw new ProtocolError('flood', `more than ${limit} messages in one second`);
-  }
-
-  /**
-   * A neighbour that trickles a frame byte by byte could hold a connection (and
-   * its buffer) forever: a frame must complete, or another frame must, within
-   * the stall timeout.
-   */
-  private watchForStall(): void {
-    if (this.reader.bufferedBytes === 0 || this.cancelStallTimer) return;
-    const timeoutMs = this.options.stalledFrameTimeoutMs ?? DEFAULT_STALLED_FRAME_TIMEOUT_MS;
-    this.messagesAtStallCheck = this.messagesReceived;
-    this.cancelStallTimer = this.options.clock.after(timeoutMs, () => {
-      this.cancelStallTimer = undefined;
-      if (this.stateValue !== 'open' || this.reader.bufferedBytes === 0) return;
-      if (this.messagesReceived === this.messagesAtStallCheck) {
-        this.close({ kind: 'protocol-violation', code: 'stalled-frame', message: `no frame completed in ${timeoutMs} ms` });
-      } else {
-        this.watchForStall();
-      }
-    });
+    if (message.type !== MessageType.Bitfield || this.guard.count === 1) return undefined;
+    return new ProtocolError('bitfield-not-first', `bitfield as message ${this.guard.count}; it may only come first`);
   }
 
   /** Returns true once the handshake is read and accepted. */
