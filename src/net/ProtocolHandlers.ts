@@ -9,7 +9,11 @@ export type DisconnectReason =
   | { kind: 'handshake-timeout'; timeoutMs: number }
   | { kind: 'unexpected-peer'; expected?: number; got: number; why: string }
   | { kind: 'shutdown' }
-  | { kind: 'paused' };
+  | { kind: 'paused' }
+  /** BitTorrent: nothing heard for longer than the keep-alive allows (bittorrent.md). */
+  | { kind: 'idle'; silentMs: number }
+  /** BitTorrent: we do not want this peer (ourselves, a second connection, banned, a seed while we seed, over the limit). */
+  | { kind: 'refused'; why: string };
 
 export function describeReason(reason: DisconnectReason): string {
   switch (reason.kind) {
@@ -27,6 +31,10 @@ export function describeReason(reason: DisconnectReason): string {
       return 'we are shutting down';
     case 'paused':
       return 'we were paused (control interface)';
+    case 'idle':
+      return `nothing heard for ${Math.round(reason.silentMs / 1000)} s`;
+    case 'refused':
+      return reason.why;
   }
 }
 

@@ -9,6 +9,7 @@ export type ProtocolErrorCode =
   | 'bad-handshake-padding' // bytes 18-27 are not all zero
   // Handshake (BEP 3, "handshake")
   | 'bad-protocol-string' // not byte 19 then 'BitTorrent protocol'
+  | 'wrong-info-hash' // the peer we dialled answered for another torrent
   // Framing (protocol.md, "Messages")
   | 'empty-frame' // length 0: this protocol has no keep-alive
   | 'frame-too-large' // length prefix above the largest legal message (BitTorrent: of its type, e.g. a block over 16 KiB)
@@ -28,6 +29,8 @@ export type ProtocolErrorCode =
   // Extension protocol (BEP 10)
   | 'bad-bencode' // a payload that is not one well-formed bencoded value, or over its depth or value cap
   | 'bad-extension-handshake' // an extension handshake that is not a dictionary
+  | 'extension-not-negotiated' // an extended message when one side did not set the BEP 10 bit
+  | 'fast-not-negotiated' // a BEP 6 message when one side did not set the fast bit
   // Connection behaviour (checked by the connection, which knows the order and timing)
   | 'bitfield-not-first' // a bitfield after another message (protocol.md, "Bitfield")
   | 'flood' // more messages per second than any honest peer sends

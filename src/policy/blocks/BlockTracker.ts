@@ -74,6 +74,13 @@ export class BlockTracker {
     return { outcome: 'accepted', pieceComplete: piece.isComplete };
   }
 
+  /** A piece held from the start (resumed or rechecked): it is never asked for. */
+  held(index: number): void {
+    if (this.verified.has(index) || this.progress.has(index)) return;
+    this.verified.set(index);
+    this.unrequested -= this.geometry.blockCountOf(index);
+  }
+
   /** The piece's hash matched: we have it. */
   pieceVerified(index: number): void {
     this.hashed(index);

@@ -203,6 +203,11 @@ export class RequestPlanner {
     return this.releaseOutstanding(peer, requests);
   }
 
+  /** A piece we hold from the start: never planned. */
+  held(index: number): void {
+    this.blocks.held(index);
+  }
+
   /** The completed piece's hash matched. */
   pieceVerified(index: number): void {
     this.blocks.pieceVerified(index);

@@ -80,6 +80,16 @@ describe('BlockTracker: block states, then hash, then have', () => {
     expect(tracker.isEndGame).toBe(false);
   });
 
+  test('a piece held from the start is verified, never asked for, and counts towards the end game', () => {
+    const tracker = new BlockTracker(geometry);
+    tracker.held(0);
+    tracker.held(0); // twice: counted once
+    expect(tracker.phaseOf(0)).toBe('verified');
+    expect(() => tracker.request(b0, 'A', 0)).toThrow(/piece 0 is verified/);
+    for (const block of [1, 2].flatMap((index) => geometry.blocksOf(index))) tracker.request(block, 'A', 0);
+    expect(tracker.isEndGame).toBe(true);
+  });
+
   test('a block that is not ours is refused, named', () => {
     const tracker = new BlockTracker(geometry);
     expect(() => tracker.request({ index: 0, begin: 1, length: BLOCK_LENGTH }, 'A', 0)).toThrow('not a block of this torrent');

@@ -1,0 +1,334 @@
+import type { Duplex } from 'stream';
+import type { Cancel, Clock } from '../../common/Clock.js';
+import { Bitfield } from '../../core/Bitfield.js';
+import type { BlockRef } from '../../core/BlockRef.js';
+import type { PieceGeometry } from '../../wire/PieceGeometry.js';
+import { ProtocolError } from '../../wire/ProtocolError.js';
+import { BtFrameReader } from '../../wire/bt/FrameReader.js';
+import { encodeBtHandshake, type Capabilities, type HandshakeHead } from '../../wire/bt/Handshake.js';
+import { describeBtMessage, type BtMessage } from '../../wire/bt/Message.js';
+import { encodeBtMessage, encodeBtPieceHeader } from '../../wire/bt/MessageCodec.js';
+import { checkBtMessage } from '../../wire/bt/MessageRules.js';
+import { btFrameLimits } from '../../wire/bt/limits.js';
+import { EXTENSION_HANDSHAKE_ID, encodeExtensionHandshake, parseExtensionHandshake, type ExtensionHandshake } from '../../wire/bt/ExtensionHandshake.js';
+import { DEFAULT_MAX_MESSAGES_PER_SECOND, DEFAULT_STALLED_FRAME_TIMEOUT_MS, InboundGuard } from '../InboundGuard.js';
+import type { DisconnectReason } from '../ProtocolHandlers.js';
+import { SocketWriter } from '../SocketWriter.js';
+import type { BtPeerEvents, BtPeerWire } from './BtPeerEvents.js';
+
+export type BtConnectionState = 'handshaking' | 'open' | 'closing' | 'closed';
+
+export interface BtConnectionOptions {
+  socket: Duplex;
+  /** Outbound: we dialled (we read the whole handshake); inbound: a router already read its first 48 bytes. */
+  direction: 'outbound' | 'inbound';
+  infoHash: Buffer;
+  localPeerId: Buffer;
+  localCaps: Capabilities;
+  /** Inbound only: the handshake head the router read, and the bytes that came after it. */
+  routed?: { head: HandshakeHead; rest: Buffer };
+  geometry: PieceGeometry;
+  clock: Clock;
+  events: BtPeerEvents;
+  /** Ours, sent after the handshake when both sides speak BEP 10. */
+  extensionHandshake: ExtensionHandshake;
+  /** Says why a peer id is not wanted here (ourselves, a peer already connected), or undefined. */
+  checkRemote(peerId: Buffer): string | undefined;
+  handshakeTimeoutMs: number;
+  /** A keep-alive goes out when we have sent nothing for this long (bittorrent.md: about every 2 minutes). */
+  keepAliveMs?: number;
+  /** A peer silent for this long is dead (bittorrent.md; the issue: 3 minutes). */
+  idleTimeoutMs?: number;
+  trace?(direction: 'sent' | 'received', description: string): void;
+  maxMessagesPerSecond?: number;
+  stalledFrameTimeoutMs?: number;
+}
+
+export const KEEP_ALIVE_MS = 120_000;
+export const IDLE_TIMEOUT_MS = 180_000;
+/** How often silence is checked: a tenth of the keep-alive period is precise enough. */
+const SILENCE_CHECK_MS = 12_000;
+/** After end() is called, how long the peer gets to read what we wrote. */
+const CLOSE_GRACE_MS = 5_000;
+/** Requests we may be asked to queue and pipelined block frames in flight: 1 MiB beyond a few blocks is a peer not reading. */
+const MAX_UNSENT_BYTES = 4 << 20;
+
+/** Messages after which a bitfield (or have-all / have-none) is out of order: they presume each side knows what the other has. */
+const AFTER_BITFIELD: ReadonlySet<BtMessage['kind']> = new Set(['have', 'request', 'piece', 'cancel', 'reject']);
+/** BEP 6's messages: only once both sides set the fast bit. */
+const FAST_KINDS: ReadonlySet<BtMessage['kind']> = new Set(['have-all', 'have-none', 'reject', 'allowed-fast', 'suggest']);
+
+/**
+ * One BitTorrent connection (BEP 3, 6, 10): the handshake, framing, the rules
+ * that need the connection's state, keep-alives, and outbound writes. The
+ * torrent sees blocks and capabilities (BtPeerEvents / BtPeerWire), never
+ * bytes. A peer that breaks a rule costs only this connection.
+ */
+export class BtConnection implements BtPeerWire {
+  private stateValue: BtConnectionState = 'handshaking';
+  private readonly reader: BtFrameReader;
+  private readonly writer: SocketWriter;
+  private readonly guard: InboundGuard;
+  private head: HandshakeHead | undefined;
+  private remotePeerId: Buffer | undefined;
+  private capsValue: Capabilities = { extended: false, fast: false, dht: false };
+  private cancelTimer: Cancel | undefined;
+  private cancelSilenceCheck: Cancel | undefined;
+  private disconnectReason: DisconnectReason | undefined;
+  private lastHeardMs: number;
+  private lastSentMs: number;
+  private bitfieldSeen = false;
+  private stateMessageSeen = false;
+  readonly closed: Promise<void>;
+
+  constructor(private readonly options: BtConnectionOptions) {
+    const { socket, clock } = options;
+    const limits = btFrameLimits(options.geometry.pieceCount);
+    this.reader = new BtFrameReader(options.geometry.pieceCount, limits);
+    this.writer = new SocketWriter(socket, MAX_UNSENT_BYTES + limits.maxMessageLength, (unsent) =>
+      this.fail({ kind: 'protocol-violation', code: 'not-reading', message: `${unsent} bytes written and not taken` }),
+    );
+    this.guard = new InboundGuard({
+      clock,
+      maxMessagesPerSecond: options.maxMessagesPerSecond ?? DEFAULT_MAX_MESSAGES_PER_SECOND,
+      stalledFrameTimeoutMs: options.stalledFrameTimeoutMs ?? DEFAULT_STALLED_FRAME_TIMEOUT_MS,
+    });
+    this.lastHeardMs = this.lastSentMs = clock.now();
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('end', () => this.close(this.endReason()));
+    socket.on('error', (error) => this.fail({ kind: 'socket-error', message: error.message }));
+    socket.on('close', () => this.finish());
+    this.cancelTimer = clock.after(options.handshakeTimeoutMs, () => this.close({ kind: 'handshake-timeout', timeoutMs: options.handshakeTimeoutMs }));
+    // The dialler sends its handshake at once; the side that accepted answers
+    // once the router has read the info-hash (BEP 3; bittorrent.md), i.e. now.
+    socket.write(encodeBtHandshake({ capabilities: options.localCaps, infoHash: options.infoHash, peerId: options.localPeerId }));
+    if (options.routed) {
+      this.head = options.routed.head;
+      // Queued now, so that it stays ahead of anything the socket delivers next; read once the caller holds this connection.
+      this.reader.push(options.routed.rest);
+      queueMicrotask(() => this.receive(Buffer.alloc(0)));
+    }
+  }
+
+  get state(): BtConnectionState {
+    return this.stateValue;
+  }
+
+  get direction(): 'outbound' | 'inbound' {
+    return this.options.direction;
+  }
+
+  get peerId(): Buffer | undefined {
+    return this.remotePeerId;
+  }
+
+  /** The extensions both sides announced (valid once open). */
+  get caps(): Capabilities {
+    return this.capsValue;
+  }
+
+  sendChoke(): void {
+    this.send({ kind: 'choke' });
+  }
+  sendUnchoke(): void {
+    this.send({ kind: 'unchoke' });
+  }
+  sendInterested(): void {
+    this.send({ kind: 'interested' });
+  }
+  sendNotInterested(): void {
+    this.send({ kind: 'not-interested' });
+  }
+  sendHave(index: number): void {
+    this.send({ kind: 'have', index });
+  }
+  /** BEP 6: have-all / have-none say it in one byte; without it an empty bitfield is simply not sent (BEP 3 allows that). */
+  sendBitfield(has: Bitfield): void {
+    if (this.capsValue.fast && has.isComplete) this.send({ kind: 'have-all' });
+    else if (this.capsValue.fast && has.isEmpty) this.send({ kind: 'have-none' });
+    else if (!has.isEmpty) this.send({ kind: 'bitfield', bits: has.toBuffer() });
+  }
+  sendRequest(block: BlockRef): void {
+    this.send({ kind: 'request', ...block });
+  }
+  sendCancel(block: BlockRef): void {
+    this.send({ kind: 'cancel', ...block });
+  }
+  sendReject(block: BlockRef): void {
+    if (this.capsValue.fast) this.send({ kind: 'reject', ...block });
+  }
+  sendPiece(block: BlockRef, data: Buffer): void {
+    if (data.length !== block.length) throw new RangeError(`block ${block.index}+${block.begin} is ${block.length} bytes, got ${data.length}`);
+    if (this.stateValue !== 'open') return;
+    this.options.trace?.('sent', `piece ${block.index}+${block.begin} (${data.length} bytes)`);
+    this.lastSentMs = this.options.clock.now();
+    this.writer.writeBlock(encodeBtPieceHeader(block.index, block.begin, data.length), data);
+  }
+
+  flushed(): Promise<void> {
+    return this.stateValue === 'closed' ? Promise.resolve() : this.writer.flushed();
+  }
+
+  /** Ends the connection after what was written is flushed. */
+  close(reason: DisconnectReason): void {
+    if (this.stateValue === 'closing' || this.stateValue === 'closed') return;
+    this.stateValue = 'closing';
+    this.disconnectReason = reason;
+    this.stopTimers();
+    const { socket } = this.options;
+    socket.end();
+    this.cancelTimer = this.options.clock.after(CLOSE_GRACE_MS, () => socket.destroy());
+  }
+
+  private fail(reason: DisconnectReason): void {
+    this.disconnectReason ??= reason;
+    this.options.socket.destroy();
+  }
+
+  private endReason(): DisconnectReason {
+    const pending = this.reader.bufferedBytes;
+    if (pending === 0) return { kind: 'remote-closed' };
+    return { kind: 'protocol-violation', code: 'truncated', message: `closed with ${pending} bytes of an unfinished frame` };
+  }
+
+  private finish(): void {
+    if (this.stateValue === 'closed') return;
+    this.stateValue = 'closed';
+    this.stopTimers();
+    this.options.events.onDisconnect(this.disconnectReason ?? { kind: 'remote-closed' });
+  }
+
+  private stopTimers(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    this.cancelSilenceCheck?.();
+    this.cancelSilenceCheck = undefined;
+    this.guard.stop();
+  }
+
+  private send(message: BtMessage): void {
+    if (this.stateValue !== 'open') return;
+    this.options.trace?.('sent', describeBtMessage(message));
+    this.lastSentMs = this.options.clock.now();
+    this.writer.write(encodeBtMessage(message), message.kind === 'have' ? 'turn' : 'tick');
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.stateValue === 'closing' || this.stateValue === 'closed') return;
+    this.lastHeardMs = this.options.clock.now();
+    try {
+      this.reader.push(chunk);
+      if (this.stateValue === 'handshaking' && !this.readHandshake()) return;
+      for (let message = this.reader.readMessage(); message; message = this.reader.readMessage()) {
+        this.guard.countMessage();
+        const broken = checkBtMessage(message, this.options.geometry) ?? this.checkState(message);
+        if (broken) throw broken;
+        this.options.trace?.('received', describeBtMessage(message));
+        this.dispatch(message);
+        if (this.stateValue !== 'open') return;
+      }
+      this.guard.watchForStall(
+        () => this.stateValue === 'open' && this.reader.bufferedBytes > 0,
+        (timeoutMs) => this.close({ kind: 'protocol-violation', code: 'stalled-frame', message: `no frame completed in ${timeoutMs} ms` }),
+      );
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.close({ kind: 'protocol-violation', code: error.code, message: error.message });
+    }
+  }
+
+  /** Returns true once the whole handshake is read and accepted. */
+  private readHandshake(): boolean {
+    if (!this.head) {
+      this.head = this.reader.readHandshakeHead();
+      if (!this.head) return false;
+      if (!this.head.infoHash.equals(this.options.infoHash)) {
+        throw new ProtocolError('wrong-info-hash', `handshake for torrent ${this.head.infoHash.toString('hex')}, we asked for ${this.options.infoHash.toString('hex')}`);
+      }
+    }
+    const peerId = this.reader.readPeerId();
+    if (!peerId) return false;
+    const refusal = this.options.checkRemote(peerId);
+    if (refusal) {
+      this.close({ kind: 'refused', why: refusal });
+      return false;
+    }
+    this.remotePeerId = peerId;
+    const theirs = this.head.capabilities;
+    const ours = this.options.localCaps;
+    this.capsValue = { extended: theirs.extended && ours.extended, fast: theirs.fast && ours.fast, dht: theirs.dht && ours.dht };
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    this.stateValue = 'open';
+    this.cancelSilenceCheck = this.options.clock.every(SILENCE_CHECK_MS, () => this.checkSilence());
+    this.options.events.onHandshake({ peerId, caps: this.capsValue });
+    // BEP 10: the extension handshake follows the handshake (after our bitfield, which onHandshake sent).
+    if (this.capsValue.extended && this.stateValue === 'open') {
+      this.send({ kind: 'extended', id: EXTENSION_HANDSHAKE_ID, payload: encodeExtensionHandshake(this.options.extensionHandshake) });
+    }
+    return this.stateValue === 'open';
+  }
+
+  /** Keep-alives out when we are quiet; a peer silent past the idle timeout is dead (bittorrent.md). */
+  private checkSilence(): void {
+    const nowMs = this.options.clock.now();
+    const silentMs = nowMs - this.lastHeardMs;
+    const idleTimeoutMs = this.options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+    if (silentMs >= idleTimeoutMs) return this.close({ kind: 'idle', silentMs });
+    if (nowMs - this.lastSentMs >= (this.options.keepAliveMs ?? KEEP_ALIVE_MS)) this.send({ kind: 'keep-alive' });
+  }
+
+  /** The rules that need this connection's history: what was negotiated, and what comes first. */
+  private checkState(message: BtMessage): ProtocolError | undefined {
+    if (FAST_KINDS.has(message.kind) && !this.capsValue.fast) {
+      return new ProtocolError('fast-not-negotiated', `${message.kind} without the fast extension (BEP 6) on both sides`);
+    }
+    if (message.kind === 'extended' && !this.capsValue.extended) {
+      return new ProtocolError('extension-not-negotiated', 'extended message without the extension protocol (BEP 10) on both sides');
+    }
+    if (message.kind === 'bitfield' || message.kind === 'have-all' || message.kind === 'have-none') {
+      if (this.bitfieldSeen) return new ProtocolError('bitfield-not-first', `a second ${message.kind}`);
+      if (this.stateMessageSeen) return new ProtocolError('bitfield-not-first', `${message.kind} after other messages; it may only come first`);
+      this.bitfieldSeen = true;
+    }
+    if (AFTER_BITFIELD.has(message.kind)) this.stateMessageSeen = true;
+    return undefined;
+  }
+
+  private dispatch(message: BtMessage): void {
+    const { events, geometry } = this.options;
+    switch (message.kind) {
+      case 'choke':
+        return events.onChoke();
+      case 'unchoke':
+        return events.onUnchoke();
+      case 'interested':
+        return events.onInterested();
+      case 'not-interested':
+        return events.onNotInterested();
+      case 'have':
+        return events.onHave(message.index);
+      case 'bitfield':
+        return events.onBitfield(Bitfield.fromBytes(message.bits, geometry.pieceCount) as Bitfield); // checkBtMessage vetted it
+      case 'have-all':
+        return events.onBitfield(Bitfield.full(geometry.pieceCount));
+      case 'have-none':
+        return events.onBitfield(new Bitfield(geometry.pieceCount));
+      case 'request':
+        return events.onRequest({ index: message.index, begin: message.begin, length: message.length });
+      case 'cancel':
+        return events.onCancel({ index: message.index, begin: message.begin, length: message.length });
+      case 'reject':
+        return events.onReject({ index: message.index, begin: message.begin, length: message.length });
+      case 'piece':
+        return events.onPiece({ index: message.index, begin: message.begin, length: message.data.length }, message.data);
+      case 'extended':
+        // We announce no extension of our own (`m` is empty), so only the handshake means anything to us.
+        if (message.id === EXTENSION_HANDSHAKE_ID) events.onExtensionHandshake(parseExtensionHandshake(message.payload));
+        return;
+      default:
+        return; // keep-alive (it reset the silence), port, suggest, allowed-fast: nothing we act on
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import type { Bitfield } from '../../core/Bitfield.js';
+import type { BlockRef } from '../../core/BlockRef.js';
+import type { Capabilities } from '../../wire/bt/Handshake.js';
+import type { ExtensionHandshake } from '../../wire/bt/ExtensionHandshake.js';
+import type { DisconnectReason } from '../ProtocolHandlers.js';
+
+/** Who is at the other end, once its handshake is read (BEP 3). */
+export interface RemoteIdentity {
+  peerId: Buffer;
+  /** What both sides announced in their reserved bytes: an extension is used only when both did. */
+  caps: Capabilities;
+}
+
+/**
+ * What a BitTorrent connection tells the torrent (architecture.md, PeerEvents):
+ * blocks and capabilities, checked against the torrent's geometry and the
+ * connection's rules before they get here.
+ */
+export interface BtPeerEvents {
+  onHandshake(remote: RemoteIdentity): void;
+  onDisconnect(reason: DisconnectReason): void;
+  onChoke(): void;
+  onUnchoke(): void;
+  onInterested(): void;
+  onNotInterested(): void;
+  onHave(index: number): void;
+  /** A bitfield, have-all or have-none (BEP 6), as the pieces the peer holds. */
+  onBitfield(has: Bitfield): void;
+  onRequest(block: BlockRef): void;
+  onCancel(block: BlockRef): void;
+  /** BEP 6: the peer will not serve this request. */
+  onReject(block: BlockRef): void;
+  /** `data` is lent from `pieceBuffers`: the handler copies what it keeps and releases it. */
+  onPiece(block: BlockRef, data: Buffer): void;
+  onExtensionHandshake(handshake: ExtensionHandshake): void;
+}
+
+/** What the torrent asks of a BitTorrent connection (architecture.md, PeerWire). */
+export interface BtPeerWire {
+  readonly caps: Capabilities;
+  sendChoke(): void;
+  sendUnchoke(): void;
+  sendInterested(): void;
+  sendNotInterested(): void;
+  sendHave(index: number): void;
+  /** A bitfield, or with BEP 6 have-all / have-none when it is full or empty. */
+  sendBitfield(has: Bitfield): void;
+  sendRequest(block: BlockRef): void;
+  sendCancel(block: BlockRef): void;
+  /** BEP 6 only: a no-op without it (the request is simply dropped). */
+  sendReject(block: BlockRef): void;
+  sendPiece(block: BlockRef, data: Buffer): void;
+  flushed(): Promise<void>;
+  close(reason: DisconnectReason): void;
+}

@@ -1,0 +1,129 @@
+import { createHash } from 'crypto';
+import type { Clock } from '../common/Clock.js';
+import type { Random } from '../common/Random.js';
+import type { BlockRef } from '../core/BlockRef.js';
+import type { BlockGeometry, PeerKey } from '../policy/blocks/BlockGeometry.js';
+import { RequestPlanner } from '../policy/blocks/RequestPlanner.js';
+import type { PieceChecker } from '../storage/PieceStore.js';
+import { pieceBuffers } from '../wire/BufferPool.js';
+import type { BtPeer } from './BtPeer.js';
+import { PieceAssembler } from './PieceAssembler.js';
+import type { TorrentData } from './TorrentData.js';
+
+/** Blocks nobody asked a peer for, beyond which it is abusing us (a few happen when a cancel crosses the block). */
+export const MAX_UNREQUESTED_BLOCKS = 64;
+
+export interface DownloaderEvents {
+  /** A piece's SHA-1 matched and its bytes are on disk. */
+  pieceVerified(index: number): void;
+  /** A piece's SHA-1 did not match: the peers that sent its blocks. */
+  pieceFailed(index: number, contributors: PeerKey[]): void;
+  /** A peer sent more unrequested blocks than MAX_UNREQUESTED_BLOCKS. */
+  abuse(peer: BtPeer, why: string): void;
+  /** Writing a verified piece failed (disk): it is wanted again. */
+  writeFailed(index: number, error: unknown): void;
+}
+
+export interface DownloaderOptions {
+  geometry: BlockGeometry;
+  data: TorrentData;
+  checker: PieceChecker;
+  clock: Clock;
+  random: Random;
+  events: DownloaderEvents;
+}
+
+/**
+ * The downloading half of a torrent: which blocks to ask of whom
+ * (RequestPlanner), blocks gathered into pieces (PieceAssembler), each piece
+ * hashed whole (BEP 3: SHA-1 per piece) before it is written and announced.
+ * Peers are asked through their wire; the torrent says when a peer changed.
+ */
+export class Downloader {
+  readonly planner: RequestPlanner;
+  private readonly assembler: PieceAssembler;
+
+  constructor(private readonly options: DownloaderOptions) {
+    const { geometry, clock, random, data } = options;
+    this.planner = new RequestPlanner({ geometry, clock, random });
+    this.assembler = new PieceAssembler({ pieceCount: geometry.pieceCount, pieceLength: (index) => geometry.pieceLengthOf(index) });
+    for (let index = 0; index < geometry.pieceCount; index++) if (data.bitfield.has(index)) this.planner.held(index);
+  }
+
+  /** Pieces gathered in memory now. */
+  get piecesInMemory(): number {
+    return this.assembler.heldPieces;
+  }
+
+  /** Fills the peer's request queue, if it lets us ask and we want something of it. */
+  fill(peer: BtPeer): void {
+    if (peer.choking || !peer.amInterested) return;
+    for (const block of this.planner.nextRequests(peer)) peer.wire.sendRequest(block);
+  }
+
+  bitfield(peer: BtPeer): void {
+    this.planner.availability.addBitfield(peer.has);
+  }
+
+  have(index: number): void {
+    this.planner.availability.addPiece(index, this.options.geometry.pieceCount);
+  }
+
+  /** The peer choked us: without BEP 6 its requests are gone (BEP 3). */
+  choked(peer: BtPeer): void {
+    this.planner.choked(peer.key, { fast: peer.wire.caps.fast });
+  }
+
+  rejected(peer: BtPeer, block: BlockRef): void {
+    this.planner.rejected(peer.key, block);
+  }
+
+  /** The peer left: its requests go to others, its pieces no longer count as available. */
+  gone(peer: BtPeer): void {
+    this.planner.peerGone(peer.key);
+    this.planner.availability.addBitfield(peer.has, -1);
+  }
+
+  /** Snubbed peers' requests are released; returns those peers' keys. */
+  checkSnubs(): PeerKey[] {
+    return this.planner.checkSnubs().map((snub) => snub.peer);
+  }
+
+  /**
+   * A block arrived (`data` is lent by the frame reader: copied, then given
+   * back). Returns the cancels to send (end game) through `cancel`.
+   */
+  block(peer: BtPeer, block: BlockRef, data: Buffer, cancel: (peer: PeerKey, block: BlockRef) => void): void {
+    const outcome = this.planner.blockReceived(peer.key, block);
+    if (outcome.arrival === 'unrequested' || outcome.arrival === 'duplicate') {
+      pieceBuffers.release(data);
+      if (outcome.arrival === 'unrequested' && ++peer.unrequestedBlocks > MAX_UNREQUESTED_BLOCKS) {
+        this.options.events.abuse(peer, `more than ${MAX_UNREQUESTED_BLOCKS} blocks we never asked for`);
+      }
+      return;
+    }
+    this.assembler.add(block, data);
+    pieceBuffers.release(data);
+    for (const other of outcome.cancels) cancel(other.peer, other.block);
+    if (outcome.pieceComplete) void this.verify(block.index);
+  }
+
+  private async verify(index: number): Promise<void> {
+    const piece = this.assembler.take(index);
+    const digest = createHash('sha1').update(piece).digest();
+    const { events, data } = this.options;
+    if (!this.options.checker.matches(index, digest)) {
+      events.pieceFailed(index, this.planner.pieceFailed(index));
+      return;
+    }
+    try {
+      await data.writeVerifiedPiece(index, piece);
+    } catch (error) {
+      this.planner.pieceFailed(index); // not the senders' fault: asked for again, nobody blamed
+      events.writeFailed(index, error);
+      return;
+    }
+    this.planner.pieceVerified(index);
+    events.pieceVerified(index);
+  }
+}

@@ -1,0 +1,445 @@
+import type { Duplex } from 'stream';
+import type { Cancel, Clock } from '../common/Clock.js';
+import type { Random } from '../common/Random.js';
+import type { Bitfield } from '../core/Bitfield.js';
+import type { BlockRef } from '../core/BlockRef.js';
+import type { Diagnostics } from '../log/DiagnosticLog.js';
+import { BtConnection } from '../net/bt/BtConnection.js';
+import type { BtPeerEvents } from '../net/bt/BtPeerEvents.js';
+import { describeReason, type DisconnectReason } from '../net/ProtocolHandlers.js';
+import type { BlockGeometry } from '../policy/blocks/BlockGeometry.js';
+import { PeerTrust } from '../policy/PeerTrust.js';
+import type { PieceChecker } from '../storage/PieceStore.js';
+import type { DiscoveredPeer, PeerSource, TransferStats } from '../swarm/PeerSource.js';
+import { SlidingRate } from '../policy/SlidingRate.js';
+import type { HandshakeHead } from '../wire/bt/Handshake.js';
+import type { ExtensionHandshake } from '../wire/bt/ExtensionHandshake.js';
+import { clientName } from '../wire/bt/clientName.js';
+import { BlockUploader, MAX_QUEUED_REQUESTS } from './BlockUploader.js';
+import { BtChoker } from './BtChoker.js';
+import { BtPeer } from './BtPeer.js';
+import { Downloader } from './Downloader.js';
+import { PeerList } from './PeerList.js';
+import type { TorrentData } from './TorrentData.js';
+
+/** The issue's per-torrent connection limit, both directions together. */
+export const DEFAULT_MAX_PEERS = 50;
+const HANDSHAKE_TIMEOUT_MS = 20_000;
+/** How often we look for someone to dial and for snubbed peers. */
+const HOUSEKEEPING_MS = 2_000;
+
+/** Dials `host:port` (from our bind address): resolves once connected. */
+export type DialPeer = (host: string, port: number) => Promise<Duplex>;
+
+export interface TorrentOptions {
+  infoHash: Buffer;
+  geometry: BlockGeometry;
+  checker: PieceChecker;
+  data: TorrentData;
+  localPeerId: Buffer;
+  /** The port we accept peers on (BEP 10 `p`). */
+  listenPort: number;
+  /** BEP 10 `v`: 'swarmlab 0.1.0'. */
+  clientVersion: string;
+  clock: Clock;
+  random: Random;
+  diagnostics: Diagnostics;
+  sources: PeerSource[];
+  dial: DialPeer;
+  maxPeers?: number;
+  /** Every message sent and received goes to the diagnostics at debug level. */
+  traceMessages?: boolean;
+  /** Every piece is on disk and verified (called once, also when we started complete). */
+  onComplete?(): void;
+}
+
+/** A peer's figures for the summary: kept after it leaves. */
+export interface PeerTotals {
+  client: string;
+  address: string;
+  bytesDownloaded: number;
+  bytesUploaded: number;
+}
+
+export interface TorrentStatus {
+  pieceCount: number;
+  piecesDone: number;
+  bytesLeft: number;
+  downloadBytesPerSecond: number;
+  uploadBytesPerSecond: number;
+  peersConnected: number;
+  seedsConnected: number;
+  complete: boolean;
+  peers: PeerTotals[];
+  /** Payload bytes this run. */
+  downloaded: number;
+  uploaded: number;
+}
+
+/**
+ * One BitTorrent torrent (architecture.md: "Torrent (thin)"): wires the
+ * connections to the downloader (what to ask), the uploaders (what to serve),
+ * the choker (whom to serve) and the peer list (whom to dial). It decides
+ * little itself: interest, the end of seed-to-seed connections, and bans.
+ */
+export class Torrent {
+  private readonly peers = new Map<string, BtPeer>();
+  private readonly uploaders = new Map<string, BlockUploader>();
+  private readonly totals = new Map<string, PeerTotals>();
+  private readonly peerList = new PeerList();
+  private readonly trust = new PeerTrust<string>();
+  private readonly downloader: Downloader;
+  private readonly choker: BtChoker;
+  private readonly maxPeers: number;
+  private readonly downloadRate: SlidingRate;
+  private readonly uploadRate: SlidingRate;
+  private readonly cancels: Cancel[] = [];
+  /** Connections not yet past their handshake, and dials in progress: they count against maxPeers. */
+  private pending = 0;
+  private nextSerial = 1;
+  private downloaded = 0;
+  private uploaded = 0;
+  private completeAnnounced = false;
+  private stopped = false;
+
+  constructor(private readonly options: TorrentOptions) {
+    const { clock, random } = options;
+    this.maxPeers = options.maxPeers ?? DEFAULT_MAX_PEERS;
+    this.downloadRate = new SlidingRate(clock);
+    this.uploadRate = new SlidingRate(clock);
+    this.downloader = new Downloader({
+      geometry: options.geometry,
+      data: options.data,
+      checker: options.checker,
+      clock,
+      random,
+      events: {
+        pieceVerified: (index) => this.pieceVerified(index),
+        pieceFailed: (index, contributors) => this.pieceFailed(index, contributors),
+        abuse: (peer, why) => peer.wire.close({ kind: 'protocol-violation', code: 'unrequested-blocks', message: why }),
+        writeFailed: (index, error) => options.diagnostics.error(`writing piece ${index} failed: ${String(error)}`),
+      },
+    });
+    this.choker = new BtChoker({
+      clock,
+      random,
+      peers: () => this.peers.values(),
+      isSeeding: () => this.isComplete,
+      unchoke: (peer) => this.setChoking(peer, false),
+      choke: (peer) => this.setChoking(peer, true),
+    });
+  }
+
+  get infoHash(): Buffer {
+    return this.options.infoHash;
+  }
+
+  get isComplete(): boolean {
+    return this.options.data.bitfield.isComplete;
+  }
+
+  /** What trackers are told (BEP 3): this run's payload bytes, and what is still missing. */
+  stats(): TransferStats {
+    return { uploaded: this.uploaded, downloaded: this.downloaded, left: this.options.data.bytesLeft };
+  }
+
+  start(): void {
+    this.choker.start();
+    this.cancels.push(this.options.clock.every(HOUSEKEEPING_MS, () => this.housekeeping()));
+    for (const source of this.options.sources) source.start((found) => this.discovered(found));
+    if (this.isComplete) this.completed();
+  }
+
+  /** Closes every connection and stops the sources (trackers hear `stopped`). */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.choker.stop();
+    for (const cancel of this.cancels.splice(0)) cancel();
+    const closing = [...this.peers.values()].map((peer) => peer.wire);
+    for (const wire of closing) wire.close({ kind: 'shutdown' });
+    await Promise.all(this.options.sources.map((source) => source.stop()));
+  }
+
+  /** Peers reported by a source (tracker, static list). */
+  discovered(found: readonly DiscoveredPeer[]): void {
+    this.peerList.add(found);
+    this.dialMore();
+  }
+
+  /** An incoming connection whose handshake names this torrent (the session's router read its head). Returns 'taken' or why not. */
+  accept(socket: Duplex, address: string, head: HandshakeHead, rest: Buffer): 'taken' | string {
+    if (this.stopped) return 'the torrent is stopping';
+    if (this.peers.size + this.pending >= this.maxPeers) return `already ${this.maxPeers} peers`;
+    this.connect(socket, address, 'inbound', { head, rest });
+    return 'taken';
+  }
+
+  status(): TorrentStatus {
+    const { bitfield } = this.options.data;
+    const connected = [...this.peers.values()];
+    for (const peer of connected) this.keepTotals(peer);
+    return {
+      pieceCount: bitfield.pieceCount,
+      piecesDone: bitfield.count,
+      bytesLeft: this.options.data.bytesLeft,
+      downloadBytesPerSecond: this.downloadRate.bytesPerSecond(),
+      uploadBytesPerSecond: this.uploadRate.bytesPerSecond(),
+      peersConnected: connected.length,
+      seedsConnected: connected.filter((peer) => peer.isSeed).length,
+      complete: this.isComplete,
+      peers: [...this.totals.values()].map((totals) => ({ ...totals })),
+      downloaded: this.downloaded,
+      uploaded: this.uploaded,
+    };
+  }
+
+  private housekeeping(): void {
+    for (const key of this.downloader.checkSnubs()) {
+      this.options.diagnostics.debug(`peer ${this.peers.get(key)?.address ?? key} is snubbing us: its requests go to others`);
+    }
+    this.fillAll();
+    this.dialMore();
+  }
+
+  /** Dials reported addresses until the connection limit (as a seed too: some peers never dial out). */
+  private dialMore(): void {
+    const { clock, dial, diagnostics } = this.options;
+    while (!this.stopped && this.peers.size + this.pending < this.maxPeers) {
+      const target = this.peerList.take(clock.now(), this.isComplete);
+      if (!target) return;
+      this.pending++;
+      dial(target.host, target.port).then(
+        (socket) => {
+          this.pending--;
+          if (this.stopped) return void socket.destroy();
+          this.connect(socket, target.address, 'outbound');
+        },
+        (error: Error) => {
+          this.pending--;
+          this.peerList.failed(target.address, clock.now());
+          diagnostics.debug(`dialling ${target.address} failed: ${error.message}`);
+        },
+      );
+    }
+  }
+
+  private connect(socket: Duplex, address: string, direction: 'inbound' | 'outbound', routed?: { head: HandshakeHead; rest: Buffer }): void {
+    const { options } = this;
+    this.pending++;
+    let peer: BtPeer | undefined;
+    const events = this.peerEvents(() => peer);
+    const connection = new BtConnection({
+      socket,
+      direction,
+      routed,
+      infoHash: options.infoHash,
+      localPeerId: options.localPeerId,
+      localCaps: { extended: true, fast: true, dht: false },
+      geometry: { pieceCount: options.geometry.pieceCount, pieceLength: (index) => options.geometry.pieceLengthOf(index) },
+      clock: options.clock,
+      extensionHandshake: { extensions: new Map(), client: options.clientVersion, maxRequests: MAX_QUEUED_REQUESTS, port: options.listenPort },
+      checkRemote: (peerId) => this.refusal(peerId),
+      handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
+      trace: options.traceMessages ? (way, message) => options.diagnostics.debug(`${way === 'sent' ? 'to' : 'from'} ${address}: ${message}`) : undefined,
+      events: {
+        ...events,
+        onHandshake: (remote) => {
+          this.pending--;
+          peer = new BtPeer(this.nextSerial++, address, connection, options.geometry.pieceCount, options.clock);
+          peer.peerId = remote.peerId;
+          this.peers.set(peer.key, peer);
+          this.uploaders.set(peer.key, this.uploaderFor(peer));
+          if (direction === 'outbound') this.peerList.claim(address);
+          options.diagnostics.debug(`connected to ${address} (${clientName(remote.peerId)}, ${direction})`);
+          connection.sendBitfield(options.data.bitfield);
+        },
+        onDisconnect: (reason) => {
+          if (!peer) {
+            this.pending--;
+            if (direction === 'outbound') this.peerList.failed(address, options.clock.now());
+            options.diagnostics.debug(`connection with ${address} ended before its handshake: ${describeReason(reason)}`);
+            return;
+          }
+          this.peerGone(peer, reason);
+        },
+      },
+    });
+  }
+
+  /** Why a handshake's peer id is not wanted: ourselves, already connected, banned. */
+  private refusal(peerId: Buffer): string | undefined {
+    if (peerId.equals(this.options.localPeerId)) return 'that is us';
+    const hex = peerId.toString('hex');
+    if (this.trust.isBanned(hex)) return 'banned: it sent two pieces that failed their hash check';
+    for (const peer of this.peers.values()) if (peer.peerId?.equals(peerId)) return `already connected to that peer (${peer.address})`;
+    return undefined;
+  }
+
+  private uploaderFor(peer: BtPeer): BlockUploader {
+    return new BlockUploader({
+      peer,
+      data: this.options.data,
+      sent: (bytes) => {
+        peer.bytesUploaded += bytes;
+        peer.uploadRate.record(bytes);
+        this.uploaded += bytes;
+        this.uploadRate.record(bytes);
+        this.choker.recordSent(peer, bytes);
+        this.options.data.recordTransfer(0, bytes);
+      },
+      abuse: (why) => peer.wire.close({ kind: 'protocol-violation', code: 'too-many-requests', message: why }),
+      readFailed: (block, error) => this.options.diagnostics.error(`reading piece ${block.index} at ${block.begin} failed: ${String(error)}`),
+    });
+  }
+
+  /** The connection's events, for a peer that exists once the handshake is done. */
+  private peerEvents(current: () => BtPeer | undefined): Omit<BtPeerEvents, 'onHandshake' | 'onDisconnect'> {
+    const on =
+      <A extends unknown[]>(handle: (peer: BtPeer, ...args: A) => void) =>
+      (...args: A) => {
+        const peer = current();
+        if (peer) handle(peer, ...args);
+      };
+    return {
+      onChoke: on((peer) => {
+        peer.choking = true;
+        this.downloader.choked(peer);
+        this.fillAll();
+      }),
+      onUnchoke: on((peer) => {
+        peer.choking = false;
+        this.downloader.fill(peer);
+      }),
+      onInterested: on((peer) => {
+        peer.interested = true;
+        this.choker.refresh();
+      }),
+      onNotInterested: on((peer) => {
+        peer.interested = false;
+        this.choker.refresh();
+      }),
+      onHave: on((peer, index: number) => {
+        if (!peer.has.set(index)) return;
+        this.downloader.have(index);
+        this.peerHasChanged(peer);
+      }),
+      onBitfield: on((peer, has: Bitfield) => {
+        peer.has = has; // only first (BtConnection's rule): nothing counted before it
+        this.downloader.bitfield(peer);
+        this.peerHasChanged(peer);
+      }),
+      onRequest: on((peer, block: BlockRef) => this.uploaders.get(peer.key)?.request(block)),
+      onCancel: on((peer, block: BlockRef) => this.uploaders.get(peer.key)?.cancel(block)),
+      onReject: on((peer, block: BlockRef) => {
+        this.downloader.rejected(peer, block);
+        this.fillAll();
+      }),
+      onPiece: on((peer, block: BlockRef, data: Buffer) => {
+        peer.bytesDownloaded += block.length;
+        peer.downloadRate.record(block.length);
+        this.downloaded += block.length;
+        this.downloadRate.record(block.length);
+        this.choker.recordReceived(peer, block.length);
+        this.options.data.recordTransfer(block.length, 0);
+        this.downloader.block(peer, block, data, (key, other) => this.peers.get(key)?.wire.sendCancel(other));
+        this.downloader.fill(peer);
+      }),
+      onExtensionHandshake: on((peer, handshake: ExtensionHandshake) => {
+        peer.reqq = handshake.maxRequests;
+        peer.clientVersion = handshake.client;
+      }),
+    };
+  }
+
+  /** A bitfield or have: perhaps it has something we want now; perhaps it is a seed meeting a seed. */
+  private peerHasChanged(peer: BtPeer): void {
+    if (this.isComplete && peer.isSeed) return peer.wire.close({ kind: 'refused', why: 'we are both seeds' });
+    this.updateInterest(peer);
+    this.downloader.fill(peer);
+  }
+
+  private updateInterest(peer: BtPeer): void {
+    const wanted = !this.isComplete && peer.has.hasAnyMissingFrom(this.options.data.bitfield);
+    if (wanted === peer.amInterested) return;
+    peer.amInterested = wanted;
+    if (wanted) peer.wire.sendInterested();
+    else peer.wire.sendNotInterested();
+  }
+
+  private setChoking(peer: BtPeer, choking: boolean): void {
+    peer.amChoking = choking;
+    const uploader = this.uploaders.get(peer.key);
+    if (choking) {
+      peer.wire.sendChoke();
+      uploader?.choked();
+    } else {
+      peer.wire.sendUnchoke();
+      uploader?.unchoked();
+    }
+  }
+
+  private fillAll(): void {
+    for (const peer of this.peers.values()) this.downloader.fill(peer);
+  }
+
+  private pieceVerified(index: number): void {
+    for (const peer of this.peers.values()) {
+      if (!peer.has.has(index)) peer.wire.sendHave(index);
+      this.updateInterest(peer);
+    }
+    if (this.isComplete) this.completed();
+  }
+
+  /** BEP 3 leaves it to us; we do what the course does: a first bad piece is parole, a second a ban. */
+  private pieceFailed(index: number, contributors: string[]): void {
+    const { diagnostics } = this.options;
+    for (const key of contributors) {
+      const peer = this.peers.get(key);
+      if (!peer?.peerId) continue;
+      const verdict = this.trust.badPiece(peer.peerId.toString('hex'));
+      diagnostics.warn(`piece ${index} failed its hash check; ${peer.address} sent some of it: ${verdict}`);
+      if (verdict === 'ban') {
+        this.peerList.forget(peer.address);
+        peer.wire.close({ kind: 'refused', why: 'banned: two pieces that failed their hash check' });
+      }
+    }
+    this.fillAll();
+  }
+
+  /** Every piece is here: not interested in anyone, no seed-to-seed connections, trackers told once. */
+  private completed(): void {
+    for (const peer of this.peers.values()) {
+      this.updateInterest(peer);
+      if (peer.isSeed) peer.wire.close({ kind: 'refused', why: 'we are both seeds' });
+    }
+    if (this.completeAnnounced) return;
+    this.completeAnnounced = true;
+    for (const source of this.options.sources) source.completed();
+    this.options.onComplete?.();
+  }
+
+  private peerGone(peer: BtPeer, reason: DisconnectReason): void {
+    const { diagnostics, clock } = this.options;
+    this.keepTotals(peer);
+    this.peers.delete(peer.key);
+    this.uploaders.delete(peer.key);
+    this.downloader.gone(peer);
+    this.choker.gone(peer);
+    if (peer.wire instanceof BtConnection && peer.wire.direction === 'outbound') this.peerList.ended(peer.address, clock.now(), peer.isSeed);
+    diagnostics.debug(`connection with ${peer.address} ended: ${describeReason(reason)}`);
+    if (this.stopped) return;
+    this.choker.refresh();
+    this.fillAll();
+    this.dialMore();
+  }
+
+  private keepTotals(peer: BtPeer): void {
+    this.totals.set(peer.key, {
+      client: clientName(peer.peerId ?? Buffer.alloc(0), peer.clientVersion),
+      address: peer.address,
+      bytesDownloaded: peer.bytesDownloaded,
+      bytesUploaded: peer.bytesUploaded,
+    });
+  }
+}

@@ -1,0 +1,57 @@
+import { createHash } from 'crypto';
+import { Bitfield } from '../../src/core/Bitfield.js';
+import type { BlockRef } from '../../src/core/BlockRef.js';
+import { PieceLayout } from '../../src/core/PieceLayout.js';
+import type { PieceChecker } from '../../src/storage/PieceStore.js';
+import type { TorrentData } from '../../src/torrent/TorrentData.js';
+
+/** A torrent's bytes in memory, for tests of the torrent over an in-memory transport. */
+export class MemoryTorrentData implements TorrentData {
+  readonly bitfield: Bitfield;
+  readonly bytes: Buffer;
+  readonly written: number[] = [];
+  downloaded = 0;
+  uploaded = 0;
+
+  constructor(
+    readonly layout: PieceLayout,
+    content: Buffer | undefined,
+  ) {
+    this.bytes = content ? Buffer.from(content) : Buffer.alloc(layout.fileSize);
+    this.bitfield = content ? Bitfield.full(layout.pieceCount) : new Bitfield(layout.pieceCount);
+  }
+
+  get bytesLeft(): number {
+    let left = 0;
+    for (let index = 0; index < this.layout.pieceCount; index++) if (!this.bitfield.has(index)) left += this.layout.pieceLength(index);
+    return left;
+  }
+
+  async readBlock(block: BlockRef): Promise<Buffer> {
+    if (!this.bitfield.has(block.index)) throw new RangeError(`piece ${block.index} is not held`);
+    const start = this.layout.offsetOf(block.index) + block.begin;
+    return Buffer.from(this.bytes.subarray(start, start + block.length));
+  }
+
+  async writeVerifiedPiece(index: number, data: Buffer): Promise<boolean> {
+    if (this.bitfield.has(index)) return false;
+    data.copy(this.bytes, this.layout.offsetOf(index));
+    this.bitfield.set(index);
+    this.written.push(index);
+    return true;
+  }
+
+  recordTransfer(bytesDownloaded: number, bytesUploaded: number): void {
+    this.downloaded += bytesDownloaded;
+    this.uploaded += bytesUploaded;
+  }
+}
+
+/** The SHA-1 of each piece of `content`, as a PieceChecker. */
+export function checkerFor(content: Buffer, layout: PieceLayout): PieceChecker {
+  const hashes = Array.from({ length: layout.pieceCount }, (_, index) => {
+    const start = layout.offsetOf(index);
+    return createHash('sha1').update(content.subarray(start, start + layout.pieceLength(index))).digest();
+  });
+  return { matches: (index, digest) => hashes[index].equals(digest) };
+}
