@@ -21,9 +21,8 @@ const AZUREUS_CLIENTS: Readonly<Record<string, { name: string; version?: (chars:
   KT: { name: 'KTorrent' },
   FD: { name: 'Free Download Manager' },
   XL: { name: 'Xunlei' },
-  // WebTorrent writes 2 decimal digits of major, then 2 of minor: -WW0201- is 2.1.
-  WW: { name: 'WebTorrent', version: (chars) => `${Number(chars.slice(0, 2))}.${Number(chars.slice(2))}` },
-  WD: { name: 'WebTorrent Desktop', version: (chars) => `${Number(chars.slice(0, 2))}.${Number(chars.slice(2))}` },
+  WW: { name: 'WebTorrent', version: decimalPairs },
+  WD: { name: 'WebTorrent Desktop', version: decimalPairs },
 };
 
 /** Ids that spell major, minor and patch in decimal between dashes. */
@@ -81,6 +80,11 @@ export function clientName(peerId: Buffer, extensionV?: string): string {
 function base36Version(chars: string): string {
   const parts = [...chars.slice(0, 3)].map((c) => parseInt(c, 36));
   return (/[1-9]/.test(chars[3]) ? [...parts, chars[3]] : parts).join('.');
+}
+
+/** WebTorrent's: 2 decimal digits of major, then 2 of minor: `0201` is 2.1. */
+function decimalPairs(chars: string): string {
+  return `${Number(chars.slice(0, 2))}.${Number(chars.slice(2))}`;
 }
 
 /** Printable characters only (no control, format or line-breaking ones), spaces collapsed, at most MOST_CHARACTERS. */
