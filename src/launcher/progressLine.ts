@@ -11,8 +11,9 @@ export interface ProgressFields {
   state: string;
 }
 
-const WIDEST_BAR = 40;
-const NARROWEST_BAR = 10;
+/** A bar's width bounds: at least this narrow a bar still shows progress, a wider one shows no more. */
+export const WIDEST_BAR = 40;
+export const NARROWEST_BAR = 10;
 const HELD = '\u2588';
 const MISSING = '\u2591';
 
@@ -25,6 +26,11 @@ export function progressLine(fields: ProgressFields, width: number): string {
   const { peer, piecesHeld, pieceCount, rate, state } = fields;
   const counts = `${String(piecesHeld).padStart(String(pieceCount).length)}/${pieceCount} pieces  ${rate}/s${state ? ` ${state}` : ''}`;
   const barWidth = Math.max(NARROWEST_BAR, Math.min(WIDEST_BAR, width - `${peer} [] ${counts}`.length));
+  return shorten(`${peer} [${pieceBar(piecesHeld, pieceCount, barWidth)}] ${counts}`, width);
+}
+
+/** `████░░░░`: `barWidth` cells, filled in proportion to the pieces held (none while the count is unknown). */
+export function pieceBar(piecesHeld: number, pieceCount: number, barWidth: number): string {
   const held = pieceCount > 0 ? Math.round((barWidth * piecesHeld) / pieceCount) : 0;
-  return shorten(`${peer} [${HELD.repeat(held)}${MISSING.repeat(barWidth - held)}] ${counts}`, width);
+  return HELD.repeat(held) + MISSING.repeat(barWidth - held);
 }
