@@ -42,7 +42,7 @@ export async function singleFileFixture(root: string, announceUrl: string): Prom
   const seedDir = path.join(root, 'seed');
   fs.mkdirSync(seedDir, { recursive: true });
   fs.writeFileSync(path.join(seedDir, SINGLE_FILE.name), knownBytes(SINGLE_FILE.size, 7));
-  return withTorrent(root, seedDir, SINGLE_FILE.name, SINGLE_FILE.pieceSize, announceUrl);
+  return fixtureOf(root, seedDir, SINGLE_FILE.name, SINGLE_FILE.pieceSize, announceUrl);
 }
 
 /** Writes the folder `multi` under `root`/seed and a private torrent for it announcing to `announceUrl`. */
@@ -53,10 +53,11 @@ export async function multiFileFixture(root: string, announceUrl: string): Promi
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, knownBytes(size, 20 + i));
   });
-  return withTorrent(root, seedDir, MULTI_FILE.name, MULTI_FILE.pieceSize, announceUrl);
+  return fixtureOf(root, seedDir, MULTI_FILE.name, MULTI_FILE.pieceSize, announceUrl);
 }
 
-async function withTorrent(root: string, seedDir: string, name: string, pieceSize: number, announceUrl: string): Promise<TorrentFixture> {
+/** Makes `root`/NAME.torrent (private, announcing to `announceUrl`) for `seedDir`/`name`. */
+export async function fixtureOf(root: string, seedDir: string, name: string, pieceSize: number, announceUrl: string): Promise<TorrentFixture> {
   const torrent = path.join(root, `${name}.torrent`);
   fs.writeFileSync(torrent, await makeTorrent(path.join(seedDir, name), { pieceSize, trackers: [[announceUrl]], isPrivate: true }));
   return { seedDir, name, torrent };
