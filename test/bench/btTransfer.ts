@@ -4,10 +4,9 @@ import * as path from 'path';
 import { formatBytes, table } from '../../src/launcher/format.js';
 import { writeRandomFile } from '../../src/launcher/seedFiles.js';
 import { makeTempDir, removeTempDir } from '../support/fixtures.js';
-import { describeExit } from '../support/realClients/clientProcess.js';
 import { startLocalTracker } from '../support/realClients/localTracker.js';
 import { watchProcess, type ProcessUsage } from '../support/realClients/processUsage.js';
-import { exitedByItself, RealSwarm, type ClientName } from '../support/realClients/realSwarm.js';
+import { exitedByItself, mustHaveExitedZero, RealSwarm, type ClientName } from '../support/realClients/realSwarm.js';
 import { fixtureOf, sameTree, type TorrentFixture } from '../support/realClients/torrentFixtures.js';
 
 const MIB = 1024 * 1024;
@@ -98,10 +97,10 @@ async function transfer(swarm: RealSwarm, seederName: ClientName, downloaderName
     figures.seconds = Number(process.hrtime.bigint() - started) / 1e9;
     figures.downloaderUsage = downloaderWatch.stop();
     figures.seederUsage = seederWatch.stop();
-    if (exit.code !== 0) throw new Error(`${downloader.name} ${describeExit(exit)}; its last output:\n${downloader.tail()}`);
+    mustHaveExitedZero(downloader, exit);
     figures.mebibytesPerSecond = CONTENT_BYTES / MIB / figures.seconds;
     figures.downloaderCpuSecondsPerGib = figures.downloaderUsage.cpuSeconds / (CONTENT_BYTES / GIB);
-    await sameTree(path.join(fixture.seedDir, fixture.name), copy);
+    await sameTree(fixture.original, copy);
     figures.verified = true;
     fs.rmSync(path.dirname(copy), { recursive: true, force: true });
   } catch (error) {

@@ -9,36 +9,21 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseMetaInfo } from '../../src/metainfo/MetaInfo.js';
 import { makeTempDir, removeTempDir } from '../support/fixtures.js';
-import { startLocalTracker, type LocalTracker } from '../support/realClients/localTracker.js';
-import { exitedByItself, RealSwarm, type ClientName } from '../support/realClients/realSwarm.js';
-import { multiFileFixture, sameTree, singleFileFixture, type TorrentFixture } from '../support/realClients/torrentFixtures.js';
+import type { ClientName } from '../support/realClients/realSwarm.js';
+import { expectTrade, realClientsSuite, type FixtureKind } from '../support/realClients/suite.js';
+import { multiFileFixture, sameTree } from '../support/realClients/torrentFixtures.js';
 
-const SEEDER_READY_MS = 15_000;
-const DOWNLOAD_MS = 40_000;
 jest.setTimeout(60_000);
 
 describe('aria2 and libtorrent trade our torrents through our tracker', () => {
-  let root: string;
-  let tracker: LocalTracker;
-  const fixtures: Record<string, TorrentFixture> = {};
-  let swarm: RealSwarm;
-
-  beforeAll(async () => {
-    root = makeTempDir('swarmlab-real-trade-');
-    tracker = await startLocalTracker();
-    fixtures['single-file'] = await singleFileFixture(root, tracker.announceUrl);
-    fixtures['multi-file'] = await multiFileFixture(root, tracker.announceUrl);
-  });
-  afterAll(async () => {
-    await tracker.stop();
-    removeTempDir(root);
-  });
-  beforeEach(() => (swarm = new RealSwarm(tracker, root)));
-  afterEach(() => swarm.stopAll());
+  const suite = realClientsSuite();
 
   test('the torrents are private, announce to the tracker, and the multi-file one has a piece across several files', () => {
-    const [single, multi] = [fixtures['single-file'], fixtures['multi-file']].map((f) => parseMetaInfo(fs.readFileSync(f.torrent), f.torrent));
-    for (const meta of [single, multi]) expect(meta).toMatchObject({ isPrivate: true, announce: tracker.announceUrl });
+    const [single, multi] = (['single-file', 'multi-file'] as const).map((kind) => {
+      const torrent = suite.fixture(kind).torrent;
+      return parseMetaInfo(fs.readFileSync(torrent), torrent);
+    });
+    for (const meta of [single, multi]) expect(meta).toMatchObject({ isPrivate: true, announce: suite.tracker.announceUrl });
     expect(single.length % 16_384).not.toBe(0);
     let offset = 0;
     const filesPerPiece = Array.from({ length: multi.pieceCount }, () => 0);
@@ -51,15 +36,11 @@ describe('aria2 and libtorrent trade our torrents through our tracker', () => {
     expect(multi.files.some((f) => f.length === 0)).toBe(true);
   });
 
-  test.each<[ClientName, ClientName, string]>([
+  test.each<[ClientName, ClientName, FixtureKind]>([
     ['aria2', 'libtorrent', 'multi-file'],
     ['libtorrent', 'aria2', 'single-file'],
-  ])('%s seeds, %s downloads the %s torrent, every byte as the original', async (seederName, downloaderName, which) => {
-    const fixture = fixtures[which];
-    await swarm.seeder(seederName, fixture, SEEDER_READY_MS);
-    const { downloader, copy } = await swarm.downloader(downloaderName, fixture);
-    expect(await exitedByItself(downloader, DOWNLOAD_MS)).toEqual({ code: 0, signal: null });
-    await sameTree(path.join(fixture.seedDir, fixture.name), copy);
+  ])('%s seeds, %s downloads the %s torrent: an exact copy, both exit 0', async (seeder, downloader, kind) => {
+    await expectTrade(suite.swarm, seeder, downloader, suite.fixture(kind));
   });
 });
 
@@ -69,8 +50,7 @@ describe('sameTree, the check of a downloaded copy', () => {
   let copy: string;
   beforeEach(async () => {
     root = makeTempDir('swarmlab-same-tree-');
-    const fixture = await multiFileFixture(root, 'http://127.0.0.1:1/announce');
-    original = path.join(fixture.seedDir, fixture.name);
+    original = (await multiFileFixture(root, 'http://127.0.0.1:1/announce')).original;
     copy = path.join(root, 'copy');
     fs.cpSync(original, copy, { recursive: true });
   });

@@ -8,9 +8,6 @@ const LT_CLIENT = path.join(import.meta.dirname, 'ltclient.py');
 /** A downloader gives up by itself after this; tests have their own, shorter deadlines. */
 const DOWNLOAD_TIMEOUT_S = 600;
 
-/** The JSON line ltclient.py prints once a seeder's data checked good. */
-export const LIBTORRENT_SEEDING = /"state": "seeding"/;
-
 /**
  * libtorrent (python3-libtorrent) through ltclient.py: a seeder checks its
  * data, prints {"state": "seeding"} and seeds until stopped; a downloader exits

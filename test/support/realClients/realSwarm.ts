@@ -68,6 +68,11 @@ export class RealSwarm {
   }
 }
 
+/** Throws, with the client's last output, unless it exited with code 0. */
+export function mustHaveExitedZero(client: RunningClient, exit: ClientExit): void {
+  if (exit.code !== 0 || exit.signal !== null) throw new Error(`${client.name} ${describeExit(exit)}; its last output:\n${client.tail()}`);
+}
+
 /** A downloader's exit, which it must reach by itself within `timeoutMs`. */
 export function exitedByItself(client: RunningClient, timeoutMs: number): Promise<ClientExit> {
   return withTimeout(client.exited, () => `${client.name} to finish and exit; its last output:\n${client.tail()}`, timeoutMs);

@@ -9,6 +9,8 @@ export interface TorrentFixture {
   seedDir: string;
   /** The torrent's file or folder, as it appears inside a client's directory. */
   name: string;
+  /** seedDir/name: what every copy must equal. */
+  original: string;
   /** The .torrent file. */
   torrent: string;
 }
@@ -60,7 +62,7 @@ export async function multiFileFixture(root: string, announceUrl: string): Promi
 export async function fixtureOf(root: string, seedDir: string, name: string, pieceSize: number, announceUrl: string): Promise<TorrentFixture> {
   const torrent = path.join(root, `${name}.torrent`);
   fs.writeFileSync(torrent, await makeTorrent(path.join(seedDir, name), { pieceSize, trackers: [[announceUrl]], isPrivate: true }));
-  return { seedDir, name, torrent };
+  return { seedDir, name, original: path.join(seedDir, name), torrent };
 }
 
 const COMPARE_CHUNK_BYTES = 1 << 20;
