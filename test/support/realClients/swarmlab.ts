@@ -1,0 +1,17 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { LOOPBACK } from '../sockets.js';
+import { startClientProcess, type ClientOptions, type RunningClient } from './clientProcess.js';
+
+export const SWARMLAB_CLI = path.join(import.meta.dirname, '..', '..', '..', 'dist', 'cli', 'swarmlab.js');
+
+/**
+ * Our own client, built: `swarmlab download TORRENT --dir DIR` (exits 0 once
+ * the torrent is on disk and verified) or `swarmlab seed TORRENT --dir DIR`
+ * (seeds until SIGTERM), on 127.0.0.1 and the given port.
+ */
+export async function startSwarmlab(options: ClientOptions): Promise<RunningClient> {
+  if (!fs.existsSync(SWARMLAB_CLI)) throw new Error(`${SWARMLAB_CLI} is missing: run \`npm run build\` first (npm test does)`);
+  const args = [SWARMLAB_CLI, options.role, options.torrent, '--dir', options.dir, '--port', String(options.port), '--bind', LOOPBACK];
+  return startClientProcess({ client: 'swarmlab', command: process.execPath, args, missing: (detail) => new Error(`cannot start node: ${detail}`) }, options);
+}
