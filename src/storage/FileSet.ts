@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import type { FileMap, FileSegment } from './FileMap.js';
+import type { FileMap } from './FileMap.js';
 import { HandlePool } from './HandlePool.js';
 import { readFully, writeFully } from './positionalIo.js';
 import { ioStep } from './ioStep.js';
@@ -62,25 +62,41 @@ export class FileSet {
     const segments = this.map.segments(pieceIndex, begin, data.length);
     // Refused before anything is written: no block is ever half written.
     const readOnly = segments.find((segment) => this.isComplete(segment.fileIndex) && !this.map.files[segment.fileIndex].padding);
-    if (readOnly) throw new StorageError(this.pathOf(readOnly), `is complete and open read-only: piece ${pieceIndex} cannot be written into it`, 'io');
+    if (readOnly) throw new StorageError(this.pathOf(readOnly.fileIndex), `is complete and open read-only: piece ${pieceIndex} cannot be written into it`, 'io');
     let done = 0;
     for (const segment of segments) {
       const part = data.subarray(done, done + segment.length);
       done += segment.length;
-      if (!this.map.files[segment.fileIndex].padding) await this.onDisk(segment, (handle) => writeFully(handle, part, segment.offset));
+      if (!this.map.files[segment.fileIndex].padding) await this.onDisk(segment.fileIndex, (handle) => writeFully(handle, part, segment.offset));
     }
   }
 
   /** The `length` bytes at byte `begin` of piece `pieceIndex`, from every file it spans. */
-  async read(pieceIndex: number, begin: number, length: number): Promise<Buffer> {
-    const data = Buffer.alloc(length);
+  read(pieceIndex: number, begin: number, length: number): Promise<Buffer> {
+    return this.readInto(pieceIndex, begin, Buffer.alloc(length));
+  }
+
+  /**
+   * The same into `data` (its length says how many bytes), returned filled: a
+   * recheck reuses one buffer, which hashes pieces twice as fast as a fresh one each.
+   */
+  async readInto(pieceIndex: number, begin: number, data: Buffer): Promise<Buffer> {
     let done = 0;
-    for (const segment of this.map.segments(pieceIndex, begin, length)) {
+    for (const segment of this.map.segments(pieceIndex, begin, data.length)) {
       const part = data.subarray(done, done + segment.length);
       done += segment.length;
-      if (!this.map.files[segment.fileIndex].padding) await this.onDisk(segment, (handle) => readFully(handle, part, segment.offset));
+      if (this.map.files[segment.fileIndex].padding) part.fill(0);
+      else await this.onDisk(segment.fileIndex, (handle) => readFully(handle, part, segment.offset));
     }
     return data;
+  }
+
+  /**
+   * Forces what was written to file `fileIndex` to disk (a checkpoint does, before it
+   * lists the pieces as held). Its handle may have left the pool since: it is reopened.
+   */
+  async sync(fileIndex: number): Promise<void> {
+    if (!this.map.files[fileIndex].padding) await this.onDisk(fileIndex, (handle) => handle.datasync());
   }
 
   /** Closes every file; call it once no read or write is running. */
@@ -88,12 +104,12 @@ export class FileSet {
     return this.handles.closeAll();
   }
 
-  private onDisk(segment: FileSegment, io: (handle: fs.FileHandle) => Promise<void>): Promise<void> {
-    return ioStep(this.pathOf(segment), () => this.handles.use(segment.fileIndex, io));
+  private onDisk(fileIndex: number, io: (handle: fs.FileHandle) => Promise<void>): Promise<void> {
+    return ioStep(this.pathOf(fileIndex), () => this.handles.use(fileIndex, io));
   }
 
-  private pathOf(segment: FileSegment): string {
-    return path.join(this.root, ...this.map.files[segment.fileIndex].path);
+  private pathOf(fileIndex: number): string {
+    return path.join(this.root, ...this.map.files[fileIndex].path);
   }
 }
 

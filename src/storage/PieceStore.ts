@@ -39,7 +39,7 @@ export interface PieceStoreOptions {
  * file-system calls): some 8 % of a busy leecher's time at one every 250 ms. Once a
  * second, a crash costs at most a second of pieces, which are fetched again.
  */
-const DEFAULT_CHECKPOINT_DELAY_MS = 1_000;
+export const DEFAULT_CHECKPOINT_DELAY_MS = 1_000;
 
 /**
  * How a store began: complete (a seeder without a metainfo: trusted as is),

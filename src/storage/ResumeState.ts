@@ -84,11 +84,15 @@ export async function writeResumeState(dataFile: string, layout: PieceLayout, pi
     bytesUploaded: totals.bytesUploaded,
     bytesDownloaded: totals.bytesDownloaded,
   };
-  const target = resumePath(dataFile);
+  await replaceAtomically(resumePath(dataFile), JSON.stringify(state));
+}
+
+/** Writes `text` to a temp file beside `target`, forces it to disk, then renames it over `target`. */
+export async function replaceAtomically(target: string, text: string): Promise<void> {
   const temp = `${target}.tmp`;
   const handle = await fs.open(temp, 'w');
   try {
-    await handle.writeFile(JSON.stringify(state));
+    await handle.writeFile(text);
     await handle.sync();
   } finally {
     await handle.close();
@@ -96,6 +100,7 @@ export async function writeResumeState(dataFile: string, layout: PieceLayout, pi
   await fs.rename(temp, target);
 }
 
-function wholeNumber(value: unknown): number {
+/** A count read from a resume state: a finite number of at least 0, else 0. */
+export function wholeNumber(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
 }

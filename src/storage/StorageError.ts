@@ -5,7 +5,8 @@ export class StorageError extends Error {
   constructor(
     readonly file: string,
     readonly problem: string,
-    readonly code: 'seed-file-missing' | 'seed-file-wrong-size' | 'io',
+    /** seed-data-mismatch: a seed's files are all there, but some pieces are not the torrent's. */
+    readonly code: 'seed-file-missing' | 'seed-file-wrong-size' | 'seed-data-mismatch' | 'io',
   ) {
     super(`${file}: ${problem}`);
   }

@@ -2,17 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FileMap, type MappedFile } from '../../src/storage/FileMap.js';
 import { FileSet } from '../../src/storage/FileSet.js';
-import { StorageError } from '../../src/storage/StorageError.js';
 import { knownBytes, makeTempDir, range, removeTempDir } from '../support/fixtures.js';
+import { ALBUM_FILES as FILES, ALBUM_PIECE as PIECE, refusal } from './albumTorrent.js';
 
-/** album/a.bin 5000, album/empty 0, album/sub/deeper/b.bin 3000, album/sub/c.bin 9001: 17001 bytes, 4096-byte pieces, piece 1 across three files. */
-const FILES: MappedFile[] = [
-  { path: ['album', 'a.bin'], length: 5000 },
-  { path: ['album', 'empty'], length: 0 },
-  { path: ['album', 'sub', 'deeper', 'b.bin'], length: 3000 },
-  { path: ['album', 'sub', 'c.bin'], length: 9001 },
-];
-const PIECE = 4096;
 const DATA = knownBytes(17_001, 5);
 
 function fileBytes(files: MappedFile[], data: Buffer): Buffer[] {
@@ -28,15 +20,6 @@ async function writeAll(set: FileSet, data: Buffer, blockLength: number): Promis
     const start = index * map.pieceLength + begin;
     await set.write(index, begin, data.subarray(start, Math.min(start + blockLength, index * map.pieceLength + map.lengthOfPiece(index))));
   }
-}
-
-async function refusal(promise: Promise<unknown>): Promise<StorageError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(StorageError);
-  return error as StorageError;
 }
 
 describe('FileSet', () => {
@@ -139,6 +122,9 @@ describe('FileSet', () => {
     const piece = await set.read(0, 0, PIECE);
     expect(piece.subarray(0, 3000).equals(Buffer.alloc(3000, 7))).toBe(true);
     expect(piece.subarray(3000).equals(Buffer.alloc(1096))).toBe(true);
+    // Into a buffer already used: the padding's bytes are zeros there too.
+    const reused = await set.readInto(0, 0, Buffer.alloc(PIECE, 0xee));
+    expect(reused.equals(piece)).toBe(true);
     await set.close();
     expect(fs.readdirSync(path.join(root, 't')).sort()).toEqual(['a', 'b']);
   });
@@ -204,5 +190,27 @@ describe('FileSet', () => {
     await set.close();
     expect(Buffer.concat(back).equals(data)).toBe(true);
     fileBytes(many, data).forEach((expected, i) => expect(fs.readFileSync(path.join(root, ...many[i].path)).equals(expected)).toBe(true));
+  });
+
+  describe('sync (a checkpoint forces written files to disk)', () => {
+    test('a file whose handle left the pool is reopened to be synced; a padding file is not created for it', async () => {
+      const files: MappedFile[] = [...FILES.slice(0, 2), { path: ['album', '.pad', '96'], length: 96, padding: true }, ...FILES.slice(2)];
+      const set = await FileSet.open(root, new FileMap(files, PIECE), { maxOpenFiles: 1 });
+      await set.write(0, 0, DATA.subarray(0, PIECE));
+      await set.read(3, 0, 10); // only c.bin's handle is left open
+      await set.sync(0);
+      await set.sync(2);
+      await set.close();
+      expect(fs.readdirSync(path.join(root, 'album')).sort()).toEqual(['a.bin', 'empty', 'sub']);
+    });
+
+    test('a file that cannot be reopened is named', async () => {
+      await FileSet.open(root, new FileMap(FILES, PIECE)).then((set) => set.close());
+      const set = await FileSet.open(root, new FileMap(FILES, PIECE), { complete: 'all' });
+      fs.rmSync(path.join(root, 'album', 'a.bin'));
+      const error = await refusal(set.sync(0));
+      expect(error.message).toMatch(new RegExp(`^${path.join(fs.realpathSync(root), 'album', 'a.bin')}: ENOENT: no such file or directory`));
+      await set.close();
+    });
   });
 });
