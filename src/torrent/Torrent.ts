@@ -423,6 +423,7 @@ export class Torrent {
     const { diagnostics, clock } = this.options;
     this.keepTotals(peer);
     this.peers.delete(peer.key);
+    this.uploaders.get(peer.key)?.stop();
     this.uploaders.delete(peer.key);
     this.downloader.gone(peer);
     this.choker.gone(peer);
