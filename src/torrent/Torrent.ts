@@ -96,6 +96,8 @@ export class Torrent {
   private readonly cancels: Cancel[] = [];
   /** Connections not yet past their handshake, and dials in progress: they count against maxPeers. */
   private pending = 0;
+  /** Connections not yet past their handshake: stop() ends them too, or a silent one would hold the session's close. */
+  private readonly handshaking = new Set<BtConnection>();
   private nextSerial = 1;
   private downloaded = 0;
   private uploaded = 0;
@@ -157,7 +159,7 @@ export class Torrent {
     this.choker.stop();
     for (const cancel of this.cancels.splice(0)) cancel();
     const closing = [...this.peers.values()].map((peer) => peer.wire);
-    for (const wire of closing) wire.close({ kind: 'shutdown' });
+    for (const wire of [...closing, ...this.handshaking]) wire.close({ kind: 'shutdown' });
     await Promise.all(this.options.sources.map((source) => source.stop()));
   }
 
@@ -246,6 +248,7 @@ export class Torrent {
         ...events,
         onHandshake: (remote) => {
           this.pending--;
+          this.handshaking.delete(connection);
           peer = new BtPeer(this.nextSerial++, address, connection, options.geometry.pieceCount, options.clock);
           peer.peerId = remote.peerId;
           this.peers.set(peer.key, peer);
@@ -257,6 +260,7 @@ export class Torrent {
         onDisconnect: (reason) => {
           if (!peer) {
             this.pending--;
+            this.handshaking.delete(connection);
             if (direction === 'outbound') this.peerList.failed(address, options.clock.now());
             options.diagnostics.debug(`connection with ${address} ended before its handshake: ${describeReason(reason)}`);
             return;
@@ -265,6 +269,7 @@ export class Torrent {
         },
       },
     });
+    this.handshaking.add(connection);
   }
 
   /** Why a handshake's peer id is not wanted: ourselves, already connected, banned. */

@@ -20,6 +20,7 @@ import { BT_MESSAGE_ID, BT_PROTOCOL, MAX_EXTENDED_PAYLOAD_BYTES, encodeBtHandsha
 import { BLOCK, BtSessionUnderTest, INFO_HASH, rawPeerId } from '../support/btSessionHarness.js';
 import { Cleanup } from '../support/nodeHarness.js';
 import { FULL_CAPS, type RawBtPeer } from '../support/RawBtPeer.js';
+import { withTimeout } from '../support/waiting.js';
 
 jest.setTimeout(20_000);
 
@@ -260,6 +261,19 @@ describe('blocks never requested (a leecher session)', () => {
     await leecher.expectDropped(pusher, `protocol violation (unrequested-blocks): more than ${MAX_UNREQUESTED_BLOCKS} blocks we never asked for`);
     await leecher.expectDownloadsFrom(honestSeed);
     leecher.expectNoErrors();
+  });
+});
+
+describe('shutdown', () => {
+  test('closing the session ends connections stuck in their handshake too, without waiting for a timer', async () => {
+    const { seed, honest } = await seedWithHonestPeer();
+    const atRouter = await seed.dial('peer stuck before its info-hash');
+    atRouter.sendRaw(encodeBtHandshake({ capabilities: FULL_CAPS, infoHash: INFO_HASH, peerId: rawPeerId(91) }).subarray(0, 30));
+    const atPeerId = await seed.dial('peer stuck before its peer id');
+    atPeerId.sendRaw(encodeBtHandshake({ capabilities: FULL_CAPS, infoHash: INFO_HASH, peerId: rawPeerId(92) }).subarray(0, 60));
+    await atPeerId.until(() => atPeerId.bytesReceived > 0, "the session's handshake"); // routed to the torrent
+    await withTimeout(seed.session.close(), 'the session to close (no timer fires on its ManualClock)');
+    for (const peer of [honest, atRouter, atPeerId]) expect(peer.closed).toBe(true);
   });
 });
 
