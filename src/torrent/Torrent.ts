@@ -403,7 +403,7 @@ export class Torrent {
       const peer = this.peers.get(key);
       if (!peer?.peerId) continue;
       const verdict = this.trust.badPiece(peer.peerId.toString('hex'));
-      diagnostics.warn(`piece ${index} failed its hash check; ${peer.address} sent some of it: ${verdict}`);
+      diagnostics.warn(`piece ${index} failed its hash check; ${peer.address} sent bad data for it: ${verdict}`);
       if (verdict === 'ban') {
         this.peerList.forget(peer.address);
         peer.wire.close({ kind: 'refused', why: 'banned: two pieces that failed their hash check' });

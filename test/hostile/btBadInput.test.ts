@@ -264,6 +264,22 @@ describe('blocks never requested (a leecher session)', () => {
   });
 });
 
+describe('bad blocks (a leecher session)', () => {
+  test('a peer answering with corrupt blocks is blamed for them, never the honest peer whose blocks shared its pieces', async () => {
+    const leecher = await BtSessionUnderTest.start({ complete: false, cleanup });
+    const honestSeed = await leecher.open('honest seed', { opening: [{ kind: 'have-all' }] });
+    const liar = await leecher.open('lying seed', { opening: [{ kind: 'have-all' }] });
+    await Promise.all([honestSeed.nextOfKind('interested'), liar.nextOfKind('interested')]);
+    liar.answerRequests((block) => Buffer.alloc(block.length, 0x5a));
+    liar.send({ kind: 'unchoke' });
+    await leecher.expectDownloadsFrom(honestSeed); // unchoked at once too: the two share pieces
+    const blamed = leecher.diagnostics.at('warn').filter((line) => line.includes('failed its hash check'));
+    expect(blamed.length).toBeGreaterThan(0);
+    expect(blamed.filter((line) => !line.includes(`; ${liar.address} sent bad data for it`))).toEqual([]);
+    leecher.expectNoErrors();
+  });
+});
+
 describe('shutdown', () => {
   test('closing the session ends connections stuck in their handshake too, without waiting for a timer', async () => {
     const { seed, honest } = await seedWithHonestPeer();
