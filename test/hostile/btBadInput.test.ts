@@ -228,7 +228,7 @@ describe('requests', () => {
     expect(seed.torrent.status().uploaded).toBe(bytesReceived(honest) + bytesReceived(flooder));
   });
 
-  test('a peer that asks and leaves: what it queued is not read for nobody', async () => {
+  test('a peer that asks and leaves: what it queued is not read from disk after it is gone', async () => {
     const { seed, honest } = await seedWithHonestPeer();
     const runner = await seed.open('asking-and-leaving peer');
     await seed.expectServes(runner);
