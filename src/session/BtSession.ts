@@ -29,6 +29,8 @@ export type SessionTorrentOptions = Omit<TorrentOptions, 'dial' | 'listenPort' |
 export class BtSession {
   private readonly torrents = new Map<string, Torrent>();
   private server: net.Server | undefined;
+  /** Accepted sockets no torrent has taken yet: close() ends them, or a silent one would hold the server open. */
+  private readonly routing = new Set<net.Socket>();
 
   constructor(private readonly options: BtSessionOptions) {}
 
@@ -39,6 +41,7 @@ export class BtSession {
       clock,
       timeoutMs: ROUTE_TIMEOUT_MS,
       route: (head, socket, address, rest) => {
+        this.routing.delete(socket as net.Socket);
         const torrent = this.torrents.get(head.infoHash.toString('hex'));
         if (!torrent) return `no torrent ${head.infoHash.toString('hex')} here`;
         return torrent.accept(socket, address, head, rest);
@@ -47,6 +50,8 @@ export class BtSession {
     });
     this.server = await listen(port, bind, (socket) => {
       socket.setNoDelay(true);
+      this.routing.add(socket);
+      socket.once('close', () => this.routing.delete(socket));
       onSocket(socket, `${socket.remoteAddress}:${socket.remotePort}`);
     });
   }
@@ -64,6 +69,7 @@ export class BtSession {
   }
 
   async close(): Promise<void> {
+    for (const socket of this.routing) socket.destroy(); // nothing said to them yet: nothing to flush
     await Promise.all([...this.torrents.values()].map((torrent) => torrent.stop()));
     this.torrents.clear();
     if (this.server) await closeServer(this.server);

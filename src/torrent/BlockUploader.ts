@@ -28,6 +28,7 @@ export class BlockUploader {
   private readonly queue: BlockRef[] = [];
   private readonly maxQueued: number;
   private serving = false;
+  private stopped = false;
   private refusedOverLimit = 0;
 
   constructor(private readonly options: BlockUploaderOptions) {
@@ -43,7 +44,10 @@ export class BlockUploader {
     if (peer.amChoking || !data.bitfield.has(block.index)) return this.refuse(block);
     if (this.queue.length >= this.maxQueued) {
       // A peer that ignores our reqq by as much again again is not merely racing a choke.
-      if (++this.refusedOverLimit > this.maxQueued) return this.options.abuse(`more than ${this.maxQueued} requests queued, again and again`);
+      if (++this.refusedOverLimit > this.maxQueued) {
+        this.stop();
+        return this.options.abuse(`more than ${this.maxQueued} requests queued, again and again`);
+      }
       return this.refuse(block);
     }
     if (this.queue.some((queued) => sameBlock(queued, block))) return; // asked twice: served once
@@ -66,6 +70,12 @@ export class BlockUploader {
     void this.serve();
   }
 
+  /** The connection is closing or gone: its queue is dropped, and a block being read is neither sent nor counted as uploaded. */
+  stop(): void {
+    this.stopped = true;
+    this.queue.length = 0;
+  }
+
   private refuse(block: BlockRef): void {
     this.options.peer.wire.sendReject(block);
   }
@@ -83,6 +93,7 @@ export class BlockUploader {
           this.options.readFailed(block, error);
           continue;
         }
+        if (this.stopped) break;
         if (peer.amChoking) {
           this.refuse(block); // choked while reading: choked() answered for the rest of the queue
           break;

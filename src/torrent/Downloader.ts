@@ -6,6 +6,7 @@ import type { BlockGeometry, PeerKey } from '../policy/blocks/BlockGeometry.js';
 import { RequestPlanner } from '../policy/blocks/RequestPlanner.js';
 import type { PieceChecker } from '../storage/PieceStore.js';
 import { pieceBuffers } from '../wire/BufferPool.js';
+import { BlockBlame, type BlockSender } from './BlockBlame.js';
 import type { BtPeer } from './BtPeer.js';
 import { PieceAssembler } from './PieceAssembler.js';
 import type { TorrentData } from './TorrentData.js';
@@ -16,7 +17,11 @@ export const MAX_UNREQUESTED_BLOCKS = 64;
 export interface DownloaderEvents {
   /** A piece's SHA-1 matched and its bytes are on disk. */
   pieceVerified(index: number): void;
-  /** A piece's SHA-1 did not match: the peers that sent its blocks. */
+  /**
+   * A piece's SHA-1 did not match: the peers that sent bad data for it. Told
+   * at once when one peer sent the whole piece, else once a good copy shows
+   * whose blocks differed (BlockBlame).
+   */
   pieceFailed(index: number, contributors: PeerKey[]): void;
   /** A peer sent more unrequested blocks than MAX_UNREQUESTED_BLOCKS. */
   abuse(peer: BtPeer, why: string): void;
@@ -42,6 +47,7 @@ export interface DownloaderOptions {
 export class Downloader {
   readonly planner: RequestPlanner;
   private readonly assembler: PieceAssembler;
+  private readonly blame = new BlockBlame();
 
   constructor(private readonly options: DownloaderOptions) {
     const { geometry, clock, random, data } = options;
@@ -108,14 +114,27 @@ export class Downloader {
     if (outcome.pieceComplete) void this.verify(block.index);
   }
 
+  /** Who sent each block of a piece whose blocks are all in. */
+  private sendersOf(index: number): BlockSender[] {
+    return this.options.geometry.blocksOf(index).map((block) => {
+      const state = this.planner.blocks.stateOf(block);
+      if (state.kind !== 'received') throw new RangeError(`block ${index}+${block.begin} is ${state.kind}, not received`);
+      return { block, from: state.from };
+    });
+  }
+
   private async verify(index: number): Promise<void> {
     const piece = this.assembler.take(index);
     const digest = createHash('sha1').update(piece).digest();
     const { events, data } = this.options;
     if (!this.options.checker.matches(index, digest)) {
-      events.pieceFailed(index, this.planner.pieceFailed(index));
+      const senders = this.sendersOf(index);
+      this.planner.pieceFailed(index);
+      const blamed = this.blame.failed(index, piece, senders);
+      if (blamed.length > 0) events.pieceFailed(index, blamed);
       return;
     }
+    for (const liars of this.blame.verified(index, piece)) events.pieceFailed(index, liars);
     try {
       await data.writeVerifiedPiece(index, piece);
     } catch (error) {

@@ -96,6 +96,8 @@ export class Torrent {
   private readonly cancels: Cancel[] = [];
   /** Connections not yet past their handshake, and dials in progress: they count against maxPeers. */
   private pending = 0;
+  /** Connections not yet past their handshake: stop() ends them too, or a silent one would hold the session's close. */
+  private readonly handshaking = new Set<BtConnection>();
   private nextSerial = 1;
   private downloaded = 0;
   private uploaded = 0;
@@ -157,7 +159,7 @@ export class Torrent {
     this.choker.stop();
     for (const cancel of this.cancels.splice(0)) cancel();
     const closing = [...this.peers.values()].map((peer) => peer.wire);
-    for (const wire of closing) wire.close({ kind: 'shutdown' });
+    for (const wire of [...closing, ...this.handshaking]) wire.close({ kind: 'shutdown' });
     await Promise.all(this.options.sources.map((source) => source.stop()));
   }
 
@@ -246,6 +248,7 @@ export class Torrent {
         ...events,
         onHandshake: (remote) => {
           this.pending--;
+          this.handshaking.delete(connection);
           peer = new BtPeer(this.nextSerial++, address, connection, options.geometry.pieceCount, options.clock);
           peer.peerId = remote.peerId;
           this.peers.set(peer.key, peer);
@@ -257,6 +260,7 @@ export class Torrent {
         onDisconnect: (reason) => {
           if (!peer) {
             this.pending--;
+            this.handshaking.delete(connection);
             if (direction === 'outbound') this.peerList.failed(address, options.clock.now());
             options.diagnostics.debug(`connection with ${address} ended before its handshake: ${describeReason(reason)}`);
             return;
@@ -265,6 +269,7 @@ export class Torrent {
         },
       },
     });
+    this.handshaking.add(connection);
   }
 
   /** Why a handshake's peer id is not wanted: ourselves, already connected, banned. */
@@ -398,7 +403,7 @@ export class Torrent {
       const peer = this.peers.get(key);
       if (!peer?.peerId) continue;
       const verdict = this.trust.badPiece(peer.peerId.toString('hex'));
-      diagnostics.warn(`piece ${index} failed its hash check; ${peer.address} sent some of it: ${verdict}`);
+      diagnostics.warn(`piece ${index} failed its hash check; ${peer.address} sent bad data for it: ${verdict}`);
       if (verdict === 'ban') {
         this.peerList.forget(peer.address);
         peer.wire.close({ kind: 'refused', why: 'banned: two pieces that failed their hash check' });
@@ -423,6 +428,7 @@ export class Torrent {
     const { diagnostics, clock } = this.options;
     this.keepTotals(peer);
     this.peers.delete(peer.key);
+    this.uploaders.get(peer.key)?.stop();
     this.uploaders.delete(peer.key);
     this.downloader.gone(peer);
     this.choker.gone(peer);

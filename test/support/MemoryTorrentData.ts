@@ -12,6 +12,9 @@ export class MemoryTorrentData implements TorrentData {
   readonly written: number[] = [];
   downloaded = 0;
   uploaded = 0;
+  /** Blocks read so far. */
+  reads = 0;
+  private heldReads: { released: Promise<void>; release(): void } | undefined;
 
   constructor(
     readonly layout: PieceLayout,
@@ -27,7 +30,21 @@ export class MemoryTorrentData implements TorrentData {
     return left;
   }
 
+  /** Reads wait until releaseReads(): keeps an uploader's queue where it is while a test floods it. */
+  holdReads(): void {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.heldReads ??= { released, release };
+  }
+
+  releaseReads(): void {
+    this.heldReads?.release();
+    this.heldReads = undefined;
+  }
+
   async readBlock(block: BlockRef): Promise<Buffer> {
+    if (this.heldReads) await this.heldReads.released;
+    this.reads++;
     if (!this.bitfield.has(block.index)) throw new RangeError(`piece ${block.index} is not held`);
     const start = this.layout.offsetOf(block.index) + block.begin;
     return Buffer.from(this.bytes.subarray(start, start + block.length));

@@ -49,9 +49,12 @@ export function routeHandshakes(options: HandshakeRouterOptions): (socket: Duple
       cancelTimer();
       socket.off('data', onData);
       socket.off('end', onEnd);
+      socket.off('close', onEnd);
     };
     socket.on('data', onData);
     socket.on('end', onEnd);
+    // A reset or a destroy: no 'end' comes, and the timer must not outlive the socket.
+    socket.on('close', onEnd);
     socket.on('error', () => socket.destroy());
   };
 }
