@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { hideBin, yargs } from './yargs.js';
 import { checkLogsCommand } from './commands/checkLogs.js';
+import { downloadCommand } from './commands/download.js';
 import { makeTorrentCommand } from './commands/makeTorrent.js';
 import { reportCommand } from './commands/report.js';
+import { seedCommand } from './commands/seed.js';
 import { swarmCommand } from './commands/swarm.js';
 import { trackerCommand } from './commands/tracker.js';
 import { torrentInfoCommand } from './commands/torrentInfo.js';
@@ -11,13 +13,15 @@ import { packageVersion } from './version.js';
 
 yargs(hideBin(process.argv))
   .scriptName('swarmlab')
-  .usage('$0 <command> [options]\n\nRun and inspect swarms of course-protocol peers.')
+  .usage('$0 <command> [options]\n\nRun and inspect swarms of course-protocol peers; download and seed with the BitTorrent protocol.')
   .command(swarmCommand)
   .command(makeTorrentCommand)
   .command(torrentInfoCommand)
   .command(checkLogsCommand)
   .command(reportCommand)
   .command(trackerCommand)
+  .command(downloadCommand)
+  .command(seedCommand)
   .demandCommand(1, 'name a command: see the list above')
   .strict()
   .help()

@@ -35,7 +35,7 @@ export class DiagnosticLog implements Diagnostics {
   /** Set by close(): a second close waits for the same end. */
   private closing: Promise<void> | undefined;
 
-  constructor(options: { peerId: number; logFile?: string; append?: boolean; level: DiagnosticLevel; clock: Clock; console: boolean }) {
+  constructor(options: { peerId: number | string; logFile?: string; append?: boolean; level: DiagnosticLevel; clock: Clock; console: boolean }) {
     const line = winston.format.printf(
       (info) => `${formatTimestampMs(options.clock.now())} [${options.peerId}] ${info.level}: ${info.message}`,
     );

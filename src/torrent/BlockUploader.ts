@@ -29,6 +29,7 @@ export class BlockUploader {
   private readonly maxQueued: number;
   private serving = false;
   private stopped = false;
+  /** Requests refused since the queue was last below its limit: a peer that overshoots now and then is never closed for it. */
   private refusedOverLimit = 0;
 
   constructor(private readonly options: BlockUploaderOptions) {
@@ -43,7 +44,7 @@ export class BlockUploader {
     const { peer, data } = this.options;
     if (peer.amChoking || !data.bitfield.has(block.index)) return this.refuse(block);
     if (this.queue.length >= this.maxQueued) {
-      // A peer that ignores our reqq by as much again again is not merely racing a choke.
+      // A peer that overshoots our reqq by as much again, while the queue stays full, is not merely racing a choke.
       if (++this.refusedOverLimit > this.maxQueued) {
         this.stop();
         return this.options.abuse(`more than ${this.maxQueued} requests queued, again and again`);
@@ -86,6 +87,7 @@ export class BlockUploader {
     const { peer, data } = this.options;
     try {
       for (let block = this.queue.shift(); block; block = this.queue.shift()) {
+        this.refusedOverLimit = 0; // the queue has room again
         let bytes: Buffer;
         try {
           bytes = await data.readBlock(block);

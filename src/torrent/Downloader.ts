@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import type { Clock } from '../common/Clock.js';
 import type { Random } from '../common/Random.js';
+import type { Bitfield } from '../core/Bitfield.js';
 import type { BlockRef } from '../core/BlockRef.js';
 import type { BlockGeometry, PeerKey } from '../policy/blocks/BlockGeometry.js';
 import { RequestPlanner } from '../policy/blocks/RequestPlanner.js';
@@ -67,8 +68,10 @@ export class Downloader {
     for (const block of this.planner.nextRequests(peer)) peer.wire.sendRequest(block);
   }
 
-  bitfield(peer: BtPeer): void {
-    this.planner.availability.addBitfield(peer.has);
+  /** What the peer holds is now `has` (its bitfield, have-all or have-none): availability follows. */
+  bitfieldReplaced(peer: BtPeer, has: Bitfield): void {
+    this.planner.availability.addBitfield(peer.has, -1);
+    this.planner.availability.addBitfield(has);
   }
 
   have(index: number): void {

@@ -330,8 +330,8 @@ export class Torrent {
         this.peerHasChanged(peer);
       }),
       onBitfield: on((peer, has: Bitfield) => {
-        peer.has = has; // only first (BtConnection's rule): nothing counted before it
-        this.downloader.bitfield(peer);
+        this.downloader.bitfieldReplaced(peer, has); // usually the first; real clients send later ones too
+        peer.has = has;
         this.peerHasChanged(peer);
       }),
       onRequest: on((peer, block: BlockRef) => this.uploaders.get(peer.key)?.request(block)),

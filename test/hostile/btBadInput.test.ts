@@ -114,12 +114,6 @@ describe('after the handshake: the offending connection is closed for its reason
       reason: 'protocol violation (bad-bitfield-spare-bits)',
     },
     {
-      name: 'a second bitfield',
-      opening: [{ kind: 'bitfield', bits: Buffer.from([0x80]) }],
-      bad: [{ kind: 'bitfield', bits: Buffer.from([0xc0]) }],
-      reason: 'protocol violation (bitfield-not-first): a second bitfield',
-    },
-    {
       name: 'a have out of range',
       bad: [{ kind: 'have', index: 4 }],
       reason: 'protocol violation (index-out-of-range): have for piece 4, but there are 4 pieces',
@@ -243,6 +237,17 @@ describe('requests', () => {
     await expectCarriesOn(seed, honest);
     expect(seed.data.reads - readsBefore).toBe(2); // the read held when it left, and the honest peer's block
     expect(seed.torrent.status().uploaded - uploadedBefore).toBe(20_000 - BLOCK);
+  });
+});
+
+describe('a later bitfield (a leecher session)', () => {
+  test('is what the peer holds now, not a violation: aria2 sends a have-all once it completes', async () => {
+    const leecher = await BtSessionUnderTest.start({ complete: false, cleanup });
+    const growing = await leecher.open('growing peer', { opening: [{ kind: 'have-none' }] });
+    growing.send({ kind: 'have-all' });
+    await growing.nextOfKind('interested');
+    await leecher.expectDownloadsFrom(growing);
+    leecher.expectNoErrors();
   });
 });
 

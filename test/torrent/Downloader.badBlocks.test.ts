@@ -50,11 +50,12 @@ function setUp() {
     const asked: BlockRef[] = [];
     const wire = { caps: { extended: true, fast: true, dht: false }, sendRequest: (block: BlockRef) => asked.push(block) } as unknown as BtPeerWire;
     const made = new BtPeer(serial, `peer ${serial}`, wire, layout.pieceCount, clock);
-    made.has = Bitfield.full(layout.pieceCount);
+    const full = Bitfield.full(layout.pieceCount);
+    downloader.bitfieldReplaced(made, full);
+    made.has = full;
     made.choking = false;
     made.amInterested = true;
     made.reqq = 1;
-    downloader.bitfield(made);
     return { peer: made, asked };
   };
 

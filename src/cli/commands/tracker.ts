@@ -1,6 +1,6 @@
 import * as net from 'net';
 import type { CommandModule } from 'yargs';
-import { startTrackerServer, TrackerServerError, type RunningTracker, type TrackerAnnounce, type TrackerServerFailure } from '../../tracker/TrackerServer.js';
+import type { RunningTracker, TrackerAnnounce, TrackerServerFailure } from '../../tracker/TrackerServer.js';
 import { ExitCode } from '../exitCodes.js';
 
 interface TrackerArgs {
@@ -53,6 +53,9 @@ function parsePort(text: string): number {
 
 /** Runs the tracker until `io.stopped`; returns the exit code. */
 export async function runTracker(options: TrackerArgs, io: TrackerIo): Promise<number> {
+  // Loaded here, not with the command line: bittorrent-tracker's server costs some 25 MiB,
+  // which `download` and `seed` in the same program must not pay (their memory target is 64 MiB).
+  const { startTrackerServer, TrackerServerError } = await import('../../tracker/TrackerServer.js');
   let tracker: RunningTracker;
   try {
     tracker = await startTrackerServer(options);

@@ -53,8 +53,6 @@ const CLOSE_GRACE_MS = 5_000;
 /** Requests we may be asked to queue and pipelined block frames in flight: 1 MiB beyond a few blocks is a peer not reading. */
 const MAX_UNSENT_BYTES = 4 << 20;
 
-/** Messages after which a bitfield (or have-all / have-none) is out of order: they presume each side knows what the other has. */
-const AFTER_BITFIELD: ReadonlySet<BtMessage['kind']> = new Set(['have', 'request', 'piece', 'cancel', 'reject']);
 /** BEP 6's messages: only once both sides set the fast bit. */
 const FAST_KINDS: ReadonlySet<BtMessage['kind']> = new Set(['have-all', 'have-none', 'reject', 'allowed-fast', 'suggest']);
 
@@ -77,8 +75,6 @@ export class BtConnection implements BtPeerWire {
   private disconnectReason: DisconnectReason | undefined;
   private lastHeardMs: number;
   private lastSentMs: number;
-  private bitfieldSeen = false;
-  private stateMessageSeen = false;
   readonly closed: Promise<void>;
 
   constructor(private readonly options: BtConnectionOptions) {
@@ -279,7 +275,7 @@ export class BtConnection implements BtPeerWire {
     if (nowMs - this.lastSentMs >= (this.options.keepAliveMs ?? KEEP_ALIVE_MS)) this.send({ kind: 'keep-alive' });
   }
 
-  /** The rules that need this connection's history: what was negotiated, and what comes first. */
+  /** The rules that need this connection's history: what was negotiated. */
   private checkState(message: BtMessage): ProtocolError | undefined {
     if (FAST_KINDS.has(message.kind) && !this.capsValue.fast) {
       return new ProtocolError('fast-not-negotiated', `${message.kind} without the fast extension (BEP 6) on both sides`);
@@ -287,12 +283,8 @@ export class BtConnection implements BtPeerWire {
     if (message.kind === 'extended' && !this.capsValue.extended) {
       return new ProtocolError('extension-not-negotiated', 'extended message without the extension protocol (BEP 10) on both sides');
     }
-    if (message.kind === 'bitfield' || message.kind === 'have-all' || message.kind === 'have-none') {
-      if (this.bitfieldSeen) return new ProtocolError('bitfield-not-first', `a second ${message.kind}`);
-      if (this.stateMessageSeen) return new ProtocolError('bitfield-not-first', `${message.kind} after other messages; it may only come first`);
-      this.bitfieldSeen = true;
-    }
-    if (AFTER_BITFIELD.has(message.kind)) this.stateMessageSeen = true;
+    // BEP 3 puts the bitfield first, but real clients send another later (aria2 1.36 a have-all once
+    // it completes): a later one is taken as what the peer holds now (Torrent.onBitfield), not refused.
     return undefined;
   }
 

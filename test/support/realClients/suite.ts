@@ -34,7 +34,7 @@ export function realClientsSuite(): RealClientsSuite {
   });
   afterAll(async () => {
     await tracker.stop();
-    removeTempDir(root);
+    if (!process.env.KEEP_INTEROP_DIRS) removeTempDir(root);
   });
   beforeEach(() => (swarm = new RealSwarm(tracker, root)));
   afterEach(() => swarm.stopAll());

@@ -12,6 +12,8 @@ export const SWARMLAB_CLI = path.join(import.meta.dirname, '..', '..', '..', 'di
  */
 export async function startSwarmlab(options: ClientOptions): Promise<RunningClient> {
   if (!fs.existsSync(SWARMLAB_CLI)) throw new Error(`${SWARMLAB_CLI} is missing: run \`npm run build\` first (npm test does)`);
-  const args = [SWARMLAB_CLI, options.role, options.torrent, '--dir', options.dir, '--port', String(options.port), '--bind', LOOPBACK];
+  // The debug log (every connection and why it ended) beside the data, for a failing test to show.
+  const log = path.join(options.dir, `swarmlab-${options.role}-${options.port}.debug.log`);
+  const args = [SWARMLAB_CLI, options.role, options.torrent, '--dir', options.dir, '--port', String(options.port), '--bind', LOOPBACK, '--log', log];
   return startClientProcess({ client: 'swarmlab', command: process.execPath, args, missing: (detail) => new Error(`cannot start node: ${detail}`) }, options);
 }

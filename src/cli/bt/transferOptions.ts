@@ -1,0 +1,57 @@
+import * as net from 'net';
+import type { Argv } from 'yargs';
+import { systemClock } from '../../common/Clock.js';
+import { DiagnosticLog, type Diagnostics } from '../../log/DiagnosticLog.js';
+import { untilStopSignal } from '../commands/tracker.js';
+import type { TransferIo } from './runTransfer.js';
+
+/** The port BitTorrent clients conventionally listen on first (6881-6889). */
+export const DEFAULT_PEER_PORT = 6881;
+
+export interface CommonTransferArgs {
+  torrent: string;
+  dir: string;
+  port: number;
+  bind?: string;
+  log?: string;
+  verbose: boolean;
+}
+
+/** The options `download` and `seed` share: where we listen and dial from, and where the debug log goes. */
+export function transferOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .positional('torrent', { type: 'string', demandOption: true, describe: 'the .torrent file' })
+    .option('port', { type: 'string', default: String(DEFAULT_PEER_PORT), coerce: parsePeerPort, describe: 'the TCP port to accept peers on' })
+    .option('bind', { type: 'string', describe: 'the IP address to listen on and dial from (default: every interface); tests use 127.0.0.1' })
+    .option('log', { type: 'string', describe: 'write a debug log (connections, why each ended, every tracker reply) to this file' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'print the debug log on the console too' })
+    .check((args) => {
+      if (args.bind !== undefined && net.isIP(args.bind) === 0) throw new Error(`--bind takes an IP address of this machine, such as 127.0.0.1, got '${args.bind}'`);
+      return true;
+    });
+}
+
+function parsePeerPort(text: string): number {
+  const port = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(port >= 1 && port <= 0xffff)) throw new Error(`--port takes a whole number from 1 to 65535, got '${text}'`);
+  return port;
+}
+
+/** The console, the stop signals, and the diagnostics: warnings on the console (everything with --verbose), everything in --log. */
+export function transferIo(args: CommonTransferArgs): TransferIo & { closeLog(): Promise<void> } {
+  const logs = [new DiagnosticLog({ peerId: 'bt', level: args.verbose ? 'debug' : 'warn', clock: systemClock, console: true })];
+  if (args.log) logs.push(new DiagnosticLog({ peerId: 'bt', logFile: args.log, level: 'debug', clock: systemClock, console: false }));
+  const diagnostics: Diagnostics = {
+    error: (message) => logs.forEach((log) => log.error(message)),
+    warn: (message) => logs.forEach((log) => log.warn(message)),
+    info: (message) => logs.forEach((log) => log.info(message)),
+    debug: (message) => logs.forEach((log) => log.debug(message)),
+  };
+  return {
+    out: process.stdout,
+    err: (line) => process.stderr.write(`${line}\n`),
+    stopped: untilStopSignal(),
+    diagnostics,
+    closeLog: async () => void (await Promise.all(logs.map((log) => log.close()))),
+  };
+}
