@@ -1,27 +1,37 @@
 #!/usr/bin/env node
+import type { CommandModule } from 'yargs';
 import { hideBin, yargs } from './yargs.js';
-import { checkLogsCommand } from './commands/checkLogs.js';
-import { downloadCommand } from './commands/download.js';
-import { makeTorrentCommand } from './commands/makeTorrent.js';
-import { reportCommand } from './commands/report.js';
-import { seedCommand } from './commands/seed.js';
-import { swarmCommand } from './commands/swarm.js';
-import { trackerCommand } from './commands/tracker.js';
-import { torrentInfoCommand } from './commands/torrentInfo.js';
 import { ExitCode } from './exitCodes.js';
 import { packageVersion } from './version.js';
 
-yargs(hideBin(process.argv))
+/**
+ * Each command's module, by name, in the order --help lists them. Only the
+ * command being run is loaded: a command pays for its own code alone (the
+ * dashboard's, the report's and the tracker server's would cost `download`
+ * some 20 MiB; its target is 64 MiB in all). --help and a bare or unknown
+ * command load them all, to list them. (`any`: each command has its own argument type.)
+ */
+type AnyCommand = CommandModule<object, any>;
+const COMMAND_MODULES: Readonly<Record<string, () => Promise<AnyCommand>>> = {
+  swarm: async () => (await import('./commands/swarm.js')).swarmCommand,
+  'make-torrent': async () => (await import('./commands/makeTorrent.js')).makeTorrentCommand,
+  'torrent-info': async () => (await import('./commands/torrentInfo.js')).torrentInfoCommand,
+  'check-logs': async () => (await import('./commands/checkLogs.js')).checkLogsCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
+  tracker: async () => (await import('./commands/tracker.js')).trackerCommand,
+  download: async () => (await import('./commands/download.js')).downloadCommand,
+  seed: async () => (await import('./commands/seed.js')).seedCommand,
+};
+
+const args = hideBin(process.argv);
+const named = args.find((arg) => !arg.startsWith('-'));
+const wanted = named !== undefined && named in COMMAND_MODULES ? [named] : Object.keys(COMMAND_MODULES);
+const commands = await Promise.all(wanted.map((name) => COMMAND_MODULES[name]()));
+
+yargs(args)
   .scriptName('swarmlab')
   .usage('$0 <command> [options]\n\nRun and inspect swarms of course-protocol peers; download and seed with the BitTorrent protocol.')
-  .command(swarmCommand)
-  .command(makeTorrentCommand)
-  .command(torrentInfoCommand)
-  .command(checkLogsCommand)
-  .command(reportCommand)
-  .command(trackerCommand)
-  .command(downloadCommand)
-  .command(seedCommand)
+  .command(commands)
   .demandCommand(1, 'name a command: see the list above')
   .strict()
   .help()
@@ -31,7 +41,7 @@ yargs(hideBin(process.argv))
   .fail((message, error, cli) => {
     if (error && !message) throw error;
     // With no command at all, the list of commands is what the user needs to see.
-    const bare = hideBin(process.argv).length === 0;
+    const bare = args.length === 0;
     if (bare) cli.showHelp('error');
     process.stderr.write(`${bare ? '\n' : ''}swarmlab: ${message}\nTry swarmlab --help\n`);
     process.exit(ExitCode.Usage);

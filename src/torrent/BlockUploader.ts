@@ -1,4 +1,5 @@
 import type { BlockRef } from '../core/BlockRef.js';
+import { pieceBuffers } from '../wire/BufferPool.js';
 import type { BtPeer } from './BtPeer.js';
 import type { TorrentData } from './TorrentData.js';
 
@@ -95,9 +96,9 @@ export class BlockUploader {
           this.options.readFailed(block, error);
           continue;
         }
-        if (this.stopped) break;
-        if (peer.amChoking) {
-          this.refuse(block); // choked while reading: choked() answered for the rest of the queue
+        if (this.stopped || peer.amChoking) {
+          pieceBuffers.release(bytes); // lent by the store; not sent
+          if (!this.stopped) this.refuse(block); // choked while reading: choked() answered for the rest of the queue
           break;
         }
         peer.wire.sendPiece(block, bytes);

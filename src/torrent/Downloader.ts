@@ -15,6 +15,9 @@ import type { TorrentData } from './TorrentData.js';
 /** Blocks nobody asked a peer for, beyond which it is abusing us (a few happen when a cancel crosses the block). */
 export const MAX_UNREQUESTED_BLOCKS = 64;
 
+/** Requests are sent once this many slots of a peer's queue are free (see fill). */
+export const REQUEST_BATCH = 4;
+
 export interface DownloaderEvents {
   /** A piece's SHA-1 matched and its bytes are on disk. */
   pieceVerified(index: number): void;
@@ -65,6 +68,9 @@ export class Downloader {
   /** Fills the peer's request queue, if it lets us ask and we want something of it. */
   fill(peer: BtPeer): void {
     if (peer.choking || !peer.amInterested) return;
+    // Topped up a few at a time, not after every block: each write to a socket is a
+    // system call (on loopback, the receiver's work too), and a full queue loses nothing by waiting for 4 free slots.
+    if (this.planner.room(peer) < Math.min(REQUEST_BATCH, this.planner.depthOf(peer))) return;
     for (const block of this.planner.nextRequests(peer)) peer.wire.sendRequest(block);
   }
 
@@ -128,6 +134,14 @@ export class Downloader {
 
   private async verify(index: number): Promise<void> {
     const piece = this.assembler.take(index);
+    try {
+      await this.verifyAndWrite(index, piece);
+    } finally {
+      pieceBuffers.release(piece); // lent by the assembler; written (or judged) by now
+    }
+  }
+
+  private async verifyAndWrite(index: number, piece: Buffer): Promise<void> {
     const digest = createHash('sha1').update(piece).digest();
     const { events, data } = this.options;
     if (!this.options.checker.matches(index, digest)) {

@@ -1,4 +1,5 @@
 import type { BlockRef } from '../core/BlockRef.js';
+import { pieceBuffers } from '../wire/BufferPool.js';
 import type { PieceGeometry } from '../wire/PieceGeometry.js';
 
 /**
@@ -15,11 +16,11 @@ export class PieceAssembler {
   /** Copies a block into its piece's buffer (the caller keeps ownership of `data`). */
   add(block: BlockRef, data: Buffer): void {
     let piece = this.pieces.get(block.index);
-    if (!piece) this.pieces.set(block.index, (piece = Buffer.allocUnsafe(this.geometry.pieceLength(block.index))));
+    if (!piece) this.pieces.set(block.index, (piece = pieceBuffers.acquire(this.geometry.pieceLength(block.index))));
     data.copy(piece, block.begin, 0, block.length);
   }
 
-  /** The piece's bytes, no longer held here (the planner said every block is in). */
+  /** The piece's bytes, no longer held here (the planner said every block is in): lent by `pieceBuffers`, the caller gives them back. */
   take(index: number): Buffer {
     const piece = this.pieces.get(index);
     if (!piece) throw new RangeError(`piece ${index} has no blocks`);

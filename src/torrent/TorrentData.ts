@@ -11,6 +11,7 @@ export interface TorrentData {
   readonly bitfield: Bitfield;
   /** Bytes of the pieces still missing (a tracker's `left`). */
   readonly bytesLeft: number;
+  /** The block's bytes; a buffer lent by `pieceBuffers` may come back, and the connection releases it once sent. */
   readBlock(block: BlockRef): Promise<Buffer>;
   /** A piece whose SHA-1 the caller checked: written, then marked held. False when it was already held. */
   writeVerifiedPiece(index: number, data: Buffer): Promise<boolean>;

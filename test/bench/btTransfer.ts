@@ -74,7 +74,7 @@ export async function btTransferBench(): Promise<BtTransferFigures> {
     fs.mkdirSync(seedDir);
     await writeRandomFile(path.join(seedDir, 'one-gib.bin'), CONTENT_BYTES);
     const fixture = await fixtureOf(root, seedDir, 'one-gib.bin', PIECE_SIZE, tracker.announceUrl);
-    for (const [seeder, downloader] of PAIRS) transfers.push(await transfer(new RealSwarm(tracker, root), seeder, downloader, fixture));
+    for (const [seeder, downloader] of PAIRS) transfers.push(await transfer(new RealSwarm(tracker, root, false), seeder, downloader, fixture)); // no debug log: measured as users run it
   } finally {
     await tracker.stop();
     removeTempDir(root);

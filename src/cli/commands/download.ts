@@ -14,7 +14,7 @@ export const downloadCommand: CommandModule<object, DownloadArgs> = {
       .option('dir', { type: 'string', default: '.', describe: "the folder to download into: the torrent's file or folder goes inside it" })
       .option('seed', { type: 'boolean', default: false, describe: 'keep seeding once complete, until Ctrl-C' }) as never,
   handler: async (args) => {
-    const io = transferIo(args);
+    const io = await transferIo(args);
     process.exitCode = await runTransfer({ ...args, mode: 'download', keepSeeding: args.seed, traceMessages: Boolean(args.log || args.verbose) }, io);
     await io.closeLog();
   },

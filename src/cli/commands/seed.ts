@@ -8,7 +8,7 @@ export const seedCommand: CommandModule<object, CommonTransferArgs> = {
   builder: (yargs) =>
     transferOptions(yargs).option('dir', { type: 'string', demandOption: true, describe: "the folder holding the torrent's file or folder" }) as never,
   handler: async (args) => {
-    const io = transferIo(args);
+    const io = await transferIo(args);
     process.exitCode = await runTransfer({ ...args, mode: 'seed', keepSeeding: true, traceMessages: Boolean(args.log || args.verbose) }, io);
     await io.closeLog();
   },

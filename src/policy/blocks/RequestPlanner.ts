@@ -129,6 +129,11 @@ export class RequestPlanner {
     return [...(this.peers.get(peer)?.outstanding.values() ?? [])];
   }
 
+  /** How many more requests `peer` may have in flight now. */
+  room(peer: PlannerPeer): number {
+    return this.depthOf(peer) - (this.peers.get(peer.key)?.outstanding.size ?? 0);
+  }
+
   isSnubbed(peer: PeerKey): boolean {
     return this.peers.get(peer)?.snubbed ?? false;
   }

@@ -12,6 +12,8 @@ export interface ClientOptions {
   dir: string;
   /** The port it listens on, on 127.0.0.1. */
   port: number;
+  /** swarmlab only: keep a debug log with every message (tests: to show why one failed; a benchmark measures without). */
+  debugLog?: boolean;
 }
 
 export type StartClient = (options: ClientOptions) => Promise<RunningClient>;

@@ -29,6 +29,8 @@ export class RealSwarm {
     private readonly tracker: LocalTracker,
     /** Downloaders get fresh directories below it. */
     private readonly workDir: string,
+    /** swarmlab's debug logs (on in tests; a benchmark turns them off). */
+    private readonly debugLogs = true,
   ) {}
 
   /** Starts `client` seeding `fixture` from its seed directory; resolves once the tracker heard that it seeds. */
@@ -62,7 +64,7 @@ export class RealSwarm {
   }
 
   private async start(client: ClientName, options: Parameters<StartClient>[0]): Promise<RunningClient> {
-    const running = await START_CLIENT[client](options);
+    const running = await START_CLIENT[client]({ ...options, debugLog: this.debugLogs });
     this.clients.push(running);
     return running;
   }

@@ -14,6 +14,7 @@ export async function startSwarmlab(options: ClientOptions): Promise<RunningClie
   if (!fs.existsSync(SWARMLAB_CLI)) throw new Error(`${SWARMLAB_CLI} is missing: run \`npm run build\` first (npm test does)`);
   // The debug log (every connection and why it ended) beside the data, for a failing test to show.
   const log = path.join(options.dir, `swarmlab-${options.role}-${options.port}.debug.log`);
-  const args = [SWARMLAB_CLI, options.role, options.torrent, '--dir', options.dir, '--port', String(options.port), '--bind', LOOPBACK, '--log', log];
+  const args = [SWARMLAB_CLI, options.role, options.torrent, '--dir', options.dir, '--port', String(options.port), '--bind', LOOPBACK];
+  if (options.debugLog !== false) args.push('--log', log);
   return startClientProcess({ client: 'swarmlab', command: process.execPath, args, missing: (detail) => new Error(`cannot start node: ${detail}`) }, options);
 }
