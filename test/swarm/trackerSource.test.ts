@@ -118,4 +118,21 @@ describe.each(['http', 'udp'] as const)('TrackerSource with bittorrent-tracker\'
     ]);
     expect(seen[0].peerIdHex).toBe(Buffer.from('-SL0100-member007104').toString('hex'));
   });
+
+  test('a download that stops as it completes still says completed, then stopped', async () => {
+    const seen: TrackerAnnounce[] = [];
+    const waiters = new Waiters();
+    tracker.onAnnounce((announce) => {
+      seen.push(announce);
+      waiters.notify();
+    });
+    const m = member(7105);
+    m.start();
+    await m.answered(1);
+    m.stats.left = 0;
+    m.source.completed(); // its announce is under way when the stop comes
+    await m.source.stop();
+    await waiters.until(() => seen.length >= 3, () => `three announces at the tracker, got ${seen.map((a) => a.event).join(', ')}`);
+    expect(seen.map((a) => a.event)).toEqual(['started', 'completed', 'stopped']);
+  });
 });

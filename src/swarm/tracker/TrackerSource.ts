@@ -70,6 +70,10 @@ export class TrackerSource implements PeerSource {
   private needStarted = false;
   private needCompleted = false;
   private walking = false;
+  /** Settles when the walk under way ends. */
+  private walkDone: Promise<void> = Promise.resolve();
+  /** The event of the announce under way, if any. */
+  private inFlightEvent: AnnounceEvent | undefined;
   private walkAgain = false;
   private inFlight?: AbortController;
   private cancelNext: Cancel = () => {};
@@ -118,7 +122,7 @@ export class TrackerSource implements PeerSource {
       this.walkAgain = true;
       return;
     }
-    void this.walk();
+    this.walkDone = this.walk();
   }
 
   private async walk(): Promise<void> {
@@ -141,7 +145,15 @@ export class TrackerSource implements PeerSource {
     const event: AnnounceEvent | undefined = this.needStarted ? 'started' : this.needCompleted ? 'completed' : undefined;
     for (const { url } of this.tiers.inOrder()) {
       const request = this.request(url, event);
+      this.inFlightEvent = event;
       const outcome = await this.announceTo(url, request, this.timing.requestTimeoutMs);
+      this.inFlightEvent = undefined;
+      if (!(outcome instanceof TrackerError)) {
+        // Taken, even if we are stopping meanwhile: stop() must not say it again.
+        if (event === 'started') this.needStarted = false;
+        // BEP 3: no `completed` when we were complete at `started` (left 0 said it already).
+        if (event === 'completed' || (event === 'started' && request.left === 0)) this.needCompleted = false;
+      }
       if (this.state !== 'running') return;
       if (outcome instanceof TrackerError) {
         this.options.diagnostics.warn(`tracker ${url.href}: ${outcome.message}`);
@@ -150,9 +162,6 @@ export class TrackerSource implements PeerSource {
       this.tiers.promote(url);
       this.lastAnswered = url;
       this.failuresInARow = 0;
-      if (event === 'started') this.needStarted = false;
-      // BEP 3: no `completed` when we were complete at `started` (left 0 said it already).
-      if (event === 'completed' || (event === 'started' && request.left === 0)) this.needCompleted = false;
       this.deliver(url, outcome, this.schedule(nextAnnounceDelayMs(outcome, this.timing)));
       return;
     }
@@ -215,12 +224,21 @@ export class TrackerSource implements PeerSource {
     const wasRunning = this.state === 'running';
     this.state = 'stopping';
     this.unschedule();
-    this.inFlight?.abort(new TrackerError('cancelled', 'stopping'));
+    // A `completed` under way is let finish (within its timeout); anything else is cut short.
+    if (this.inFlightEvent === 'completed') await this.walkDone;
+    else this.inFlight?.abort(new TrackerError('cancelled', 'stopping'));
     if (wasRunning && this.lastAnswered) {
-      const outcome = await this.announceTo(this.lastAnswered, this.request(this.lastAnswered, 'stopped'), this.timing.stopTimeoutMs);
-      if (outcome instanceof TrackerError) this.options.diagnostics.warn(`tracker ${this.lastAnswered.href}: stopped not acknowledged: ${outcome.message}`);
+      // BEP 3 sends `completed` when the download completes: a download that ends
+      // right then (swarmlab download) says it before `stopped`, or no tracker counts it.
+      if (this.needCompleted) await this.announceOnStop(this.lastAnswered, 'completed');
+      await this.announceOnStop(this.lastAnswered, 'stopped');
     }
     this.state = 'stopped';
+  }
+
+  private async announceOnStop(url: URL, event: 'completed' | 'stopped'): Promise<void> {
+    const outcome = await this.announceTo(url, this.request(url, event), this.timing.stopTimeoutMs);
+    if (outcome instanceof TrackerError) this.options.diagnostics.warn(`tracker ${url.href}: ${event} not acknowledged: ${outcome.message}`);
   }
 
   /** Schedules the next walk; returns the delay, for the diagnostics. */

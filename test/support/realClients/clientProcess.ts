@@ -28,6 +28,8 @@ export interface RunningClient {
   /** e.g. "aria2 seeder on port 40123", for failure messages. */
   readonly name: string;
   readonly pid: number;
+  /** The port it listens on (and announces). */
+  readonly port: number;
   /** Its stdout and stderr as they came. */
   readonly logFile: string;
   readonly exited: Promise<ClientExit>;
@@ -103,6 +105,7 @@ export async function startClientProcess(program: ClientProgram, options: Client
   return {
     name,
     pid,
+    port: options.port,
     logFile,
     exited,
     exit: () => exit,

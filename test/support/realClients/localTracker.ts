@@ -9,6 +9,8 @@ export interface LocalTracker {
   readonly announceUrl: string;
   /** The announce in which the peer listening on `port` said it has everything (left 0), if it did: it is seeding. */
   seedingAnnounce(port: number): TrackerAnnounce | undefined;
+  /** The events the peer listening on `port` announced, in order (`started`, `update`, `completed`, `stopped`). */
+  eventsOf(port: number): string[];
   /** Every announce so far, one line each, for a failure message. */
   describeAnnounces(): string;
   stop(): Promise<void>;
@@ -22,6 +24,7 @@ export async function startLocalTracker(): Promise<LocalTracker> {
   return {
     announceUrl: tracker.httpUrl,
     seedingAnnounce: (port) => announces.find((a) => a.peer === `${LOOPBACK}:${port}` && a.left === 0 && a.event !== 'stopped'),
+    eventsOf: (port) => announces.filter((a) => a.peer === `${LOOPBACK}:${port}`).map((a) => a.event),
     describeAnnounces: () => announces.map((a) => `${a.peer} ${a.event} left ${a.left}`).join('\n') || '(none)',
     stop: () => tracker.close(),
   };

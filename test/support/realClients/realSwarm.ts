@@ -50,11 +50,15 @@ export class RealSwarm {
     return seeder;
   }
 
-  /** Starts `client` downloading `fixture` into a fresh directory; `copy` is where the torrent's file or folder will be. */
-  async downloader(client: ClientName, fixture: TorrentFixture): Promise<{ downloader: RunningClient; copy: string }> {
+  /**
+   * Starts `client` downloading `fixture` into a fresh directory (`prepare`
+   * may put data there first); `copy` is where the torrent's file or folder will be.
+   */
+  async downloader(client: ClientName, fixture: TorrentFixture, prepare?: (dir: string) => void): Promise<{ downloader: RunningClient; copy: string }> {
     const [port] = await freePorts(1);
     const dir = path.join(this.workDir, `download-${++this.downloads}-${client}`);
     fs.mkdirSync(dir, { recursive: true });
+    prepare?.(dir);
     const downloader = await this.start(client, { role: 'download', torrent: fixture.torrent, dir, port });
     return { downloader, copy: path.join(dir, fixture.name) };
   }
