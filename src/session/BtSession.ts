@@ -4,6 +4,7 @@ import type { Clock } from '../common/Clock.js';
 import type { Diagnostics } from '../log/DiagnosticLog.js';
 import { routeHandshakes } from '../net/bt/HandshakeRouter.js';
 import { closeServer, listen } from '../net/Listener.js';
+import { normalisedAddress } from '../swarm/tracker/peerFilter.js';
 import { Torrent, type TorrentOptions } from '../torrent/Torrent.js';
 
 /** A dial that has not connected by then is given up. */
@@ -52,7 +53,9 @@ export class BtSession {
       socket.setNoDelay(true);
       this.routing.add(socket);
       socket.once('close', () => this.routing.delete(socket));
-      onSocket(socket, `${socket.remoteAddress}:${socket.remotePort}`);
+      // One spelling per address: a dual-stack listener sees IPv4 peers as ::ffff:a.b.c.d, trackers list them as a.b.c.d.
+      const host = socket.remoteAddress ?? 'unknown';
+      onSocket(socket, `${normalisedAddress(host) ?? host}:${socket.remotePort}`);
     });
   }
 

@@ -253,7 +253,7 @@ export class Torrent {
           peer.peerId = remote.peerId;
           this.peers.set(peer.key, peer);
           this.uploaders.set(peer.key, this.uploaderFor(peer));
-          if (direction === 'outbound') this.peerList.claim(address);
+          if (direction === 'outbound') peer.listenAddress = address;
           options.diagnostics.debug(`connected to ${address} (${clientName(remote.peerId)}, ${direction})`);
           connection.sendBitfield(options.data.bitfield);
         },
@@ -353,8 +353,22 @@ export class Torrent {
       onExtensionHandshake: on((peer, handshake: ExtensionHandshake) => {
         peer.reqq = handshake.maxRequests;
         peer.clientVersion = handshake.client;
+        if (peer.listenAddress === undefined && handshake.port !== undefined) this.learnListenAddress(peer, handshake.port);
       }),
     };
+  }
+
+  /**
+   * One connection per peer, also by address (the issue): a peer that dialled
+   * us says where it listens (BEP 10 `p`); we do not dial that address while it
+   * is connected, and a connection to an address we already hold is a duplicate.
+   */
+  private learnListenAddress(peer: BtPeer, port: number): void {
+    const host = peer.address.slice(0, peer.address.lastIndexOf(':'));
+    const listenAddress = `${host}:${port}`;
+    if (this.peerList.isBusy(listenAddress)) return peer.wire.close({ kind: 'refused', why: `already connected to ${listenAddress}` });
+    peer.listenAddress = listenAddress;
+    this.peerList.claim(listenAddress);
   }
 
   /** A bitfield or have: perhaps it has something we want now; perhaps it is a seed meeting a seed. */
@@ -432,7 +446,7 @@ export class Torrent {
     this.uploaders.delete(peer.key);
     this.downloader.gone(peer);
     this.choker.gone(peer);
-    if (peer.wire instanceof BtConnection && peer.wire.direction === 'outbound') this.peerList.ended(peer.address, clock.now(), peer.isSeed);
+    if (peer.listenAddress) this.peerList.ended(peer.listenAddress, clock.now(), peer.isSeed);
     diagnostics.debug(`connection with ${peer.address} ended: ${describeReason(reason)}`);
     if (this.stopped) return;
     this.choker.refresh();
