@@ -51,15 +51,23 @@ interface SnapshotView {
 export class ChokingManager {
   private readonly preferredCount: number;
   private readonly random: Random;
+  private readonly optimisticApart: boolean;
   private preferredIds = new Set<number>();
   private optimisticId: number | undefined;
 
-  constructor(options: { preferredCount: number; random: Random }) {
+  /**
+   * `optimisticApart`: BitTorrent's optimistic unchoke is a slot of its own
+   * (bittorrent.md: 4 slots "plus one optimistic unchoke"), so one ranked into
+   * the preferred set hands its optimistic slot to another peer at once. The
+   * course's (protocol.md: "It may also become preferred later") counts once.
+   */
+  constructor(options: { preferredCount: number; random: Random; optimisticApart?: boolean }) {
     if (!Number.isInteger(options.preferredCount) || options.preferredCount < 0) {
       throw new RangeError(`preferred neighbour count must be a whole number >= 0, got ${options.preferredCount}`);
     }
     this.preferredCount = options.preferredCount;
     this.random = options.random;
+    this.optimisticApart = options.optimisticApart ?? false;
   }
 
   /**
@@ -72,7 +80,7 @@ export class ChokingManager {
       this.preferredIds = new Set(
         choosePreferred(view.interested, this.preferredCount, view.haveCompleteFile, this.random),
       );
-      return false;
+      return this.separateOptimistic(view);
     });
   }
 
@@ -112,7 +120,7 @@ export class ChokingManager {
           this.preferredIds.add(peerId);
         }
       }
-      return this.optimisticId === undefined && this.pickOptimistic(view);
+      return (this.optimisticId === undefined && this.pickOptimistic(view)) || this.separateOptimistic(view);
     });
   }
 
@@ -143,6 +151,11 @@ export class ChokingManager {
     const out = new Set(this.preferredIds);
     if (this.optimisticId !== undefined) out.add(this.optimisticId);
     return out;
+  }
+
+  /** With optimisticApart, an optimistic neighbour now preferred is replaced by another; true when one was picked. */
+  private separateOptimistic(view: SnapshotView): boolean {
+    return this.optimisticApart && this.optimisticId !== undefined && this.preferredIds.has(this.optimisticId) && this.pickOptimistic(view);
   }
 
   /** Random pick among the interested neighbours not unchoked now; true when one was picked. */
