@@ -72,6 +72,7 @@ export class RawBtPeer {
   static over(socket: Duplex, pieceCount: number, label: string, address: string): RawBtPeer {
     const peer = new RawBtPeer(socket, pieceCount, label);
     peer.address = address;
+    socket.once('end', () => socket.end()); // as a TCP socket does (allowHalfOpen false): their FIN, then ours
     return peer;
   }
 
