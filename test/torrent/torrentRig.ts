@@ -181,12 +181,12 @@ export class TorrentRig {
     return this.content.subarray(start, start + block.length);
   }
 
-  /** `peer` answers its next `count` requests (in the order they came) with the true bytes; returns how many it answered. */
-  serve(peer: RawBtPeer, count = Infinity): number {
+  /** `peer` answers its next `count` requests (in the order they came), with the true bytes unless told otherwise; returns how many it answered. */
+  serve(peer: RawBtPeer, count = Infinity, bytesOf = (block: BlockRef) => this.bytesOf(block)): number {
     const requests = peer.received('request');
     const from = this.answered.get(peer) ?? 0;
     const to = Math.min(requests.length, from + count);
-    for (const m of requests.slice(from, to)) peer.send({ kind: 'piece', index: m.index, begin: m.begin, data: this.bytesOf(m) });
+    for (const m of requests.slice(from, to)) peer.send({ kind: 'piece', index: m.index, begin: m.begin, data: bytesOf(m) });
     this.answered.set(peer, to);
     return to - from;
   }
