@@ -57,9 +57,11 @@ export class ChokingManager {
 
   /**
    * `optimisticApart`: BitTorrent's optimistic unchoke is a slot of its own
-   * (bittorrent.md: 4 slots "plus one optimistic unchoke"), so one ranked into
-   * the preferred set hands its optimistic slot to another peer at once. The
-   * course's (protocol.md: "It may also become preferred later") counts once.
+   * (bittorrent.md: 4 slots "plus one optimistic unchoke"), held by an
+   * interested peer outside the preferred set: one ranked into the preferred
+   * set, or that lost interest, hands the slot to another peer at once. The
+   * course's (protocol.md: "It may also become preferred later") counts once,
+   * and an optimistic neighbour that lost interest keeps it until the m tick.
    */
   constructor(options: { preferredCount: number; random: Random; optimisticApart?: boolean }) {
     if (!Number.isInteger(options.preferredCount) || options.preferredCount < 0) {
@@ -106,10 +108,13 @@ export class ChokingManager {
    * at once, and the first choice happens as soon as someone is interested
    * rather than waiting for the p tick. Also picks an optimistic neighbour if
    * there is none yet. The current optimistic one is kept even if it lost
-   * interest; the m tick clears it.
+   * interest; the m tick clears it (with optimisticApart: at once).
    */
   refresh(snapshot: ChokeSnapshot): ChokeDecision {
     return this.decide(snapshot, (view) => {
+      if (this.optimisticApart && this.optimisticId !== undefined && !view.byId.get(this.optimisticId)?.interested) {
+        this.optimisticId = undefined;
+      }
       for (const peerId of this.preferredIds) {
         if (!view.byId.get(peerId)?.interested) this.preferredIds.delete(peerId);
       }

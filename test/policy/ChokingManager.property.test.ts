@@ -73,6 +73,8 @@ test('invariants hold after any sequence of operations', () => {
             for (const id of m.preferred) expect(interested.has(id)).toBe(true);
             // Apart, an optimistic neighbour inside the preferred set means nobody else was there to take its slot.
             if (apart && m.optimistic !== undefined && m.preferred.has(m.optimistic)) for (const id of interested) expect(after.has(id)).toBe(true);
+            // Apart, a refresh leaves the optimistic slot only to an interested neighbour.
+            if (apart && op.kind === 'refresh' && m.optimistic !== undefined) expect(interested.has(m.optimistic)).toBe(true);
           }
         }
 

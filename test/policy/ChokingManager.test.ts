@@ -267,6 +267,14 @@ describe('ChokingManager with optimisticApart (BitTorrent: the optimistic unchok
     expect(decision).toMatchObject({ unchoke: [3], choke: [1], preferred: [2], optimistic: 3, optimisticChosen: true });
   });
 
+  test('an optimistic neighbour that loses interest is choked at once, its slot given to another', () => {
+    const m = apart(1);
+    m.rechoke(snap([[1, true, 9], [2, true, 0], [3, false, 0]]));
+    m.rotateOptimistic(snap([[1, true, 9], [2, true, 0], [3, false, 0]]));
+    expect(m.refresh(snap([[1, true, 9], [2, false, 0], [3, true, 0]]))).toMatchObject({ unchoke: [3], choke: [2], preferred: [1], optimistic: 3 });
+    expect(m.refresh(snap([[1, true, 9], [2, false, 0], [3, false, 0]]))).toMatchObject({ unchoke: [], choke: [3], optimistic: undefined });
+  });
+
   test('with nobody else choked and interested, the optimistic neighbour stays as it is', () => {
     const m = apart(1);
     m.rechoke(snap([[1, true, 50], [2, true, 0]]));

@@ -172,4 +172,18 @@ describe('a freed slot', () => {
     expect(isUnchoked(idle)).toBe(false);
     expectOnlyChanges([...peers, idle]);
   });
+
+  test('the optimistic unchoke too: a peer that loses interest is choked, and another takes its place at once', async () => {
+    rig = new TorrentRig({ held: 'all', pieceCount: 4 });
+    const peers = await openAll(7, [{ kind: 'interested' }]);
+    const [, , , , p5, p6, p7] = peers;
+    expect(unchoked(peers)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5']); // P5 the optimistic one
+
+    p5.send({ kind: 'not-interested' });
+    await rig.sync(p5);
+    await rig.settle();
+    expect(isUnchoked(p5)).toBe(false);
+    expect(unchoked([p6, p7])).toHaveLength(1);
+    expectOnlyChanges(peers);
+  });
 });
