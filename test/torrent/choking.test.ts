@@ -58,13 +58,10 @@ async function uploadToUs(peer: RawBtPeer, blocks: number): Promise<void> {
   await rig.sync(peer);
 }
 
-/** `peer` downloads `blocks` blocks from us (a seed), distinct from any other peer's. */
+/** `peer` downloads `blocks` more blocks from us (a seed). */
 async function downloadFromUs(peer: RawBtPeer, blocks: number): Promise<void> {
   const before = peer.received('piece').length;
-  for (let i = 0; i < blocks; i++) {
-    const index = (Number(peer.label.slice(1)) * 3 + before + i) % rig.pieceCount;
-    peer.send({ kind: 'request', index, begin: 0, length: RIG_BLOCK });
-  }
+  for (let i = before; i < before + blocks; i++) peer.send({ kind: 'request', index: i % rig.pieceCount, begin: 0, length: RIG_BLOCK });
   await peer.until(() => peer.received('piece').length === before + blocks, `${blocks} blocks`);
   await rig.sync(peer);
 }
@@ -108,14 +105,13 @@ describe('a seed: ranked by what we sent them', () => {
   test('the 4 peers we sent the most in the last 10 s take the slots, whatever they sent us (nothing)', async () => {
     rig = new TorrentRig({ held: 'all' });
     const peers = await openAll(8, [{ kind: 'interested' }]);
-    const [p1, p2, p3, p4, p5] = peers;
+    const [p1, p2, p3, , p5] = peers;
     expect(unchoked(peers)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5']);
     for (const [peer, blocks] of [[p5, 4], [p1, 3], [p2, 2], [p3, 1]] as const) await downloadFromUs(peer, blocks);
     rig.clock.advance(RECHOKE_INTERVAL_MS);
     await rig.settle();
     expect(unchoked([p1, p2, p3, p5])).toEqual(['P1', 'P2', 'P3', 'P5']);
     expect(unchoked(peers)).toHaveLength(5); // and one optimistic unchoke among P4, P6, P7, P8
-    expect(isUnchoked(p4) || unchoked(peers.slice(5)).length === 1).toBe(true);
     expectOnlyChanges(peers);
   });
 });
@@ -125,7 +121,7 @@ describe('the optimistic unchoke', () => {
     rig = new TorrentRig({ held: 'all' });
     const peers = await openAll(6, [{ kind: 'interested' }]);
     const [idle] = await openAll(1, [], 7);
-    const [p1, p2, p3, p4, p5, p6] = peers;
+    const [p1, p2, p3, p4] = peers;
     const keepSlots = async () => {
       for (const peer of [p1, p2, p3, p4]) await downloadFromUs(peer, 1);
     };

@@ -30,7 +30,6 @@ export interface RigOptions {
   held?: 'all' | 'none' | readonly number[];
   /** The torrent's random source (piece choice, tie breaks, optimistic unchoke). */
   seed?: number;
-  maxPeers?: number;
 }
 
 export interface RawPeerOptions {
@@ -45,7 +44,7 @@ export function seedOpening(reqq?: number): BtMessage[] {
   return [{ kind: 'have-all' }, ...(reqq === undefined ? [] : [extensionHandshake(reqq)])];
 }
 
-export function extensionHandshake(reqq: number): BtMessage {
+function extensionHandshake(reqq: number): BtMessage {
   return { kind: 'extended', id: EXTENSION_HANDSHAKE_ID, payload: encodeExtensionHandshake({ extensions: new Map(), client: 'raw 1.0', maxRequests: reqq }) };
 }
 
@@ -95,7 +94,7 @@ export class TorrentRig {
     this.layout = new PieceLayout(pieceCount * RIG_PIECE_LENGTH, RIG_PIECE_LENGTH);
     this.content = knownBytes(this.layout.fileSize, 7);
     const held = options.held ?? 'none';
-    this.data = new MemoryTorrentData(this.layout, held === 'none' ? undefined : this.content, held === 'all' ? undefined : held === 'none' ? [] : held);
+    this.data = new MemoryTorrentData(this.layout, this.content, held === 'all' ? undefined : held === 'none' ? [] : held);
     const random = seededRandom(options.seed ?? 1);
     this.localPeerId = makePeerId(random, '0100');
     this.torrent = new Torrent({
@@ -111,7 +110,6 @@ export class TorrentRig {
       diagnostics: this.diagnostics,
       sources: [],
       dial: (host, port) => this.dial(`${host}:${port}`),
-      maxPeers: options.maxPeers,
       traceMessages: true,
     });
     this.route = routeHandshakes({ clock: this.clock, timeoutMs: 10_000, route: (head, socket, address, rest) => this.torrent.accept(socket, address, head, rest) });
