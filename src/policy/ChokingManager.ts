@@ -51,15 +51,25 @@ interface SnapshotView {
 export class ChokingManager {
   private readonly preferredCount: number;
   private readonly random: Random;
+  private readonly optimisticApart: boolean;
   private preferredIds = new Set<number>();
   private optimisticId: number | undefined;
 
-  constructor(options: { preferredCount: number; random: Random }) {
+  /**
+   * `optimisticApart`: BitTorrent's optimistic unchoke is a slot of its own
+   * (bittorrent.md: 4 slots "plus one optimistic unchoke"), held by an
+   * interested peer outside the preferred set: one ranked into the preferred
+   * set, or that lost interest, hands the slot to another peer at once. The
+   * course's (protocol.md: "It may also become preferred later") counts once,
+   * and an optimistic neighbour that lost interest keeps it until the m tick.
+   */
+  constructor(options: { preferredCount: number; random: Random; optimisticApart?: boolean }) {
     if (!Number.isInteger(options.preferredCount) || options.preferredCount < 0) {
       throw new RangeError(`preferred neighbour count must be a whole number >= 0, got ${options.preferredCount}`);
     }
     this.preferredCount = options.preferredCount;
     this.random = options.random;
+    this.optimisticApart = options.optimisticApart ?? false;
   }
 
   /**
@@ -72,7 +82,7 @@ export class ChokingManager {
       this.preferredIds = new Set(
         choosePreferred(view.interested, this.preferredCount, view.haveCompleteFile, this.random),
       );
-      return false;
+      return this.separateOptimistic(view);
     });
   }
 
@@ -98,10 +108,13 @@ export class ChokingManager {
    * at once, and the first choice happens as soon as someone is interested
    * rather than waiting for the p tick. Also picks an optimistic neighbour if
    * there is none yet. The current optimistic one is kept even if it lost
-   * interest; the m tick clears it.
+   * interest; the m tick clears it (with optimisticApart: at once).
    */
   refresh(snapshot: ChokeSnapshot): ChokeDecision {
     return this.decide(snapshot, (view) => {
+      if (this.optimisticApart && this.optimisticId !== undefined && !view.byId.get(this.optimisticId)?.interested) {
+        this.optimisticId = undefined;
+      }
       for (const peerId of this.preferredIds) {
         if (!view.byId.get(peerId)?.interested) this.preferredIds.delete(peerId);
       }
@@ -112,7 +125,7 @@ export class ChokingManager {
           this.preferredIds.add(peerId);
         }
       }
-      return this.optimisticId === undefined && this.pickOptimistic(view);
+      return (this.optimisticId === undefined && this.pickOptimistic(view)) || this.separateOptimistic(view);
     });
   }
 
@@ -143,6 +156,11 @@ export class ChokingManager {
     const out = new Set(this.preferredIds);
     if (this.optimisticId !== undefined) out.add(this.optimisticId);
     return out;
+  }
+
+  /** With optimisticApart, an optimistic neighbour now preferred is replaced by another; true when one was picked. */
+  private separateOptimistic(view: SnapshotView): boolean {
+    return this.optimisticApart && this.optimisticId !== undefined && this.preferredIds.has(this.optimisticId) && this.pickOptimistic(view);
   }
 
   /** Random pick among the interested neighbours not unchoked now; true when one was picked. */

@@ -33,7 +33,7 @@ export class BtChoker {
   private readonly cancels: Cancel[] = [];
 
   constructor(private readonly options: BtChokerOptions) {
-    this.manager = new ChokingManager({ preferredCount: BT_UPLOAD_SLOTS, random: options.random });
+    this.manager = new ChokingManager({ preferredCount: BT_UPLOAD_SLOTS, random: options.random, optimisticApart: true });
     this.received = new RateTracker(options.clock);
     this.sent = new RateTracker(options.clock);
   }

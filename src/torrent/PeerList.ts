@@ -27,11 +27,13 @@ export class PeerList {
   private readonly candidates = new Map<string, Candidate>();
   /** Addresses dialling or connected: not handed out again. */
   private readonly busy = new Set<string>();
+  /** Banned, or ourselves: a source reporting them again is not listened to. */
+  private readonly forgotten = new Set<string>();
 
   add(peers: readonly DiscoveredPeer[]): void {
     for (const { host, port } of peers) {
       const address = `${host}:${port}`;
-      if (this.candidates.has(address) || this.candidates.size >= MAX_KNOWN_PEERS) continue;
+      if (this.candidates.has(address) || this.forgotten.has(address) || this.candidates.size >= MAX_KNOWN_PEERS) continue;
       this.candidates.set(address, { host, port, failures: 0, notBeforeMs: 0, wasSeed: false });
     }
   }
@@ -78,9 +80,10 @@ export class PeerList {
     candidate.notBeforeMs = nowMs + REDIAL_BASE_MS;
   }
 
-  /** Never again (banned, or ourselves). */
+  /** Never again (banned, or ourselves), even when a source reports it again. */
   forget(address: string): void {
     this.candidates.delete(address);
     this.busy.delete(address);
+    this.forgotten.add(address);
   }
 }

@@ -163,9 +163,9 @@ export class Torrent {
     await Promise.all(this.options.sources.map((source) => source.stop()));
   }
 
-  /** Peers reported by a source (tracker, static list). */
+  /** Peers reported by a source (tracker, static list); never ourselves (trackers list the asking peer too). */
   discovered(found: readonly DiscoveredPeer[]): void {
-    this.peerList.add(found);
+    this.peerList.add(found.filter((peer) => !peer.peerId?.equals(this.options.localPeerId)));
     this.dialMore();
   }
 
@@ -241,7 +241,10 @@ export class Torrent {
       geometry: { pieceCount: options.geometry.pieceCount, pieceLength: (index) => options.geometry.pieceLengthOf(index) },
       clock: options.clock,
       extensionHandshake: { extensions: new Map(), client: options.clientVersion, maxRequests: MAX_QUEUED_REQUESTS, port: options.listenPort },
-      checkRemote: (peerId) => this.refusal(peerId),
+      checkRemote: (peerId) => {
+        if (direction === 'outbound' && peerId.equals(options.localPeerId)) this.peerList.forget(address); // that address is us
+        return this.refusal(peerId);
+      },
       handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
       trace: options.traceMessages ? (way, message) => options.diagnostics.debug(`${way === 'sent' ? 'to' : 'from'} ${address}: ${message}`) : undefined,
       events: {

@@ -246,6 +246,44 @@ describe('ChokingManager.refresh', () => {
   });
 });
 
+describe('ChokingManager with optimisticApart (BitTorrent: the optimistic unchoke is a slot of its own)', () => {
+  const apart = (preferredCount: number) => new ChokingManager({ preferredCount, random: seededRandom(1), optimisticApart: true });
+
+  test('an optimistic neighbour ranked into the preferred set at a rechoke hands its slot on, without a choke and unchoke in between', () => {
+    const m = apart(1);
+    m.rechoke(snap([[1, true, 50], [2, true, 0], [3, false, 0]]));
+    m.rotateOptimistic(snap([[1, true, 50], [2, true, 0], [3, false, 0]]));
+    const decision = m.rechoke(snap([[1, true, 0], [2, true, 80], [3, false, 0]]));
+    // 2 is preferred now; 1, dropped from the preferred set, is the new optimistic one and simply stays unchoked.
+    expect(decision).toMatchObject({ unchoke: [], choke: [], preferred: [2], optimistic: 1, optimisticChosen: true });
+    expect(sorted(m.unchoked)).toEqual([1, 2]);
+  });
+
+  test('the same when a refresh ranks the optimistic neighbour into a freed slot', () => {
+    const m = apart(1);
+    m.rechoke(snap([[1, true, 9], [2, true, 0], [3, false, 0]]));
+    m.rotateOptimistic(snap([[1, true, 9], [2, true, 0], [3, false, 0]]));
+    const decision = m.refresh(snap([[1, false, 9], [2, true, 5], [3, true, 0]]));
+    expect(decision).toMatchObject({ unchoke: [3], choke: [1], preferred: [2], optimistic: 3, optimisticChosen: true });
+  });
+
+  test('an optimistic neighbour that loses interest is choked at once, its slot given to another', () => {
+    const m = apart(1);
+    m.rechoke(snap([[1, true, 9], [2, true, 0], [3, false, 0]]));
+    m.rotateOptimistic(snap([[1, true, 9], [2, true, 0], [3, false, 0]]));
+    expect(m.refresh(snap([[1, true, 9], [2, false, 0], [3, true, 0]]))).toMatchObject({ unchoke: [3], choke: [2], preferred: [1], optimistic: 3 });
+    expect(m.refresh(snap([[1, true, 9], [2, false, 0], [3, false, 0]]))).toMatchObject({ unchoke: [], choke: [3], optimistic: undefined });
+  });
+
+  test('with nobody else choked and interested, the optimistic neighbour stays as it is', () => {
+    const m = apart(1);
+    m.rechoke(snap([[1, true, 50], [2, true, 0]]));
+    m.rotateOptimistic(snap([[1, true, 50], [2, true, 0]]));
+    const decision = m.rechoke(snap([[1, false, 0], [2, true, 80]]));
+    expect(decision).toMatchObject({ unchoke: [], choke: [1], preferred: [2], optimistic: 2, optimisticChosen: false });
+  });
+});
+
 describe('ChokingManager.remove and accessors', () => {
   test('remove forgets a preferred and an optimistic neighbour', () => {
     const m = manager(1);

@@ -16,12 +16,20 @@ export class MemoryTorrentData implements TorrentData {
   reads = 0;
   private heldReads: { released: Promise<void>; release(): void } | undefined;
 
+  /** Holds every piece of `content`, or only `heldPieces` of it when given; nothing without content. */
   constructor(
     readonly layout: PieceLayout,
     content: Buffer | undefined,
+    heldPieces?: readonly number[],
   ) {
-    this.bytes = content ? Buffer.from(content) : Buffer.alloc(layout.fileSize);
-    this.bitfield = content ? Bitfield.full(layout.pieceCount) : new Bitfield(layout.pieceCount);
+    this.bytes = content && !heldPieces ? Buffer.from(content) : Buffer.alloc(layout.fileSize);
+    this.bitfield = content && !heldPieces ? Bitfield.full(layout.pieceCount) : new Bitfield(layout.pieceCount);
+    if (!content) return;
+    for (const index of heldPieces ?? []) {
+      const start = layout.offsetOf(index);
+      content.copy(this.bytes, start, start, start + layout.pieceLength(index));
+      this.bitfield.set(index);
+    }
   }
 
   get bytesLeft(): number {

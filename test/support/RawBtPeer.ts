@@ -1,4 +1,5 @@
 import * as net from 'net';
+import type { Duplex } from 'stream';
 import type { BlockRef } from '../../src/core/BlockRef.js';
 import { BtFrameReader, describeBtMessage, encodeBtHandshake, encodeBtMessage } from '../../src/wire/bt/index.js';
 import type { BtMessage, BtMessageKind, Capabilities } from '../../src/wire/bt/index.js';
@@ -11,8 +12,9 @@ export type BtMessageOf<K extends BtMessageKind> = Extract<BtMessage, { kind: K 
 export const FULL_CAPS: Capabilities = { extended: true, fast: true, dht: false };
 
 /**
- * A BitTorrent peer spoken by hand over a raw TCP socket on 127.0.0.1 (the
- * BitTorrent counterpart of ScriptedPeer): the test decides every byte it
+ * A BitTorrent peer spoken by hand (the BitTorrent counterpart of
+ * ScriptedPeer), over a raw TCP socket on 127.0.0.1 (`connect`) or over one
+ * end of an in-memory duplexPair (`over`): the test decides every byte it
  * sends, good or bad, and awaits what comes back. It sends nothing on its own
  * unless told to answer requests (`answerRequests`).
  *
@@ -36,7 +38,7 @@ export class RawBtPeer {
   private answer: ((block: BlockRef) => Buffer) | undefined;
 
   private constructor(
-    readonly socket: net.Socket,
+    readonly socket: Duplex,
     pieceCount: number,
     readonly label: string,
   ) {
@@ -63,6 +65,14 @@ export class RawBtPeer {
       `${label} to connect to ${LOOPBACK}:${port}`,
     );
     peer.address = `${LOOPBACK}:${socket.localPort}`;
+    return peer;
+  }
+
+  /** Speaks over `socket` (an in-memory transport's end); `address` is how the other side names it. */
+  static over(socket: Duplex, pieceCount: number, label: string, address: string): RawBtPeer {
+    const peer = new RawBtPeer(socket, pieceCount, label);
+    peer.address = address;
+    socket.once('end', () => socket.end()); // as a TCP socket does (allowHalfOpen false): their FIN, then ours
     return peer;
   }
 
