@@ -68,9 +68,11 @@ export class Downloader {
   /** Fills the peer's request queue, if it lets us ask and we want something of it. */
   fill(peer: BtPeer): void {
     if (peer.choking || !peer.amInterested) return;
-    // Topped up a few at a time, not after every block: each write to a socket is a
-    // system call (on loopback, the receiver's work too), and a full queue loses nothing by waiting for 4 free slots.
-    if (this.planner.room(peer) < Math.min(REQUEST_BATCH, this.planner.depthOf(peer))) return;
+    // A deep queue is topped up a few at a time, not after every block: each write to a
+    // socket is a system call (on loopback, the receiver's work too), and a queue of dozens
+    // loses nothing by waiting for 4 free slots. A shallow one is topped up at once.
+    const batch = Math.max(1, Math.min(REQUEST_BATCH, Math.floor(this.planner.depthOf(peer) / 4)));
+    if (this.planner.room(peer) < batch) return;
     for (const block of this.planner.nextRequests(peer)) peer.wire.sendRequest(block);
   }
 
