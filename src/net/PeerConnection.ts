@@ -13,9 +13,10 @@ import { checkMessage } from '../wire/course/MessageRules.js';
 import type { PieceGeometry } from '../wire/PieceGeometry.js';
 import type { DisconnectReason, ProtocolHandlers, WireCommands } from './ProtocolHandlers.js';
 import { DEFAULT_MAX_MESSAGES_PER_SECOND, DEFAULT_STALLED_FRAME_TIMEOUT_MS, InboundGuard } from './InboundGuard.js';
+import { SocketLifecycle, type ConnectionState } from './SocketLifecycle.js';
 import { SocketWriter } from './SocketWriter.js';
 
-export type ConnectionState = 'handshaking' | 'open' | 'closing' | 'closed';
+export type { ConnectionState } from './SocketLifecycle.js';
 
 export interface PeerConnectionOptions {
   socket: Duplex;
@@ -40,8 +41,6 @@ export interface PeerConnectionOptions {
   downloadThrottle?(bytes: number): number;
 }
 
-/** After end() is called, how long the neighbour gets to read what we wrote. */
-const CLOSE_GRACE_MS = 5_000;
 
 /**
  * One neighbour's TCP connection: the handshake, framing, validation of every
@@ -49,13 +48,12 @@ const CLOSE_GRACE_MS = 5_000;
  * only this connection.
  */
 export class PeerConnection implements WireCommands {
-  private stateValue: ConnectionState = 'handshaking';
   private remoteId: number | undefined;
   private readonly reader: FrameReader;
   private readonly writer: SocketWriter;
   private readonly guard: InboundGuard;
+  private readonly life: SocketLifecycle;
   private cancelTimer: Cancel | undefined;
-  private disconnectReason: DisconnectReason | undefined;
   /** Resolves once the socket is fully closed. */
   readonly closed: Promise<void>;
 
@@ -66,18 +64,16 @@ export class PeerConnection implements WireCommands {
     const { socket } = options;
     // What we let pile up unsent to one neighbour: two whole pieces and 1 MiB of small messages.
     this.writer = new SocketWriter(socket, 2 * limits.maxMessageLength + (1 << 20), (unsent) =>
-      this.fail({ kind: 'protocol-violation', code: 'not-reading', message: `${unsent} bytes written and not taken` }),
+      this.life.fail({ kind: 'protocol-violation', code: 'not-reading', message: `${unsent} bytes written and not taken` }),
     );
     this.guard = new InboundGuard({
       clock: options.clock,
       maxMessagesPerSecond: options.maxMessagesPerSecond ?? DEFAULT_MAX_MESSAGES_PER_SECOND,
       stalledFrameTimeoutMs: options.stalledFrameTimeoutMs ?? DEFAULT_STALLED_FRAME_TIMEOUT_MS,
     });
-    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    this.life = new SocketLifecycle({ socket, clock: options.clock, pendingBytes: () => this.reader.bufferedBytes, closed: (reason) => this.finish(reason) });
+    this.closed = this.life.whenClosed;
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('end', () => this.close(this.endReason()));
-    socket.on('error', (error) => this.fail({ kind: 'socket-error', message: error.message }));
-    socket.on('close', () => this.finish());
     this.cancelTimer = options.clock.after(options.handshakeTimeoutMs, () =>
       this.close({ kind: 'handshake-timeout', timeoutMs: options.handshakeTimeoutMs }),
     );
@@ -86,7 +82,7 @@ export class PeerConnection implements WireCommands {
   }
 
   get state(): ConnectionState {
-    return this.stateValue;
+    return this.life.state;
   }
 
   get direction(): 'outbound' | 'inbound' {
@@ -145,42 +141,24 @@ export class PeerConnection implements WireCommands {
    * reads slowly gets its next piece only when it took the last one.
    */
   flushed(): Promise<void> {
-    return this.stateValue === 'closed' ? Promise.resolve() : this.writer.flushed();
+    return this.life.state === 'closed' ? Promise.resolve() : this.writer.flushed();
   }
 
   /** Ends the connection after what was written is flushed. */
   close(reason: DisconnectReason): void {
-    if (this.stateValue === 'closing' || this.stateValue === 'closed') return;
-    this.stateValue = 'closing';
-    this.disconnectReason = reason;
+    if (!this.life.close(reason)) return;
     this.cancelTimer?.();
-    const { socket } = this.options;
-    socket.end();
-    this.cancelTimer = this.options.clock.after(CLOSE_GRACE_MS, () => socket.destroy());
+    this.cancelTimer = undefined;
   }
 
-  private fail(reason: DisconnectReason): void {
-    this.disconnectReason ??= reason;
-    this.options.socket.destroy();
-  }
-
-  /** The neighbour closed its side: normal, unless it left a frame unfinished. */
-  private endReason(): DisconnectReason {
-    const pending = this.reader.bufferedBytes;
-    if (pending === 0) return { kind: 'remote-closed' };
-    return { kind: 'protocol-violation', code: 'truncated', message: `closed with ${pending} bytes of an unfinished frame` };
-  }
-
-  private finish(): void {
-    if (this.stateValue === 'closed') return;
-    this.stateValue = 'closed';
+  private finish(reason: DisconnectReason): void {
     this.cancelTimer?.();
     this.guard.stop();
-    this.options.handlers.onDisconnect(this.disconnectReason ?? { kind: 'remote-closed' });
+    this.options.handlers.onDisconnect(reason);
   }
 
   private send(message: Message): void {
-    if (this.stateValue !== 'open') return;
+    if (this.life.state !== 'open') return;
     this.options.trace?.('sent', describeMessage(message));
     // A piece goes out at once (with whatever was held), so back-pressure (flushed()) sees it;
     // haves wait for the loop's next turn, other small messages for the end of the tick.
@@ -189,11 +167,11 @@ export class PeerConnection implements WireCommands {
   }
 
   private receive(chunk: Buffer): void {
-    if (this.stateValue === 'closing' || this.stateValue === 'closed') return;
+    if (this.life.isEnding) return;
     this.throttleReading(chunk.length);
     try {
       this.reader.push(chunk);
-      if (this.stateValue === 'handshaking' && !this.readHandshake()) return;
+      if (this.life.state === 'handshaking' && !this.readHandshake()) return;
       for (let message = this.reader.readMessage(); message; message = this.reader.readMessage()) {
         this.guard.countMessage();
         const broken = checkMessage(message, this.options.geometry) ?? this.checkOrder(message);
@@ -202,10 +180,10 @@ export class PeerConnection implements WireCommands {
         if (broken && !(message.type === MessageType.Request && broken.code === 'index-out-of-range')) throw broken;
         this.options.trace?.('received', describeMessage(message));
         this.dispatch(message);
-        if (this.stateValue !== 'open') return;
+        if (this.life.state !== 'open') return;
       }
       this.guard.watchForStall(
-        () => this.stateValue === 'open' && this.reader.bufferedBytes > 0,
+        () => this.life.state === 'open' && this.reader.bufferedBytes > 0,
         (timeoutMs) => this.close({ kind: 'protocol-violation', code: 'stalled-frame', message: `no frame completed in ${timeoutMs} ms` }),
       );
     } catch (error) {
@@ -241,9 +219,9 @@ export class PeerConnection implements WireCommands {
     this.cancelTimer?.();
     this.cancelTimer = undefined;
     this.remoteId = peerId;
-    this.stateValue = 'open';
+    this.life.opened();
     this.options.handlers.onHandshake(peerId);
-    return this.stateValue === 'open';
+    return this.life.state === 'open';
   }
 
   /** checkMessage has vetted the bytes; an empty payload means "has nothing". */

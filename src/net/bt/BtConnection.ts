@@ -13,10 +13,9 @@ import { btFrameLimits } from '../../wire/bt/limits.js';
 import { EXTENSION_HANDSHAKE_ID, encodeExtensionHandshake, parseExtensionHandshake, type ExtensionHandshake } from '../../wire/bt/ExtensionHandshake.js';
 import { DEFAULT_MAX_MESSAGES_PER_SECOND, DEFAULT_STALLED_FRAME_TIMEOUT_MS, InboundGuard } from '../InboundGuard.js';
 import type { DisconnectReason } from '../ProtocolHandlers.js';
+import { SocketLifecycle, type ConnectionState } from '../SocketLifecycle.js';
 import { SocketWriter } from '../SocketWriter.js';
 import type { BtPeerEvents, BtPeerWire } from './BtPeerEvents.js';
-
-export type BtConnectionState = 'handshaking' | 'open' | 'closing' | 'closed';
 
 export interface BtConnectionOptions {
   socket: Duplex;
@@ -48,8 +47,6 @@ export const KEEP_ALIVE_MS = 120_000;
 export const IDLE_TIMEOUT_MS = 180_000;
 /** How often silence is checked: a tenth of the keep-alive period is precise enough. */
 const SILENCE_CHECK_MS = 12_000;
-/** After end() is called, how long the peer gets to read what we wrote. */
-const CLOSE_GRACE_MS = 5_000;
 /** Requests we may be asked to queue and pipelined block frames in flight: 1 MiB beyond a few blocks is a peer not reading. */
 const MAX_UNSENT_BYTES = 4 << 20;
 
@@ -63,7 +60,7 @@ const FAST_KINDS: ReadonlySet<BtMessage['kind']> = new Set(['have-all', 'have-no
  * bytes. A peer that breaks a rule costs only this connection.
  */
 export class BtConnection implements BtPeerWire {
-  private stateValue: BtConnectionState = 'handshaking';
+  private readonly life: SocketLifecycle;
   private readonly reader: BtFrameReader;
   private readonly writer: SocketWriter;
   private readonly guard: InboundGuard;
@@ -72,7 +69,6 @@ export class BtConnection implements BtPeerWire {
   private capsValue: Capabilities = { extended: false, fast: false, dht: false };
   private cancelTimer: Cancel | undefined;
   private cancelSilenceCheck: Cancel | undefined;
-  private disconnectReason: DisconnectReason | undefined;
   private lastHeardMs: number;
   private lastSentMs: number;
   readonly closed: Promise<void>;
@@ -82,7 +78,7 @@ export class BtConnection implements BtPeerWire {
     const limits = btFrameLimits(options.geometry.pieceCount);
     this.reader = new BtFrameReader(options.geometry.pieceCount, limits);
     this.writer = new SocketWriter(socket, MAX_UNSENT_BYTES + limits.maxMessageLength, (unsent) =>
-      this.fail({ kind: 'protocol-violation', code: 'not-reading', message: `${unsent} bytes written and not taken` }),
+      this.life.fail({ kind: 'protocol-violation', code: 'not-reading', message: `${unsent} bytes written and not taken` }),
     );
     this.guard = new InboundGuard({
       clock,
@@ -90,11 +86,9 @@ export class BtConnection implements BtPeerWire {
       stalledFrameTimeoutMs: options.stalledFrameTimeoutMs ?? DEFAULT_STALLED_FRAME_TIMEOUT_MS,
     });
     this.lastHeardMs = this.lastSentMs = clock.now();
-    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    this.life = new SocketLifecycle({ socket, clock, pendingBytes: () => this.reader.bufferedBytes, closed: (reason) => this.finish(reason) });
+    this.closed = this.life.whenClosed;
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('end', () => this.close(this.endReason()));
-    socket.on('error', (error) => this.fail({ kind: 'socket-error', message: error.message }));
-    socket.on('close', () => this.finish());
     this.cancelTimer = clock.after(options.handshakeTimeoutMs, () => this.close({ kind: 'handshake-timeout', timeoutMs: options.handshakeTimeoutMs }));
     // The dialler sends its handshake at once; the side that accepted answers
     // once the router has read the info-hash (BEP 3; bittorrent.md), i.e. now.
@@ -107,8 +101,8 @@ export class BtConnection implements BtPeerWire {
     }
   }
 
-  get state(): BtConnectionState {
-    return this.stateValue;
+  get state(): ConnectionState {
+    return this.life.state;
   }
 
   get direction(): 'outbound' | 'inbound' {
@@ -156,43 +150,24 @@ export class BtConnection implements BtPeerWire {
   }
   sendPiece(block: BlockRef, data: Buffer): void {
     if (data.length !== block.length) throw new RangeError(`block ${block.index}+${block.begin} is ${block.length} bytes, got ${data.length}`);
-    if (this.stateValue !== 'open') return;
+    if (this.life.state !== 'open') return;
     this.options.trace?.('sent', `piece ${block.index}+${block.begin} (${data.length} bytes)`);
     this.lastSentMs = this.options.clock.now();
     this.writer.writeBlock(encodeBtPieceHeader(block.index, block.begin, data.length), data);
   }
 
   flushed(): Promise<void> {
-    return this.stateValue === 'closed' ? Promise.resolve() : this.writer.flushed();
+    return this.life.state === 'closed' ? Promise.resolve() : this.writer.flushed();
   }
 
   /** Ends the connection after what was written is flushed. */
   close(reason: DisconnectReason): void {
-    if (this.stateValue === 'closing' || this.stateValue === 'closed') return;
-    this.stateValue = 'closing';
-    this.disconnectReason = reason;
+    if (this.life.close(reason)) this.stopTimers();
+  }
+
+  private finish(reason: DisconnectReason): void {
     this.stopTimers();
-    const { socket } = this.options;
-    socket.end();
-    this.cancelTimer = this.options.clock.after(CLOSE_GRACE_MS, () => socket.destroy());
-  }
-
-  private fail(reason: DisconnectReason): void {
-    this.disconnectReason ??= reason;
-    this.options.socket.destroy();
-  }
-
-  private endReason(): DisconnectReason {
-    const pending = this.reader.bufferedBytes;
-    if (pending === 0) return { kind: 'remote-closed' };
-    return { kind: 'protocol-violation', code: 'truncated', message: `closed with ${pending} bytes of an unfinished frame` };
-  }
-
-  private finish(): void {
-    if (this.stateValue === 'closed') return;
-    this.stateValue = 'closed';
-    this.stopTimers();
-    this.options.events.onDisconnect(this.disconnectReason ?? { kind: 'remote-closed' });
+    this.options.events.onDisconnect(reason);
   }
 
   private stopTimers(): void {
@@ -204,28 +179,28 @@ export class BtConnection implements BtPeerWire {
   }
 
   private send(message: BtMessage): void {
-    if (this.stateValue !== 'open') return;
+    if (this.life.state !== 'open') return;
     this.options.trace?.('sent', describeBtMessage(message));
     this.lastSentMs = this.options.clock.now();
     this.writer.write(encodeBtMessage(message), message.kind === 'have' ? 'turn' : 'tick');
   }
 
   private receive(chunk: Buffer): void {
-    if (this.stateValue === 'closing' || this.stateValue === 'closed') return;
+    if (this.life.isEnding) return;
     this.lastHeardMs = this.options.clock.now();
     try {
       this.reader.push(chunk);
-      if (this.stateValue === 'handshaking' && !this.readHandshake()) return;
+      if (this.life.state === 'handshaking' && !this.readHandshake()) return;
       for (let message = this.reader.readMessage(); message; message = this.reader.readMessage()) {
         this.guard.countMessage();
         const broken = checkBtMessage(message, this.options.geometry) ?? this.checkState(message);
         if (broken) throw broken;
         this.options.trace?.('received', describeBtMessage(message));
         this.dispatch(message);
-        if (this.stateValue !== 'open') return;
+        if (this.life.state !== 'open') return;
       }
       this.guard.watchForStall(
-        () => this.stateValue === 'open' && this.reader.bufferedBytes > 0,
+        () => this.life.state === 'open' && this.reader.bufferedBytes > 0,
         (timeoutMs) => this.close({ kind: 'protocol-violation', code: 'stalled-frame', message: `no frame completed in ${timeoutMs} ms` }),
       );
     } catch (error) {
@@ -256,14 +231,14 @@ export class BtConnection implements BtPeerWire {
     this.capsValue = { extended: theirs.extended && ours.extended, fast: theirs.fast && ours.fast, dht: theirs.dht && ours.dht };
     this.cancelTimer?.();
     this.cancelTimer = undefined;
-    this.stateValue = 'open';
+    this.life.opened();
     this.cancelSilenceCheck = this.options.clock.every(SILENCE_CHECK_MS, () => this.checkSilence());
     this.options.events.onHandshake({ peerId, caps: this.capsValue });
     // BEP 10: the extension handshake follows the handshake (after our bitfield, which onHandshake sent).
-    if (this.capsValue.extended && this.stateValue === 'open') {
+    if (this.capsValue.extended && this.life.state === 'open') {
       this.send({ kind: 'extended', id: EXTENSION_HANDSHAKE_ID, payload: encodeExtensionHandshake(this.options.extensionHandshake) });
     }
-    return this.stateValue === 'open';
+    return this.life.state === 'open';
   }
 
   /** Keep-alives out when we are quiet; a peer silent past the idle timeout is dead (bittorrent.md). */
