@@ -42,6 +42,8 @@ export interface BtConnectionOptions {
   trace?(direction: 'sent' | 'received', description: string): void;
   maxMessagesPerSecond?: number;
   stalledFrameTimeoutMs?: number;
+  /** Rate limits (as PeerConnection's): ms to stop reading after `bytes` arrived (0: read on). */
+  downloadThrottle?(bytes: number): number;
 }
 
 export const KEEP_ALIVE_MS = 120_000;
@@ -213,6 +215,7 @@ export class BtConnection implements BtPeerWire {
   private receive(chunk: Buffer): void {
     if (this.stateValue === 'closing' || this.stateValue === 'closed') return;
     this.lastHeardMs = this.options.clock.now();
+    this.throttleReading(chunk.length);
     try {
       this.reader.push(chunk);
       if (this.stateValue === 'handshaking' && !this.readHandshake()) return;
@@ -232,6 +235,15 @@ export class BtConnection implements BtPeerWire {
       if (!(error instanceof ProtocolError)) throw error;
       this.close({ kind: 'protocol-violation', code: error.code, message: error.message });
     }
+  }
+
+  /** A download limit stops reading the socket for a while; TCP then slows the sender. */
+  private throttleReading(bytes: number): void {
+    const waitMs = this.options.downloadThrottle?.(bytes) ?? 0;
+    if (waitMs <= 0) return;
+    const { socket } = this.options;
+    socket.pause();
+    this.options.clock.after(waitMs, () => socket.resume());
   }
 
   /** Returns true once the whole handshake is read and accepted. */
