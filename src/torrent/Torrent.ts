@@ -288,6 +288,7 @@ export class Torrent {
             this.handshaking.delete(connection);
             if (direction === 'outbound') this.peerList.failed(address, options.clock.now());
             options.diagnostics.debug(`connection with ${address} ended before its handshake: ${describeReason(reason)}`);
+            options.observer?.handshakeFailed?.(address, direction, reason);
             return;
           }
           this.peerGone(peer, reason);

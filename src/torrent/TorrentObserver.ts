@@ -13,6 +13,8 @@ export interface TorrentObserver {
   /** A bitfield, have-all, have-none or have arrived: `peer.has` is what it holds now. */
   peerHas?(peer: BtPeer): void;
   peerGone?(peer: BtPeer, reason: DisconnectReason): void;
+  /** A connection ended before its handshake was done (refused, timed out, cut). */
+  handshakeFailed?(address: string, direction: 'inbound' | 'outbound', reason: DisconnectReason): void;
   /** A block's payload bytes came from the peer (counted in its totals), or went to it. */
   blockReceived?(peer: BtPeer, bytes: number): void;
   blockSent?(peer: BtPeer, bytes: number): void;

@@ -103,3 +103,24 @@ test('without redundant haves a seed hears of no piece a leecher completes (it h
   expect(seedSide.seedsSeen).toEqual([false]); // the leecher's first word (have-none), and nothing after
   await Promise.all([seed.torrent.stop(), leecher.torrent.stop()]);
 });
+
+test('a connection that ends before its handshake is told as a handshake failure, with its reason', async () => {
+  const swarm = memorySwarm();
+  const failures: string[] = [];
+  const lonely = swarm.add('lonely', {
+    complete: false,
+    peers: ['lonely'], // a source that reports ourselves: both ends refuse the handshake
+    more: { observer: { handshakeFailed: (address, direction, reason) => failures.push(`${direction} ${address} ${reason.kind}`) } },
+  });
+  lonely.torrent.start();
+  await withTimeout(
+    new Promise<void>((resolve) => {
+      const check = () => (failures.length === 2 ? resolve() : setImmediate(check));
+      check();
+    }),
+    () => `both ends to fail: ${JSON.stringify(failures)}`,
+  );
+  // We refuse ourselves on the side that dialled; the side that answered sees the connection cut.
+  expect(failures.sort()).toEqual([expect.stringMatching(/^inbound lonely:50000 /), 'outbound lonely:6881 refused']);
+  await lonely.torrent.stop();
+});
