@@ -23,17 +23,17 @@ export async function fatalOn<T>(errorClass: new (...args: never[]) => Error, ex
   }
 }
 
-/** A peer's file could not be opened: a disk error, or a seeder's file missing or wrong (with what to do about it). */
-export function storeFailure(error: unknown, self: PeerInfo, config: Config): unknown {
+/** A peer's file (at `file`) could not be opened: a disk error, or a seeder's file missing or wrong (with what to do about it). */
+export function storeFailure(error: unknown, self: PeerInfo, config: Config, file: string): unknown {
   if (!(error instanceof StorageError)) return error;
-  return new Fatal(error.message + seedFileHint(error, self, config), error.code === 'io' ? ExitCode.Storage : ExitCode.SeedFile);
+  return new Fatal(error.message + seedFileHint(error, self, config, file), error.code === 'io' ? ExitCode.Storage : ExitCode.SeedFile);
 }
 
 /** What a seeder run by hand without its file (or with the wrong one) should do about it. */
-function seedFileHint(error: StorageError, self: PeerInfo, config: Config): string {
+function seedFileHint(error: StorageError, self: PeerInfo, config: Config, file: string): string {
   if (error.code === 'io') return '';
   return (
-    `. Peer ${self.peerId} is a seeder (hasFile 1 in PeerInfo.cfg): put the ${config.common.fileSize}-byte ${config.common.fileName} at ${error.file}, ` +
+    `. Peer ${self.peerId} is a seeder (hasFile 1 in PeerInfo.cfg): put the ${config.common.fileSize}-byte ${config.common.fileName} at ${file}, ` +
     'or let the launcher create one of random bytes: swarmlab swarm --make-file'
   );
 }

@@ -62,7 +62,7 @@ export async function runBtPeer(options: RunPeerOptions, config: Config, self: P
     });
   } catch (error) {
     await diag.close();
-    throw storeFailure(error, self, config);
+    throw storeFailure(error, self, config, path.join(peerDir, fileName));
   }
   diag.info(`our bitfield: ${store.bitfield.count}/${meta.pieceCount} pieces; file ${path.join(peerDir, fileName)}; ${describeStart(store.start, self.hasFile)}`);
 

@@ -75,7 +75,7 @@ async function runPeerOrThrow(options: RunPeerOptions): Promise<number> {
     store = await PieceStore.open({ dir: peerDir, fileName: config.common.fileName, layout, complete: self.hasFile, verifier });
   } catch (error) {
     await logs.close();
-    throw storeFailure(error, self, config);
+    throw storeFailure(error, self, config, path.join(peerDir, config.common.fileName));
   }
   logs.diag.info(`our bitfield: ${store.bitfield.count}/${layout.pieceCount} pieces; file ${store.path}; ${describeStart(store.start)}`);
 
