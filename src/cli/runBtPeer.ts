@@ -45,9 +45,12 @@ export async function runBtPeer(options: RunPeerOptions, config: Config, self: P
       `an optimistic one every ${OPTIMISTIC_INTERVAL_MS / 1000} s (Common.cfg's k, p and m are the course's); ` +
       `trackers: ${meta.trackerTiers.flat().join(', ') || 'none'}, and the peers of PeerInfo.cfg`,
   );
-  for (const key of ['RequestStrategy', 'MaxRequestsPerPeer'] as const) {
-    if (config.common.extras.has(key)) diag.warn(`${key} is for course peers: a BitTorrent peer pipelines its block requests itself`);
-  }
+  const courseOnly = [
+    ...(['RequestStrategy', 'MaxRequestsPerPeer'] as const).filter((key) => config.common.extras.has(key)),
+    ...(options.requestStrategy ? ['--request-strategy'] : []),
+    ...(options.maxRequestsPerPeer ? ['--max-requests-per-peer'] : []),
+  ];
+  for (const setting of courseOnly) diag.warn(`${setting} is for course peers, ignored here: a BitTorrent peer pipelines its block requests itself`);
 
   let store: TorrentStore;
   try {

@@ -52,8 +52,8 @@ describe('a BitTorrent swarm run by swarmlab swarm', () => {
     }
   }, 90_000);
 
-  test("a seeder's upload limit (--limit) holds its only leecher to it", async () => {
-    setup = await bittorrentSetup({ peers: 2, fileSize: 1_500_000 });
+  test("a seeder's upload limit (--limit) holds its only leecher to it; a course-only key is named as ignored", async () => {
+    setup = await bittorrentSetup({ peers: 2, fileSize: 1_500_000, more: ['RequestStrategy rarest-first'] });
     const rate = 500 * 1024;
     const result = await runSwarm(setup, ['--limit', `${setup.peerIds[0]}:up=500KiB/s,down=100MiB/s`]);
     expectSwarmSuccess(result, 2);
@@ -62,6 +62,7 @@ describe('a BitTorrent swarm run by swarmlab swarm', () => {
     // All but the bucket's burst (a tenth of a second's worth) at the rate: about 2.8 s; unlimited, it takes a fraction of that.
     expect(Number(took![1])).toBeGreaterThanOrEqual((1_500_000 - rate / 10) / rate);
     expect(debugLogOf(setup.root, setup.peerIds[0])).toContain(`rate limits: upload ${rate} B/s`);
+    expect(debugLogOf(setup.root, setup.peerIds[1])).toContain('RequestStrategy is for course peers, ignored here');
   }, 90_000);
 
   test('a leecher killed half-way starts again and resumes the pieces it had; the swarm still ends verified', async () => {
