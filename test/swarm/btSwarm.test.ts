@@ -81,6 +81,21 @@ describe('a BitTorrent swarm run by swarmlab swarm', () => {
     expect(log.match(/download complete: every piece verified/g)).toHaveLength(1);
   }, 90_000);
 
+  test('--resume: a second run takes the leechers\' pieces from their resume states and downloads nothing', async () => {
+    setup = await bittorrentSetup({ peers: 2, fileSize: 300_000 });
+    expectSwarmSuccess(await runSwarm(setup), 2);
+    const again = await runSwarm(setup, ['--resume']);
+    expectSwarmSuccess(again, 2);
+    const leecher = setup.peerIds[1];
+    const pieces = Math.ceil(300_000 / 65_536);
+    const lives = debugLogOf(setup.root, leecher).split('info: config read from');
+    expect(lives).toHaveLength(3); // two starts: the resumed run continued the log
+    expect(lives[2]).toContain(`our bitfield: ${pieces}/${pieces} pieces; `);
+    expect(lives[2]).toContain(`resumed ${pieces} pieces from the resume state`);
+    expect(lives[2]).not.toContain('download complete');
+    expect(again.output).toMatch(new RegExp(`^${leecher}\\s+done\\s+had it already`, 'm'));
+  }, 90_000);
+
   test('a .torrent that names another tracker: a warning that says what to do, and the peers meet through PeerInfo.cfg alone', async () => {
     setup = await bittorrentSetup({ peers: 3, fileSize: 500_000 });
     const seedFile = path.join(setup.root, 'peers', `peer_${setup.seeders[0]}`, setup.fileName);
