@@ -2,13 +2,32 @@ import { parsePeerCommand } from '../control/PeerCommand.js';
 import type { PeerController } from '../control/PeerController.js';
 import type { SentenceBuffer } from '../control/SentenceBuffer.js';
 import { LIVE_LOG_ENV, isControlRequest, type PeerReport } from '../launcher/PeerReport.js';
-import type { PeerNode } from '../node/PeerNode.js';
+import type { Subscribable } from '../control/Subscribable.js';
+import type { PeerStatus } from '../node/PeerStatus.js';
+import type { NeighbourTotals } from '../node/TransferStats.js';
 
 const PROGRESS_EVERY_MS = 250;
 const STATUS_EVERY_MS = 500;
 
+/** The events the link reports (their payloads are not read): the course node and a BitTorrent peer have them. */
+export interface LinkEvents {
+  listening: { port: number };
+  pieceDownloaded: unknown;
+  pieceUploaded: unknown;
+  downloadComplete: unknown;
+  paused: unknown;
+  resumed: unknown;
+}
+
+/** What the link reads of a running peer: the course's PeerNode, or a BitTorrent peer. */
+export interface LinkedNode {
+  readonly bus: Subscribable<LinkEvents>;
+  readonly stats: { readonly bytesDownloaded: number; readonly bytesUploaded: number; perNeighbour(): ReadonlyMap<number, NeighbourTotals> };
+  status(): PeerStatus;
+}
+
 export interface LauncherLinkOptions {
-  node: PeerNode;
+  node: LinkedNode;
   controller: PeerController;
   peerId: number;
   pieceCount: number;

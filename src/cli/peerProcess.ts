@@ -22,7 +22,10 @@ function rate(text: string | undefined): number | undefined {
 async function main(): Promise<number> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName('peerProcess')
-    .usage('$0 <peerId> [options]\n\nRuns one peer of the course protocol until every peer listed in PeerInfo.cfg has the whole file.')
+    .usage(
+      '$0 <peerId> [options]\n\nRuns one peer of the course protocol until every peer listed in PeerInfo.cfg has the whole file. ' +
+        'With `Protocol bittorrent` in Common.cfg the peer speaks standard BitTorrent instead (the .torrent of MetaInfo, its tracker and the peers of PeerInfo.cfg).',
+    )
     .command('$0 <peerId>', false)
     .positional('peerId', { type: 'string', describe: 'this peer\'s ID, as listed in PeerInfo.cfg' })
     .option('config-dir', { type: 'string', default: '.', describe: 'where Common.cfg and PeerInfo.cfg are' })

@@ -45,6 +45,8 @@ export const OPTIONAL_KEYS = [
   'MaxDownloadRate',
   'MaxNeighbourUploadRate',
   'MaxNeighbourDownloadRate',
+  'Protocol',
+  'TrackerPort',
 ] as const;
 
 /** The rate-limit keys: bytes per second, with units (`2MiB/s`); re-read on SIGHUP. */
@@ -54,6 +56,24 @@ export type RateKey = (typeof RATE_KEYS)[number];
 /** RequestStrategy values: the course's rule (default), or rarest-first with pipelining and an end game. */
 export const REQUEST_STRATEGIES = ['course', 'rarest-first'] as const;
 export type RequestStrategy = (typeof REQUEST_STRATEGIES)[number];
+
+/** Protocol values: the course's protocol (default), or standard BitTorrent between our own peers (`swarmlab swarm` adds a tracker). */
+export const PROTOCOLS = ['course', 'bittorrent'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+/** The port of the tracker `swarmlab swarm` runs for a BitTorrent set-up, unless TrackerPort says otherwise (`swarmlab tracker`'s default too). */
+export const DEFAULT_TRACKER_PORT = 6969;
+
+/** The peers' protocol, from the optional `Protocol` key. */
+export function protocolOf(common: CommonConfig): Protocol {
+  return (common.extras.get('Protocol') as Protocol | undefined) ?? 'course';
+}
+
+/** The embedded tracker's port (a BitTorrent set-up's `TrackerPort`, else 6969). */
+export function trackerPortOf(common: CommonConfig): number {
+  const text = common.extras.get('TrackerPort');
+  return text === undefined ? DEFAULT_TRACKER_PORT : Number(text);
+}
 
 /** MaxRequestsPerPeer bounds: the serving side queues a bounded number of requests per neighbour. */
 export const MAX_REQUESTS_PER_PEER_LIMIT = 16;
@@ -161,6 +181,7 @@ export function parseCommonConfig(
       throw new ConfigError(fileLabel, typo.line, typo.written, `unknown key; did you mean '${key}'? (${key} is required and missing)`);
     }
   }
+  refuseBitTorrentWithoutMetaInfo(extras, firstLineOf, fileLabel);
   const config: CommonConfig = {
     numberOfPreferredNeighbors: required(found, 'NumberOfPreferredNeighbors', fileLabel).value,
     unchokingIntervalMs: required(found, 'UnchokingInterval', fileLabel).value,
@@ -236,6 +257,20 @@ function ceilDiv(a: number, b: number): number {
   return Number((BigInt(a) + BigInt(b) - 1n) / BigInt(b));
 }
 
+/**
+ * BitTorrent peers find each other's pieces by the .torrent's SHA-1s and its
+ * info-hash: without one they would have nothing to share.
+ */
+function refuseBitTorrentWithoutMetaInfo(extras: ReadonlyMap<string, string>, lines: ReadonlyMap<string, number>, fileLabel: string): void {
+  if (extras.get('Protocol') !== 'bittorrent' || extras.has('MetaInfo')) return;
+  throw new ConfigError(
+    fileLabel,
+    lines.get('Protocol'),
+    'Protocol',
+    "bittorrent needs a MetaInfo key naming the .torrent the peers share (e.g. 'MetaInfo swarm.torrent'; swarmlab swarm --make-file writes it)",
+  );
+}
+
 /** Our optional keys with a fixed form are checked here, where the line is known. */
 function checkOptional(key: string, value: string, fail: (problem: string) => never): string {
   if (key === 'RequestStrategy' && !(REQUEST_STRATEGIES as readonly string[]).includes(value)) {
@@ -247,5 +282,7 @@ function checkOptional(key: string, value: string, fail: (problem: string) => ne
   if (key === 'MaxRequestsPerPeer' && parseIntegerInRange(value, 1, MAX_REQUESTS_PER_PEER_LIMIT) === undefined) {
     fail(`expected a whole number from 1 to ${MAX_REQUESTS_PER_PEER_LIMIT}, got '${value}'`);
   }
+  if (key === 'Protocol' && !(PROTOCOLS as readonly string[]).includes(value)) fail(`expected ${PROTOCOLS.join(' or ')}, got '${value}'`);
+  if (key === 'TrackerPort' && parseIntegerInRange(value, 1, 65535) === undefined) fail(`expected a port number from 1 to 65535, got '${value}'`);
   return value;
 }

@@ -1,12 +1,20 @@
-import type { PeerNode } from '../node/PeerNode.js';
 import { applyLimitChanges, type PeerCommand } from './PeerCommand.js';
 import type { PeerStatus } from '../node/PeerStatus.js';
+import type { RateLimits } from '../node/RateLimits.js';
 
 /** What a control channel (IPC, HTTP) can do to a running peer. */
 export interface PeerController {
   status(): PeerStatus;
   /** Resolves when the command took effect; rejects with a readable reason. */
   execute(command: PeerCommand): Promise<void>;
+}
+
+/** What the control interface acts on: the course's PeerNode, or a BitTorrent peer. */
+export interface ControllableNode {
+  status(): PeerStatus;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  readonly rateLimits: RateLimits;
 }
 
 export interface ControllerHooks {
@@ -16,7 +24,7 @@ export interface ControllerHooks {
   limitsChanged(): void;
 }
 
-export function controllerFor(node: PeerNode, hooks: ControllerHooks): PeerController {
+export function controllerFor(node: ControllableNode, hooks: ControllerHooks): PeerController {
   return {
     status: () => node.status(),
     async execute(command) {

@@ -4,8 +4,10 @@ import * as path from 'path';
 import { pipeline } from 'stream/promises';
 import type { Config } from '../config/Config.js';
 import { peerDirectory } from '../config/peerDirectory.js';
+import { protocolOf } from '../config/CommonConfig.js';
 import { metaInfoPath } from '../metainfo/forConfig.js';
-import { makeTorrent } from '../metainfo/makeTorrent.js';
+import { makeTorrent, type MakeTorrentOptions } from '../metainfo/makeTorrent.js';
+import { embeddedTrackerUrl } from './embeddedTracker.js';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -35,6 +37,8 @@ export async function prepareSeedFiles(config: Config, peersDir: string, makeFil
     throw new SeedFileError(`${missing.join(', ')} missing: put the file there, or run with --make-file to create ${fileSize} random bytes`);
   }
   const created: string[] = [];
+  // New random bytes: a .torrent made for the last ones describes other data.
+  const newData = present.length === 0;
   for (const file of missing) {
     await fs.mkdir(path.dirname(file), { recursive: true });
     if (present.length > 0) await fs.copyFile(present[0], file);
@@ -42,17 +46,21 @@ export async function prepareSeedFiles(config: Config, peersDir: string, makeFil
     present.push(file);
     created.push(file);
   }
-  return [...created, ...(await makeMetaInfoIfMissing(config, present[0], makeFile))];
+  return [...created, ...(await makeMetaInfoIfMissing(config, present[0], makeFile, newData))];
 }
 
 /**
  * With a `MetaInfo` key in Common.cfg, --make-file also writes that .torrent
- * for the seeders' file when it is missing, so a verified experiment is one command.
+ * for the seeders' file when it is missing (or describes the random bytes it
+ * replaced), so a verified experiment is one command. A BitTorrent set-up's names the launcher's tracker, and is private
+ * (BEP 27): a real client added to the swarm looks for peers there only.
  */
-async function makeMetaInfoIfMissing(config: Config, seedFile: string, makeFile: boolean): Promise<string[]> {
+async function makeMetaInfoIfMissing(config: Config, seedFile: string, makeFile: boolean, newData = false): Promise<string[]> {
   const target = metaInfoPath(config);
-  if (!target || !makeFile || (await fileSizeOf(target)) !== undefined) return [];
-  await fs.writeFile(target, await makeTorrent(seedFile, { pieceSize: config.common.pieceSize }));
+  if (!target || !makeFile || (!newData && (await fileSizeOf(target)) !== undefined)) return [];
+  const options: MakeTorrentOptions = { pieceSize: config.common.pieceSize };
+  if (protocolOf(config.common) === 'bittorrent') Object.assign(options, { trackers: [[embeddedTrackerUrl(config)]], isPrivate: true });
+  await fs.writeFile(target, await makeTorrent(seedFile, options));
   return [target];
 }
 

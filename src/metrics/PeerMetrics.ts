@@ -1,8 +1,17 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PeerStatus } from '../node/PeerStatus.js';
 import type { DisconnectReason } from '../net/ProtocolHandlers.js';
-import type { EventBus } from '../node/EventBus.js';
-import type { NodeEvents } from '../node/NodeEvents.js';
+import type { Subscribable } from '../control/Subscribable.js';
+
+/** The events the counters follow: the course node's (NodeEvents) and a BitTorrent peer's carry them. */
+export interface MetricsEvents {
+  pieceDownloaded: { from: number; bytes: number };
+  pieceUploaded: { to: number; bytes: number };
+  chokeChanged: { way: 'sent' | 'received'; choking: boolean };
+  pieceRejected: { from: number };
+  disconnected: { reason: DisconnectReason };
+  handshakeFailed: { reason: DisconnectReason };
+}
 
 /** Reasons a connection ends that are not errors. */
 const NORMAL_ENDINGS: ReadonlySet<DisconnectReason['kind']> = new Set(['remote-closed', 'shutdown', 'paused']);
@@ -19,7 +28,7 @@ export class PeerMetrics {
 
   constructor(
     peerId: number,
-    bus: EventBus<NodeEvents>,
+    bus: Subscribable<MetricsEvents>,
     status: () => PeerStatus,
   ) {
     const { registry } = this;

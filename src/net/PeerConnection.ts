@@ -168,7 +168,7 @@ export class PeerConnection implements WireCommands {
 
   private receive(chunk: Buffer): void {
     if (this.life.isEnding) return;
-    this.throttleReading(chunk.length);
+    this.life.pauseReading(this.options.downloadThrottle?.(chunk.length) ?? 0);
     try {
       this.reader.push(chunk);
       if (this.life.state === 'handshaking' && !this.readHandshake()) return;
@@ -192,14 +192,6 @@ export class PeerConnection implements WireCommands {
     }
   }
 
-  /** A download limit stops reading the socket for a while; TCP then slows the sender. */
-  private throttleReading(bytes: number): void {
-    const waitMs = this.options.downloadThrottle?.(bytes) ?? 0;
-    if (waitMs <= 0) return;
-    const { socket } = this.options;
-    socket.pause();
-    this.options.clock.after(waitMs, () => socket.resume());
-  }
 
   /** Protocol: the bitfield comes right after the handshake, or not at all. */
   private checkOrder(message: Message): ProtocolError | undefined {

@@ -51,6 +51,14 @@ export class SocketLifecycle {
     return this.stateValue === 'closing' || this.stateValue === 'closed';
   }
 
+  /** A download limit stops reading the socket for `waitMs`; TCP then slows the sender. */
+  pauseReading(waitMs: number): void {
+    if (waitMs <= 0) return;
+    const { socket } = this.options;
+    socket.pause();
+    this.options.clock.after(waitMs, () => socket.resume());
+  }
+
   /** Ends the connection after what was written is flushed; false when it was already ending. */
   close(reason: DisconnectReason): boolean {
     if (this.isEnding) return false;

@@ -16,6 +16,8 @@ export interface BlockUploaderOptions {
   abuse(why: string): void;
   /** A read failed (disk): the torrent logs it; the request is dropped. */
   readFailed(block: BlockRef, error: unknown): void;
+  /** Rate limits (as the course's Uploader): resolves when `bytes` may be sent. */
+  throttle?(bytes: number): Promise<void>;
 }
 
 /**
@@ -96,6 +98,7 @@ export class BlockUploader {
           this.options.readFailed(block, error);
           continue;
         }
+        await this.options.throttle?.(block.length);
         if (this.stopped || peer.amChoking) {
           pieceBuffers.release(bytes); // lent by the store; not sent
           if (!this.stopped) this.refuse(block); // choked while reading: choked() answered for the rest of the queue

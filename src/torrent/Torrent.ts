@@ -21,6 +21,7 @@ import { BtPeer } from './BtPeer.js';
 import { Downloader } from './Downloader.js';
 import { PeerList } from './PeerList.js';
 import type { TorrentData } from './TorrentData.js';
+import type { ConnectionLimits, RateLimiter, TorrentObserver } from './TorrentObserver.js';
 
 /** The issue's per-torrent connection limit, both directions together. */
 export const DEFAULT_MAX_PEERS = 50;
@@ -51,6 +52,16 @@ export interface TorrentOptions {
   traceMessages?: boolean;
   /** Every piece is on disk and verified (called once, also when we started complete). */
   onComplete?(): void;
+  /** Told what happens to peers, blocks and pieces. */
+  observer?: TorrentObserver;
+  /** Upload and download limits: each connection takes its share. */
+  limits?: RateLimiter;
+  /**
+   * A have for every verified piece to every peer, even one that holds it
+   * (libtorrent's send_redundant_have): in a closed swarm whose peers leave
+   * once all are complete, a seed learns this way that a leecher completed.
+   */
+  sendRedundantHaves?: boolean;
 }
 
 /** A peer's figures for the summary: kept after it leaves. */
@@ -177,6 +188,16 @@ export class Torrent {
     return 'taken';
   }
 
+  /** The peers past their handshake now (for a status view). */
+  connectedPeers(): BtPeer[] {
+    return [...this.peers.values()];
+  }
+
+  /** Our requests to the peer not answered yet. */
+  requestsInFlight(peer: BtPeer): number {
+    return this.downloader.planner.outstanding(peer.key).length;
+  }
+
   status(): TorrentStatus {
     const { bitfield } = this.options.data;
     const connected = [...this.peers.values()];
@@ -231,6 +252,7 @@ export class Torrent {
     this.pending++;
     let peer: BtPeer | undefined;
     const events = this.peerEvents(() => peer);
+    const limits = options.limits?.forNeighbour();
     const connection = new BtConnection({
       socket,
       direction,
@@ -247,6 +269,7 @@ export class Torrent {
       },
       handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
       trace: options.traceMessages ? (way, message) => options.diagnostics.debug(`${way === 'sent' ? 'to' : 'from'} ${address}: ${message}`) : undefined,
+      downloadThrottle: limits && ((bytes) => limits.download(bytes)),
       events: {
         ...events,
         onHandshake: (remote) => {
@@ -255,17 +278,20 @@ export class Torrent {
           peer = new BtPeer(this.nextSerial++, address, connection, options.geometry.pieceCount, options.clock);
           peer.peerId = remote.peerId;
           this.peers.set(peer.key, peer);
-          this.uploaders.set(peer.key, this.uploaderFor(peer));
+          this.uploaders.set(peer.key, this.uploaderFor(peer, limits));
           if (direction === 'outbound') peer.listenAddress = address;
           options.diagnostics.debug(`connected to ${address} (${clientName(remote.peerId)}, ${direction})`);
+          options.observer?.peerConnected?.(peer, direction);
           connection.sendBitfield(options.data.bitfield);
         },
         onDisconnect: (reason) => {
+          limits?.release();
           if (!peer) {
             this.pending--;
             this.handshaking.delete(connection);
             if (direction === 'outbound') this.peerList.failed(address, options.clock.now());
             options.diagnostics.debug(`connection with ${address} ended before its handshake: ${describeReason(reason)}`);
+            options.observer?.handshakeFailed?.(address, direction, reason);
             return;
           }
           this.peerGone(peer, reason);
@@ -284,10 +310,18 @@ export class Torrent {
     return undefined;
   }
 
-  private uploaderFor(peer: BtPeer): BlockUploader {
+  private uploaderFor(peer: BtPeer, limits: ConnectionLimits | undefined): BlockUploader {
+    const { clock } = this.options;
     return new BlockUploader({
       peer,
       data: this.options.data,
+      throttle:
+        limits &&
+        ((bytes) => {
+          const waitMs = limits.upload(bytes);
+          // No timer when nothing is owed: even a 0 ms one per 16 KiB block would cap the rate.
+          return waitMs > 0 ? new Promise<void>((resolve) => clock.after(waitMs, resolve)) : Promise.resolve();
+        }),
       sent: (bytes) => {
         peer.bytesUploaded += bytes;
         peer.uploadRate.record(bytes);
@@ -295,6 +329,7 @@ export class Torrent {
         this.uploadRate.record(bytes);
         this.choker.recordSent(peer, bytes);
         this.options.data.recordTransfer(0, bytes);
+        this.options.observer?.blockSent?.(peer, bytes);
       },
       abuse: (why) => peer.wire.close({ kind: 'protocol-violation', code: 'too-many-requests', message: why }),
       readFailed: (block, error) => this.options.diagnostics.error(`reading piece ${block.index} at ${block.begin} failed: ${String(error)}`),
@@ -312,11 +347,13 @@ export class Torrent {
     return {
       onChoke: on((peer) => {
         peer.choking = true;
+        this.options.observer?.chokeChanged?.(peer, 'received', true);
         this.downloader.choked(peer);
         this.fillAll();
       }),
       onUnchoke: on((peer) => {
         peer.choking = false;
+        this.options.observer?.chokeChanged?.(peer, 'received', false);
         this.downloader.fill(peer);
       }),
       onInterested: on((peer) => {
@@ -330,11 +367,13 @@ export class Torrent {
       onHave: on((peer, index: number) => {
         if (!peer.has.set(index)) return;
         this.downloader.have(index);
+        this.options.observer?.peerHas?.(peer);
         this.peerHasChanged(peer);
       }),
       onBitfield: on((peer, has: Bitfield) => {
         this.downloader.bitfieldReplaced(peer, has); // usually the first; real clients send later ones too
         peer.has = has;
+        this.options.observer?.peerHas?.(peer);
         this.peerHasChanged(peer);
       }),
       onRequest: on((peer, block: BlockRef) => this.uploaders.get(peer.key)?.request(block)),
@@ -350,6 +389,7 @@ export class Torrent {
         this.downloadRate.record(block.length);
         this.choker.recordReceived(peer, block.length);
         this.options.data.recordTransfer(block.length, 0);
+        this.options.observer?.blockReceived?.(peer, block.length);
         this.downloader.block(peer, block, data, (key, other) => this.peers.get(key)?.wire.sendCancel(other));
         this.downloader.fill(peer);
       }),
@@ -391,6 +431,7 @@ export class Torrent {
 
   private setChoking(peer: BtPeer, choking: boolean): void {
     peer.amChoking = choking;
+    this.options.observer?.chokeChanged?.(peer, 'sent', choking);
     const uploader = this.uploaders.get(peer.key);
     if (choking) {
       peer.wire.sendChoke();
@@ -406,8 +447,9 @@ export class Torrent {
   }
 
   private pieceVerified(index: number): void {
+    this.options.observer?.pieceVerified?.(index);
     for (const peer of this.peers.values()) {
-      if (!peer.has.has(index)) peer.wire.sendHave(index);
+      if (this.options.sendRedundantHaves || !peer.has.has(index)) peer.wire.sendHave(index);
       this.updateInterest(peer);
     }
     if (this.isComplete) this.completed();
@@ -419,6 +461,7 @@ export class Torrent {
     for (const key of contributors) {
       const peer = this.peers.get(key);
       if (!peer?.peerId) continue;
+      this.options.observer?.badPiece?.(index, peer);
       const verdict = this.trust.badPiece(peer.peerId.toString('hex'));
       diagnostics.warn(`piece ${index} failed its hash check; ${peer.address} sent bad data for it: ${verdict}`);
       if (verdict === 'ban') {
@@ -449,6 +492,7 @@ export class Torrent {
     this.uploaders.delete(peer.key);
     this.downloader.gone(peer);
     this.choker.gone(peer);
+    this.options.observer?.peerGone?.(peer, reason);
     if (peer.listenAddress) this.peerList.ended(peer.listenAddress, clock.now(), peer.isSeed);
     diagnostics.debug(`connection with ${peer.address} ended: ${describeReason(reason)}`);
     if (this.stopped) return;

@@ -24,12 +24,22 @@ describe('the built peerProcess is one bundle', () => {
     expect(imports.filter((spec) => !spec.startsWith('./chunks/'))).toEqual([]);
   });
 
-  test('the metrics, the control server and the .torrent parser are chunks of their own, loaded only when asked for', () => {
-    const entry = fs.readFileSync(path.join(CLI, 'peerProcess.js'), 'utf8');
-    for (const lazy of ['PeerMetrics', 'MetricsServer', 'ControlServer', 'MetaInfo']) {
-      expect(entry).toMatch(new RegExp(`import\\(\\s*["']\\./chunks/${lazy}-[A-Z0-9]+\\.js["']\\s*\\)`));
-      expect(entry).not.toMatch(new RegExp(`from\\s*["']\\./chunks/${lazy}-`));
+  test('the metrics, the control server, the .torrent parser and the BitTorrent peer are chunks of their own, loaded only when asked for', () => {
+    // What starts with every peer: the entry and the chunks it imports statically (code it shares with the lazy chunks).
+    const loadedAtStart = staticGraph(path.join(CLI, 'peerProcess.js')).map((file) => fs.readFileSync(file, 'utf8'));
+    for (const lazy of ['PeerMetrics', 'MetricsServer', 'ControlServer', 'MetaInfo', 'runBtPeer']) {
+      expect(loadedAtStart.some((code) => new RegExp(`import\\(\\s*["']\\.{1,2}/(chunks/)?${lazy}-[A-Z0-9]+\\.js["']\\s*\\)`).test(code))).toBe(true);
+      for (const code of loadedAtStart) expect(code).not.toMatch(new RegExp(`from\\s*["'][^"']*${lazy}-`));
     }
-    expect(entry).not.toMatch(/from\s*["']prom-client["']/);
+    for (const code of loadedAtStart) expect(code).not.toMatch(/from\s*["']prom-client["']/);
   });
 });
+
+/** A file and every file it imports statically (`from '...'`), relative imports only. */
+function staticGraph(entry: string, seen = new Set<string>()): string[] {
+  if (seen.has(entry)) return [];
+  seen.add(entry);
+  const source = fs.readFileSync(entry, 'utf8');
+  for (const [, spec] of source.matchAll(/\bfrom\s*["'](\.{1,2}\/[^"']+)["']/g)) staticGraph(path.resolve(path.dirname(entry), spec), seen);
+  return [...seen];
+}

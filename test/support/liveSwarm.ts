@@ -21,21 +21,26 @@ export interface LiveSwarm {
  * seconds, long enough to pause someone in it.
  */
 export async function slowSwarm(extraArgs: ReadonlyMap<number, readonly string[]> = new Map()): Promise<LiveSwarm> {
-  if (!fs.existsSync(PEER_PROCESS)) throw new Error(`${PEER_PROCESS} is missing: run npm run build (npm test does it first)`);
   const setup = await makeSwarmDir({ peers: 4, fileSize: 3_000_000, pieceSize: 16_384, unchokingSeconds: 1, optimisticSeconds: 2 });
-  const config = loadConfig(setup.root);
-  const peersDir = path.join(setup.root, 'peers');
+  return { setup, ...(await liveLauncher(setup.root, new Map([[1001, ['--max-upload-rate', '600KiB/s']], ...extraArgs]))) };
+}
+
+/** The set-up in `root`, ready to run: the seeders' file (and .torrent) made, and a launcher for its peers, each with its extra arguments. */
+export async function liveLauncher(root: string, extraArgs: ReadonlyMap<number, readonly string[]>): Promise<Omit<LiveSwarm, 'setup'>> {
+  if (!fs.existsSync(PEER_PROCESS)) throw new Error(`${PEER_PROCESS} is missing: run npm run build (npm test does it first)`);
+  const config = loadConfig(root);
+  const peersDir = path.join(root, 'peers');
   await prepareSeedFiles(config, peersDir, true);
   const launcher = new SwarmLauncher({
     peers: config.peers,
-    configDir: setup.root,
+    configDir: root,
     peersDir,
-    logDir: path.join(setup.root, 'logs'),
+    logDir: path.join(root, 'logs'),
     logLevel: 'info',
     timeoutMs: 90_000,
     peerProcessScript: PEER_PROCESS,
-    extraArgs: new Map([[1001, ['--max-upload-rate', '600KiB/s']], ...extraArgs]),
+    extraArgs,
     liveLog: true,
   });
-  return { setup, config, peersDir, launcher };
+  return { config, peersDir, launcher };
 }

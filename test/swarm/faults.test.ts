@@ -1,7 +1,7 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { readProtocolLog } from '../support/logChecks.js';
 import { runNodeScript, type ProcessResult } from '../support/runProcess.js';
+import { debugLogOf, expectSwarmSuccess } from '../support/swarmOutcome.js';
 import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir.js';
 
 const SWARMLAB = path.join(import.meta.dirname, '..', '..', 'dist', 'cli', 'swarmlab.js');
@@ -13,15 +13,6 @@ function runSwarm(setup: SwarmSetup, args: string[]): Promise<ProcessResult> {
 /** Large enough, in small pieces, that a peer is still downloading when the launcher's kill lands. */
 const SPEC = { peers: 5, fileSize: 12_000_000, pieceSize: 8192, unchokingSeconds: 1, optimisticSeconds: 2 };
 
-/** A swarm that must end well: on failure, the launcher's whole output says why. */
-function expectSuccess({ code, output }: ProcessResult, peers: number): void {
-  if (code !== 0 || !output.includes(`all ${peers} copies are byte-identical`)) throw new Error(`swarm exited ${code}; its output:\n${output}`);
-}
-
-function debugLog(setup: SwarmSetup, peerId: number): string {
-  return fs.readFileSync(path.join(setup.root, 'logs', `log_peer_${peerId}.debug.log`), 'utf8');
-}
-
 describe('crashes: kill -9 half-way, start again, lose nothing', () => {
   let setup: SwarmSetup | undefined;
   afterEach(() => setup?.remove());
@@ -30,10 +21,10 @@ describe('crashes: kill -9 half-way, start again, lose nothing', () => {
     setup = await makeSwarmDir(SPEC);
     // Its download is limited, so the kill (decided on progress reports a moment old) lands mid-way.
     const result = await runSwarm(setup, ['--kill', '1005@50', '--restart-crashed', '1', '--limit', '1005:down=3MiB/s']);
-    expectSuccess(result, SPEC.peers);
+    expectSwarmSuccess(result, SPEC.peers);
     const { output } = result;
     expect(output).toMatch(/1005\s+done \(restarted 1x\)/);
-    const resumed = /resumed (\d+) pieces from the resume state/.exec(debugLog(setup, 1005));
+    const resumed = /resumed (\d+) pieces from the resume state/.exec(debugLogOf(setup.root, 1005));
     expect(resumed).not.toBeNull();
     const pieceCount = Math.ceil(SPEC.fileSize / SPEC.pieceSize);
     expect(Number(resumed![1])).toBeGreaterThan(0);
@@ -49,14 +40,14 @@ describe('crashes: kill -9 half-way, start again, lose nothing', () => {
   test('the only seeder killed half-way: the leechers trade what they have, and the swarm finishes when it is back', async () => {
     setup = await makeSwarmDir(SPEC);
     const result = await runSwarm(setup, ['--kill', '1001@50', '--restart-crashed', '1']);
-    expectSuccess(result, SPEC.peers);
+    expectSwarmSuccess(result, SPEC.peers);
     const { output } = result;
     expect(output).toMatch(/1001\s+done \(restarted 1x\)/);
     // Its log was continued, not started anew: both lives accepted peer 1002.
     const accepted = readProtocolLog(path.join(setup.root, 'logs'), 1001).filter((e) => e.kind === 'connectedFrom' && e.other === 1002);
     expect(accepted.length).toBeGreaterThanOrEqual(2);
     // The leechers that had dialled the seeder dialled it again.
-    expect(debugLog(setup, 1002)).toMatch(/dialling peer 1001 again/);
+    expect(debugLogOf(setup.root, 1002)).toMatch(/dialling peer 1001 again/);
   }, 120_000);
 
   test('without --restart-crashed, a dead peer is reported with its last lines and the others are stopped', async () => {

@@ -4,7 +4,7 @@ import { PieceLayout } from '../../src/core/PieceLayout.js';
 import { routeHandshakes } from '../../src/net/bt/HandshakeRouter.js';
 import { BlockGeometry } from '../../src/policy/blocks/BlockGeometry.js';
 import type { DiscoveredPeer, PeerSource } from '../../src/swarm/PeerSource.js';
-import { Torrent } from '../../src/torrent/Torrent.js';
+import { Torrent, type TorrentOptions } from '../../src/torrent/Torrent.js';
 import { makePeerId } from '../../src/wire/bt/PeerId.js';
 import { duplexPair } from '../support/duplexPair.js';
 import { knownBytes } from '../support/fixtures.js';
@@ -56,7 +56,7 @@ export function memorySwarm(content = knownBytes(TOTAL_LENGTH)) {
   const byAddress = new Map<string, TorrentUnderTest>();
   let seed = 1;
 
-  function add(address: string, options: { complete: boolean; peers?: string[] }): TorrentUnderTest {
+  function add(address: string, options: { complete: boolean; peers?: string[]; more?: Partial<TorrentOptions> }): TorrentUnderTest {
     const data = new MemoryTorrentData(layout, options.complete ? content : undefined);
     const source = new ListSource((options.peers ?? []).map((peer) => ({ host: peer, port: 6881, source: 'static' as const })));
     const diagnostics = new RecordingDiagnostics();
@@ -84,6 +84,7 @@ export function memorySwarm(content = knownBytes(TOTAL_LENGTH)) {
       },
       traceMessages: true,
       onComplete: () => complete(),
+      ...options.more,
     });
     const router = routeHandshakes({ clock, timeoutMs: 10_000, route: (head, socket, from, rest) => torrent.accept(socket, from, head, rest) });
     const entry: TorrentUnderTest = { torrent, data, source, diagnostics, completed, acceptFrom: router };

@@ -17,6 +17,10 @@ import { summaryTable } from '../../launcher/summary.js';
 import { outputWidth } from '../../launcher/terminalWidth.js';
 import { SwarmLauncher, type PlannedKill, type SwarmRun } from '../../launcher/SwarmLauncher.js';
 import { verifyCopies } from '../../launcher/verifyCopies.js';
+import { EmbeddedTrackerError, embeddedTrackerUrl, startEmbeddedTracker } from '../../launcher/embeddedTracker.js';
+import { protocolOf } from '../../config/CommonConfig.js';
+import { loadMetaInfoForConfig } from '../../metainfo/forConfig.js';
+import type { RunningTracker } from '../../tracker/TrackerServer.js';
 import { parseRate } from '../../config/values.js';
 import { resumePath } from '../../storage/ResumeState.js';
 import { ExitCode } from '../exitCodes.js';
@@ -134,6 +138,29 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
     return ExitCode.SeedFile;
   }
 
+  let tracker: RunningTracker | undefined;
+  if (protocolOf(config.common) === 'bittorrent') {
+    try {
+      tracker = await startEmbeddedTracker(config, args.verbose ? (a) => console.log(`[tracker] ${a.event} ${a.peer} (${a.left} bytes left)`) : undefined);
+    } catch (error) {
+      if (!(error instanceof EmbeddedTrackerError)) throw error;
+      console.error(`swarm: ${error.message}`);
+      return ExitCode.PortInUse;
+    }
+    console.log(`tracker: ${tracker.httpUrl} (and ${tracker.udpUrl}), until the run ends`);
+    await warnOfOtherTracker(config);
+  }
+  // Stopped once the peers are (they tell it `stopped` on the way out), or on the way out of a run that never started them.
+  let closing: Promise<void> | undefined;
+  const stopTracker = () => (closing ??= tracker?.close() ?? Promise.resolve());
+  try {
+    return await runPeers(config, args, peersDir, logDir, stopTracker);
+  } finally {
+    await stopTracker();
+  }
+}
+
+async function runPeers(config: Config, args: SwarmArgs, peersDir: string, logDir: string, peersDone: () => Promise<void>): Promise<number> {
   if (!args.resume) clearLeechers(config, peersDir);
   // A fresh run replaces every peer's logs; a resumed one continues its peers' and sets aside only the others'.
   const setAside = setAsidePreviousLogs(logDir, new Set(args.resume ? config.peers.map((p) => p.peerId) : []));
@@ -172,11 +199,28 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
   process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
   if (!args.verbose) view.start();
   const swarm = await launcher.run();
+  await peersDone();
   view.stop();
   process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
   const code = await report(swarm, config, peersDir, logDir);
   if (dashboard) await closeDashboard(dashboard, !interrupted);
   return interrupted ? ExitCode.Interrupted : code;
+}
+
+/**
+ * The peers announce to the trackers their .torrent names: one made by
+ * another run (another TrackerPort), or by hand, may not name this run's.
+ * They still find each other through PeerInfo.cfg; the warning says how to
+ * get the tracker back. A .torrent that cannot be read is the peers' to report.
+ */
+async function warnOfOtherTracker(config: Config): Promise<void> {
+  const url = embeddedTrackerUrl(config);
+  const meta = await loadMetaInfoForConfig(config).catch(() => undefined);
+  if (!meta || meta.trackerTiers.flat().includes(url)) return;
+  console.error(
+    `swarm: warning: ${config.common.extras.get('MetaInfo')} announces to ${meta.trackerTiers.flat().join(', ') || 'no tracker'}, not to this run's ${url}: ` +
+      'the peers find each other through PeerInfo.cfg only; delete it and run with --make-file to make one that names this tracker',
+  );
 }
 
 /**

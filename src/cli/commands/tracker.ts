@@ -1,5 +1,6 @@
 import * as net from 'net';
 import type { CommandModule } from 'yargs';
+import { DEFAULT_TRACKER_PORT } from '../../config/CommonConfig.js';
 import type { RunningTracker, TrackerAnnounce, TrackerServerFailure } from '../../tracker/TrackerServer.js';
 import { ExitCode } from '../exitCodes.js';
 
@@ -7,9 +8,6 @@ interface TrackerArgs {
   port: number;
   bind: string;
 }
-
-/** The conventional BitTorrent tracker port (opentracker's, and most examples'). */
-export const DEFAULT_TRACKER_PORT = 6969;
 
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 

@@ -41,6 +41,8 @@ export interface BtConnectionOptions {
   trace?(direction: 'sent' | 'received', description: string): void;
   maxMessagesPerSecond?: number;
   stalledFrameTimeoutMs?: number;
+  /** Rate limits (as PeerConnection's): ms to stop reading after `bytes` arrived (0: read on). */
+  downloadThrottle?(bytes: number): number;
 }
 
 export const KEEP_ALIVE_MS = 120_000;
@@ -188,6 +190,7 @@ export class BtConnection implements BtPeerWire {
   private receive(chunk: Buffer): void {
     if (this.life.isEnding) return;
     this.lastHeardMs = this.options.clock.now();
+    this.life.pauseReading(this.options.downloadThrottle?.(chunk.length) ?? 0);
     try {
       this.reader.push(chunk);
       if (this.life.state === 'handshaking' && !this.readHandshake()) return;
@@ -208,6 +211,7 @@ export class BtConnection implements BtPeerWire {
       this.close({ kind: 'protocol-violation', code: error.code, message: error.message });
     }
   }
+
 
   /** Returns true once the whole handshake is read and accepted. */
   private readHandshake(): boolean {
