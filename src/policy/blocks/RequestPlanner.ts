@@ -18,6 +18,14 @@ import { queueDepth } from './queueDepth.js';
  */
 export const RANDOM_FIRST_PIECES = 4;
 
+/**
+ * In the end game a block is asked of at most this many peers at once: with
+ * deep queues every block of a small torrent is requested at the start, and
+ * asking every peer for all of them made leechers receive 1.5 times the file.
+ * A second copy is enough to route around one slow peer; snubbing does the rest.
+ */
+export const MAX_ASKED_IN_END_GAME = 2;
+
 /** A peer that sends no block for this long while we wait on it is snubbed (libtorrent and the reference client: 60 s). */
 export const SNUB_AFTER_MS = 60_000;
 
@@ -263,7 +271,7 @@ export class RequestPlanner {
   private endGameBlock(peer: PlannerPeer, requests: PeerRequests): BlockRef | undefined {
     if (!this.blocks.isEndGame) return undefined;
     let best: BlockRef | undefined;
-    let fewestAsked = Infinity;
+    let fewestAsked = MAX_ASKED_IN_END_GAME;
     for (const piece of this.blocks.downloading()) {
       if (!peer.has.has(piece.index)) continue;
       for (let blockNumber = 0; blockNumber < piece.blockCount; blockNumber++) {

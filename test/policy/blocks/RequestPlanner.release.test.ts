@@ -1,5 +1,5 @@
 import { Bitfield } from '../../../src/core/Bitfield.js';
-import { SNUB_AFTER_MS } from '../../../src/policy/blocks/RequestPlanner.js';
+import { MAX_ASKED_IN_END_GAME, SNUB_AFTER_MS } from '../../../src/policy/blocks/RequestPlanner.js';
 import { evenGeometry, join, labels, makePlanner } from './plannerHelpers.js';
 
 describe('RequestPlanner: end game and cancels', () => {
@@ -28,6 +28,21 @@ describe('RequestPlanner: end game and cancels', () => {
     planner.pieceVerified(0);
     expect(planner.blocks.isEndGame).toBe(false);
     expect([a, b, c].map((p) => planner.nextRequests(p))).toEqual([[], [], []]);
+  });
+
+  test(`in the end game a block is asked of at most ${MAX_ASKED_IN_END_GAME} peers at once: a fifth peer is asked for nothing`, () => {
+    const geometry = evenGeometry(1, 4);
+    const { planner } = makePlanner(geometry);
+    const [a, b, c, d, e] = ['A', 'B', 'C', 'D', 'E'].map((key) => join(planner, key, Bitfield.full(1)));
+    planner.nextRequests(a);
+    planner.nextRequests(b);
+    expect(labels(geometry, planner.nextRequests(c))).toEqual(['0:0', '0:1']);
+    expect(labels(geometry, planner.nextRequests(d))).toEqual(['0:2', '0:3']);
+    // Every block is now asked of two peers.
+    expect(planner.nextRequests(e)).toEqual([]);
+    // The first copy of a block settles it (the other is cancelled); the rest stay at two.
+    expect(planner.blockReceived('A', geometry.block(0, 0)).cancels).toEqual([{ peer: 'C', block: geometry.block(0, 0) }]);
+    expect(planner.nextRequests(e)).toEqual([]);
   });
 
   test('a block nobody asked of this peer, or not one of ours, is unrequested', () => {
