@@ -4,7 +4,9 @@
  * arrives in 1-byte chunks costs linear time, not quadratic.
  *
  * Chunks are kept by reference, not copied: the pusher must not modify a
- * chunk after pushing it (socket 'data' buffers are never reused, so net is fine).
+ * chunk after pushing it (socket 'data' buffers are never reused, so net is
+ * fine), or must call ownRemaining() before it does (a socket reading into one
+ * reused buffer).
  */
 export class ByteQueue {
   private chunks: Buffer[] = [];
@@ -42,6 +44,20 @@ export class ByteQueue {
     this.copyTo(out, count);
     this.skip(count);
     return out;
+  }
+
+  /**
+   * Copies the bytes not yet consumed into one buffer of their own, so the
+   * chunks they came in may be reused. At most an unfinished frame is left
+   * after a drained read, so this copies little.
+   */
+  ownRemaining(): void {
+    if (this.length === 0) return;
+    const owned = this.take(this.length);
+    this.chunks = [owned];
+    this.headIndex = 0;
+    this.headOffset = 0;
+    this.length = owned.length;
   }
 
   /** Consumes `count` bytes. */

@@ -81,7 +81,15 @@ export class MessageReader<M> {
     return this.queue.byteLength;
   }
 
-  /** Queues a chunk (kept by reference: do not modify it afterwards). The chunk is not queued if it overflows. */
+  /**
+   * After reading what it can: the chunks pushed may now be reused by the
+   * caller (a socket reading into one buffer); the unread bytes are copied.
+   */
+  releaseChunks(): void {
+    this.queue.ownRemaining();
+  }
+
+  /** Queues a chunk (kept by reference: do not modify it afterwards, unless releaseChunks() was called). The chunk is not queued if it overflows. */
   push(chunk: Buffer): void {
     const wouldHold = this.queue.byteLength + chunk.length;
     if (wouldHold > this.maxBufferedBytes) {

@@ -38,6 +38,20 @@ describe('ByteQueue (FrameReader internals)', () => {
     expect(taken.toString()).toBe('xyz');
   });
 
+  test('ownRemaining copies what is unread, so the chunks it came in may be reused', () => {
+    const queue = new ByteQueue();
+    const reused = Buffer.from('abcdef');
+    queue.push(reused);
+    queue.skip(2);
+    queue.ownRemaining();
+    reused.fill(0x2e); // the socket reads its next chunk into the same buffer
+    queue.push(Buffer.from('gh'));
+    expect(queue.byteLength).toBe(6);
+    expect(queue.take(6).toString()).toBe('cdefgh');
+    queue.ownRemaining(); // nothing left: nothing to do
+    expect(queue.byteLength).toBe(0);
+  });
+
   test('asking for more than is queued is a RangeError', () => {
     const queue = new ByteQueue();
     queue.push(Buffer.from('a'));

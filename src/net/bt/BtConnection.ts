@@ -15,6 +15,7 @@ import { DEFAULT_MAX_MESSAGES_PER_SECOND, DEFAULT_STALLED_FRAME_TIMEOUT_MS, Inbo
 import type { DisconnectReason } from '../ProtocolHandlers.js';
 import { SocketLifecycle, type ConnectionState } from '../SocketLifecycle.js';
 import { SocketWriter } from '../SocketWriter.js';
+import { readsIntoOneBuffer } from '../reusedReadBuffer.js';
 import type { BtPeerEvents, BtPeerWire } from './BtPeerEvents.js';
 
 export interface BtConnectionOptions {
@@ -74,6 +75,7 @@ export class BtConnection implements BtPeerWire {
   private lastHeardMs: number;
   private lastSentMs: number;
   readonly closed: Promise<void>;
+  private readonly reusedReadBuffer: boolean;
 
   constructor(private readonly options: BtConnectionOptions) {
     const { socket, clock } = options;
@@ -88,6 +90,7 @@ export class BtConnection implements BtPeerWire {
       stalledFrameTimeoutMs: options.stalledFrameTimeoutMs ?? DEFAULT_STALLED_FRAME_TIMEOUT_MS,
     });
     this.lastHeardMs = this.lastSentMs = clock.now();
+    this.reusedReadBuffer = readsIntoOneBuffer(socket);
     this.life = new SocketLifecycle({ socket, clock, pendingBytes: () => this.reader.bufferedBytes, closed: (reason) => this.finish(reason) });
     this.closed = this.life.whenClosed;
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -188,6 +191,15 @@ export class BtConnection implements BtPeerWire {
   }
 
   private receive(chunk: Buffer): void {
+    try {
+      this.receiveChunk(chunk);
+    } finally {
+      // The socket reads its next chunk into the same buffer: what is left unread is copied now.
+      if (this.reusedReadBuffer) this.reader.releaseChunks();
+    }
+  }
+
+  private receiveChunk(chunk: Buffer): void {
     if (this.life.isEnding) return;
     this.lastHeardMs = this.options.clock.now();
     this.life.pauseReading(this.options.downloadThrottle?.(chunk.length) ?? 0);
