@@ -5,13 +5,15 @@ import type { ScriptedNeighbour } from './ScriptedNeighbour.js';
 /**
  * Our neighbours hold their handshake back this long (or until the peer's
  * has come), so that a peer waiting for ours before it sends its own shows.
+ * Long, so that a peer slow to start (a loaded machine, a JVM) is not taken
+ * for one that waits: a conforming peer costs no time here.
  */
-export const HANDSHAKE_HOLD_BACK_MS = 300;
+export const HANDSHAKE_HOLD_BACK_MS = 2_000;
 /** Our seeder answers each request after this pause: a second request sent meanwhile shows. */
 export const SERVE_DELAY_MS = 30;
 /** Our seeder chokes the peer once, after this many pieces, for CHOKE_MS: requests then show. */
 export const CHOKE_AFTER_PIECES = 3;
-export const CHOKE_MS = 600;
+export const CHOKE_MS = 1_200;
 
 async function holdBackHandshake(neighbour: ScriptedNeighbour): Promise<void> {
   const handshakeCame = () => (neighbour.record.units.some((u) => u.side === 'peer') ? true : undefined);

@@ -21,7 +21,7 @@ export const conformCommand: CommandModule<object, ConformArgs> = {
   builder: (yargs) =>
     yargs
       .parserConfiguration({ 'populate--': true })
-      .usage('$0 conform [--json FILE] [--timeout S] -- COMMAND...\n\nCOMMAND starts the peer under test in its working directory; {id} stands for its peer ID.')
+      .usage('$0 conform [--json FILE] [--timeout S] [--keep] -- COMMAND...\n\nCOMMAND starts the peer under test in its working directory; {id} stands for its peer ID.')
       .option('json', { type: 'string', requiresArg: true, describe: 'also write the verdicts as JSON to FILE: {"rules":[{"id","verdict","evidence"}]}' })
       .option('timeout', { type: 'number', default: 60, requiresArg: true, describe: 'seconds each scenario may take at most' })
       .option('keep', { type: 'boolean', default: false, describe: "keep each scenario's working directory (printed) to look at afterwards" })
