@@ -59,8 +59,9 @@ function walkRequests(record: ConnectionRecord, visit: (request: MessageUnit, st
     } else if (message.type === MessageType.Request) {
       const withinGrace = chokedAtMs !== undefined && unit.atMs - chokedAtMs <= CHOKE_GRACE_MS;
       if (withinGrace) continue;
-      visit(unit, { label: record.label, choked: chokedAtMs !== undefined, outstanding });
-      outstanding.set(message.index, unit);
+      const choked = chokedAtMs !== undefined;
+      visit(unit, { label: record.label, choked, outstanding });
+      if (!choked) outstanding.set(message.index, unit); // one made while choked is void: request.only-while-unchoked's fault alone
     }
   }
 }

@@ -22,22 +22,25 @@ export function serveRightBytes(run: ScenarioRun): Judgement {
   return judge(failures, shown, 'the peer sent no pieces');
 }
 
-/** have.after-each-piece: after each piece we give it, the peer sends us `have` for it (protocol.md: to every neighbour). */
+/**
+ * have.after-each-piece: after each piece we give it, the peer sends us `have` for it (protocol.md: to every
+ * neighbour). Only a piece's first delivery completes it: one given again (asked twice) owes no second have.
+ */
 export function haveAfterEachPiece(run: ScenarioRun): Judgement {
   const failures: string[] = [];
-  let pieces = 0;
+  const given = new Set<number>();
   for (const record of run.connections) {
     record.units.forEach((unit, position) => {
-      if (unit.kind !== 'message' || unit.side !== 'us' || unit.message.type !== MessageType.Piece) return;
+      if (unit.kind !== 'message' || unit.side !== 'us' || unit.message.type !== MessageType.Piece || given.has(unit.message.index)) return;
       const { index } = unit.message;
-      pieces++;
+      given.add(index);
       const have = record.units
         .slice(position + 1)
         .some((u) => u.side === 'peer' && u.kind === 'message' && u.message.type === MessageType.Have && u.message.index === index);
       if (!have) failures.push(`no have ${index} after ${describeUnit(record.label, unit)}`);
     });
   }
-  return judge(failures, pieces > 0 ? [`a have for each of the ${pieces} pieces we gave`] : [], 'we gave the peer no pieces');
+  return judge(failures, given.size > 0 ? [`a have for each of the ${given.size} pieces we gave`] : [], 'we gave the peer no pieces');
 }
 
 /** file.complete-and-identical: a leecher ends with peer_<id>/<FileName> whole and equal to the file. */

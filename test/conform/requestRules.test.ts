@@ -57,6 +57,12 @@ describe('request.one-at-a-time', () => {
     expect(judged.evidence[0]).toMatch(/request 1 .* while seeder 1001, peer→us @37 \+5ms: request 0 .* was unanswered$/);
   });
 
+  test('a request made while choked is void: it is only-while-unchoked\'s fault, not a second one outstanding', () => {
+    const steps: Step[] = [['peer', 3, interested], ['us', 4, unchoke], ['peer', 5, request(0)], ['us', 6, piece(0)], ['us', 7, choke], ['peer', 900, request(1)], ['us', 1000, unchoke], ['peer', 1001, request(1)], ['us', 1002, piece(1)]];
+    expect(requestOnlyWhileUnchoked(leecherWith(...steps)).verdict).toBe('fail');
+    expect(requestOneAtATime(leecherWith(...steps)).verdict).toBe('pass');
+  });
+
   test('a choke voids the request outstanding: asking again after the unchoke is right', () => {
     const judged = requestOneAtATime(
       leecherWith(['peer', 3, interested], ['us', 4, unchoke], ['peer', 5, request(0)], ['us', 6, choke], ['us', 700, unchoke], ['peer', 701, request(0)], ['us', 702, piece(0)]),

@@ -41,6 +41,13 @@ describe('have.after-each-piece', () => {
     expect(judged.verdict).toBe('fail');
     expect(judged.evidence).toEqual([expect.stringMatching(/^no have 1 after seeder 1001, us→peer @43 \+6ms: piece 1 \(4 bytes\)/)]);
   });
+
+  test('a piece given a second time owes no second have', () => {
+    const run = leecherRun({
+      connections: [connection([...LEECHER_OPENING, ['peer', 3, interested], ['us', 4, unchoke], ['peer', 5, request(1)], ['us', 6, piece(1)], ['peer', 7, have(1)], ['peer', 7, request(1)], ['us', 8, piece(1)]])],
+    });
+    expect(haveAfterEachPiece(run)).toEqual({ verdict: 'pass', evidence: ['a have for each of the 1 pieces we gave'] });
+  });
 });
 
 describe('file.complete-and-identical', () => {
