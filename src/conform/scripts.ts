@@ -9,6 +9,8 @@ import type { ScriptedNeighbour } from './ScriptedNeighbour.js';
  * for one that waits: a conforming peer costs no time here.
  */
 export const HANDSHAKE_HOLD_BACK_MS = 2_000;
+/** How long our seeder waits for the peer's interested before it unchokes it anyway. */
+export const INTEREST_WAIT_MS = 2_000;
 /** Our seeder answers each request after this pause: a second request sent meanwhile shows. */
 export const SERVE_DELAY_MS = 30;
 /** Our seeder chokes the peer once, after this many pieces, for CHOKE_MS: requests then show. */
@@ -30,9 +32,9 @@ async function holdBackHandshake(neighbour: ScriptedNeighbour): Promise<void> {
 export async function seedTo(neighbour: ScriptedNeighbour, piece: (index: number) => Buffer, pieceCount: number): Promise<number> {
   await holdBackHandshake(neighbour);
   neighbour.send({ type: MessageType.Bitfield, bits: Bitfield.full(pieceCount).toBuffer() });
-  for (let unit = await neighbour.nextFromPeer(); !(unit.kind === 'message' && unit.message.type === MessageType.Interested); ) {
-    unit = await neighbour.nextFromPeer();
-  }
+  const saidInterested = () => (neighbour.record.units.some((u) => u.side === 'peer' && u.kind === 'message' && u.message.type === MessageType.Interested) ? true : undefined);
+  // A peer that never says interested is unchoked all the same, so that the rules after it can still be shown.
+  await neighbour.until(saidInterested, INTEREST_WAIT_MS).catch(() => undefined);
   neighbour.send({ type: MessageType.Unchoke });
   const served = new Set<number>();
   let droppedBefore = 0; // units before this position came while we had it choked

@@ -28,6 +28,7 @@ const CASES: [fault: string, scenario: 'leecher' | 'seeder', rule: string, evide
   ['wrong-id', 'leecher', 'handshake.peer-id', /^\[leecher\] peer ID 1003, expected 1002: /],
   ['waits-for-handshake', 'leecher', 'handshake.sent-at-once', /^\[leecher\] sent only after ours \(\+\d+ms\): seeder 1001, peer→us @0/],
   ['claims-a-piece', 'leecher', 'bitfield.none-when-empty', /^\[leecher\] a bit set while the peer had no piece: seeder 1001, peer→us @32 \+\d+ms: bitfield \(2 bytes\) \[00 00 00 03 05 80 00\]/],
+  ['never-interested', 'leecher', 'interest.interested-when-needed', /^\[leecher\] seeder 1001: no interested after seeder 1001, us→peer @32 \+\d+ms: bitfield \(2 bytes\) \[00 00 00 03 05 ff c0\]/],
   ['two-requests', 'leecher', 'request.one-at-a-time', /^\[leecher\] seeder 1001, peer→us @\d+ \+\d+ms: request \d .* while seeder 1001, peer→us @\d+ \+\d+ms: request \d .* was unanswered/],
   ['request-while-choked', 'leecher', 'request.only-while-unchoked', /^\[leecher\] a request while choked: seeder 1001, peer→us @\d+ \+\d+ms: request \d/],
   ['no-have', 'leecher', 'have.after-each-piece', /^\[leecher\] no have \d after seeder 1001, us→peer @\d+ \+\d+ms: piece \d/],

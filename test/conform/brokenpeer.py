@@ -15,7 +15,7 @@ import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "interop"))
 import pypeer  # noqa: E402
-from pypeer import BITFIELD, CHOKE, HAVE, PIECE, REQUEST, NOT_INTERESTED, frame  # noqa: E402
+from pypeer import BITFIELD, CHOKE, HAVE, INTERESTED, NOT_INTERESTED, PIECE, REQUEST, frame  # noqa: E402
 
 FAULTS = {
     "bad-padding": "handshake byte 20 is 0x01",
@@ -24,6 +24,7 @@ FAULTS = {
     "spare-bits": "the bitfield's last spare bit set",
     "bitfield-not-first": "a 'not interested' before the bitfield",
     "claims-a-piece": "a leecher's bitfield claims piece 0",
+    "never-interested": "never sends interested",
     "two-requests": "each request followed by a second one",
     "request-while-choked": "a request 0.8 s after being choked",
     "no-have": "no have after a piece",
@@ -56,6 +57,8 @@ class FaultySocket:
             body[5] |= 0x80
         if self._fault == "bitfield-not-first" and mtype == BITFIELD:
             body = bytearray(frame(NOT_INTERESTED)) + body
+        if self._fault == "never-interested" and mtype == INTERESTED:
+            return None
         if self._fault == "no-have" and mtype == HAVE:
             return None
         if self._fault == "bad-piece-bytes" and mtype == PIECE:
