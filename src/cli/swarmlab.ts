@@ -21,6 +21,7 @@ const COMMAND_MODULES: Readonly<Record<string, () => Promise<AnyCommand>>> = {
   tracker: async () => (await import('./commands/tracker.js')).trackerCommand,
   download: async () => (await import('./commands/download.js')).downloadCommand,
   seed: async () => (await import('./commands/seed.js')).seedCommand,
+  conform: async () => (await import('./commands/conform.js')).conformCommand,
 };
 
 const args = hideBin(process.argv);

@@ -1,0 +1,23 @@
+import { judgeRuns } from './rules.js';
+import { leecherScenario, removeWorkDir, seederScenario, type ScenarioOptions, type ScenarioOutcome } from './scenarios.js';
+import type { RuleResult } from './Verdict.js';
+
+export type Conformance =
+  | { kind: 'judged'; rules: RuleResult[]; outcomes: ScenarioOutcome[] }
+  /** The peer never got onto the wire in this scenario: its output says why. */
+  | { kind: 'not-started'; outcome: ScenarioOutcome };
+
+/** Plays each scenario in turn against the command, then judges every rule over what they showed. */
+export async function checkConformance(options: ScenarioOptions & { keepWorkDirs?: boolean }): Promise<Conformance> {
+  const outcomes: ScenarioOutcome[] = [];
+  try {
+    for (const scenario of [leecherScenario, seederScenario]) {
+      const outcome = await scenario(options);
+      outcomes.push(outcome);
+      if (!outcome.started) return { kind: 'not-started', outcome };
+    }
+    return { kind: 'judged', rules: judgeRuns(outcomes.map((o) => o.run)), outcomes };
+  } finally {
+    if (!options.keepWorkDirs) outcomes.forEach(removeWorkDir);
+  }
+}

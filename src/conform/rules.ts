@@ -1,0 +1,45 @@
+import { bitfieldAfterHandshake, bitfieldLengthAndSpareBits, bitfieldNoneWhenEmpty } from './bitfieldRules.js';
+import { handshakeExactBytes, handshakePeerId, handshakeSentAtOnce } from './handshakeRules.js';
+import { exitByItself, logFilePlace, logSentences } from './outcomeRules.js';
+import { interestedWhenNeeded, requestOneAtATime, requestOnlyWhileUnchoked } from './requestRules.js';
+import type { ScenarioRun } from './ScenarioRun.js';
+import { fileCompleteAndIdentical, haveAfterEachPiece, serveRightBytes } from './transferRules.js';
+import { combine, type Judgement, type RuleResult } from './Verdict.js';
+
+export interface Rule {
+  id: string;
+  /** What a student reads in the table. */
+  summary: string;
+  check(run: ScenarioRun): Judgement;
+  /** Only the peer as a leecher can show it (a seeder downloads nothing). */
+  leecherOnly?: boolean;
+}
+
+/** The rules of `swarmlab conform`, in the order they are reported (issue 12). */
+export const RULES: readonly Rule[] = [
+  { id: 'handshake.exact-bytes', summary: "'P2PFILESHARINGPROJ' and ten zero bytes", check: handshakeExactBytes },
+  { id: 'handshake.sent-at-once', summary: 'sent at once, not after ours', check: handshakeSentAtOnce },
+  { id: 'handshake.peer-id', summary: 'carries its own peer ID', check: handshakePeerId },
+  { id: 'bitfield.after-handshake', summary: 'a seeder sends its bitfield first', check: bitfieldAfterHandshake },
+  { id: 'bitfield.length-and-spare-bits', summary: 'ceil(pieces/8) bytes, spare bits zero', check: bitfieldLengthAndSpareBits },
+  { id: 'bitfield.none-when-empty', summary: 'no bitfield (or an empty one) with no pieces', check: bitfieldNoneWhenEmpty },
+  { id: 'interest.interested-when-needed', summary: 'interested when we have what it lacks', check: interestedWhenNeeded },
+  { id: 'request.only-while-unchoked', summary: 'requests only while unchoked', check: requestOnlyWhileUnchoked },
+  { id: 'request.one-at-a-time', summary: 'one request outstanding per neighbour', check: requestOneAtATime },
+  { id: 'serve.right-bytes', summary: 'serves whole pieces with the right bytes', check: serveRightBytes },
+  { id: 'have.after-each-piece', summary: 'a have after each piece it completes', check: haveAfterEachPiece, leecherOnly: true },
+  { id: 'file.complete-and-identical', summary: 'its copy complete and identical', check: fileCompleteAndIdentical, leecherOnly: true },
+  { id: 'exit.by-itself', summary: 'exits by itself once all have the file', check: exitByItself },
+  { id: 'log.file-place', summary: 'log_peer_<id>.log in its working directory', check: logFilePlace },
+  { id: 'log.sentences', summary: "every log line one of the spec's sentences", check: logSentences },
+];
+
+/** Every rule over every scenario run, one result a rule. */
+export function judgeRuns(runs: readonly ScenarioRun[]): RuleResult[] {
+  return RULES.map((rule) =>
+    combine(
+      rule.id,
+      runs.filter((run) => !rule.leecherOnly || !run.peerHasFile).map((run) => ({ scenario: run.name, judgement: rule.check(run) })),
+    ),
+  );
+}

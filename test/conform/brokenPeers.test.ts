@@ -1,0 +1,53 @@
+/**
+ * Each rule fails when it should, against a real process: brokenpeer.py is
+ * the independent Python peer (test/interop/pypeer.py) with one deliberate
+ * fault, and each fault must fail exactly its rule, with evidence, in the
+ * scenario that shows it (the Python peer without a fault passes every rule:
+ * conformPeers.test.ts).
+ */
+import { jest } from '@jest/globals';
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { judgeRuns } from '../../src/conform/rules.js';
+import { leecherScenario, removeWorkDir, seederScenario } from '../../src/conform/scenarios.js';
+import { missingToolError } from '../support/requiredTools.js';
+
+const BROKEN_PEER = path.join(import.meta.dirname, 'brokenpeer.py');
+const PYTHON = process.env.PYTHON ?? 'python3';
+/** Per scenario; a right one takes 2-3 s, the peer that never exits is stopped at this bound. */
+const SCENARIO_TIMEOUT_MS = 8_000;
+
+jest.setTimeout(30_000);
+
+beforeAll(() => {
+  if (spawnSync(PYTHON, ['--version']).status !== 0) throw missingToolError('python3', PYTHON);
+});
+
+const CASES: [fault: string, scenario: 'leecher' | 'seeder', rule: string, evidence: RegExp][] = [
+  ['bad-padding', 'leecher', 'handshake.exact-bytes', /^\[leecher\] byte 20 \(padding\) is 0x01, expected 0x00: seeder 1001, peer→us @0 \+\d+ms: handshake \[50 32/],
+  ['wrong-id', 'leecher', 'handshake.peer-id', /^\[leecher\] peer ID 1003, expected 1002: /],
+  ['waits-for-handshake', 'leecher', 'handshake.sent-at-once', /^\[leecher\] sent only after ours \(\+\d+ms\): seeder 1001, peer→us @0/],
+  ['claims-a-piece', 'leecher', 'bitfield.none-when-empty', /^\[leecher\] a bit set while the peer had no piece: seeder 1001, peer→us @32 \+\d+ms: bitfield \(2 bytes\) \[00 00 00 03 05 80 00\]/],
+  ['never-interested', 'leecher', 'interest.interested-when-needed', /^\[leecher\] seeder 1001: no interested after seeder 1001, us→peer @32 \+\d+ms: bitfield \(2 bytes\) \[00 00 00 03 05 ff c0\]/],
+  ['two-requests', 'leecher', 'request.one-at-a-time', /^\[leecher\] seeder 1001, peer→us @\d+ \+\d+ms: request \d .* while seeder 1001, peer→us @\d+ \+\d+ms: request \d .* was unanswered/],
+  ['request-while-choked', 'leecher', 'request.only-while-unchoked', /^\[leecher\] a request while choked: seeder 1001, peer→us @\d+ \+\d+ms: request \d/],
+  ['no-have', 'leecher', 'have.after-each-piece', /^\[leecher\] no have \d after seeder 1001, us→peer @\d+ \+\d+ms: piece \d/],
+  ['corrupt-file', 'leecher', 'file.complete-and-identical', /^\[leecher\] peer_1002\/conform.dat: piece 0 \(bytes 0…\) differs from the file$/],
+  ['never-exits', 'leecher', 'exit.by-itself', /^\[leecher\] still running when stopped at \+\d+ms \(every peer had the file at \+\d+ms\)$/],
+  ['off-spec-log', 'leecher', 'log.sentences', /^\[leecher\] log_peer_1002\.log:\d+ spec sentence: not one of the spec's sentences: .* is unchoked by Peer 1001\./],
+  ['spare-bits', 'seeder', 'bitfield.length-and-spare-bits', /^\[seeder\] bitfield has spare bits set \(10 pieces\): leecher 1002, peer→us @32 \+\d+ms: bitfield \(2 bytes\) \[00 00 00 03 05 ff c1\]/],
+  ['bitfield-not-first', 'seeder', 'bitfield.after-handshake', /^\[seeder\] the first message after the handshake is not a bitfield: leecher 1002, peer→us @32 \+\d+ms: not interested/],
+  ['bad-piece-bytes', 'seeder', 'serve.right-bytes', /^\[seeder\] bytes differ from the file's piece \d: leecher 100\d, peer→us/],
+];
+
+test.each(CASES)('fault %s in the %s scenario fails %s alone, with evidence', async (fault, scenario, rule, evidence) => {
+  const play = scenario === 'leecher' ? leecherScenario : seederScenario;
+  const outcome = await play({ command: [PYTHON, BROKEN_PEER, '{id}', '--fault', fault], timeoutMs: SCENARIO_TIMEOUT_MS });
+  try {
+    const failing = judgeRuns([outcome.run]).filter((r) => r.verdict === 'fail');
+    expect({ failing: failing.map((r) => r.id), output: failing.length === 1 ? [] : outcome.output }).toEqual({ failing: [rule], output: [] });
+    expect(failing[0].evidence[0]).toMatch(evidence);
+  } finally {
+    removeWorkDir(outcome);
+  }
+});

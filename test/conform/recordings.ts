@@ -1,0 +1,116 @@
+import { encodeHandshake, encodeMessage, maxMessageLength, MessageType, type Message } from '../../src/wire/index.js';
+import type { ScenarioRun } from '../../src/conform/ScenarioRun.js';
+import { StreamParser, type ConnectionRecord, type Side } from '../../src/conform/WireRecord.js';
+
+/** Tiny geometry for hand-made recordings: 3 pieces of 4 bytes, the last of 2 (a 1-byte bitfield with 5 spare bits). */
+export const PIECE_SIZE = 4;
+export const FILE = Buffer.from('abcdefghij');
+export const PIECE_COUNT = 3;
+
+/** One step of a recording: who wrote, when (ms), what. */
+export type Step = [Side, number, Buffer | Message];
+
+export const handshake = (peerId: number): Buffer => encodeHandshake(peerId);
+export const piece = (index: number, data = FILE.subarray(index * PIECE_SIZE, (index + 1) * PIECE_SIZE)): Message => ({ type: MessageType.Piece, index, data });
+export const request = (index: number): Message => ({ type: MessageType.Request, index });
+export const have = (index: number): Message => ({ type: MessageType.Have, index });
+export const bitfield = (...bytes: number[]): Message => ({ type: MessageType.Bitfield, bits: Buffer.from(bytes) });
+export const choke: Message = { type: MessageType.Choke };
+export const unchoke: Message = { type: MessageType.Unchoke };
+export const interested: Message = { type: MessageType.Interested };
+
+/** A connection's record as our scripted neighbour would have made it from these writes and reads. */
+export function connection(steps: readonly Step[], label = 'seeder 1001', ourId = 1001): ConnectionRecord {
+  const parsers = { peer: new StreamParser('peer', maxMessageLength(PIECE_SIZE)), us: new StreamParser('us', maxMessageLength(PIECE_SIZE)) };
+  const units = steps.flatMap(([side, atMs, what]) => parsers[side].push(Buffer.isBuffer(what) ? what : encodeMessage(what), atMs));
+  return { label, ourId, units };
+}
+
+/** The usual opening when the peer (1002) dials our seeder: its handshake first, ours, our full bitfield. */
+export const LEECHER_OPENING: Step[] = [
+  ['peer', 1, handshake(1002)],
+  ['us', 2, handshake(1001)],
+  ['us', 2, bitfield(0b1110_0000)],
+];
+
+/** A leecher-scenario run of the peer 1002 that did everything right, to be spoiled one field at a time. */
+export function leecherRun(overrides: Partial<ScenarioRun> = {}): ScenarioRun {
+  return {
+    name: 'leecher',
+    peerId: 1002,
+    peerHasFile: false,
+    peers: [
+      { peerId: 1001, hasFile: true },
+      { peerId: 1002, hasFile: false },
+    ],
+    k: 2,
+    fileName: 'conform.dat',
+    pieceSize: PIECE_SIZE,
+    pieceCount: PIECE_COUNT,
+    file: FILE,
+    connections: [
+      connection([
+        ...LEECHER_OPENING,
+        ['peer', 3, interested],
+        ['us', 4, unchoke],
+        ['peer', 5, request(2)],
+        ['us', 6, piece(2)],
+        ['peer', 7, have(2)],
+        ['peer', 7, request(0)],
+        ['us', 8, piece(0)],
+        ['peer', 9, have(0)],
+        ['peer', 9, request(1)],
+        ['us', 10, piece(1)],
+        ['peer', 11, have(1)],
+      ]),
+    ],
+    allCompleteAtMs: 10,
+    end: { by: 'itself', atMs: 20, code: 0, signal: null },
+    peerFile: Buffer.from(FILE),
+    log: {
+      relativePath: 'log_peer_1002.log',
+      lines: [
+        '2026-12-02 01:00:00: Peer 1002 makes a connection to Peer 1001.',
+        '2026-12-02 01:00:00: Peer 1002 is unchoked by 1001.',
+        '2026-12-02 01:00:00: Peer 1002 has downloaded the piece 2 from 1001. Now the number of pieces it has is 1.',
+        '2026-12-02 01:00:00: Peer 1002 has downloaded the piece 0 from 1001. Now the number of pieces it has is 2.',
+        '2026-12-02 01:00:00: Peer 1002 has downloaded the piece 1 from 1001. Now the number of pieces it has is 3.',
+        '2026-12-02 01:00:00: Peer 1002 has downloaded the complete file.',
+        '',
+      ],
+    },
+    ...overrides,
+  };
+}
+
+/** A seeder-scenario run of the peer 1001 serving our leecher 1002, all right. */
+export function seederRun(overrides: Partial<ScenarioRun> = {}): ScenarioRun {
+  return leecherRun({
+    name: 'seeder',
+    peerId: 1001,
+    peerHasFile: true,
+    peers: [
+      { peerId: 1001, hasFile: true },
+      { peerId: 1002, hasFile: false },
+    ],
+    connections: [
+      connection(
+        [
+          ['peer', 1, handshake(1001)],
+          ['peer', 1, bitfield(0b1110_0000)],
+          ['us', 2, handshake(1002)],
+          ['us', 3, interested],
+          ['peer', 4, unchoke],
+          ['us', 5, request(0)],
+          ['peer', 6, piece(0)],
+          ['us', 7, have(0)],
+        ],
+        'leecher 1002',
+        1002,
+      ),
+    ],
+    peerFile: Buffer.from(FILE),
+    log: { relativePath: 'log_peer_1001.log', lines: ['2026-12-02 01:00:00: Peer 1001 is connected from Peer 1002.'] },
+    ...overrides,
+  });
+}

@@ -1,0 +1,72 @@
+import { CHOKE_GRACE_MS, interestedWhenNeeded, requestOneAtATime, requestOnlyWhileUnchoked } from '../../src/conform/requestRules.js';
+import { LEECHER_OPENING, choke, connection, interested, leecherRun, piece, request, seederRun, unchoke, type Step } from './recordings.js';
+
+const leecherWith = (...steps: Step[]) => leecherRun({ connections: [connection([...LEECHER_OPENING, ...steps])] });
+
+describe('interest.interested-when-needed', () => {
+  test('interested after our bitfield passes, with its bytes', () => {
+    const judged = interestedWhenNeeded(leecherRun());
+    expect(judged.verdict).toBe('pass');
+    expect(judged.evidence[0]).toBe('interested after our bitfield: seeder 1001, peer→us @32 +3ms: interested [00 00 00 01 02]');
+  });
+
+  test('no interested fails; a request before interested fails', () => {
+    expect(interestedWhenNeeded(leecherWith(['us', 4, unchoke])).evidence[0]).toMatch(/^seeder 1001: no interested after seeder 1001, us→peer @32 \+2ms: bitfield/);
+    const early = interestedWhenNeeded(leecherWith(['peer', 3, request(0)], ['peer', 4, interested]));
+    expect(early.verdict).toBe('fail');
+    expect(early.evidence[0]).toMatch(/^a request before interested: seeder 1001, peer→us @32 \+3ms: request 0/);
+  });
+
+  test('not shown when the peer had the file', () => {
+    expect(interestedWhenNeeded(seederRun()).verdict).toBe('not-shown');
+  });
+});
+
+describe('request.only-while-unchoked', () => {
+  test('requests only while unchoked pass', () => {
+    expect(requestOnlyWhileUnchoked(leecherRun())).toEqual({ verdict: 'pass', evidence: ['seeder 1001: 3 requests, all while unchoked (we choked it 0 time(s) on the way)'] });
+  });
+
+  test('a request before any unchoke fails', () => {
+    const judged = requestOnlyWhileUnchoked(leecherWith(['peer', 3, interested], ['peer', 4, request(1)]));
+    expect(judged.verdict).toBe('fail');
+    expect(judged.evidence[0]).toMatch(/^a request while choked: seeder 1001, peer→us @37 \+4ms: request 1 \[00 00 00 05 06 00 00 00 01\]/);
+  });
+
+  test('a request past the grace after our choke fails; one within the grace (sent before the choke arrived) does not', () => {
+    const opening: Step[] = [['peer', 3, interested], ['us', 4, unchoke], ['peer', 5, request(0)], ['us', 6, piece(0)], ['us', 100, choke]];
+    const late = requestOnlyWhileUnchoked(leecherWith(...opening, ['peer', 100 + CHOKE_GRACE_MS + 1, request(1)]));
+    expect(late.verdict).toBe('fail');
+    expect(late.evidence[0]).toMatch(new RegExp(`^a request while choked: .* \\+${100 + CHOKE_GRACE_MS + 1}ms: request 1`));
+    expect(requestOnlyWhileUnchoked(leecherWith(...opening, ['peer', 150, request(1)])).verdict).toBe('pass');
+  });
+
+  test('not shown without requests', () => {
+    expect(requestOnlyWhileUnchoked(seederRun()).verdict).toBe('not-shown');
+  });
+});
+
+describe('request.one-at-a-time', () => {
+  test('each request after the piece for the one before passes', () => {
+    expect(requestOneAtATime(leecherRun()).verdict).toBe('pass');
+  });
+
+  test('two requests outstanding fail, naming both', () => {
+    const judged = requestOneAtATime(leecherWith(['peer', 3, interested], ['us', 4, unchoke], ['peer', 5, request(0)], ['peer', 6, request(1)]));
+    expect(judged.verdict).toBe('fail');
+    expect(judged.evidence[0]).toMatch(/request 1 .* while seeder 1001, peer→us @37 \+5ms: request 0 .* was unanswered$/);
+  });
+
+  test('a request made while choked is void: it is only-while-unchoked\'s fault, not a second one outstanding', () => {
+    const steps: Step[] = [['peer', 3, interested], ['us', 4, unchoke], ['peer', 5, request(0)], ['us', 6, piece(0)], ['us', 7, choke], ['peer', 900, request(1)], ['us', 1000, unchoke], ['peer', 1001, request(1)], ['us', 1002, piece(1)]];
+    expect(requestOnlyWhileUnchoked(leecherWith(...steps)).verdict).toBe('fail');
+    expect(requestOneAtATime(leecherWith(...steps)).verdict).toBe('pass');
+  });
+
+  test('a choke voids the request outstanding: asking again after the unchoke is right', () => {
+    const judged = requestOneAtATime(
+      leecherWith(['peer', 3, interested], ['us', 4, unchoke], ['peer', 5, request(0)], ['us', 6, choke], ['us', 700, unchoke], ['peer', 701, request(0)], ['us', 702, piece(0)]),
+    );
+    expect(judged).toEqual({ verdict: 'pass', evidence: ['seeder 1001: 2 requests, each after the piece for the one before'] });
+  });
+});

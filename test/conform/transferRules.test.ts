@@ -1,0 +1,62 @@
+import { fileCompleteAndIdentical, haveAfterEachPiece, serveRightBytes } from '../../src/conform/transferRules.js';
+import { FILE, LEECHER_OPENING, connection, handshake, have, interested, leecherRun, piece, request, seederRun, unchoke, type Step } from './recordings.js';
+
+const seederServing = (...steps: Step[]) =>
+  seederRun({ connections: [connection([['peer', 1, handshake(1001)], ['us', 2, handshake(1002)], ['us', 3, interested], ['peer', 4, unchoke], ...steps], 'leecher 1002', 1002)] });
+
+describe('serve.right-bytes', () => {
+  test('whole pieces with the right bytes pass, the last one short as it should be', () => {
+    const judged = serveRightBytes(seederServing(['us', 5, request(2)], ['peer', 6, piece(2)]));
+    expect(judged.verdict).toBe('pass');
+    expect(judged.evidence[0]).toBe('1 pieces, each whole and right, e.g. leecher 1002, peer→us @37 +6ms: piece 2 (2 bytes) [00 00 00 07 07 00 00 00 02 69 6a]');
+  });
+
+  test('wrong bytes, a cut piece, an index out of range: each fails with the frame', () => {
+    const judged = serveRightBytes(
+      seederServing(['peer', 6, piece(0, Buffer.from('abcX'))], ['peer', 7, piece(1, Buffer.from('ef'))], ['peer', 8, piece(3, Buffer.from('zz'))]),
+    );
+    expect(judged.verdict).toBe('fail');
+    expect(judged.evidence).toEqual([
+      expect.stringMatching(/^bytes differ from the file's piece 0: leecher 1002, peer→us @37 \+6ms: piece 0/),
+      expect.stringMatching(/^2 bytes, the piece has 4: .* @50 \+7ms: piece 1/),
+      expect.stringMatching(/^piece 3 of 3: /),
+    ]);
+  });
+
+  test('not shown when the peer served nothing', () => {
+    expect(serveRightBytes(leecherRun()).verdict).toBe('not-shown');
+  });
+});
+
+describe('have.after-each-piece', () => {
+  test('a have for each piece given passes', () => {
+    expect(haveAfterEachPiece(leecherRun())).toEqual({ verdict: 'pass', evidence: ['a have for each of the 3 pieces we gave'] });
+  });
+
+  test('a missing have fails, naming the piece frame it should have followed', () => {
+    const run = leecherRun({
+      connections: [connection([...LEECHER_OPENING, ['peer', 3, interested], ['us', 4, unchoke], ['peer', 5, request(1)], ['us', 6, piece(1)], ['peer', 7, request(0)], ['us', 8, piece(0)], ['peer', 9, have(0)]])],
+    });
+    const judged = haveAfterEachPiece(run);
+    expect(judged.verdict).toBe('fail');
+    expect(judged.evidence).toEqual([expect.stringMatching(/^no have 1 after seeder 1001, us→peer @43 \+6ms: piece 1 \(4 bytes\)/)]);
+  });
+
+  test('a piece given a second time owes no second have', () => {
+    const run = leecherRun({
+      connections: [connection([...LEECHER_OPENING, ['peer', 3, interested], ['us', 4, unchoke], ['peer', 5, request(1)], ['us', 6, piece(1)], ['peer', 7, have(1)], ['peer', 7, request(1)], ['us', 8, piece(1)]])],
+    });
+    expect(haveAfterEachPiece(run)).toEqual({ verdict: 'pass', evidence: ['a have for each of the 1 pieces we gave'] });
+  });
+});
+
+describe('file.complete-and-identical', () => {
+  test('identical passes; missing, short or different fails', () => {
+    expect(fileCompleteAndIdentical(leecherRun()).evidence).toEqual(['peer_1002/conform.dat: 10 bytes, identical']);
+    expect(fileCompleteAndIdentical(leecherRun({ peerFile: undefined })).evidence).toEqual(['no peer_1002/conform.dat after the run']);
+    expect(fileCompleteAndIdentical(leecherRun({ peerFile: FILE.subarray(0, 8) })).evidence).toEqual(['peer_1002/conform.dat has 8 bytes, the file 10']);
+    const different = Buffer.from(FILE);
+    different[9] = 0;
+    expect(fileCompleteAndIdentical(leecherRun({ peerFile: different }))).toEqual({ verdict: 'fail', evidence: ['peer_1002/conform.dat: piece 2 (bytes 8…) differs from the file'] });
+  });
+});
