@@ -80,6 +80,10 @@ describe('layers import one way (architecture.md)', () => {
     expect(ALL.filter((i) => ['launcher', 'dashboard'].includes(layerOf(i.file)) && i.layer === 'cli').map((i) => `${i.file} imports ${i.specifier}`)).toEqual([]);
   });
 
+  test('the conformance tester sits beside the other tools: it imports no command', () => {
+    expect(ALL.filter((i) => layerOf(i.file) === 'conform' && i.layer === 'cli').map((i) => `${i.file} imports ${i.specifier}`)).toEqual([]);
+  });
+
   test('a BitTorrent torrent uses the layers below it, and neither the session above it nor the course node beside it', () => {
     expect(offending(['torrent'], ['common', 'core', 'wire', 'net', 'storage', 'policy', 'swarm', 'log'])).toEqual([]);
   });
@@ -88,8 +92,8 @@ describe('layers import one way (architecture.md)', () => {
     expect(offending(['session'], ['common', 'core', 'wire', 'net', 'storage', 'policy', 'swarm', 'log', 'torrent'])).toEqual([]);
   });
 
-  test('nothing below the commands imports cli, launcher, dashboard, report or logcheck', () => {
-    const top = ['cli', 'launcher', 'dashboard', 'report', 'logcheck'];
+  test('nothing below the commands imports cli, launcher, dashboard, report, logcheck or conform', () => {
+    const top = ['cli', 'launcher', 'dashboard', 'report', 'logcheck', 'conform'];
     const below = ['common', 'core', 'config', 'wire', 'net', 'storage', 'policy', 'node', 'log', 'metainfo', 'control', 'metrics', 'swarm', 'tracker', 'torrent', 'session'];
     const upward = ALL.filter((i) => below.includes(layerOf(i.file)) && i.layer !== undefined && top.includes(i.layer));
     expect(upward.map((i) => `${i.file} imports ${i.specifier}`)).toEqual([]);
