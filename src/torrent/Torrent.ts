@@ -11,7 +11,6 @@ import type { BlockGeometry } from '../policy/blocks/BlockGeometry.js';
 import { PeerTrust } from '../policy/PeerTrust.js';
 import type { PieceChecker } from '../storage/PieceStore.js';
 import type { DiscoveredPeer, PeerSource, TransferStats } from '../swarm/PeerSource.js';
-import { SlidingRate } from '../policy/SlidingRate.js';
 import type { HandshakeHead } from '../wire/bt/Handshake.js';
 import type { ExtensionHandshake } from '../wire/bt/ExtensionHandshake.js';
 import { clientName } from '../wire/bt/clientName.js';
@@ -21,6 +20,7 @@ import { BtPeer } from './BtPeer.js';
 import { Downloader } from './Downloader.js';
 import { PeerList } from './PeerList.js';
 import type { TorrentData } from './TorrentData.js';
+import { TransferTally } from './TransferTally.js';
 import type { ConnectionLimits, RateLimiter, TorrentObserver } from './TorrentObserver.js';
 
 /** The issue's per-torrent connection limit, both directions together. */
@@ -102,24 +102,31 @@ export class Torrent {
   private readonly downloader: Downloader;
   private readonly choker: BtChoker;
   private readonly maxPeers: number;
-  private readonly downloadRate: SlidingRate;
-  private readonly uploadRate: SlidingRate;
+  private readonly tally: TransferTally;
   private readonly cancels: Cancel[] = [];
   /** Connections not yet past their handshake, and dials in progress: they count against maxPeers. */
   private pending = 0;
   /** Connections not yet past their handshake: stop() ends them too, or a silent one would hold the session's close. */
   private readonly handshaking = new Set<BtConnection>();
   private nextSerial = 1;
-  private downloaded = 0;
-  private uploaded = 0;
   private completeAnnounced = false;
   private stopped = false;
 
   constructor(private readonly options: TorrentOptions) {
     const { clock, random } = options;
     this.maxPeers = options.maxPeers ?? DEFAULT_MAX_PEERS;
-    this.downloadRate = new SlidingRate(clock);
-    this.uploadRate = new SlidingRate(clock);
+    this.tally = new TransferTally(clock, {
+      received: (peer, bytes) => {
+        this.choker.recordReceived(peer, bytes);
+        options.data.recordTransfer(bytes, 0);
+        options.observer?.blockReceived?.(peer, bytes);
+      },
+      sent: (peer, bytes) => {
+        this.choker.recordSent(peer, bytes);
+        options.data.recordTransfer(0, bytes);
+        options.observer?.blockSent?.(peer, bytes);
+      },
+    });
     this.downloader = new Downloader({
       geometry: options.geometry,
       data: options.data,
@@ -153,7 +160,7 @@ export class Torrent {
 
   /** What trackers are told (BEP 3): this run's payload bytes, and what is still missing. */
   stats(): TransferStats {
-    return { uploaded: this.uploaded, downloaded: this.downloaded, left: this.options.data.bytesLeft };
+    return { uploaded: this.tally.uploaded, downloaded: this.tally.downloaded, left: this.options.data.bytesLeft };
   }
 
   start(): void {
@@ -206,14 +213,14 @@ export class Torrent {
       pieceCount: bitfield.pieceCount,
       piecesDone: bitfield.count,
       bytesLeft: this.options.data.bytesLeft,
-      downloadBytesPerSecond: this.downloadRate.bytesPerSecond(),
-      uploadBytesPerSecond: this.uploadRate.bytesPerSecond(),
+      downloadBytesPerSecond: this.tally.downloadRate.bytesPerSecond(),
+      uploadBytesPerSecond: this.tally.uploadRate.bytesPerSecond(),
       peersConnected: connected.length,
       seedsConnected: connected.filter((peer) => peer.isSeed).length,
       complete: this.isComplete,
       peers: [...this.totals.values()].map((totals) => ({ ...totals })),
-      downloaded: this.downloaded,
-      uploaded: this.uploaded,
+      downloaded: this.tally.downloaded,
+      uploaded: this.tally.uploaded,
     };
   }
 
@@ -322,15 +329,7 @@ export class Torrent {
           // No timer when nothing is owed: even a 0 ms one per 16 KiB block would cap the rate.
           return waitMs > 0 ? new Promise<void>((resolve) => clock.after(waitMs, resolve)) : Promise.resolve();
         }),
-      sent: (bytes) => {
-        peer.bytesUploaded += bytes;
-        peer.uploadRate.record(bytes);
-        this.uploaded += bytes;
-        this.uploadRate.record(bytes);
-        this.choker.recordSent(peer, bytes);
-        this.options.data.recordTransfer(0, bytes);
-        this.options.observer?.blockSent?.(peer, bytes);
-      },
+      sent: (bytes) => this.tally.sent(peer, bytes),
       abuse: (why) => peer.wire.close({ kind: 'protocol-violation', code: 'too-many-requests', message: why }),
       readFailed: (block, error) => this.options.diagnostics.error(`reading piece ${block.index} at ${block.begin} failed: ${String(error)}`),
     });
@@ -383,13 +382,7 @@ export class Torrent {
         this.fillAll();
       }),
       onPiece: on((peer, block: BlockRef, data: Buffer) => {
-        peer.bytesDownloaded += block.length;
-        peer.downloadRate.record(block.length);
-        this.downloaded += block.length;
-        this.downloadRate.record(block.length);
-        this.choker.recordReceived(peer, block.length);
-        this.options.data.recordTransfer(block.length, 0);
-        this.options.observer?.blockReceived?.(peer, block.length);
+        this.tally.received(peer, block.length);
         this.downloader.block(peer, block, data, (key, other) => this.peers.get(key)?.wire.sendCancel(other));
         this.downloader.fill(peer);
       }),
