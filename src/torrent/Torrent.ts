@@ -52,6 +52,8 @@ export interface TorrentOptions {
   traceMessages?: boolean;
   /** Every piece is on disk and verified (called once, also when we started complete). */
   onComplete?(): void;
+  /** Writing a verified piece failed (a full disk, a file gone): the piece is wanted again, but the caller may rather stop. */
+  onStorageError?(error: unknown): void;
   /** Told what happens to peers, blocks and pieces. */
   observer?: TorrentObserver;
   /** Upload and download limits: each connection takes its share. */
@@ -137,7 +139,10 @@ export class Torrent {
         pieceVerified: (index) => this.pieceVerified(index),
         pieceFailed: (index, contributors) => this.pieceFailed(index, contributors),
         abuse: (peer, why) => peer.wire.close({ kind: 'protocol-violation', code: 'unrequested-blocks', message: why }),
-        writeFailed: (index, error) => options.diagnostics.error(`writing piece ${index} failed: ${String(error)}`),
+        writeFailed: (index, error) => {
+          options.diagnostics.error(`writing piece ${index} failed: ${String(error)}`);
+          options.onStorageError?.(error);
+        },
       },
     });
     this.choker = new BtChoker({

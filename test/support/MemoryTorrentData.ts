@@ -14,6 +14,8 @@ export class MemoryTorrentData implements TorrentData {
   uploaded = 0;
   /** Blocks read so far. */
   reads = 0;
+  /** Set: every write fails with it (a full disk). */
+  writeError: Error | undefined;
   private heldReads: { released: Promise<void>; release(): void } | undefined;
 
   /** Holds every piece of `content`, or only `heldPieces` of it when given; nothing without content. */
@@ -59,6 +61,7 @@ export class MemoryTorrentData implements TorrentData {
   }
 
   async writeVerifiedPiece(index: number, data: Buffer): Promise<boolean> {
+    if (this.writeError) throw this.writeError;
     if (this.bitfield.has(index)) return false;
     data.copy(this.bytes, this.layout.offsetOf(index));
     this.bitfield.set(index);

@@ -97,8 +97,8 @@ export async function runTransfer(args: TransferArgs, io: TransferIo): Promise<n
   const localPeerId = makePeerId(random, peerIdVersion(packageVersion()));
   let torrent!: Torrent;
   let completedAtMs: number | undefined;
-  let finish!: (why: 'complete' | StopSignal) => void;
-  const finished = new Promise<'complete' | StopSignal>((resolve) => (finish = resolve));
+  let finish!: (why: 'complete' | 'storage' | StopSignal) => void;
+  const finished = new Promise<'complete' | 'storage' | StopSignal>((resolve) => (finish = resolve));
   const tracker = new TrackerSource({
     infoHash: meta.infoHash,
     peerId: localPeerId,
@@ -124,6 +124,11 @@ export async function runTransfer(args: TransferArgs, io: TransferIo): Promise<n
       completedAtMs ??= clock.now();
       if (args.mode === 'download' && !args.keepSeeding) finish('complete');
     },
+    // A disk that cannot take a piece will not take it next time either: stop, say why (exit 6), keep what is written.
+    onStorageError: (error) => {
+      io.err(`${command}: ${error instanceof Error ? error.message : String(error)}`);
+      finish('storage');
+    },
   });
   if (meta.trackerTiers.length === 0) io.err(`${command}: the torrent names no tracker, so no peer can be found (DHT is not supported yet)`);
 
@@ -145,6 +150,7 @@ export async function runTransfer(args: TransferArgs, io: TransferIo): Promise<n
   view.stop();
   for (const line of transferSummary(snapshot(), io.out.isTTY ? io.out.columns : undefined)) io.out.write(`${line}\n`);
   if (why === 'complete') return ExitCode.Ok;
+  if (why === 'storage') return ExitCode.Storage;
   // Seeding ends only when asked: that is its normal end, whichever signal asked.
   if (args.mode === 'seed' || args.keepSeeding) return torrent.isComplete ? ExitCode.Ok : ExitCode.Interrupted;
   return ExitCode.Interrupted;
