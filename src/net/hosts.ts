@@ -18,6 +18,14 @@ export function listenAddressFor(host: string): string | undefined {
   return isLoopback(host) ? host : undefined;
 }
 
+/**
+ * What our outgoing connections leave from for `--bind ADDR`: that address,
+ * or the system's choice when it names every interface (or is not given).
+ */
+export function dialFromAddress(bind: string | undefined): string | undefined {
+  return bind === undefined || bind === '0.0.0.0' || bind === '::' ? undefined : bind;
+}
+
 export function isLoopback(host: string): boolean {
   if (host === 'localhost') return true;
   if (net.isIPv4(host)) return host.startsWith('127.');

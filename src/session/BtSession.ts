@@ -3,6 +3,7 @@ import type { Duplex } from 'stream';
 import type { Clock } from '../common/Clock.js';
 import type { Diagnostics } from '../log/DiagnosticLog.js';
 import { routeHandshakes } from '../net/bt/HandshakeRouter.js';
+import { dialFromAddress } from '../net/hosts.js';
 import { closeServer, listen } from '../net/Listener.js';
 import { connectReadingIntoOneBuffer } from '../net/reusedReadBuffer.js';
 import { normalisedAddress } from '../swarm/tracker/peerFilter.js';
@@ -83,7 +84,7 @@ export class BtSession {
   private dial(host: string, port: number): Promise<Duplex> {
     const { bind, clock } = this.options;
     return new Promise((resolve, reject) => {
-      const socket = connectReadingIntoOneBuffer({ host, port, noDelay: true, localAddress: bind && bind !== '0.0.0.0' ? bind : undefined });
+      const socket = connectReadingIntoOneBuffer({ host, port, noDelay: true, localAddress: dialFromAddress(bind) });
       let connected = false;
       const cancelTimer = clock.after(DIAL_TIMEOUT_MS, () => {
         socket.destroy();

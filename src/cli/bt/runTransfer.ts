@@ -6,6 +6,7 @@ import { parseMetaInfo, type MetaInfo } from '../../metainfo/MetaInfo.js';
 import { MetaInfoError } from '../../metainfo/MetaInfoError.js';
 import { PieceVerifier } from '../../metainfo/PieceVerifier.js';
 import { readMetaInfoFile } from '../../metainfo/readMetaInfoFile.js';
+import { dialFromAddress } from '../../net/hosts.js';
 import { PortInUseError } from '../../net/Listener.js';
 import { BlockGeometry } from '../../policy/blocks/BlockGeometry.js';
 import { BtSession } from '../../session/BtSession.js';
@@ -108,7 +109,7 @@ export async function runTransfer(args: TransferArgs, io: TransferIo): Promise<n
     clock,
     random,
     diagnostics: io.diagnostics,
-    localAddress: args.bind && args.bind !== '0.0.0.0' ? args.bind : undefined,
+    localAddress: dialFromAddress(args.bind),
   });
   torrent = session.add({
     infoHash: meta.infoHash,
