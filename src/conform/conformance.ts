@@ -21,3 +21,10 @@ export async function checkConformance(options: ScenarioOptions & { keepWorkDirs
     if (!options.keepWorkDirs) outcomes.forEach(removeWorkDir);
   }
 }
+
+/** Why the peer did not get onto the wire, in words. */
+export function notStartedReason(outcome: ScenarioOutcome, timeoutSeconds: number): string {
+  const { end } = outcome.run;
+  const ended = end.by === 'us' ? `no connection within ${timeoutSeconds}s` : `it ended (${end.signal ? `signal ${end.signal}` : `status ${end.code}`}) before any connection`;
+  return `the peer did not start in the ${outcome.run.name} scenario (${outcome.spawnError ?? ended})`;
+}

@@ -95,6 +95,7 @@ function withCode(text: string): string {
   return esc(text).replace(/`([^`]+)`/g, '<code>$1</code>');
 }
 
-function esc(text: string): string {
+/** Escapes text for HTML (element content and quoted attributes). */
+export function esc(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }

@@ -33,9 +33,9 @@ interface Verdicts {
   rules: { id: string; verdict: string; evidence: string[] }[];
 }
 
-async function conform(command: string[]) {
+async function conform(command: string[], options: string[] = []) {
   const json = path.join(dir, `verdicts-${Date.now()}.json`);
-  const result = await runNodeScript(SWARMLAB, ['conform', '--timeout', '20', '--json', json, '--', ...command], { cwd: dir, killAfterMs: RUN_BOUND_MS });
+  const result = await runNodeScript(SWARMLAB, ['conform', '--timeout', '20', '--json', json, ...options, '--', ...command], { cwd: dir, killAfterMs: RUN_BOUND_MS });
   const verdicts: Verdicts | undefined = fs.existsSync(json) ? JSON.parse(fs.readFileSync(json, 'utf8')) : undefined;
   const notPassing = verdicts?.rules.filter((r) => r.verdict !== 'pass') ?? [];
   return { ...result, verdicts, notPassing };
@@ -50,13 +50,21 @@ test('our own peerProcess passes every rule of both scenarios: exit 0, the JSON 
   expect(run.stdout).toContain('15 pass, 0 fail, 0 not shown (of 15 rules)');
 });
 
-test('our peer with its log in logs/ fails log.file-place alone, saying where the log went: exit 9', async () => {
-  const run = await conform([process.execPath, OUR_PEER, '{id}', '--peers-dir', '.', '--log-dir', 'logs']);
+test('our peer with its log in logs/ fails log.file-place alone, saying where the log went: exit 9; --html writes the page', async () => {
+  const html = path.join(dir, 'verdicts.html');
+  const run = await conform([process.execPath, OUR_PEER, '{id}', '--peers-dir', '.', '--log-dir', 'logs'], ['--html', html]);
   expect(run.code).toBe(9);
   expect(run.notPassing).toEqual([
     { id: 'log.file-place', verdict: 'fail', evidence: ['[leecher] found at logs/log_peer_1002.log, not at ./log_peer_1002.log', '[seeder] found at logs/log_peer_1001.log, not at ./log_peer_1001.log'] },
   ]);
   expect(run.stdout).toContain('log.file-place: fail');
+  expect(fs.readFileSync(html, 'utf8')).toContain('<td class="fail">✘ fail</td><td><pre>[leecher] found at logs/log_peer_1002.log, not at ./log_peer_1002.log');
+});
+
+test('--batch with a command after -- as well: a usage error (exit 2)', async () => {
+  const run = await runNodeScript(SWARMLAB, ['conform', '--batch', dir, '--', 'python3', 'peer.py', '{id}'], { cwd: dir, killAfterMs: RUN_BOUND_MS });
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain('give either --batch DIR or a command after --, not both');
 });
 
 test('the independent Python peer passes every rule of both scenarios', async () => {
