@@ -26,17 +26,23 @@ describe('Torrent when the disk fails', () => {
   test('a verified piece that cannot be written is reported with its error and never counted as held', async () => {
     const swarm = memorySwarm();
     const failures: unknown[] = [];
+    let failed!: () => void;
+    const firstFailure = new Promise<void>((resolve) => (failed = resolve));
     const seed = swarm.add('seed', { complete: true });
-    const leecher = swarm.add('leecher', { complete: false, peers: ['seed'], more: { onStorageError: (error) => failures.push(error) } });
+    const leecher = swarm.add('leecher', {
+      complete: false,
+      peers: ['seed'],
+      more: {
+        onStorageError: (error) => {
+          failures.push(error);
+          failed();
+        },
+      },
+    });
     leecher.data.writeError = new Error('ENOSPC: no space left on device');
     seed.torrent.start();
     leecher.torrent.start();
-    await withTimeout(
-      (async () => {
-        while (failures.length === 0) await new Promise((resolve) => setImmediate(resolve));
-      })(),
-      'a storage error',
-    );
+    await withTimeout(firstFailure, 'a storage error');
     expect(failures[0]).toBe(leecher.data.writeError);
     expect(leecher.data.bitfield.count).toBe(0);
     expect(leecher.diagnostics.entries.some((e) => e.level === 'error' && /writing piece \d+ failed: Error: ENOSPC/.test(e.message))).toBe(true);
