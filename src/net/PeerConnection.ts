@@ -15,6 +15,7 @@ import type { DisconnectReason, ProtocolHandlers, WireCommands } from './Protoco
 import { DEFAULT_MAX_MESSAGES_PER_SECOND, DEFAULT_STALLED_FRAME_TIMEOUT_MS, InboundGuard } from './InboundGuard.js';
 import { SocketLifecycle, type ConnectionState } from './SocketLifecycle.js';
 import { SocketWriter } from './SocketWriter.js';
+import { readMessages, type MessageLoop } from './readMessages.js';
 
 export type { ConnectionState } from './SocketLifecycle.js';
 
@@ -52,6 +53,7 @@ export class PeerConnection implements WireCommands {
   private readonly reader: FrameReader;
   private readonly writer: SocketWriter;
   private readonly guard: InboundGuard;
+  private readonly loop: MessageLoop<Message>;
   private readonly life: SocketLifecycle;
   private cancelTimer: Cancel | undefined;
   /** Resolves once the socket is fully closed. */
@@ -72,6 +74,22 @@ export class PeerConnection implements WireCommands {
       stalledFrameTimeoutMs: options.stalledFrameTimeoutMs ?? DEFAULT_STALLED_FRAME_TIMEOUT_MS,
     });
     this.life = new SocketLifecycle({ socket, clock: options.clock, pendingBytes: () => this.reader.bufferedBytes, closed: (reason) => this.finish(reason) });
+    const { trace } = options;
+    this.loop = {
+      reader: this.reader,
+      guard: this.guard,
+      life: this.life,
+      readHandshake: () => this.readHandshake(),
+      violation: (message) => {
+        const broken = checkMessage(message, options.geometry) ?? this.checkOrder(message);
+        // Protocol ("Serving"): a request with an index out of range is dropped,
+        // not fatal; the session drops it as a piece we lack.
+        return broken && !(message.type === MessageType.Request && broken.code === 'index-out-of-range') ? broken : undefined;
+      },
+      received: trace && ((message) => trace('received', describeMessage(message))),
+      dispatch: (message) => this.dispatch(message),
+      close: (reason) => this.close(reason),
+    };
     this.closed = this.life.whenClosed;
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     this.cancelTimer = options.clock.after(options.handshakeTimeoutMs, () =>
@@ -169,29 +187,8 @@ export class PeerConnection implements WireCommands {
   private receive(chunk: Buffer): void {
     if (this.life.isEnding) return;
     this.life.pauseReading(this.options.downloadThrottle?.(chunk.length) ?? 0);
-    try {
-      this.reader.push(chunk);
-      if (this.life.state === 'handshaking' && !this.readHandshake()) return;
-      for (let message = this.reader.readMessage(); message; message = this.reader.readMessage()) {
-        this.guard.countMessage();
-        const broken = checkMessage(message, this.options.geometry) ?? this.checkOrder(message);
-        // Protocol ("Serving"): a request with an index out of range is dropped,
-        // not fatal; the session drops it as a piece we lack.
-        if (broken && !(message.type === MessageType.Request && broken.code === 'index-out-of-range')) throw broken;
-        this.options.trace?.('received', describeMessage(message));
-        this.dispatch(message);
-        if (this.life.state !== 'open') return;
-      }
-      this.guard.watchForStall(
-        () => this.life.state === 'open' && this.reader.bufferedBytes > 0,
-        (timeoutMs) => this.close({ kind: 'protocol-violation', code: 'stalled-frame', message: `no frame completed in ${timeoutMs} ms` }),
-      );
-    } catch (error) {
-      if (!(error instanceof ProtocolError)) throw error;
-      this.close({ kind: 'protocol-violation', code: error.code, message: error.message });
-    }
+    readMessages(this.loop, chunk);
   }
-
 
   /** Protocol: the bitfield comes right after the handshake, or not at all. */
   private checkOrder(message: Message): ProtocolError | undefined {

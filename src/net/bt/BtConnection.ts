@@ -15,6 +15,7 @@ import { DEFAULT_MAX_MESSAGES_PER_SECOND, DEFAULT_STALLED_FRAME_TIMEOUT_MS, Inbo
 import type { DisconnectReason } from '../ProtocolHandlers.js';
 import { SocketLifecycle, type ConnectionState } from '../SocketLifecycle.js';
 import { SocketWriter } from '../SocketWriter.js';
+import { readMessages, type MessageLoop } from '../readMessages.js';
 import { readsIntoOneBuffer } from '../reusedReadBuffer.js';
 import type { BtPeerEvents, BtPeerWire } from './BtPeerEvents.js';
 
@@ -67,6 +68,7 @@ export class BtConnection implements BtPeerWire {
   private readonly reader: BtFrameReader;
   private readonly writer: SocketWriter;
   private readonly guard: InboundGuard;
+  private readonly loop: MessageLoop<BtMessage>;
   private head: HandshakeHead | undefined;
   private remotePeerId: Buffer | undefined;
   private capsValue: Capabilities = { extended: false, fast: false, dht: false };
@@ -92,6 +94,17 @@ export class BtConnection implements BtPeerWire {
     this.lastHeardMs = this.lastSentMs = clock.now();
     this.reusedReadBuffer = readsIntoOneBuffer(socket);
     this.life = new SocketLifecycle({ socket, clock, pendingBytes: () => this.reader.bufferedBytes, closed: (reason) => this.finish(reason) });
+    const { trace } = options;
+    this.loop = {
+      reader: this.reader,
+      guard: this.guard,
+      life: this.life,
+      readHandshake: () => this.readHandshake(),
+      violation: (message) => checkBtMessage(message, options.geometry) ?? this.checkState(message),
+      received: trace && ((message) => trace('received', describeBtMessage(message))),
+      dispatch: (message) => this.dispatch(message),
+      close: (reason) => this.close(reason),
+    };
     this.closed = this.life.whenClosed;
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     this.cancelTimer = clock.after(options.handshakeTimeoutMs, () => this.close({ kind: 'handshake-timeout', timeoutMs: options.handshakeTimeoutMs }));
@@ -203,27 +216,8 @@ export class BtConnection implements BtPeerWire {
     if (this.life.isEnding) return;
     this.lastHeardMs = this.options.clock.now();
     this.life.pauseReading(this.options.downloadThrottle?.(chunk.length) ?? 0);
-    try {
-      this.reader.push(chunk);
-      if (this.life.state === 'handshaking' && !this.readHandshake()) return;
-      for (let message = this.reader.readMessage(); message; message = this.reader.readMessage()) {
-        this.guard.countMessage();
-        const broken = checkBtMessage(message, this.options.geometry) ?? this.checkState(message);
-        if (broken) throw broken;
-        this.options.trace?.('received', describeBtMessage(message));
-        this.dispatch(message);
-        if (this.life.state !== 'open') return;
-      }
-      this.guard.watchForStall(
-        () => this.life.state === 'open' && this.reader.bufferedBytes > 0,
-        (timeoutMs) => this.close({ kind: 'protocol-violation', code: 'stalled-frame', message: `no frame completed in ${timeoutMs} ms` }),
-      );
-    } catch (error) {
-      if (!(error instanceof ProtocolError)) throw error;
-      this.close({ kind: 'protocol-violation', code: error.code, message: error.message });
-    }
+    readMessages(this.loop, chunk);
   }
-
 
   /** Returns true once the whole handshake is read and accepted. */
   private readHandshake(): boolean {
