@@ -45,6 +45,24 @@ export function describeNode(parts: NodeParts): PeerStatus {
   return {
     peerId: parts.peerId,
     state: parts.state,
+    ...ownFigures(ours, stats),
+    preferred: [...choking.preferred].sort((a, b) => a - b),
+    optimistic: choking.optimistic ?? null,
+    limits: parts.limits.current,
+    neighbours: neighbours.sort((a, b) => a.peerId - b.peerId),
+  };
+}
+
+/** What a peer of either protocol says of itself: its pieces and its totals and rates over every neighbour. */
+export interface OwnTotals {
+  downloadRate(): number;
+  uploadRate(): number;
+  readonly bytesDownloaded: number;
+  readonly bytesUploaded: number;
+}
+
+export function ownFigures(ours: Bitfield, stats: OwnTotals): Pick<PeerStatus, 'pieceCount' | 'piecesHeld' | 'bitfieldHex' | 'downloadRate' | 'uploadRate' | 'bytesDownloaded' | 'bytesUploaded'> {
+  return {
     pieceCount: ours.pieceCount,
     piecesHeld: ours.count,
     bitfieldHex: ours.toBuffer().toString('hex'),
@@ -52,9 +70,5 @@ export function describeNode(parts: NodeParts): PeerStatus {
     uploadRate: stats.uploadRate(),
     bytesDownloaded: stats.bytesDownloaded,
     bytesUploaded: stats.bytesUploaded,
-    preferred: [...choking.preferred].sort((a, b) => a - b),
-    optimistic: choking.optimistic ?? null,
-    limits: parts.limits.current,
-    neighbours: neighbours.sort((a, b) => a.peerId - b.peerId),
   };
 }

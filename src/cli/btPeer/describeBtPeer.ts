@@ -1,4 +1,5 @@
 import type { Bitfield } from '../../core/Bitfield.js';
+import { ownFigures } from '../../node/describeNode.js';
 import type { NeighbourStatus, PeerStatus } from '../../node/PeerStatus.js';
 import type { RateLimitSettings } from '../../node/RateLimits.js';
 import type { BtPeer } from '../../torrent/BtPeer.js';
@@ -48,13 +49,7 @@ export function describeBtPeer(parts: BtPeerParts): PeerStatus {
   return {
     peerId: parts.peerId,
     state: parts.state,
-    pieceCount: ours.pieceCount,
-    piecesHeld: ours.count,
-    bitfieldHex: ours.toBuffer().toString('hex'),
-    downloadRate: stats.downloadRate(),
-    uploadRate: stats.uploadRate(),
-    bytesDownloaded: stats.bytesDownloaded,
-    bytesUploaded: stats.bytesUploaded,
+    ...ownFigures(ours, stats),
     preferred: neighbours.filter((n) => n.preferred).map((n) => n.peerId),
     optimistic: null,
     limits: parts.limits,
