@@ -26,6 +26,7 @@ export class SocketLifecycle {
   private stateValue: ConnectionState = 'handshaking';
   private reason: DisconnectReason | undefined;
   private cancelGrace: Cancel | undefined;
+  private readingHolds = 0;
   /** Resolves once the socket is fully closed. */
   readonly whenClosed: Promise<void>;
 
@@ -54,9 +55,22 @@ export class SocketLifecycle {
   /** A download limit stops reading the socket for `waitMs`; TCP then slows the sender. */
   pauseReading(waitMs: number): void {
     if (waitMs <= 0) return;
-    const { socket } = this.options;
-    socket.pause();
-    this.options.clock.after(waitMs, () => socket.resume());
+    this.holdReading();
+    this.options.clock.after(waitMs, () => this.releaseReading());
+  }
+
+  /**
+   * Stops reading the socket until as many releaseReading() calls: what the
+   * peer sends waits in the kernel's buffers, not ours, and TCP slows it.
+   * Holds nest, so a rate limit's pause cannot end a wait for the disk.
+   */
+  holdReading(): void {
+    if (this.readingHolds++ === 0) this.options.socket.pause();
+  }
+
+  releaseReading(): void {
+    if (this.readingHolds === 0) return;
+    if (--this.readingHolds === 0) this.options.socket.resume();
   }
 
   /** Ends the connection after what was written is flushed; false when it was already ending. */

@@ -18,6 +18,16 @@ export const MAX_UNREQUESTED_BLOCKS = 64;
 /** At most this many free slots of a peer's queue are waited for before requests go out (see fill). */
 export const REQUEST_BATCH = 16;
 
+/**
+ * Complete pieces waiting for the disk at which the torrent stops reading
+ * its peers and asking them for more (disk back-pressure, as libtorrent's
+ * `max_queued_disk_bytes`): a disk slower than the peers would otherwise
+ * gather pieces in memory without bound. What they already send waits in
+ * the kernel's socket buffers, and TCP slows them. Two keep the disk busy:
+ * one being written, the next one ready.
+ */
+export const MAX_PIECES_AWAITING_DISK = 2;
+
 export interface DownloaderEvents {
   /** A piece's SHA-1 matched and its bytes are on disk. */
   pieceVerified(index: number): void;
@@ -31,6 +41,10 @@ export interface DownloaderEvents {
   abuse(peer: BtPeer, why: string): void;
   /** Writing a verified piece failed (disk): it is wanted again. */
   writeFailed(index: number, error: unknown): void;
+  /** The disk is behind (MAX_PIECES_AWAITING_DISK pieces wait for it): stop reading the peers. */
+  diskBehind(): void;
+  /** The disk caught up: read the peers again and fill their queues. */
+  diskCaughtUp(): void;
 }
 
 export interface DownloaderOptions {
@@ -52,6 +66,8 @@ export class Downloader {
   readonly planner: RequestPlanner;
   private readonly assembler: PieceAssembler;
   private readonly blame = new BlockBlame();
+  /** Complete pieces being hashed or written. */
+  private piecesAwaitingDisk = 0;
 
   constructor(private readonly options: DownloaderOptions) {
     const { geometry, clock, random, data } = options;
@@ -60,14 +76,19 @@ export class Downloader {
     for (let index = 0; index < geometry.pieceCount; index++) if (data.bitfield.has(index)) this.planner.held(index);
   }
 
-  /** Pieces gathered in memory now. */
+  /** Pieces in memory now: gathering blocks, or complete and waiting for the disk. */
   get piecesInMemory(): number {
-    return this.assembler.heldPieces;
+    return this.assembler.heldPieces + this.piecesAwaitingDisk;
   }
 
-  /** Fills the peer's request queue, if it lets us ask and we want something of it. */
+  /** MAX_PIECES_AWAITING_DISK pieces wait for the disk: nothing more should be read or asked for. */
+  get isDiskBehind(): boolean {
+    return this.piecesAwaitingDisk >= MAX_PIECES_AWAITING_DISK;
+  }
+
+  /** Fills the peer's request queue, if it lets us ask, we want something of it and the disk keeps up. */
   fill(peer: BtPeer): void {
-    if (peer.choking || !peer.amInterested) return;
+    if (peer.choking || !peer.amInterested || this.isDiskBehind) return;
     // A deep queue is topped up in batches, not after every block: each write to a socket
     // is a system call (on loopback, the receiver's work too), and a queue of 64 or more
     // loses nothing by waiting for 16 free slots (1 GiB: 8,000 writes -> 2,000, 10 % less
@@ -137,10 +158,12 @@ export class Downloader {
 
   private async verify(index: number): Promise<void> {
     const piece = this.assembler.take(index);
+    if (++this.piecesAwaitingDisk === MAX_PIECES_AWAITING_DISK) this.options.events.diskBehind();
     try {
       await this.verifyAndWrite(index, piece);
     } finally {
       pieceBuffers.release(piece); // lent by the assembler; written (or judged) by now
+      if (this.piecesAwaitingDisk-- === MAX_PIECES_AWAITING_DISK) this.options.events.diskCaughtUp();
     }
   }
 

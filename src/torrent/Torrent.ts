@@ -143,6 +143,11 @@ export class Torrent {
           options.diagnostics.error(`writing piece ${index} failed: ${String(error)}`);
           options.onStorageError?.(error);
         },
+        diskBehind: () => this.holdReading(true),
+        diskCaughtUp: () => {
+          this.holdReading(false);
+          this.fillAll();
+        },
       },
     });
     this.choker = new BtChoker({
@@ -294,6 +299,7 @@ export class Torrent {
           if (direction === 'outbound') peer.listenAddress = address;
           options.diagnostics.debug(`connected to ${address} (${clientName(remote.peerId)}, ${direction})`);
           options.observer?.peerConnected?.(peer, direction);
+          if (this.downloader.isDiskBehind) connection.holdReading(true);
           connection.sendBitfield(options.data.bitfield);
         },
         onDisconnect: (reason) => {
@@ -442,6 +448,11 @@ export class Torrent {
 
   private fillAll(): void {
     for (const peer of this.peers.values()) this.downloader.fill(peer);
+  }
+
+  /** Disk back-pressure (Downloader.isDiskBehind) on every peer's socket. */
+  private holdReading(held: boolean): void {
+    for (const peer of this.peers.values()) peer.wire.holdReading(held);
   }
 
   private pieceVerified(index: number): void {

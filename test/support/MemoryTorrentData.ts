@@ -16,7 +16,8 @@ export class MemoryTorrentData implements TorrentData {
   reads = 0;
   /** Set: every write fails with it (a full disk). */
   writeError: Error | undefined;
-  private heldReads: { released: Promise<void>; release(): void } | undefined;
+  private heldReads: Hold | undefined;
+  private heldWrites: Hold | undefined;
 
   /** Holds every piece of `content`, or only `heldPieces` of it when given; nothing without content. */
   constructor(
@@ -42,14 +43,22 @@ export class MemoryTorrentData implements TorrentData {
 
   /** Reads wait until releaseReads(): keeps an uploader's queue where it is while a test floods it. */
   holdReads(): void {
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    this.heldReads ??= { released, release };
+    this.heldReads ??= hold();
   }
 
   releaseReads(): void {
     this.heldReads?.release();
     this.heldReads = undefined;
+  }
+
+  /** Writes wait until releaseWrites(): a disk slower than the peers. */
+  holdWrites(): void {
+    this.heldWrites ??= hold();
+  }
+
+  releaseWrites(): void {
+    this.heldWrites?.release();
+    this.heldWrites = undefined;
   }
 
   async readBlock(block: BlockRef): Promise<Buffer> {
@@ -61,6 +70,7 @@ export class MemoryTorrentData implements TorrentData {
   }
 
   async writeVerifiedPiece(index: number, data: Buffer): Promise<boolean> {
+    if (this.heldWrites) await this.heldWrites.released;
     if (this.writeError) throw this.writeError;
     if (this.bitfield.has(index)) return false;
     data.copy(this.bytes, this.layout.offsetOf(index));
@@ -73,6 +83,17 @@ export class MemoryTorrentData implements TorrentData {
     this.downloaded += bytesDownloaded;
     this.uploaded += bytesUploaded;
   }
+}
+
+interface Hold {
+  released: Promise<void>;
+  release(): void;
+}
+
+function hold(): Hold {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  return { released, release };
 }
 
 /** The SHA-1 of each piece of `content`, as a PieceChecker. */

@@ -42,6 +42,8 @@ function setUp() {
       writeFailed: (index, error) => {
         throw new Error(`writing ${index}: ${String(error)}`);
       },
+      diskBehind: () => {},
+      diskCaughtUp: () => {},
     },
   });
 

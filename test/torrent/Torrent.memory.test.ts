@@ -1,5 +1,5 @@
-import { memorySwarm, TOTAL_LENGTH } from './twoTorrents.js';
-import { withTimeout } from '../support/waiting.js';
+import { memorySwarm, PIECE_LENGTH, TOTAL_LENGTH } from './twoTorrents.js';
+import { turnEventLoop, withTimeout } from '../support/waiting.js';
 
 describe('Torrent over an in-memory transport', () => {
   test('a leecher that dials a seed gets every piece, verified, and both count the bytes', async () => {
@@ -46,6 +46,31 @@ describe('Torrent when the disk fails', () => {
     expect(failures[0]).toBe(leecher.data.writeError);
     expect(leecher.data.bitfield.count).toBe(0);
     expect(leecher.diagnostics.entries.some((e) => e.level === 'error' && /writing piece \d+ failed: Error: ENOSPC/.test(e.message))).toBe(true);
+    await Promise.all([seed.torrent.stop(), leecher.torrent.stop()]);
+  });
+});
+
+describe('Torrent when the disk is slow', () => {
+  test('the leecher stops reading its peer while two pieces wait for the disk, and completes once the disk catches up', async () => {
+    const swarm = memorySwarm();
+    const seed = swarm.add('seed', { complete: true });
+    const leecher = swarm.add('leecher', { complete: false, peers: ['seed'] });
+    leecher.data.holdWrites();
+    seed.torrent.start();
+    leecher.torrent.start();
+    for (let turn = 0; turn < 1000 && leecher.torrent.status().downloaded < 2 * PIECE_LENGTH; turn++) await turnEventLoop();
+    await turnEventLoop(50);
+    const readWhileHeld = leecher.torrent.status().downloaded;
+    await turnEventLoop(50);
+    // What the seed sent for requests already made waits unread: memory holds two pieces and a little more.
+    expect(leecher.torrent.status().downloaded).toBe(readWhileHeld);
+    expect(readWhileHeld).toBeLessThan(4 * PIECE_LENGTH);
+    expect(seed.torrent.status().uploaded).toBeGreaterThan(readWhileHeld);
+    expect(leecher.data.bitfield.count).toBe(0);
+
+    leecher.data.releaseWrites();
+    await withTimeout(leecher.completed, 'the leecher to complete once the disk caught up');
+    expect(leecher.data.bytes.equals(swarm.content)).toBe(true);
     await Promise.all([seed.torrent.stop(), leecher.torrent.stop()]);
   });
 });

@@ -76,6 +76,8 @@ export class BtConnection implements BtPeerWire {
   private cancelSilenceCheck: Cancel | undefined;
   private lastHeardMs: number;
   private lastSentMs: number;
+  /** Reading is held while the disk is behind (holdReading). */
+  private readingHeld = false;
   readonly closed: Promise<void>;
   private readonly reusedReadBuffer: boolean;
 
@@ -176,6 +178,13 @@ export class BtConnection implements BtPeerWire {
 
   flushed(): Promise<void> {
     return this.life.state === 'closed' ? Promise.resolve() : this.writer.flushed();
+  }
+
+  holdReading(held: boolean): void {
+    if (held === this.readingHeld) return;
+    this.readingHeld = held;
+    if (held) this.life.holdReading();
+    else this.life.releaseReading();
   }
 
   /** Ends the connection after what was written is flushed. */

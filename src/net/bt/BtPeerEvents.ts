@@ -51,5 +51,7 @@ export interface BtPeerWire {
   sendReject(block: BlockRef): void;
   sendPiece(block: BlockRef, data: Buffer): void;
   flushed(): Promise<void>;
+  /** True: stop reading what the peer sends (the disk is behind); false: read again. Idempotent. */
+  holdReading(held: boolean): void;
   close(reason: DisconnectReason): void;
 }

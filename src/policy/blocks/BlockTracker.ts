@@ -9,6 +9,11 @@ export type PiecePhase = 'missing' | 'downloading' | 'hashing' | 'verified';
 /** A block that had already arrived is a duplicate; else it is taken, and may be its piece's last. */
 export type BlockReceipt = { readonly outcome: 'duplicate' } | { readonly outcome: 'accepted'; readonly pieceComplete: boolean };
 
+/** Made once: a receipt per block would be garbage. */
+const DUPLICATE: BlockReceipt = Object.freeze({ outcome: 'duplicate' });
+const ACCEPTED: BlockReceipt = Object.freeze({ outcome: 'accepted', pieceComplete: false });
+const ACCEPTED_LAST: BlockReceipt = Object.freeze({ outcome: 'accepted', pieceComplete: true });
+
 /**
  * Every block's state, piece by piece (architecture.md: "PieceTracker (block
  * states, then hash, then have)"): blocks are requested, released and
@@ -66,12 +71,12 @@ export class BlockTracker {
 
   receive(ref: BlockRef, peer: PeerKey): BlockReceipt {
     const blockNumber = this.blockNumber(ref);
-    if (this.verified.has(ref.index)) return { outcome: 'duplicate' };
+    if (this.verified.has(ref.index)) return DUPLICATE;
     const piece = this.begin(ref.index);
     const before = piece.receive(blockNumber, peer);
-    if (before === undefined) return { outcome: 'duplicate' };
+    if (before === undefined) return DUPLICATE;
     if (before.kind === 'none') this.unrequested--;
-    return { outcome: 'accepted', pieceComplete: piece.isComplete };
+    return piece.isComplete ? ACCEPTED_LAST : ACCEPTED;
   }
 
   /** A piece held from the start (resumed or rechecked): it is never asked for. */
