@@ -1,4 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
+// The flag above keeps V8's young generation at 3 MiB instead of letting it grow to 48: a
+// download allocates steadily (a few objects per 16 KiB block), and the default growth made
+// it 98 MiB instead of 72 at the same speed. It applies when run as a program (npm's bin
+// link, ./dist/cli/swarmlab.js); `node dist/cli/swarmlab.js` runs with Node's defaults.
 import type { CommandModule } from 'yargs';
 import { hideBin, yargs } from './yargs.js';
 import { ExitCode } from './exitCodes.js';

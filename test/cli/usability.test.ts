@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { runNodeScript, type ProcessResult } from '../support/runProcess.js';
@@ -65,5 +66,21 @@ describe('what a new user meets first', () => {
     for (const script of ['peerProcess.js', 'swarmlab.js']) {
       expect((await run(script, ['--help'], setup.root)).stdout).toContain('Options given on the command line win over the same settings in Common.cfg.');
     }
+  });
+});
+
+describe('the built programs, as npm links them', () => {
+  test.each(['peerProcess.js', 'swarmlab.js'])('%s runs as a program (executable, with its first line)', (script) => {
+    expect(execFileSync(path.join(DIST, script), ['--version'], { encoding: 'utf8' }).trim()).toBe(VERSION);
+  });
+
+  test("swarmlab's first line keeps V8's young generation small (a download's memory)", () => {
+    // Prints the young generation's size from inside the program, after its own flags applied.
+    const probe = "data:text/javascript,import v8 from 'v8'; process.on('exit', () => process.stderr.write('new space ' + v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size))";
+    const result = spawnSync(path.join(DIST, 'swarmlab.js'), ['--version'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--import="${probe}"` } });
+    expect(result.status).toBe(0);
+    const newSpace = Number(/new space (\d+)/.exec(result.stderr)?.[1]);
+    expect(newSpace).toBeGreaterThan(0);
+    expect(newSpace).toBeLessThanOrEqual(2 * 1024 * 1024);
   });
 });
