@@ -31,11 +31,14 @@ export interface TestbedPlan {
 
 export interface PlanOptions {
   hosts: number;
-  tag: string;
-  subnet: string;
-  peerPort: number;
-  /** `RATE` for every host, or `hN=RATE` for one; a later one wins for its hosts. */
-  rates: readonly string[];
+  /** DEFAULT_TAG when not given. */
+  tag?: string;
+  /** DEFAULT_SUBNET when not given. */
+  subnet?: string;
+  /** DEFAULT_PEER_PORT when not given. */
+  peerPort?: number;
+  /** `RATE` for every host, or `hN=RATE` for one; a later one wins for its hosts. None when not given. */
+  rates?: readonly string[];
 }
 
 export const DEFAULT_TAG = 'swarmlab';
@@ -57,13 +60,13 @@ export function namespaceOf(tag: string, machine: string): string {
 }
 
 export function planTestbed(options: PlanOptions): TestbedPlan {
-  const { tag, hosts: count, peerPort } = options;
+  const { hosts: count, tag = DEFAULT_TAG, subnet = DEFAULT_SUBNET, peerPort = DEFAULT_PEER_PORT, rates: rateSpecs = [] } = options;
   if (!TAG.test(tag)) throw new TestbedError(`--tag takes 1 to 32 lower-case letters, digits and dashes (it names namespaces), got '${tag}'`, 'usage');
   if (!Number.isInteger(count) || count < 1 || count > MAX_HOSTS) throw new TestbedError(`the number of hosts must be a whole number from 1 to ${MAX_HOSTS}, got '${count}'`, 'usage');
   if (!Number.isInteger(peerPort) || peerPort < 1 || peerPort > 0xffff) throw new TestbedError(`--peer-port takes a port from 1 to 65535, got '${peerPort}'`, 'usage');
-  const prefix = subnetPrefix(options.subnet);
+  const prefix = subnetPrefix(subnet);
   const names = Array.from({ length: count }, (_, i) => `h${i + 1}`);
-  const rates = ratesByHost(options.rates, names);
+  const rates = ratesByHost(rateSpecs, names);
   const machine = (name: string, octet: number): TestbedMachine => ({ name, namespace: namespaceOf(tag, name), address: `${prefix}.${octet}`, switchPort: name });
   return {
     tag,

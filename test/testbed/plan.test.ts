@@ -28,6 +28,11 @@ describe('the testbed plan', () => {
     ]);
   });
 
+  test('only the number of hosts must be given: tag swarmlab, subnet 10.213.0.0/24, port 6008, no rate', () => {
+    const plan = planTestbed({ hosts: 1 });
+    expect([plan.tag, plan.subnet, plan.peerPort, plan.hosts[0].namespace, plan.hosts[0].rate]).toEqual(['swarmlab', '10.213.0.0/24', 6008, 'swl-swarmlab-h1', undefined]);
+  });
+
   test('a rate applies to every host, hN=RATE to one, the later one winning', () => {
     const plan = planTestbed({ ...OPTIONS, rates: ['20mbit', 'h2=5mbit'] });
     expect(plan.hosts.map((host) => host.rate)).toEqual(['20mbit', '5mbit', '20mbit']);

@@ -4,7 +4,8 @@
  * namespace; no address outside those namespaces is used. Needs root (this
  * machine and CI run as root); it is never skipped.
  */
-import { execFile } from 'child_process';
+import { execFile, spawn } from 'child_process';
+import { once } from 'events';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -74,6 +75,13 @@ describe('a real testbed of two hosts', () => {
     expect([shown.code, shown.stdout]).toEqual([0, expect.stringContaining(`inet ${state.controller.address}/24`)]);
     const failed = await runNodeScript(SWARMLAB, ['testbed', 'exec', '--tag', TAG, '--state-dir', stateDir, '--', 'sh', '-c', 'exit 3'], { cwd: scratch, killAfterMs: 10_000 });
     expect(failed.code).toBe(3);
+  });
+
+  test('testbed exec passes a SIGTERM on to its command and exits as the command did (128 + 15)', async () => {
+    const exec = spawn(process.execPath, [SWARMLAB, 'testbed', 'exec', '--tag', TAG, '--state-dir', stateDir, '--', 'sh', '-c', 'echo started; exec sleep 30'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    exec.stdout.once('data', () => exec.kill('SIGTERM'));
+    const [code] = (await once(exec, 'close')) as [number | null];
+    expect(code).toBe(143);
   });
 
   test('down stops its sshds and deletes its namespaces and state; again, it finds nothing', async () => {
