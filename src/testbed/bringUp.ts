@@ -14,6 +14,8 @@ import { TestbedError } from './TestbedError.js';
 export interface BringUpOptions extends PlanOptions {
   /** Where the keys, configs and state go; by default <tmp>/swarmlab-testbed-<tag>. It must not exist yet. */
   stateDir?: string;
+  /** Once aborted (Ctrl-C), `up` stops before its next step and removes what it had made. */
+  signal?: AbortSignal;
 }
 
 export interface TestbedDeps {
@@ -23,13 +25,13 @@ export interface TestbedDeps {
 
 export const realDeps = (): TestbedDeps => ({ system: realSystem, facts: realFacts() });
 
-/** The step of `up` that failed, and why. */
+/** The step of `up` that failed, and why; no reason when `up` was interrupted before it. */
 class StepFailure extends Error {
   constructor(
     readonly step: string,
-    readonly reason: string,
+    readonly reason?: string,
   ) {
-    super(`${step}: ${reason}`);
+    super(`${step}: ${reason ?? 'interrupted'}`);
   }
 }
 
@@ -49,14 +51,15 @@ export async function bringUp(options: BringUpOptions, deps: TestbedDeps = realD
   const state: TestbedState = { ...plan, files, made: { namespaces: [], sshds: [] } };
   writeState(state);
   try {
-    await build(state, deps.system);
+    await build(state, deps.system, options.signal);
   } catch (error) {
     if (!(error instanceof StepFailure)) throw error;
     const undone = await tearDown(files.stateDir, deps.system).then(
       () => 'what it had made is removed',
       (undoError: Error) => `removing what it had made failed too: ${undoError.message}`,
     );
-    throw new TestbedError(`testbed up: step '${error.step}' failed: ${error.reason}; ${undone}`, 'step');
+    if (error.reason === undefined) throw new TestbedError(`up was interrupted before step '${error.step}'; ${undone}`, 'interrupted');
+    throw new TestbedError(`up failed at step '${error.step}': ${error.reason}; ${undone}`, 'step');
   }
   return state;
 }
@@ -72,8 +75,16 @@ function claimStateDir(stateDir: string, tag: string): void {
   }
 }
 
-async function build(state: TestbedState, system: System): Promise<void> {
+async function build(state: TestbedState, system: System, signal: AbortSignal | undefined): Promise<void> {
   const { files, hosts, controller } = state;
+  const step = async (name: string, action: () => Promise<void> | void): Promise<void> => {
+    if (signal?.aborted) throw new StepFailure(name);
+    try {
+      await action();
+    } catch (error) {
+      throw new StepFailure(name, error instanceof Error ? error.message : String(error));
+    }
+  };
   await step('make the user key', () => generateKey(system, files.userKey, `swarmlab-testbed-${state.tag}`));
   for (const namespace of [state.switchNamespace, controller.namespace, ...hosts.map((host) => host.namespace)]) {
     await step(`make namespace ${namespace}`, async () => {
@@ -97,14 +108,6 @@ async function build(state: TestbedState, system: System): Promise<void> {
     });
   }
   await step('write the ssh config, known_hosts and PeerInfo.cfg', () => writeClientFiles(state));
-}
-
-async function step(name: string, action: () => Promise<void> | void): Promise<void> {
-  try {
-    await action();
-  } catch (error) {
-    throw new StepFailure(name, error instanceof Error ? error.message : String(error));
-  }
 }
 
 function writeClientFiles(state: TestbedState): void {

@@ -37,7 +37,7 @@ export async function tearDown(stateDir: string, system: System = realSystem): P
   }
   if (failures.length > 0) {
     // The state stays, so `down` can be run again once the cause is fixed.
-    throw new TestbedError(`testbed down: ${failures.join('; ')} (the state stays in ${state.files.stateDir}: run down again)`, 'step');
+    throw new TestbedError(`down could not finish: ${failures.join('; ')} (the state stays in ${state.files.stateDir}: run down again)`, 'step');
   }
   fs.rmSync(state.files.stateDir, { recursive: true, force: true });
   return { found: true, stoppedSshds, deletedNamespaces };

@@ -85,7 +85,7 @@ describe('a step of up that fails', () => {
     const error = await failure(machine);
     expect(error.failure).toBe('step');
     expect(error.message).toBe(
-      "testbed up: step 'limit h2 to 5mbit (a tbf qdisc)' failed: tc -n swl-unit-h2 qdisc replace dev eth0 root tbf rate 5mbit burst 32768 latency 100ms: " +
+      "up failed at step 'limit h2 to 5mbit (a tbf qdisc)': tc -n swl-unit-h2 qdisc replace dev eth0 root tbf rate 5mbit burst 32768 latency 100ms: " +
         'Error: Specified qdisc kind is unknown.; what it had made is removed',
     );
     const deleted = machine.calls.filter((call) => call.startsWith('ip netns delete')).map((call) => call.split(' ')[3]);
@@ -99,7 +99,7 @@ describe('a step of up that fails', () => {
     machine.refuse = (command) => (command === 'ip netns add swl-unit-h1' ? 'Cannot create namespace file: No space left on device' : undefined);
     const error = await failure(machine);
     expect(error.message).toBe(
-      "testbed up: step 'make namespace swl-unit-h1' failed: ip netns add swl-unit-h1: Cannot create namespace file: No space left on device; what it had made is removed",
+      "up failed at step 'make namespace swl-unit-h1': ip netns add swl-unit-h1: Cannot create namespace file: No space left on device; what it had made is removed",
     );
     expect(machine.calls.filter((call) => call.startsWith('ip netns delete'))).toEqual(['ip netns delete swl-unit-controller', 'ip netns delete swl-unit-sw']);
   });
@@ -109,10 +109,27 @@ describe('a step of up that fails', () => {
     machine.refuse = (command) =>
       command.startsWith('ip -n swl-unit-sw link add') ? 'RTNETLINK answers: Operation not supported' : command === 'ip netns delete swl-unit-h1' ? 'Device or resource busy' : undefined;
     const error = await failure(machine);
-    expect(error.message).toMatch(/^testbed up: step 'make the switch' failed: .*Operation not supported; removing what it had made failed too: testbed down: ip netns delete swl-unit-h1: Device or resource busy/);
+    expect(error.message).toMatch(/^up failed at step 'make the switch': .*Operation not supported; removing what it had made failed too: down could not finish: ip netns delete swl-unit-h1: Device or resource busy/);
     expect(fs.existsSync(path.join(options.stateDir!, 'testbed.json'))).toBe(true);
     machine.refuse = () => undefined;
     expect(await tearDown(options.stateDir!, machine)).toEqual({ found: true, stoppedSshds: 0, deletedNamespaces: ['swl-unit-h1'] });
+  });
+});
+
+describe('an up interrupted midway (Ctrl-C)', () => {
+  test('stops before its next step, says which, and removes what it had made', async () => {
+    const machine = new FakeMachine();
+    const interrupted = new AbortController();
+    machine.refuse = (command) => {
+      if (command === 'ip -n swl-unit-sw link set br0 up') interrupted.abort();
+      return undefined;
+    };
+    options.signal = interrupted.signal;
+    const error = await failure(machine);
+    expect([error.failure, error.message]).toEqual(['interrupted', "up was interrupted before step 'plug controller (10.213.0.2) into the switch'; what it had made is removed"]);
+    expect(machine.calls.filter((call) => call.includes('controller') && !call.startsWith('ip netns'))).toEqual([]);
+    expect(machine.namespaces.size).toBe(0);
+    expect(fs.existsSync(options.stateDir!)).toBe(false);
   });
 });
 

@@ -11,7 +11,7 @@ import { ExitCode } from '../exitCodes.js';
 /** testbed: this machine cannot host the testbed as asked (not root, a tool missing, the tag in use), or the system refused a step. */
 export const TESTBED_FAILED = 10;
 
-const EXIT_CODE_OF: Record<TestbedFailure, number> = { usage: ExitCode.Usage, unavailable: TESTBED_FAILED, step: TESTBED_FAILED };
+const EXIT_CODE_OF: Record<TestbedFailure, number> = { usage: ExitCode.Usage, unavailable: TESTBED_FAILED, step: TESTBED_FAILED, interrupted: ExitCode.Interrupted };
 
 interface WhereArgs {
   tag: string;
@@ -48,9 +48,18 @@ const upCommand: CommandModule<object, UpArgs> = {
       .option('peer-port', { type: 'number', default: DEFAULT_PEER_PORT, describe: 'the port of every peer in the PeerInfo.cfg written' }),
   handler: (args) =>
     runTestbed(async () => {
-      const state = await bringUp({ hosts: args.hosts, tag: args.tag, subnet: args.subnet, peerPort: args['peer-port'], rates: args.rate, stateDir: args['state-dir'] });
-      for (const line of describeTestbed(state)) console.log(line);
-      return ExitCode.Ok;
+      // Ctrl-C (or SIGTERM) midway: up stops before its next step and removes what it had made.
+      const interrupted = new AbortController();
+      const interrupt = () => interrupted.abort();
+      process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+      try {
+        const options = { hosts: args.hosts, tag: args.tag, subnet: args.subnet, peerPort: args['peer-port'], rates: args.rate, stateDir: args['state-dir'] };
+        const state = await bringUp({ ...options, signal: interrupted.signal });
+        for (const line of describeTestbed(state)) console.log(line);
+        return ExitCode.Ok;
+      } finally {
+        process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
+      }
     }),
 };
 
@@ -102,7 +111,7 @@ export const testbedCommand: CommandModule<object, object> = {
       .example('$0 testbed up 4 --rate 20mbit', 'four hosts sending at most 20 Mbit/s each')
       .epilog(
         'Every address lives inside the namespaces the testbed makes; nothing is added to this machine\'s own network.\n' +
-          `Exit codes: 0 done, 2 usage (or a --subnet this machine routes), ${TESTBED_FAILED} not root, a tool missing, the tag in use, or a step the system refused (named); exec exits with its command's code.`,
+          `Exit codes: 0 done, 2 usage (or a --subnet this machine routes), ${TESTBED_FAILED} not root, a tool missing, the tag in use, or a step the system refused (named), 130 up interrupted (what it had made is removed); exec exits with its command's code.`,
       ),
   handler: () => {},
 };
