@@ -26,7 +26,8 @@ describe('swarmlab testbed on the command line', () => {
   });
 
   test.each([
-    [['up', '0'], 'swarmlab testbed: the number of hosts must be a whole number from 1 to 200'],
+    [['up', '0'], "swarmlab testbed: the number of hosts must be a whole number from 1 to 200, got '0'"],
+    [['up', 'four'], "swarmlab: the number of hosts must be a whole number from 1 to 200, got 'four'"],
     [['up', '2', '--subnet', '8.8.8.0/24'], "swarmlab testbed: --subnet must be private (inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16), got '8.8.8.0/24'"],
     [['up', '2', '--rate', 'fast'], "swarmlab testbed: --rate takes a tc rate in bits per second such as 20mbit (or h2=5mbit for one host), got 'fast'"],
     [['exec', '--tag', 'cli'], 'swarmlab: name the command to run after --'],

@@ -19,7 +19,7 @@ interface WhereArgs {
 }
 
 interface UpArgs extends WhereArgs {
-  hosts: number;
+  hosts: string;
   rate: string[];
   subnet: string;
   'peer-port': number;
@@ -42,7 +42,12 @@ const upCommand: CommandModule<object, UpArgs> = {
   describe: 'bring up N hosts, each a network namespace with its own address and sshd, on a private switch',
   builder: (yargs) =>
     where(yargs)
-      .positional('hosts', { type: 'number', demandOption: true, describe: `how many hosts (1 to ${MAX_HOSTS})` })
+      // Read as text, so a bad count is quoted as written rather than as NaN.
+      .positional('hosts', { type: 'string', demandOption: true, describe: `how many hosts (1 to ${MAX_HOSTS})` })
+      .check((args) => {
+        if (!/^\d+$/.test(args.hosts)) throw new Error(`the number of hosts must be a whole number from 1 to ${MAX_HOSTS}, got '${args.hosts}'`);
+        return true;
+      })
       .option('rate', { type: 'string', array: true, default: [], describe: 'limit what hosts send: RATE for all (tc units: 20mbit, 500kbit) or hN=RATE for one; repeatable' })
       .option('subnet', { type: 'string', default: DEFAULT_SUBNET, describe: 'the private /24 of the hosts (.2 the controller, .11.. the hosts); refused if this machine routes it' })
       .option('peer-port', { type: 'number', default: DEFAULT_PEER_PORT, describe: 'the port of every peer in the PeerInfo.cfg written' }),
@@ -53,7 +58,7 @@ const upCommand: CommandModule<object, UpArgs> = {
       const interrupt = () => interrupted.abort();
       process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
       try {
-        const options = { hosts: args.hosts, tag: args.tag, subnet: args.subnet, peerPort: args['peer-port'], rates: args.rate, stateDir: args['state-dir'] };
+        const options = { hosts: Number(args.hosts), tag: args.tag, subnet: args.subnet, peerPort: args['peer-port'], rates: args.rate, stateDir: args['state-dir'] };
         const state = await bringUp({ ...options, signal: interrupted.signal });
         for (const line of describeTestbed(state)) console.log(line);
         return ExitCode.Ok;
