@@ -26,6 +26,7 @@ const COMMAND_MODULES: Readonly<Record<string, () => Promise<AnyCommand>>> = {
   download: async () => (await import('./commands/download.js')).downloadCommand,
   seed: async () => (await import('./commands/seed.js')).seedCommand,
   conform: async () => (await import('./commands/conform.js')).conformCommand,
+  testbed: async () => (await import('./commands/testbed.js')).testbedCommand,
 };
 
 const args = hideBin(process.argv);

@@ -92,6 +92,11 @@ describe('layers import one way (architecture.md)', () => {
     expect(offending(['session'], ['common', 'core', 'wire', 'net', 'storage', 'policy', 'swarm', 'log', 'torrent'])).toEqual([]);
   });
 
+  test('the testbed drives system tools and stands alone: it imports no other layer, and only the commands import it', () => {
+    expect(offending(['testbed'], [])).toEqual([]);
+    expect(ALL.filter((i) => i.layer === 'testbed' && !['testbed', 'cli'].includes(layerOf(i.file))).map((i) => `${i.file} imports ${i.specifier}`)).toEqual([]);
+  });
+
   test('nothing below the commands imports cli, launcher, dashboard, report, logcheck or conform', () => {
     const top = ['cli', 'launcher', 'dashboard', 'report', 'logcheck', 'conform'];
     const below = ['common', 'core', 'config', 'wire', 'net', 'storage', 'policy', 'node', 'log', 'metainfo', 'control', 'metrics', 'swarm', 'tracker', 'torrent', 'session'];

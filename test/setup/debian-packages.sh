@@ -5,6 +5,8 @@
 #   chromium  is the headless browser of the dashboard tests (never a downloaded browser)
 #   aria2 and python3-libtorrent are the real BitTorrent clients we must agree with (their
 #             bindings are built for Debian's /usr/bin/python3, which the tests call by path)
+#   openssh-server gives each host of `swarmlab testbed` its sshd (/usr/sbin/sshd, run inside
+#             the host's network namespace; the testbed tests bring one up)
 # Root installs directly; anyone else through sudo. Nothing is installed twice.
 set -euo pipefail
 
@@ -14,6 +16,7 @@ command -v mktorrent >/dev/null 2>&1 || missing+=(mktorrent)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v aria2c >/dev/null 2>&1 || missing+=(aria2)
 { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import libtorrent' >/dev/null 2>&1; } || missing+=(python3-libtorrent)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 
 if ((${#missing[@]} == 0)); then
   echo "setup: the Debian packages the tests need are present"
