@@ -95,7 +95,7 @@ export class Downloader {
     // CPU). A shallow one is topped up as soon as a quarter of it is free.
     const batch = Math.max(1, Math.min(REQUEST_BATCH, Math.floor(this.planner.depthOf(peer) / 4)));
     if (this.planner.room(peer) < batch) return;
-    for (const block of this.planner.nextRequests(peer)) peer.wire.sendRequest(block);
+    peer.wire.sendRequests(this.planner.nextRequests(peer));
   }
 
   /** What the peer holds is now `has` (its bitfield, have-all or have-none): availability follows. */

@@ -41,6 +41,8 @@ export interface TransferFigures {
   seconds?: number;
   mebibytesPerSecond?: number;
   downloaderCpuSecondsPerGib?: number;
+  /** The seeder's CPU time during the transfer over its wall time: near 1, one core busy, it is what limits the rate. */
+  seederCoresBusy?: number;
   downloaderUsage?: ProcessUsage;
   seederUsage?: ProcessUsage;
 }
@@ -100,6 +102,7 @@ async function transfer(swarm: RealSwarm, seederName: ClientName, downloaderName
     mustHaveExitedZero(downloader, exit);
     figures.mebibytesPerSecond = CONTENT_BYTES / MIB / figures.seconds;
     figures.downloaderCpuSecondsPerGib = figures.downloaderUsage.cpuSeconds / (CONTENT_BYTES / GIB);
+    figures.seederCoresBusy = figures.seederUsage.cpuSecondsWhileWatched / figures.seconds;
     await sameTree(fixture.original, copy);
     figures.verified = true;
     fs.rmSync(path.dirname(copy), { recursive: true, force: true });
@@ -140,7 +143,7 @@ function print(f: BtTransferFigures): void {
   const memory = (usage: ProcessUsage | undefined) => (usage ? formatBytes(usage.peakRssBytes) : '-');
   console.log(
     table(
-      ['seeder -> downloader', 'verified', 'seconds', 'MiB/s', 'downloader CPU s/GiB', 'downloader peak RSS', 'seeder peak RSS'],
+      ['seeder -> downloader', 'verified', 'seconds', 'MiB/s', 'downloader CPU s/GiB', 'downloader peak RSS', 'seeder peak RSS', 'seeder CPU busy'],
       f.transfers.map((t) => [
         `${t.seeder} -> ${t.downloader}`,
         t.verified ? 'yes' : 'NO',
@@ -149,6 +152,7 @@ function print(f: BtTransferFigures): void {
         cell(t.downloaderCpuSecondsPerGib, 2),
         memory(t.downloaderUsage),
         memory(t.seederUsage),
+        cell(t.seederCoresBusy === undefined ? undefined : t.seederCoresBusy * 100, 0, '%'),
       ]),
     ),
   );
@@ -158,6 +162,7 @@ function print(f: BtTransferFigures): void {
   console.log(`aria2's download rate from a swarmlab seeder / from an aria2 seeder: ${ratio(f.seedingSpeedUp)}`);
   const cpu = (downloader: ClientName) => cell(f.transfers.find((t) => t.seeder === 'aria2' && t.downloader === downloader)?.downloaderCpuSecondsPerGib, 2, ' s');
   console.log(`downloader CPU per GiB from an aria2 seeder: swarmlab ${cpu('swarmlab')}, aria2 ${cpu('aria2')}`);
+  console.log("seeder CPU busy: its CPU time over the transfer's time (100%: one core all the time; aria2 seeds on one thread, so there it sets the pace)");
   console.log(
     `target (the issue): swarmlab downloads at least ${TARGET_SPEED_UP}x as fast as aria2's own downloader in the same run, ` +
       `with every piece verified, peak memory under ${formatBytes(TARGET_PEAK_RSS_BYTES)} per process: ${f.targetMet ? 'met' : 'NOT met'}`,

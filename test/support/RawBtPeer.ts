@@ -159,6 +159,7 @@ export class RawBtPeer {
       for (let m = this.reader.readMessage(); m; m = this.reader.readMessage()) {
         this.messages.push(m);
         if (m.kind === 'request' && this.answer) this.send({ kind: 'piece', index: m.index, begin: m.begin, data: this.answer(m) });
+        this.waiters.notify(); // each message as it comes: several share a chunk when written together
       }
     } catch (error) {
       this.decodeError = error as Error;

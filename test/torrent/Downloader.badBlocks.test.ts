@@ -50,7 +50,7 @@ function setUp() {
   /** A peer that has everything, unchokes us and takes one request at a time. */
   const peer = (serial: number) => {
     const asked: BlockRef[] = [];
-    const wire = { caps: { extended: true, fast: true, dht: false }, sendRequest: (block: BlockRef) => asked.push(block) } as unknown as BtPeerWire;
+    const wire = { caps: { extended: true, fast: true, dht: false }, sendRequests: (blocks: readonly BlockRef[]) => asked.push(...blocks) } as unknown as BtPeerWire;
     const made = new BtPeer(serial, `peer ${serial}`, wire, layout.pieceCount, clock);
     const full = Bitfield.full(layout.pieceCount);
     downloader.bitfieldReplaced(made, full);

@@ -49,7 +49,7 @@ function setUp() {
     },
   });
   const asked: BlockRef[] = [];
-  const wire = { caps: { extended: true, fast: true, dht: false }, sendRequest: (block: BlockRef) => asked.push(block) } as unknown as BtPeerWire;
+  const wire = { caps: { extended: true, fast: true, dht: false }, sendRequests: (blocks: readonly BlockRef[]) => asked.push(...blocks) } as unknown as BtPeerWire;
   const peer = new BtPeer(1, 'peer 1', wire, layout.pieceCount, clock);
   const full = Bitfield.full(layout.pieceCount);
   downloader.bitfieldReplaced(peer, full);

@@ -7,7 +7,7 @@ import { ProtocolError } from '../../wire/ProtocolError.js';
 import { BtFrameReader } from '../../wire/bt/FrameReader.js';
 import { encodeBtHandshake, type Capabilities, type HandshakeHead } from '../../wire/bt/Handshake.js';
 import { describeBtMessage, type BtMessage } from '../../wire/bt/Message.js';
-import { encodeBtMessage, encodeBtPieceHeader } from '../../wire/bt/MessageCodec.js';
+import { encodeBtMessage, encodeBtPieceHeader, encodeBtRequests } from '../../wire/bt/MessageCodec.js';
 import { checkBtMessage } from '../../wire/bt/MessageRules.js';
 import { btFrameLimits } from '../../wire/bt/limits.js';
 import { EXTENSION_HANDSHAKE_ID, encodeExtensionHandshake, parseExtensionHandshake, type ExtensionHandshake } from '../../wire/bt/ExtensionHandshake.js';
@@ -161,6 +161,12 @@ export class BtConnection implements BtPeerWire {
   }
   sendRequest(block: BlockRef): void {
     this.send({ kind: 'request', ...block });
+  }
+  sendRequests(blocks: readonly BlockRef[]): void {
+    if (this.life.state !== 'open' || blocks.length === 0) return;
+    if (this.options.trace) for (const block of blocks) this.options.trace('sent', describeBtMessage({ kind: 'request', ...block }));
+    this.lastSentMs = this.options.clock.now();
+    this.writer.write(encodeBtRequests(blocks), 'tick');
   }
   sendCancel(block: BlockRef): void {
     this.send({ kind: 'cancel', ...block });

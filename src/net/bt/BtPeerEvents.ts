@@ -46,6 +46,8 @@ export interface BtPeerWire {
   /** A bitfield, or with BEP 6 have-all / have-none when it is full or empty. */
   sendBitfield(has: Bitfield): void;
   sendRequest(block: BlockRef): void;
+  /** Several requests in one write (the same bytes as one sendRequest each). */
+  sendRequests(blocks: readonly BlockRef[]): void;
   sendCancel(block: BlockRef): void;
   /** BEP 6 only: a no-op without it (the request is simply dropped). */
   sendReject(block: BlockRef): void;

@@ -1,6 +1,7 @@
 import { type DecodeResult, type FrameRules, FRAME_HEADER_BYTES, LENGTH_PREFIX_BYTES, TYPE_BYTES, allocateFrame, badPayloadLength, decodeFrame } from '../frame.js';
 import { checkBitfieldLength } from '../PieceGeometry.js';
 import { ProtocolError } from '../ProtocolError.js';
+import type { BlockRef } from '../../core/BlockRef.js';
 import { assertIntegerIn, assertUint32 } from '../uint32.js';
 import { BLOCK_HEAD_BYTES, MAX_EXTENDED_MESSAGE_LENGTH, MAX_PIECE_MESSAGE_LENGTH, btMaxMessageLength } from './limits.js';
 import { BT_MESSAGE_ID, BtMessage, btKindOf, isBareKind, isBareMessage } from './Message.js';
@@ -61,6 +62,26 @@ export function encodeBtMessage(m: BtMessage): Buffer {
       throw new RangeError(`cannot encode message kind ${String((unknown as { kind: unknown }).kind)}`);
     }
   }
+}
+
+/**
+ * Several `request` frames back to back in one buffer, the same bytes as
+ * encoding each: a peer's queue is topped up many blocks at a time, and one
+ * buffer for them all is one allocation instead of one per block.
+ */
+export function encodeBtRequests(blocks: readonly BlockRef[]): Buffer {
+  const frameBytes = FRAME_HEADER_BYTES + BLOCK_REF_BYTES;
+  const frames = Buffer.allocUnsafe(blocks.length * frameBytes);
+  blocks.forEach((block, i) => {
+    const at = i * frameBytes;
+    frames.writeUInt32BE(TYPE_BYTES + BLOCK_REF_BYTES, at);
+    frames.writeUInt8(BT_MESSAGE_ID.request, at + LENGTH_PREFIX_BYTES);
+    [block.index, block.begin, block.length].forEach((value, field) => {
+      assertUint32(value, `request field ${field + 1}`);
+      frames.writeUInt32BE(value, at + FRAME_HEADER_BYTES + field * INDEX_BYTES);
+    });
+  });
+  return frames;
 }
 
 /**

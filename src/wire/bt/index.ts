@@ -14,7 +14,7 @@ export {
 } from './Handshake.js';
 export type { BlockMessage, BtMessage, BtMessageId, BtMessageKind } from './Message.js';
 export { BT_MESSAGE_ID, btKindOf, describeBtMessage } from './Message.js';
-export { BT_PIECE_HEADER_BYTES, btFrameRules, decodeBtMessage, encodeBtMessage, encodeBtPieceHeader } from './MessageCodec.js';
+export { BT_PIECE_HEADER_BYTES, btFrameRules, decodeBtMessage, encodeBtMessage, encodeBtPieceHeader, encodeBtRequests } from './MessageCodec.js';
 export { checkBtMessage } from './MessageRules.js';
 export { BtFrameReader } from './FrameReader.js';
 export { BLOCK_BYTES, MAX_EXTENDED_PAYLOAD_BYTES, btFrameLimits, btMaxMessageLength } from './limits.js';

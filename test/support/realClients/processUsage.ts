@@ -7,6 +7,8 @@ export interface ProcessUsage {
   peakRssBytes: number;
   /** utime + stime. */
   cpuSeconds: number;
+  /** Of cpuSeconds, what it spent while watched (a seeder's check of its data before it is excluded). */
+  cpuSecondsWhileWatched: number;
 }
 
 export interface ProcessWatch {
@@ -25,10 +27,13 @@ const UTIME_AFTER_NAME = 14 - 3;
  * its last sample: CPU time is short by at most `everyMs` of work.
  */
 export function watchProcess(pid: number, everyMs: number): ProcessWatch {
-  let latest: ProcessUsage = { peakRssBytes: 0, cpuSeconds: 0 };
+  let latest: ProcessUsage = { peakRssBytes: 0, cpuSeconds: 0, cpuSecondsWhileWatched: 0 };
+  let cpuSecondsAtFirst: number | undefined;
   const sample = () => {
     const usage = readUsage(pid);
-    if (usage) latest = usage;
+    if (!usage) return;
+    cpuSecondsAtFirst ??= usage.cpuSeconds;
+    latest = { ...usage, cpuSecondsWhileWatched: usage.cpuSeconds - cpuSecondsAtFirst };
   };
   sample();
   const timer = setInterval(sample, everyMs);
@@ -41,7 +46,7 @@ export function watchProcess(pid: number, everyMs: number): ProcessWatch {
 }
 
 /** The figures of `pid` now, or undefined once it is gone (a zombie has no memory figures left). */
-function readUsage(pid: number): ProcessUsage | undefined {
+function readUsage(pid: number): Omit<ProcessUsage, 'cpuSecondsWhileWatched'> | undefined {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

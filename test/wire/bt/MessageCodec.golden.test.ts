@@ -1,4 +1,4 @@
-import { BtMessage, decodeBtMessage, encodeBtMessage, encodeBtPieceHeader } from '../../../src/wire/bt/index.js';
+import { BtMessage, decodeBtMessage, encodeBtMessage, encodeBtPieceHeader, encodeBtRequests } from '../../../src/wire/bt/index.js';
 import { fromHex } from '../helpers.js';
 
 const PIECE_COUNT = 10; // a 2-byte bitfield
@@ -45,6 +45,17 @@ describe('BitTorrent golden vectors', () => {
 
   test('the piece header alone, for a sender that writes the block after it', () => {
     expect(encodeBtPieceHeader(1, 16384, 3).toString('hex')).toBe('0000000c070000000100004000');
+  });
+
+  test('several requests in one buffer: the frames of each, back to back', () => {
+    const blocks = [
+      { index: 1, begin: 16384, length: 16384 },
+      { index: 0x01020304, begin: 0, length: 7232 },
+    ];
+    expect(encodeBtRequests(blocks).toString('hex')).toBe(fromHex('0000000d 06 00000001 00004000 00004000' + '0000000d 06 01020304 00000000 00001c40').toString('hex'));
+    expect(encodeBtRequests(blocks)).toEqual(Buffer.concat(blocks.map((b) => encodeBtMessage({ kind: 'request', ...b }))));
+    expect(encodeBtRequests([])).toHaveLength(0);
+    expect(() => encodeBtRequests([{ index: -1, begin: 0, length: 1 }])).toThrow(RangeError);
   });
 
   test('payloads are zero-copy subarrays of the input', () => {
