@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { runNodeScript, type ProcessResult } from '../../support/runProcess.js';
+import { freePort } from '../../support/sockets.js';
 import { startTestSshd, type TestSshd } from '../../support/sshd.js';
 import { makeSwarmDir, type SwarmSetup } from '../../support/swarmDir.js';
 
@@ -56,6 +57,15 @@ describe('swarm over ssh, against a real sshd on 127.0.0.1', () => {
     expect(result.code).toBe(10);
     expect(result.stderr).toMatch(/^swarm: 127\.0\.0\.1 refuses our key \(.*Permission denied \(publickey\)\.\): add your public key to ~\/\.ssh\/authorized_keys there/m);
     expect(result.output).not.toContain('starting 2 peers');
+  }, 60_000);
+
+  test('a host that does not answer (nothing listens on its ssh port): a clear error and exit code 10', async () => {
+    setup = await makeSwarmDir({ peers: 2, fileSize: 10_000, pieceSize: 4096 });
+    const closed = path.join(setup.root, 'ssh_config_closed');
+    fs.writeFileSync(closed, fs.readFileSync(sshd.configFile, 'utf8').replace(/Port \d+/, `Port ${await freePort()}`));
+    const result = await swarm(['--ssh-config', closed]);
+    expect(result.code).toBe(10);
+    expect(result.stderr).toMatch(/^swarm: 127\.0\.0\.1 does not answer \(ssh: connect to host 127\.0\.0\.1 port \d+: Connection refused\): is the name right/m);
   }, 60_000);
 
   test('node missing there: the run fails (exit 7) saying which command was not found', async () => {
