@@ -172,10 +172,11 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
   const peersDir = path.resolve(args['peers-dir']);
   const logDir = path.resolve(args['log-dir']);
   try {
-    // A remote seeder's file is checked here only when it is pushed from here.
+    // Checked (or made) here: the files of the seeders run here, and of remote ones --push copies from here.
+    // Nothing is, when every seeder runs elsewhere with its own file; no seeder at all is still an error.
     const seedConfig = { ...config, peers: config.peers.filter((p) => args.push || !remote.isRemote(p)) };
-    const seedersHere = seedConfig.peers.some((p) => p.hasFile) || !config.peers.some((p) => p.hasFile);
-    for (const file of seedersHere ? await prepareSeedFiles(seedConfig, peersDir, args['make-file']) : []) console.log(`created ${file}`);
+    const checkedHere = seedConfig.peers.some((p) => p.hasFile) || !config.peers.some((p) => p.hasFile);
+    for (const file of checkedHere ? await prepareSeedFiles(seedConfig, peersDir, args['make-file']) : []) console.log(`created ${file}`);
   } catch (error) {
     if (!(error instanceof SeedFileError)) throw error;
     console.error(`swarm: ${error.message}`);

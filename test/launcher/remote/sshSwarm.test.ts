@@ -59,6 +59,14 @@ describe('swarm over ssh, against a real sshd on 127.0.0.1', () => {
     expect(result.output).not.toContain('starting 2 peers');
   }, 60_000);
 
+  test('without --push, a remote seeder\'s file is its own host\'s: not looked for here (the host is asked next)', async () => {
+    setup = await makeSwarmDir({ peers: 2, fileSize: 10_000, pieceSize: 4096 });
+    const args = ['swarm', '--ssh', 'always', '--remote-dir', remoteDir(), '--ssh-config', sshd.refusedConfigFile];
+    const result = await runNodeScript(SWARMLAB, args, { cwd: setup.root, killAfterMs: 60_000 });
+    expect(result.output).not.toContain('missing: put the file there');
+    expect(result.code).toBe(10);
+  }, 60_000);
+
   test('a host that does not answer (nothing listens on its ssh port): a clear error and exit code 10', async () => {
     setup = await makeSwarmDir({ peers: 2, fileSize: 10_000, pieceSize: 4096 });
     const closed = path.join(setup.root, 'ssh_config_closed');
