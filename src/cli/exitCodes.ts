@@ -20,6 +20,8 @@ export const ExitCode = {
   BadMetaInfo: 8,
   /** check-logs: the logs break the spec's rules. */
   LogViolations: 9,
+  /** swarm: a remote host cannot be used (does not answer, refuses our key), or copying files there failed. */
+  RemoteHost: 10,
   /** Stopped by SIGINT or SIGTERM before the end. */
   Interrupted: 130,
 } as const;

@@ -30,6 +30,22 @@ export interface LaunchOptions {
   liveLog?: boolean;
   /** Experiments: SIGKILL a leecher once it holds this share of its pieces (a seeder: once the leechers together do). */
   kills?: readonly PlannedKill[];
+  /** Starts a peer some other way (over ssh), given the peerProcess arguments after its ID; undefined: a local process. */
+  startPeer?(peer: PeerInfo, args: readonly string[], restarted: boolean): PeerHandle | undefined;
+}
+
+/** A running peer as the launcher sees it: a local child process (IPC channel and all), or a peer over ssh. */
+export interface PeerHandle {
+  readonly pid?: number;
+  readonly stdout: NodeJS.ReadableStream | null;
+  readonly stderr: NodeJS.ReadableStream | null;
+  readonly connected: boolean;
+  readonly exitCode: number | null;
+  readonly signalCode: NodeJS.Signals | null;
+  send(message: ControlRequest, callback: (error: Error | null) => void): boolean;
+  kill(signal?: NodeJS.Signals): boolean;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  once(event: 'close', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
 }
 
 export interface PlannedKill {
@@ -87,7 +103,7 @@ const PEER_PROCESS = path.join(import.meta.dirname, '..', 'cli', 'peerProcess.js
  * peer's status and control commands (the dashboard's SwarmControl).
  */
 export class SwarmLauncher implements SwarmControl {
-  private readonly children = new Map<number, ChildProcess>();
+  private readonly children = new Map<number, PeerHandle>();
   /** Why the launcher stopped a peer, by peer ID: its exit is then not a failure of its own. */
   private readonly stopReasons = new Map<number, PeerEnd>();
   private readonly pendingKills: PlannedKill[];
@@ -243,26 +259,21 @@ export class SwarmLauncher implements SwarmControl {
 
   private spawnOnce(run: PeerRun, ready: () => void): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     const { options } = this;
-    const args = [
-      options.peerProcessScript ?? PEER_PROCESS,
-      String(run.peer.peerId),
-      '--config-dir', options.configDir,
-      '--peers-dir', options.peersDir,
-      '--log-dir', options.logDir,
+    const peerArgs = [
       '--log-level', options.logLevel,
       ...(options.extraArgs?.get(run.peer.peerId) ?? []),
       // A peer started again continues its logs, so they tell its whole story.
       ...(run.restarts > 0 ? ['--append-logs'] : []),
     ];
-    const env = options.liveLog ? { ...process.env, [LIVE_LOG_ENV]: '1' } : process.env;
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
+    const child = options.startPeer?.(run.peer, peerArgs, run.restarts > 0) ?? this.spawnLocal(run.peer, peerArgs);
     run.pid = child.pid;
     this.setLifecycle(run.peer.peerId, 'starting', `pid ${child.pid}`);
     run.startedAtMs ??= Date.now();
     this.children.set(run.peer.peerId, child);
     run.fatal = undefined;
     // `peerProcess: ` too: a usage error or an internal one, whose stack follows on lines of its own.
-    const fatal = new RegExp(`^peerProcess(?: ${run.peer.peerId})?: `);
+    // `remote peer <id>: `: why its ssh session failed.
+    const fatal = new RegExp(`^(?:peerProcess(?: ${run.peer.peerId})?|remote peer ${run.peer.peerId}): `);
     collectLines(child.stdout, (line) => this.output(run, line));
     collectLines(child.stderr, (line) => {
       if (fatal.test(line)) run.fatal = line;
@@ -295,6 +306,20 @@ export class SwarmLauncher implements SwarmControl {
         resolve({ code, signal });
       });
     });
+  }
+
+  private spawnLocal(peer: PeerInfo, peerArgs: readonly string[]): ChildProcess {
+    const { options } = this;
+    const args = [
+      options.peerProcessScript ?? PEER_PROCESS,
+      String(peer.peerId),
+      '--config-dir', options.configDir,
+      '--peers-dir', options.peersDir,
+      '--log-dir', options.logDir,
+      ...peerArgs,
+    ];
+    const env = options.liveLog ? { ...process.env, [LIVE_LOG_ENV]: '1' } : process.env;
+    return spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
   }
 
   /** Experiments (--kill): SIGKILL, no warning, like a laptop lid closing. */
@@ -378,7 +403,7 @@ function newRun(peer: PeerInfo): PeerRun {
   return { peer, piecesHeld: 0, pieceCount: 0, bytesDownloaded: 0, bytesUploaded: 0, neighbours: [], tail: [], restarts: 0 };
 }
 
-function collectLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
+export function collectLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
   if (!stream) return;
   let partial = '';
   stream.setEncoding('utf8');

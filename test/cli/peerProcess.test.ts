@@ -105,7 +105,7 @@ describe('swarmlab', () => {
     for (const option of ['--make-file', '--timeout', '--config-dir']) expect(swarm.stdout).toContain(option);
     // Its exit codes, every one it can return.
     const exitCodes = swarm.stdout.replace(/\s+/g, ' ');
-    for (const code of ['0 every peer finished', '7 the swarm failed', '2 usage', '3 config error', '4 a seeder', '5 the dashboard', '130 interrupted', '1 internal error']) {
+    for (const code of ['0 every peer finished', '7 the swarm failed', '2 usage', '3 config error', '4 a seeder', '5 the dashboard', '10 a remote host', '130 interrupted', '1 internal error']) {
       expect(exitCodes).toContain(code);
     }
     expect(exitCodes).toContain('<log-dir>/previous/');
@@ -116,15 +116,15 @@ describe('swarmlab', () => {
     expect((await run('swarmlab.js', ['fly'], import.meta.dirname)).code).toBe(2);
   });
 
-  test('hosts that are not this machine get a clear message', async () => {
+  test('with --ssh never, hosts that are not this machine get a clear message', async () => {
     const setup = await makeSwarmDir({ peers: 2, fileSize: 1000, pieceSize: 100 });
     try {
       const file = path.join(setup.root, 'PeerInfo.cfg');
       fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^1002 127\.0\.0\.1/m, '1002 lin114-01.example.edu'));
-      const { code, stderr } = await run('swarmlab.js', ['swarm'], setup.root);
+      const { code, stderr } = await run('swarmlab.js', ['swarm', '--ssh', 'never'], setup.root);
       expect(code).toBe(3);
       expect(stderr).toContain('1002 (lin114-01.example.edu)');
-      expect(stderr).toContain('remote launch');
+      expect(stderr).toContain('Drop --ssh never to start them over ssh');
     } finally {
       setup.remove();
     }

@@ -8,7 +8,6 @@ import { loadConfig, type Config } from '../../config/Config.js';
 import { formatWarning } from '../../config/ConfigError.js';
 import { DIAGNOSTIC_LEVELS } from '../../log/DiagnosticLog.js';
 import { protocolLogPath } from '../../log/ProtocolLogger.js';
-import { isThisMachine } from '../../net/hosts.js';
 import { formatSeconds } from '../../launcher/format.js';
 import { ProgressView, describeEnd, finishedCleanly } from '../../launcher/ProgressView.js';
 import { setAsidePreviousLogs } from '../../launcher/previousLogs.js';
@@ -16,7 +15,11 @@ import { SeedFileError, prepareSeedFiles } from '../../launcher/seedFiles.js';
 import { summaryTable } from '../../launcher/summary.js';
 import { outputWidth } from '../../launcher/terminalWidth.js';
 import { SwarmLauncher, type PlannedKill, type SwarmRun } from '../../launcher/SwarmLauncher.js';
-import { verifyCopies } from '../../launcher/verifyCopies.js';
+import { localCopy, verifyCopies } from '../../launcher/verifyCopies.js';
+import { RemoteSwarm } from '../../launcher/remote/RemoteSwarm.js';
+import { RemoteError } from '../../launcher/remote/remoteFiles.js';
+import { DEFAULT_REMOTE_COMMAND, SSH_MODES, type SshMode } from '../../launcher/remote/remotePlan.js';
+import { openSshClient } from '../../launcher/remote/ssh.js';
 import { EmbeddedTrackerError, embeddedTrackerUrl, startEmbeddedTracker } from '../../launcher/embeddedTracker.js';
 import { protocolOf } from '../../config/CommonConfig.js';
 import { loadMetaInfoForConfig } from '../../metainfo/forConfig.js';
@@ -25,6 +28,8 @@ import { parseRate } from '../../config/values.js';
 import { resumePath } from '../../storage/ResumeState.js';
 import { ExitCode } from '../exitCodes.js';
 import { peerDirectory } from '../../config/peerDirectory.js';
+import type { PeerInfo } from '../../config/PeerInfo.js';
+import { isThisMachine } from '../../net/hosts.js';
 
 interface SwarmArgs {
   'config-dir': string;
@@ -41,6 +46,12 @@ interface SwarmArgs {
   ui: boolean;
   'ui-port'?: number;
   'metrics-base-port'?: number;
+  ssh: SshMode;
+  'ssh-config'?: string;
+  'remote-dir': string;
+  'remote-command': string;
+  push: boolean;
+  collect: boolean;
 }
 
 export const swarmCommand: CommandModule<object, SwarmArgs> = {
@@ -85,6 +96,26 @@ export const swarmCommand: CommandModule<object, SwarmArgs> = {
         type: 'number',
         describe: 'serve each peer\'s Prometheus metrics on 127.0.0.1: the n-th peer of PeerInfo.cfg at PORT+n-1 (/metrics)',
       })
+      .option('ssh', {
+        choices: SSH_MODES,
+        default: 'auto' as SshMode,
+        describe: 'start peers over ssh: auto, those whose host is not this machine; always, every one (as the course\'s StartRemotePeers); never, none',
+      })
+      .option('ssh-config', { type: 'string', describe: 'an ssh config file, handed to ssh as -F' })
+      .option('remote-dir', {
+        type: 'string',
+        default: process.cwd(),
+        describe: 'a remote peer\'s working directory, holding Common.cfg, PeerInfo.cfg, peer_<id>/ and its logs; {id} and {host} are replaced per peer',
+        defaultDescription: 'this directory',
+      })
+      .option('remote-command', {
+        type: 'string',
+        default: DEFAULT_REMOTE_COMMAND,
+        describe: 'what a remote peer runs, in its --remote-dir ({id} and {host} are replaced); it must print "listening on port N" once it listens',
+        defaultDescription: 'this swarmlab\'s peerProcess, at the same path there',
+      })
+      .option('push', { type: 'boolean', default: false, describe: 'copy Common.cfg, PeerInfo.cfg and the seeders\' files to the remote directories first' })
+      .option('collect', { type: 'boolean', default: false, describe: 'bring the remote peers\' logs back into --log-dir at the end (check-logs and report read them there)' })
       .check((args) => {
         const uiPort = args['ui-port'];
         if (uiPort !== undefined && (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535)) throw new Error('--ui-port takes a port number, 0 to 65535');
@@ -93,6 +124,8 @@ export const swarmCommand: CommandModule<object, SwarmArgs> = {
         for (const plan of args.kill) parseKill(plan);
         for (const limit of args.limit) parseLimit(limit);
         if (!Number.isInteger(args['restart-crashed']) || args['restart-crashed'] < 0) throw new Error('--restart-crashed takes a whole number');
+        const sshConfig = args['ssh-config'];
+        if (sshConfig !== undefined && !existsSync(sshConfig)) throw new Error(`--ssh-config: ${sshConfig} does not exist`);
         return true;
       })
       .example('$0 swarm --make-file', 'the default six-peer swarm in this directory')
@@ -101,10 +134,11 @@ export const swarmCommand: CommandModule<object, SwarmArgs> = {
       .example('$0 swarm --limit 1002:up=200KiB/s --limit 1003:up=2MiB/s', 'a slow and a fast uploader: watch who gets preferred')
       .example('$0 swarm --config-dir config/demo --make-file --ui', 'a slow swarm, watched live in the browser')
       .example('$0 swarm --metrics-base-port 9100', 'Prometheus can scrape 127.0.0.1:9100-9105/metrics during the run')
+      .example('$0 swarm --remote-dir /tmp/swarm/{id} --push --collect', 'peers on other machines over ssh, each in its own directory, logs brought back')
       .epilog(
         'Exit codes: 0 every peer finished and every copy matches the seeder\'s; 7 the swarm failed (a peer failed, or hung past --timeout, ' +
-          'or a copy differs: the last lines say why); 2 usage; 3 config error, or peers on other machines; 4 a seeder\'s file missing or the ' +
-          'wrong size (see --make-file); 5 the dashboard\'s port is taken; 130 interrupted (Ctrl-C); 1 internal error.\n' +
+          'or a copy differs: the last lines say why); 2 usage; 3 config error, or peers on other machines with --ssh never; 4 a seeder\'s file missing or the ' +
+          'wrong size (see --make-file); 5 the dashboard\'s port is taken; 10 a remote host cannot be used (does not answer, refuses our key, a push failed); 130 interrupted (Ctrl-C); 1 internal error.\n' +
           'The summary table fits the terminal (COLUMNS overrides its width).',
       ),
   handler: async (args) => {
@@ -122,16 +156,27 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
     return ExitCode.Config;
   }
   for (const warning of config.warnings) console.error(`swarm: ${formatWarning(warning)}`);
-  const remote = config.peers.filter((p) => !isThisMachine(p.host));
-  if (remote.length > 0) {
-    const names = remote.map((p) => `${p.peerId} (${p.host})`).join(', ');
-    console.error(`swarm: peers ${names} are on other machines; this launcher starts peers on this machine only (remote launch comes later). Start those with 'peerProcess <id>' on their hosts, or list them on localhost.`);
+  const remote = new RemoteSwarm({
+    config,
+    plan: { mode: args.ssh, dirTemplate: args['remote-dir'], commandTemplate: args['remote-command'] },
+    client: openSshClient({ configFile: args['ssh-config'] }),
+    push: args.push,
+    liveLog: args.ui || args['ui-port'] !== undefined,
+  });
+  const elsewhere = config.peers.filter((p) => !isThisMachine(p.host));
+  if (args.ssh === 'never' && elsewhere.length > 0) {
+    const names = elsewhere.map((p) => `${p.peerId} (${p.host})`).join(', ');
+    console.error(`swarm: peers ${names} are on other machines and --ssh never starts peers on this machine only. Drop --ssh never to start them over ssh, or start those with 'peerProcess <id>' on their hosts.`);
     return ExitCode.Config;
   }
   const peersDir = path.resolve(args['peers-dir']);
   const logDir = path.resolve(args['log-dir']);
   try {
-    for (const file of await prepareSeedFiles(config, peersDir, args['make-file'])) console.log(`created ${file}`);
+    // Checked (or made) here: the files of the seeders run here, and of remote ones --push copies from here.
+    // Nothing is, when every seeder runs elsewhere with its own file; no seeder at all is still an error.
+    const seedConfig = { ...config, peers: config.peers.filter((p) => args.push || !remote.isRemote(p)) };
+    const checkedHere = seedConfig.peers.some((p) => p.hasFile) || !config.peers.some((p) => p.hasFile);
+    for (const file of checkedHere ? await prepareSeedFiles(seedConfig, peersDir, args['make-file']) : []) console.log(`created ${file}`);
   } catch (error) {
     if (!(error instanceof SeedFileError)) throw error;
     console.error(`swarm: ${error.message}`);
@@ -154,14 +199,19 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
   let closing: Promise<void> | undefined;
   const stopTracker = () => (closing ??= tracker?.close() ?? Promise.resolve());
   try {
-    return await runPeers(config, args, peersDir, logDir, stopTracker);
+    for (const line of await remote.prepare(peersDir, !args.resume)) console.log(line);
+    return await runPeers(config, args, remote, peersDir, logDir, stopTracker);
+  } catch (error) {
+    if (!(error instanceof RemoteError)) throw error;
+    console.error(`swarm: ${error.message}`);
+    return ExitCode.RemoteHost;
   } finally {
     await stopTracker();
   }
 }
 
-async function runPeers(config: Config, args: SwarmArgs, peersDir: string, logDir: string, peersDone: () => Promise<void>): Promise<number> {
-  if (!args.resume) clearLeechers(config, peersDir);
+async function runPeers(config: Config, args: SwarmArgs, remote: RemoteSwarm, peersDir: string, logDir: string, peersDone: () => Promise<void>): Promise<number> {
+  if (!args.resume) clearLeechers(config.peers.filter((p) => !remote.isRemote(p)), config, peersDir);
   // A fresh run replaces every peer's logs; a resumed one continues its peers' and sets aside only the others'.
   const setAside = setAsidePreviousLogs(logDir, new Set(args.resume ? config.peers.map((p) => p.peerId) : []));
   if (setAside.moved > 0) console.log(`moved the previous run's ${setAside.moved} log files to ${setAside.dir} (replacing the run before it there), so check-logs and report read this run only`);
@@ -179,6 +229,7 @@ async function runPeers(config: Config, args: SwarmArgs, peersDir: string, logDi
     kills: args.kill.map(parseKill),
     extraArgs: peerArguments(config, args),
     liveLog: withUi,
+    startPeer: (peer, peerArgs, restarted) => remote.startPeer(peer, peerArgs, restarted),
   });
   let dashboard: Dashboard | undefined;
   if (withUi) {
@@ -202,7 +253,12 @@ async function runPeers(config: Config, args: SwarmArgs, peersDir: string, logDi
   await peersDone();
   view.stop();
   process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
-  const code = await report(swarm, config, peersDir, logDir);
+  if (args.collect && remote.peers.length > 0) {
+    const problems = await remote.collect(logDir);
+    for (const problem of problems) console.error(`swarm: ${problem}`);
+    console.log(`collected the logs of ${remote.peers.length - problems.length} remote peers into ${logDir}`);
+  }
+  const code = await report(swarm, config, peersDir, logDir, remote);
   if (dashboard) await closeDashboard(dashboard, !interrupted);
   return interrupted ? ExitCode.Interrupted : code;
 }
@@ -242,7 +298,7 @@ async function closeDashboard(dashboard: Dashboard, mayLinger: boolean): Promise
   await dashboard.close();
 }
 
-async function report(swarm: SwarmRun, config: Config, peersDir: string, logDir: string): Promise<number> {
+async function report(swarm: SwarmRun, config: Config, peersDir: string, logDir: string, remote: RemoteSwarm): Promise<number> {
   console.log(`\n${summaryTable(swarm, outputWidth(process.stdout))}\n`);
   console.log(`every process exited ${formatSeconds(swarm.endedMs - swarm.lastStartMs)} after the last peer started`);
   const failed = swarm.runs.filter((run) => !finishedCleanly(run));
@@ -252,7 +308,7 @@ async function report(swarm: SwarmRun, config: Config, peersDir: string, logDir:
     const logLines = lastLines(protocolLogPath(logDir, run.peer.peerId), 5);
     if (logLines.length > 0) console.error(`its protocol log ends with:\n${logLines.map((l) => `  ${l}`).join('\n')}`);
   }
-  const checks = await verifyCopies(config, peersDir);
+  const checks = await verifyCopies(config, peersDir, (peer) => remote.copyOf(peer, localCopy(config, peersDir, peer)));
   const bad = checks.filter((c) => !c.matches);
   // A peer reported as failed has an incomplete copy: saying so again would bury the cause.
   const failedIds = new Set(failed.map((run) => run.peer.peerId));
@@ -306,8 +362,8 @@ function parseLimit(text: string): [number, string[]] {
 }
 
 /** A fresh experiment: every leecher starts from nothing (its file and resume state go). */
-function clearLeechers(config: Config, peersDir: string): void {
-  for (const peer of config.peers.filter((p) => !p.hasFile)) {
+function clearLeechers(peers: readonly PeerInfo[], config: Config, peersDir: string): void {
+  for (const peer of peers.filter((p) => !p.hasFile)) {
     const file = path.join(peerDirectory(peersDir, peer.peerId), config.common.fileName);
     for (const target of [file, resumePath(file)]) rmSync(target, { force: true });
   }
