@@ -22,6 +22,8 @@ export const ExitCode = {
   LogViolations: 9,
   /** swarm: a remote host cannot be used (does not answer, refuses our key), or copying files there failed. */
   RemoteHost: 10,
+  /** testbed: not root, a tool missing, its tag in use, or a step the system refused. */
+  Testbed: 11,
   /** Stopped by SIGINT or SIGTERM before the end. */
   Interrupted: 130,
 } as const;

@@ -22,7 +22,7 @@ describe('swarmlab testbed on the command line', () => {
     const help = await swarmlab('testbed', '--help');
     expect(help.code).toBe(0);
     for (const action of ['testbed up <hosts>', 'testbed exec', 'testbed down']) expect(help.stdout).toContain(action);
-    expect(help.stdout).toMatch(/Exit codes: 0 done, 2 usage .*10 not root/s);
+    expect(help.stdout).toMatch(/Exit codes: 0 done, 2 usage .*11 not root/s);
   });
 
   test.each([
@@ -38,21 +38,21 @@ describe('swarmlab testbed on the command line', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
-  test('down with nothing up says so and succeeds; exec with nothing up fails with exit 10', async () => {
+  test('down with nothing up says so and succeeds; exec with nothing up fails with exit 11', async () => {
     const down = await swarmlab('testbed', 'down', '--tag', 'cli', '--state-dir', nowhere());
     expect([down.code, down.stdout.trim()]).toEqual([0, `no testbed in ${nowhere()}: nothing to tear down`]);
     const exec = await swarmlab('testbed', 'exec', '--tag', 'cli', '--state-dir', nowhere(), '--', 'true');
-    expect([exec.code, exec.stderr.trim()]).toEqual([10, `swarmlab testbed: no testbed in ${nowhere()}: bring one up first (swarmlab testbed up N --tag cli)`]);
+    expect([exec.code, exec.stderr.trim()]).toEqual([11, `swarmlab testbed: no testbed in ${nowhere()}: bring one up first (swarmlab testbed up N --tag cli)`]);
   });
 
-  test('up by a user who is not root fails with exit 10 and says why', async () => {
+  test('up by a user who is not root fails with exit 11 and says why', async () => {
     // nobody (65534): this test runs as root, like CI; the child drops to an unprivileged user.
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = execFile(process.execPath, [SWARMLAB, 'testbed', 'up', '2', '--tag', 'cli', '--state-dir', nowhere()], { uid: 65534, gid: 65534, cwd: '/' }, (_, __, stderr) =>
         resolve({ code: child.exitCode, stderr }),
       );
     });
-    expect([code, stderr.trim()]).toEqual([10, 'swarmlab testbed: a testbed needs root (it makes network namespaces): run it as root, or with sudo']);
+    expect([code, stderr.trim()]).toEqual([11, 'swarmlab testbed: a testbed needs root (it makes network namespaces): run it as root, or with sudo']);
   });
 
   test("the set-up script installs Debian's openssh-server (the testbed's sshd) when it is missing", () => {

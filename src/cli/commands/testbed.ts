@@ -8,10 +8,7 @@ import { tearDown } from '../../testbed/tearDown.js';
 import { TestbedError, type TestbedFailure } from '../../testbed/TestbedError.js';
 import { ExitCode } from '../exitCodes.js';
 
-/** testbed: this machine cannot host the testbed as asked (not root, a tool missing, the tag in use), or the system refused a step. */
-export const TESTBED_FAILED = 10;
-
-const EXIT_CODE_OF: Record<TestbedFailure, number> = { usage: ExitCode.Usage, unavailable: TESTBED_FAILED, step: TESTBED_FAILED, interrupted: ExitCode.Interrupted };
+const EXIT_CODE_OF: Record<TestbedFailure, number> = { usage: ExitCode.Usage, unavailable: ExitCode.Testbed, step: ExitCode.Testbed, interrupted: ExitCode.Interrupted };
 
 interface WhereArgs {
   tag: string;
@@ -116,7 +113,7 @@ export const testbedCommand: CommandModule<object, object> = {
       .example('$0 testbed up 4 --rate 20mbit', 'four hosts sending at most 20 Mbit/s each')
       .epilog(
         'Every address lives inside the namespaces the testbed makes; nothing is added to this machine\'s own network.\n' +
-          `Exit codes: 0 done, 2 usage (or a --subnet this machine routes), ${TESTBED_FAILED} not root, a tool missing, the tag in use, or a step the system refused (named), 130 up interrupted (what it had made is removed); exec exits with its command's code.`,
+          `Exit codes: 0 done, 2 usage (or a --subnet this machine routes), ${ExitCode.Testbed} not root, a tool missing, the tag in use, or a step the system refused (named), 130 up interrupted (what it had made is removed); exec exits with its command's code.`,
       ),
   handler: () => {},
 };

@@ -1,7 +1,6 @@
 import { type DecodeResult, type FrameRules, FRAME_HEADER_BYTES, LENGTH_PREFIX_BYTES, TYPE_BYTES, allocateFrame, badPayloadLength, decodeFrame } from '../frame.js';
 import { checkBitfieldLength } from '../PieceGeometry.js';
 import { ProtocolError } from '../ProtocolError.js';
-import type { BlockRef } from '../../core/BlockRef.js';
 import { assertIntegerIn, assertUint32 } from '../uint32.js';
 import { BLOCK_HEAD_BYTES, MAX_EXTENDED_MESSAGE_LENGTH, MAX_PIECE_MESSAGE_LENGTH, btMaxMessageLength } from './limits.js';
 import { BT_MESSAGE_ID, BtMessage, btKindOf, isBareKind, isBareMessage } from './Message.js';
@@ -69,7 +68,7 @@ export function encodeBtMessage(m: BtMessage): Buffer {
  * encoding each: a peer's queue is topped up many blocks at a time, and one
  * buffer for them all is one allocation instead of one per block.
  */
-export function encodeBtRequests(blocks: readonly BlockRef[]): Buffer {
+export function encodeBtRequests(blocks: readonly { readonly index: number; readonly begin: number; readonly length: number }[]): Buffer {
   const frameBytes = FRAME_HEADER_BYTES + BLOCK_REF_BYTES;
   const frames = Buffer.allocUnsafe(blocks.length * frameBytes);
   blocks.forEach((block, i) => {
