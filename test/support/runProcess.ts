@@ -17,12 +17,17 @@ export interface RunOptions {
   interruptWhen?: RegExp;
 }
 
-/**
- * Runs a Node script to its end. Past `killAfterMs` (the test's own bound, not
- * a protocol timing) it sends SIGTERM to exactly that process, by pid.
- */
+/** Runs a Node script to its end (see runProcess). */
 export function runNodeScript(script: string, args: string[], options: RunOptions): Promise<ProcessResult> {
-  const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe', options.ipc ? 'ipc' : 'ignore'] });
+  return runProcess(process.execPath, [script, ...args], options);
+}
+
+/**
+ * Runs a program to its end. Past `killAfterMs` (the test's own bound, not a
+ * protocol timing) it sends SIGTERM to exactly that process, by pid.
+ */
+export function runProcess(command: string, args: string[], options: RunOptions): Promise<ProcessResult> {
+  const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe', options.ipc ? 'ipc' : 'ignore'] });
   const result: ProcessResult = { code: null, stdout: '', stderr: '', output: '' };
   let interrupted = false;
   const interruptIfDue = () => {
