@@ -1,14 +1,12 @@
-import { existsSync, readFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import * as path from 'path';
+import { packageRoot } from '../common/packageFiles.js';
 
-/**
- * Our version, from the package.json above this file: two folders up from
- * src/cli/ and dist/cli/, three from a bundled chunk in dist/cli/chunks/.
- */
+/** Our version, from our package.json. */
 export function packageVersion(): string {
-  for (let dir = import.meta.dirname; ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
-    if (path.dirname(dir) === dir) return 'unknown';
+  try {
+    return (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
   }
 }

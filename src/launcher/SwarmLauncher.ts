@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
+import { builtPeerProcess } from '../common/packageFiles.js';
 import type { PeerInfo } from '../config/PeerInfo.js';
 import type { PeerCommand } from '../control/PeerCommand.js';
 import type { PeerStatus } from '../node/PeerStatus.js';
@@ -93,7 +94,6 @@ const TAIL_LINES = 15;
 const KILL_GRACE_MS = 3_000;
 /** A peer that does not answer a control command within this is reported as not answering. */
 const COMMAND_TIMEOUT_MS = 10_000;
-const PEER_PROCESS = path.join(import.meta.dirname, '..', 'cli', 'peerProcess.js');
 
 /**
  * Starts every peer of PeerInfo.cfg in file order, each as its own process,
@@ -311,7 +311,7 @@ export class SwarmLauncher implements SwarmControl {
   private spawnLocal(peer: PeerInfo, peerArgs: readonly string[]): ChildProcess {
     const { options } = this;
     const args = [
-      options.peerProcessScript ?? PEER_PROCESS,
+      options.peerProcessScript ?? builtPeerProcess(),
       String(peer.peerId),
       '--config-dir', options.configDir,
       '--peers-dir', options.peersDir,

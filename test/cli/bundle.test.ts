@@ -15,13 +15,21 @@ function relativeImports(file: string): string[] {
   return [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1]);
 }
 
-describe('the built peerProcess is one bundle', () => {
-  test('it imports none of our modules but its own chunks', () => {
-    const entry = path.join(CLI, 'peerProcess.js');
+describe('the built programs are bundles', () => {
+  // swarmlab too: a download's memory target is 64 MiB, and its ~110 modules loaded one by one held 2 MiB more than one bundle.
+  test.each(['peerProcess.js', 'swarmlab.js'])('%s imports none of our modules but its own chunks', (program) => {
+    const entry = path.join(CLI, program);
     if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run npm run build (npm test does it first)`);
     const imports = relativeImports(entry);
     expect(imports.length).toBeGreaterThan(0);
     expect(imports.filter((spec) => !spec.startsWith('./chunks/'))).toEqual([]);
+  });
+
+  test("swarmlab's commands are chunks of their own, loaded only when run", () => {
+    const loadedAtStart = staticGraph(path.join(CLI, 'swarmlab.js')).map((file) => fs.readFileSync(file, 'utf8'));
+    for (const command of ['swarm', 'download', 'report', 'conform', 'testbed']) {
+      expect(loadedAtStart.some((code) => new RegExp(`import\\(\\s*["']\\.{1,2}/(chunks/)?${command}-[A-Z0-9]+\\.js["']\\s*\\)`).test(code))).toBe(true);
+    }
   });
 
   test('the metrics, the control server, the .torrent parser and the BitTorrent peer are chunks of their own, loaded only when asked for', () => {

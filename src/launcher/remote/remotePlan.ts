@@ -1,4 +1,4 @@
-import * as path from 'path';
+import { builtPeerProcess } from '../../common/packageFiles.js';
 import type { PeerInfo } from '../../config/PeerInfo.js';
 import { isThisMachine } from '../../net/hosts.js';
 import { shellQuote } from './shellQuote.js';
@@ -7,15 +7,13 @@ export const SSH_MODES = ['auto', 'always', 'never'] as const;
 /** auto: peers on other machines go over ssh; always: every peer does (as the course's StartRemotePeers); never: none. */
 export type SshMode = (typeof SSH_MODES)[number];
 
-/** This swarmlab's peerProcess: the default remote command expects the same path there (a shared home, as on lab machines). */
-const OWN_PEER_PROCESS = path.join(import.meta.dirname, '..', '..', 'cli', 'peerProcess.js');
-
 /**
- * The default remote command: this swarmlab's peerProcess, in the spec's flat
+ * The default remote command: this swarmlab's peerProcess, at the same path
+ * there (a shared home, as on lab machines), in the spec's flat
  * layout (peer_<id>/ and log_peer_<id>.log in its working directory), the one
  * every course implementation uses, so pushing and collecting work the same for all.
  */
-export const DEFAULT_REMOTE_COMMAND = `node ${shellQuote(OWN_PEER_PROCESS)} {id} --peers-dir . --log-dir .`;
+export const DEFAULT_REMOTE_COMMAND = `node ${shellQuote(builtPeerProcess())} {id} --peers-dir . --log-dir .`;
 
 /** Where and how the peers that go over ssh run. */
 export interface RemotePlan {
