@@ -4,7 +4,7 @@
  * under logs/bench/. Not a test: it measures. Names: default, course-100mib,
  * rarest-100mib, verified-100mib, pair-1gib, thirty-peers, rate-limit, recheck,
  * course-start, bt-1gib (aria2 and `swarmlab download`/`seed` trading 1 GiB),
- * testbed (root only: course vs rarest-first on a testbed whose seeder's uplink is the bottleneck).
+ * testbed (root only: course vs rarest-first, pipelined or not, on a testbed whose seeder's uplink is the bottleneck).
  */
 import * as fs from 'fs';
 import * as os from 'os';

@@ -81,9 +81,9 @@ describe("the testbed bench's figures", () => {
 
 describe("the testbed bench's interpretation", () => {
   test('names the first to finish, how much longer the others took, and the copies the seeder sent under each', () => {
-    expect(interpretation([figures('course', 20, 1.9), figures('rarest-first', 10, 1.05)], 8.4)).toBe(
-      'rarest-first finished first, its last leecher after 10.0 s, ahead of course (20.0 s: 2.00x as long); ' +
-        'the seeder sent 1.05 copies of the file with rarest-first, 1.90 copies of the file with course (one copy through its uplink takes 8.4 s)',
+    expect(interpretation([figures('course', 20, 1.9), figures('rarest-first', 10, 1.05), figures('unpipelined rarest-first', 15, 1.2)], 8.4)).toBe(
+      'rarest-first finished first, its last leecher after 10.0 s, ahead of unpipelined rarest-first (15.0 s: 1.50x as long), course (20.0 s: 2.00x as long); ' +
+        'the seeder sent 1.05 copies of the file with rarest-first, 1.20 with unpipelined rarest-first, 1.90 with course (one copy through its uplink takes 8.4 s)',
     );
   });
 

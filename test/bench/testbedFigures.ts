@@ -89,7 +89,7 @@ export function spreadOf(values: readonly number[]): Spread {
 export function interpretation(figures: readonly StrategyFigures[], oneCopySeconds: number): string {
   const finished = figures.filter((f) => f.ok && f.lastCompletionSeconds !== undefined).sort((a, b) => a.lastCompletionSeconds! - b.lastCompletionSeconds!);
   const failed = figures.filter((f) => !finished.includes(f)).map((f) => f.strategy);
-  const copies = finished.map((f) => `${f.seederPieceCopies.toFixed(2)} copies of the file with ${f.strategy}`).join(', ');
+  const copies = finished.map((f, i) => `${f.seederPieceCopies.toFixed(2)}${i === 0 ? ' copies of the file' : ''} with ${f.strategy}`).join(', ');
   const floor = `(one copy through its uplink takes ${oneCopySeconds.toFixed(1)} s)`;
   const failures = failed.length > 0 ? `; ${failed.join(', ')} did not finish cleanly: no figures compared for ${failed.length > 1 ? 'them' : 'it'}` : '';
   if (finished.length < 2) {

@@ -35,11 +35,24 @@ const SUBNET = '10.219.0.0/24';
 const SWARM_TIMEOUT_S = 150;
 /**
  * The course's random choice, one piece at a time, against rarest-first with
- * pipelining and an end game. BitTorrent (`Protocol bittorrent`) is left out:
- * --push writes its binary .torrent as UTF-8 text, and its peers write no
- * log_peer_<id>.log, which a remote peer's session follows for completion.
+ * pipelining and an end game, and rarest-first with one request in flight (its
+ * choice without the pipeline). BitTorrent (`Protocol bittorrent`) is left
+ * out: --push writes its binary .torrent as UTF-8 text, and its peers write
+ * no log_peer_<id>.log, which a remote peer's session follows for completion.
  */
-const STRATEGIES = ['course', 'rarest-first'] as const;
+const STRATEGIES: readonly Strategy[] = [
+  { name: 'course', dir: 'course', keys: ['RequestStrategy course'] },
+  { name: 'rarest-first', dir: 'rarest-first', keys: ['RequestStrategy rarest-first'] },
+  { name: 'unpipelined rarest-first', dir: 'rarest-first-unpipelined', keys: ['RequestStrategy rarest-first', 'MaxRequestsPerPeer 1'] },
+];
+
+interface Strategy {
+  name: string;
+  /** Its config, logs and hosts' directories, under the bench's. */
+  dir: string;
+  /** Its Common.cfg keys. */
+  keys: string[];
+}
 
 export interface TestbedBenchFigures {
   title: string;
@@ -67,7 +80,7 @@ export async function testbedStrategiesBench(): Promise<TestbedBenchFigures> {
     const peersDir = path.join(root, 'peers');
     for (const strategy of STRATEGIES) {
       if (interrupt.signal.aborted) break;
-      console.log(`\n${strategy}: ${HOSTS} hosts, ${formatBytes(FILE_SIZE)} from ${SEEDER_HOST} at ${SEEDER_RATE}...`);
+      console.log(`\n${strategy.name}: ${HOSTS} hosts, ${formatBytes(FILE_SIZE)} from ${SEEDER_HOST} at ${SEEDER_RATE}...`);
       strategies.push(await runStrategy(state, root, peersDir, strategy, interrupt));
     }
   } finally {
@@ -92,10 +105,10 @@ export async function testbedStrategiesBench(): Promise<TestbedBenchFigures> {
 }
 
 /** One swarm with this strategy: its own config and remote directories, the same seeder's file (made once). */
-async function runStrategy(state: TestbedState, root: string, peersDir: string, strategy: string, interrupt: Interrupt): Promise<StrategyFigures> {
-  const dir = path.join(root, strategy);
+async function runStrategy(state: TestbedState, root: string, peersDir: string, strategy: Strategy, interrupt: Interrupt): Promise<StrategyFigures> {
+  const dir = path.join(root, strategy.dir);
   fs.mkdirSync(dir);
-  const common = [...CHOKING, 'FileName bench.dat', `FileSize ${FILE_SIZE}`, `PieceSize ${PIECE_SIZE}`, `RequestStrategy ${strategy}`, ''];
+  const common = [...CHOKING, 'FileName bench.dat', `FileSize ${FILE_SIZE}`, `PieceSize ${PIECE_SIZE}`, ...strategy.keys, ''];
   fs.writeFileSync(path.join(dir, 'Common.cfg'), common.join('\n'));
   fs.writeFileSync(path.join(dir, 'PeerInfo.cfg'), seederLast(fs.readFileSync(state.files.peerInfo, 'utf8')));
   const config = loadConfig(dir);
@@ -119,7 +132,7 @@ async function runStrategy(state: TestbedState, root: string, peersDir: string, 
   });
   const analysis = analyzeRun(readProtocolLogs(logDir), {});
   return figuresOf({
-    strategy,
+    strategy: strategy.name,
     exitCode: swarm.code,
     seederId: seederHost.peerId,
     fileSize: FILE_SIZE,
