@@ -15,7 +15,7 @@ import { jest } from '@jest/globals';
 import type { BlockRef } from '../../src/core/BlockRef.js';
 import { MAX_QUEUED_REQUESTS } from '../../src/torrent/BlockUploader.js';
 import { MAX_UNREQUESTED_BLOCKS } from '../../src/torrent/Downloader.js';
-import { IDLE_TIMEOUT_MS, KEEP_ALIVE_MS } from '../../src/net/bt/BtConnection.js';
+import { BT_MAX_MESSAGES_PER_SECOND, IDLE_TIMEOUT_MS, KEEP_ALIVE_MS } from '../../src/net/bt/BtConnection.js';
 import { BT_MESSAGE_ID, BT_PROTOCOL, MAX_EXTENDED_PAYLOAD_BYTES, encodeBtHandshake, type BtMessage } from '../../src/wire/bt/index.js';
 import { BLOCK, BtSessionUnderTest, INFO_HASH, rawPeerId } from '../support/btSessionHarness.js';
 import { Cleanup } from '../support/nodeHarness.js';
@@ -48,6 +48,9 @@ function frameHeader(messageLength: number, id: number): Buffer {
   header[4] = id;
   return header;
 }
+
+/** `count` keep-alives in one buffer: 4 zero bytes each. */
+const keepAlives = (count: number): Buffer => Buffer.alloc(4 * count);
 
 const extended = (text: string): BtMessage => ({ kind: 'extended', id: 0, payload: Buffer.from(text, 'latin1') });
 
@@ -160,6 +163,11 @@ describe('after the handshake: the offending connection is closed for its reason
       bad: frameHeader(1 + 1 + MAX_EXTENDED_PAYLOAD_BYTES + 1, BT_MESSAGE_ID.extended),
       reason: `protocol violation (frame-too-large): frame length ${2 + MAX_EXTENDED_PAYLOAD_BYTES + 1} exceeds the maximum ${2 + MAX_EXTENDED_PAYLOAD_BYTES}`,
     },
+    {
+      name: `more than ${BT_MAX_MESSAGES_PER_SECOND} messages in one second (keep-alives)`,
+      bad: keepAlives(BT_MAX_MESSAGES_PER_SECOND + 1),
+      reason: `protocol violation (flood): more than ${BT_MAX_MESSAGES_PER_SECOND} messages in one second`,
+    },
   ];
 
   test.each(cases)('$name', async ({ caps, opening, bad, reason }) => {
@@ -170,6 +178,15 @@ describe('after the handshake: the offending connection is closed for its reason
     await seed.expectDropped(hostile, reason);
     await expectCarriesOn(seed, honest);
   });
+});
+
+test('30,000 messages in one second are a fast peer, not a flood (aria2 asks for 12,000 blocks a second at 190 MiB/s)', async () => {
+  const { seed, honest } = await seedWithHonestPeer();
+  const fast = await seed.open('fast peer');
+  fast.sendRaw(keepAlives(30_000));
+  await seed.expectServes(fast);
+  expect(fast.closed).toBe(false);
+  await expectCarriesOn(seed, honest);
 });
 
 describe('requests', () => {
