@@ -27,6 +27,8 @@ export interface ScenarioRun {
   /** PeerInfo.cfg, in order. */
   peers: readonly { peerId: number; hasFile: boolean }[];
   k: number;
+  /** p (Common.cfg's UnchokingInterval), in ms. */
+  unchokingMs: number;
   fileName: string;
   pieceSize: number;
   pieceCount: number;

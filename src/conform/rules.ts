@@ -1,8 +1,10 @@
 import { bitfieldAfterHandshake, bitfieldLengthAndSpareBits, bitfieldNoneWhenEmpty } from './bitfieldRules.js';
+import { chokeMaxUnchoked, chokeRechoiceEveryP } from './chokeRules.js';
 import { handshakeExactBytes, handshakePeerId, handshakeSentAtOnce } from './handshakeRules.js';
 import { exitByItself, logFilePlace, logSentences } from './outcomeRules.js';
 import { interestedWhenNeeded, requestOneAtATime, requestOnlyWhileUnchoked } from './requestRules.js';
 import type { ScenarioRun } from './ScenarioRun.js';
+import { serveNoneAfterChoke, serveOnlyUnchoked } from './serveRules.js';
 import { fileCompleteAndIdentical, haveAfterEachPiece, serveRightBytes } from './transferRules.js';
 import { combine, type Judgement, type RuleResult } from './Verdict.js';
 
@@ -24,9 +26,13 @@ export const RULES: readonly Rule[] = [
   { id: 'bitfield.length-and-spare-bits', summary: 'ceil(pieces/8) bytes, spare bits zero', check: bitfieldLengthAndSpareBits },
   { id: 'bitfield.none-when-empty', summary: 'no bitfield (or an empty one) with no pieces', check: bitfieldNoneWhenEmpty },
   { id: 'interest.interested-when-needed', summary: 'interested when we have what it lacks', check: interestedWhenNeeded },
+  { id: 'choke.max-unchoked', summary: 'at most k preferred + 1 optimistic unchoked (more for under p/4 let pass)', check: chokeMaxUnchoked },
+  { id: 'choke.rechoice-every-p', summary: 'preferred re-chosen every p: no slot free while one interested waits choked, over 2 p', check: chokeRechoiceEveryP },
   { id: 'request.only-while-unchoked', summary: 'requests only while unchoked', check: requestOnlyWhileUnchoked },
   { id: 'request.one-at-a-time', summary: 'one request outstanding per neighbour', check: requestOneAtATime },
   { id: 'serve.right-bytes', summary: 'serves whole pieces with the right bytes', check: serveRightBytes },
+  { id: 'serve.only-unchoked', summary: 'no piece before it unchokes that neighbour', check: serveOnlyUnchoked },
+  { id: 'serve.none-after-choke', summary: 'no piece after it chokes that neighbour, until it unchokes it', check: serveNoneAfterChoke },
   { id: 'have.after-each-piece', summary: 'a have after each piece it completes', check: haveAfterEachPiece, leecherOnly: true },
   { id: 'file.complete-and-identical', summary: 'its copy complete and identical', check: fileCompleteAndIdentical, leecherOnly: true },
   { id: 'exit.by-itself', summary: 'exits by itself once all have the file', check: exitByItself },

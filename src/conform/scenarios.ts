@@ -62,17 +62,28 @@ export async function leecherScenario(options: ScenarioOptions): Promise<Scenari
   }
 }
 
-/** (b) The peer (1001, hasFile 1, listed first) as the seeder of two leechers of ours (1002, 1003) that dial it. */
+/** Our leechers in the seeder scenario: more than k + 1, so that the peer must choose whom to unchoke. */
+const SEEDER_SCENARIO_LEECHERS = [1002, 1003, 1004, 1005];
+
+/**
+ * One of them says not interested after a few pieces until the peer chokes it, so that a choke shows
+ * in every run (the peer's random choices may make none). A conforming peer chokes it at its next
+ * re-choice, or after the next optimistic choice if it was the optimistic one: it waits 1.5 (p + m).
+ */
+const PAUSING_LEECHER = 1005;
+const LEECHER_PAUSE = { afterPieces: 3, chokeWaitMs: 1.5 * (SHAPE.unchokingSeconds + SHAPE.optimisticSeconds) * 1000 };
+
+/** (b) The peer (1001, hasFile 1, listed first) as the seeder of four leechers of ours (1002-1005) that dial it. */
 export async function seederScenario(options: ScenarioOptions): Promise<ScenarioOutcome> {
   const file = conformFile();
-  const ports = await freePorts(3);
-  const peers: ListedPeer[] = [1001, 1002, 1003].map((peerId, i) => ({ peerId, port: ports[i], hasFile: i === 0 }));
+  const ports = await freePorts(1 + SEEDER_SCENARIO_LEECHERS.length);
+  const peers: ListedPeer[] = [1001, ...SEEDER_SCENARIO_LEECHERS].map((peerId, i) => ({ peerId, port: ports[i], hasFile: i === 0 }));
   return runScenario('seeder', options, file, peers, 1001, async (stage) => {
     const leechers = peers.slice(1).map(async ({ peerId }) => {
       const socket = await stage.dial(ports[0]);
       if (!socket) return undefined;
       const leecher = stage.neighbour(socket, `leecher ${peerId}`, peerId);
-      return script(() => leechFrom(leecher, pieceCountOf(file)));
+      return script(() => leechFrom(leecher, pieceCountOf(file), peerId === PAUSING_LEECHER ? LEECHER_PAUSE : undefined));
     });
     return Promise.all(leechers);
   });
@@ -150,6 +161,7 @@ async function runScenario(
     peerHasFile: peers.find((p) => p.peerId === peerId)!.hasFile,
     peers: peers.map(({ peerId, hasFile }) => ({ peerId, hasFile })),
     k: SHAPE.k,
+    unchokingMs: SHAPE.unchokingSeconds * 1000,
     fileName: SHAPE.fileName,
     pieceSize: SHAPE.pieceSize,
     pieceCount,

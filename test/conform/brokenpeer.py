@@ -32,7 +32,13 @@ FAULTS = {
     "corrupt-file": "the first byte of every piece written is wrong",
     "never-exits": "never concludes that everyone has the file",
     "off-spec-log": "'is unchoked by Peer N.' (a 'Peer' too many)",
+    "unchoke-too-many": "every interested neighbour unchoked after each re-choice (the log still names k)",
+    "slow-rechoice": "the preferred neighbours re-chosen every 4 p instead of every p",
+    "serve-before-unchoke": "answers requests from a neighbour it has never unchoked",
+    "serve-after-choke": "answers requests from a neighbour it has choked again",
 }
+
+SLOW_RECHOICE_EVERY = 4
 
 
 class FaultySocket:
@@ -83,11 +89,39 @@ class BrokenPeer(pypeer.Peer):
         return super().start_connection(FaultySocket(sock, self.args.fault, self), expected)
 
     def handle(self, nb, t, payload):
+        if t == REQUEST and self._serves_while_choked(nb) and len(payload) == 4:
+            i = struct.unpack(">I", payload)[0]
+            if i < self.n and self.have[i]:
+                self.send(nb, PIECE, payload + os.pread(self.fd, self.piece_len(i), i * self.psize))
+            return
         super().handle(nb, t, payload)
         if self.args.fault == "request-while-choked" and t == CHOKE:
             timer = threading.Timer(0.8, self._request_anyway, args=(nb,))
             timer.daemon = True
             timer.start()
+
+    def _serves_while_choked(self, nb):
+        if not nb.am_choking:
+            return False
+        ever_unchoked = getattr(nb, "ever_unchoked", False)
+        return (self.args.fault == "serve-before-unchoke" and not ever_unchoked) or (self.args.fault == "serve-after-choke" and ever_unchoked)
+
+    def set_choke(self, nb, choke):
+        if not choke:
+            nb.ever_unchoked = True
+        super().set_choke(nb, choke)
+
+    def choose_preferred(self):
+        if self.args.fault == "slow-rechoice":
+            self._rechoice_calls = getattr(self, "_rechoice_calls", 0) + 1
+            if self._rechoice_calls % SLOW_RECHOICE_EVERY != 0:
+                return
+        super().choose_preferred()
+        if self.args.fault == "unchoke-too-many":
+            with self.lock:
+                for nb in self.neighbors.values():
+                    if nb.interested_in_us:
+                        self.set_choke(nb, False)
 
     def _request_anyway(self, nb):
         with self.lock:

@@ -18,6 +18,7 @@ export const bitfield = (...bytes: number[]): Message => ({ type: MessageType.Bi
 export const choke: Message = { type: MessageType.Choke };
 export const unchoke: Message = { type: MessageType.Unchoke };
 export const interested: Message = { type: MessageType.Interested };
+export const notInterested: Message = { type: MessageType.NotInterested };
 
 /** A connection's record as our scripted neighbour would have made it from these writes and reads. */
 export function connection(steps: readonly Step[], label = 'seeder 1001', ourId = 1001): ConnectionRecord {
@@ -44,6 +45,7 @@ export function leecherRun(overrides: Partial<ScenarioRun> = {}): ScenarioRun {
       { peerId: 1002, hasFile: false },
     ],
     k: 2,
+    unchokingMs: 1000,
     fileName: 'conform.dat',
     pieceSize: PIECE_SIZE,
     pieceCount: PIECE_COUNT,
@@ -83,7 +85,7 @@ export function leecherRun(overrides: Partial<ScenarioRun> = {}): ScenarioRun {
   };
 }
 
-/** A seeder-scenario run of the peer 1001 serving our leecher 1002, all right. */
+/** A seeder-scenario run of the peer 1001 serving our leecher 1002, all right: it drops what we ask while it has us choked. */
 export function seederRun(overrides: Partial<ScenarioRun> = {}): ScenarioRun {
   return leecherRun({
     name: 'seeder',
@@ -100,10 +102,13 @@ export function seederRun(overrides: Partial<ScenarioRun> = {}): ScenarioRun {
           ['peer', 1, bitfield(0b1110_0000)],
           ['us', 2, handshake(1002)],
           ['us', 3, interested],
+          ['us', 3, request(1)],
           ['peer', 4, unchoke],
           ['us', 5, request(0)],
           ['peer', 6, piece(0)],
           ['us', 7, have(0)],
+          ['peer', 800, choke],
+          ['us', 801, request(1)],
         ],
         'leecher 1002',
         1002,
