@@ -65,10 +65,20 @@ export class ScriptedNeighbour {
       this.wake();
     }, Math.max(0, untilMs - this.clock()));
     try {
-      return (await this.until(() => this.nextUnread() ?? (timeUp ? null : undefined))) ?? undefined;
+      return await this.nextFromPeerUnless(() => timeUp);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** As nextFromPeer, but undefined once `stop` holds with nothing read; asked again at each unit and at each poke. */
+  async nextFromPeerUnless(stop: () => boolean): Promise<WireUnit | undefined> {
+    return (await this.until(() => this.nextUnread() ?? (stop() ? null : undefined))) ?? undefined;
+  }
+
+  /** Has the waits on this connection look again: another neighbour's script changed what they wait for. */
+  poke(): void {
+    this.wake();
   }
 
   /** The scenario's clock. */

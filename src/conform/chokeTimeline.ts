@@ -37,9 +37,11 @@ const EVENT_OF: Partial<Record<MessageType, { side: 'peer' | 'us'; set: ChokeEve
 /**
  * The run as a sequence of settled states over every connection: the peer's
  * chokes and unchokes as our neighbours read them, our interest as we wrote
- * it. Every connection starts choked and not interested (protocol.md).
+ * it. Every connection starts choked and not interested (protocol.md). A
+ * stretch is also cut at each of `cutAtMs` (same state on both sides), for
+ * rules whose condition also changes with time.
  */
-export function chokeStretches(run: ScenarioRun): Stretch[] {
+export function chokeStretches(run: ScenarioRun, cutAtMs: readonly number[] = []): Stretch[] {
   const events: ChokeEvent[] = run.connections.flatMap((record) =>
     record.units.flatMap((unit) => {
       if (unit.kind !== 'message') return [];
@@ -57,13 +59,15 @@ export function chokeStretches(run: ScenarioRun): Stretch[] {
     const next = events[i + 1];
     if (next && next.atMs - events[i].atMs <= SETTLE_MS) continue;
     const toMs = next?.atMs ?? Math.max(run.end.atMs, events[i].atMs);
-    stretches.push({ fromMs: events[i].atMs, toMs, unchoked: new Set(sets.unchoked), interested: new Set(sets.interested) });
+    const state = { unchoked: new Set(sets.unchoked), interested: new Set(sets.interested) };
+    const cuts = [events[i].atMs, ...cutAtMs.filter((t) => t > events[i].atMs && t < toMs).sort((a, b) => a - b), toMs];
+    for (let c = 0; c + 1 < cuts.length; c++) stretches.push({ fromMs: cuts[c], toMs: cuts[c + 1], ...state });
   }
   return stretches;
 }
 
 /** The longest time the condition held without a break (consecutive stretches joined), with the first stretch of that spell. */
-export function longestSpell(stretches: readonly Stretch[], holds: (state: ChokeState) => boolean): { ms: number; from?: Stretch; to?: Stretch } {
+export function longestSpell(stretches: readonly Stretch[], holds: (stretch: Stretch) => boolean): { ms: number; from?: Stretch; to?: Stretch } {
   let best: { ms: number; from?: Stretch; to?: Stretch } = { ms: 0 };
   let start: Stretch | undefined;
   for (const stretch of stretches) {

@@ -11,7 +11,7 @@ import { findLog, makeWorkDir, readPeerFile, type ListedPeer, type SwarmShape } 
 /** Short intervals and a small file: each scenario takes seconds. 10 pieces, the last of 784 bytes (6 spare bits). */
 export const SHAPE: SwarmShape = { k: 2, unchokingSeconds: 1, optimisticSeconds: 2, fileName: 'conform.dat', pieceSize: 1024 };
 const FILE_SIZE = 10_000;
-const LOOPBACK = '127.0.0.1';
+export const LOOPBACK = '127.0.0.1';
 /** A peer that refuses our dial is given this long before the next try (it may not listen yet). */
 const REDIAL_MS = 100;
 /** Once our side is done, how long the peer has to exit by itself, at most (within the scenario's time). */
@@ -66,12 +66,13 @@ export async function leecherScenario(options: ScenarioOptions): Promise<Scenari
 const SEEDER_SCENARIO_LEECHERS = [1002, 1003, 1004, 1005];
 
 /**
- * One of them says not interested after a few pieces until the peer chokes it, so that a choke shows
- * in every run (the peer's random choices may make none). A conforming peer chokes it at its next
- * re-choice, or after the next optimistic choice if it was the optimistic one: it waits 1.5 (p + m).
+ * Each of them says not interested after its first piece (when it would ask for the next) until the
+ * peer chokes it, so that a choke shows in every run (the peer's random choices may make none): the k it
+ * unchoked first are no longer interested at its next re-choice, and at most one of them can be its
+ * optimistic neighbour, so a conforming peer chokes another then. Each waits at most 1.5 (p + m): an
+ * optimistic one may be kept.
  */
-const PAUSING_LEECHER = 1005;
-const LEECHER_PAUSE = { afterPieces: 3, chokeWaitMs: 1.5 * (SHAPE.unchokingSeconds + SHAPE.optimisticSeconds) * 1000 };
+const LEECHER_PAUSE = { afterPieces: 1, chokeWaitMs: 1.5 * (SHAPE.unchokingSeconds + SHAPE.optimisticSeconds) * 1000 };
 
 /** (b) The peer (1001, hasFile 1, listed first) as the seeder of four leechers of ours (1002-1005) that dial it. */
 export async function seederScenario(options: ScenarioOptions): Promise<ScenarioOutcome> {
@@ -83,18 +84,18 @@ export async function seederScenario(options: ScenarioOptions): Promise<Scenario
       const socket = await stage.dial(ports[0]);
       if (!socket) return undefined;
       const leecher = stage.neighbour(socket, `leecher ${peerId}`, peerId);
-      return script(() => leechFrom(leecher, pieceCountOf(file), peerId === PAUSING_LEECHER ? LEECHER_PAUSE : undefined));
+      return script(() => leechFrom(leecher, pieceCountOf(file), LEECHER_PAUSE));
     });
     return Promise.all(leechers);
   });
 }
 
-function pieceCountOf(file: Buffer): number {
+export function pieceCountOf(file: Buffer): number {
   return Math.ceil(file.length / SHAPE.pieceSize);
 }
 
 /** Runs a script to its end; undefined when it could not finish (time ran out, the peer closed). */
-async function script(body: () => Promise<number>): Promise<number | undefined> {
+export async function script(body: () => Promise<number>): Promise<number | undefined> {
   try {
     return await body();
   } catch (error) {
@@ -104,7 +105,7 @@ async function script(body: () => Promise<number>): Promise<number | undefined> 
 }
 
 /** What a scenario's script can do on the stage runScenario sets. */
-interface Stage {
+export interface Stage {
   /** Polls until the probe gives a value, the peer exits, or the time is up (then undefined). */
   waitFor<T>(probe: () => T | undefined): Promise<T | undefined>;
   /** Dials the peer until it accepts, exits, or the time is up. */
@@ -118,13 +119,14 @@ interface Stage {
  * whole file), then the peer given time to exit by itself, stopped if it
  * does not, and its log and file collected.
  */
-async function runScenario(
+export async function runScenario(
   name: ScenarioName,
   options: ScenarioOptions,
   file: Buffer,
   peers: readonly ListedPeer[],
   peerId: number,
   play: (stage: Stage) => Promise<(number | undefined)[]>,
+  observed: () => Pick<ScenarioRun, 'listeners'> = () => ({}),
 ): Promise<ScenarioOutcome> {
   const workDir = makeWorkDir(SHAPE, file, peers, peerId);
   const startedAt = performance.now();
@@ -162,6 +164,7 @@ async function runScenario(
     peers: peers.map(({ peerId, hasFile }) => ({ peerId, hasFile })),
     k: SHAPE.k,
     unchokingMs: SHAPE.unchokingSeconds * 1000,
+    optimisticMs: SHAPE.optimisticSeconds * 1000,
     fileName: SHAPE.fileName,
     pieceSize: SHAPE.pieceSize,
     pieceCount,
@@ -171,6 +174,7 @@ async function runScenario(
     end: exit ? { by: 'itself', ...exit } : { by: 'us', atMs: stoppedAtMs },
     peerFile: readPeerFile(workDir, peerId, SHAPE.fileName),
     log: findLog(workDir, peerId),
+    ...observed(),
   };
   return { run, started: neighbours.length > 0, output: peer.output, spawnError: peer.spawnError, workDir };
 }

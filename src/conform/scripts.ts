@@ -17,7 +17,7 @@ export const SERVE_DELAY_MS = 30;
 export const CHOKE_AFTER_PIECES = 3;
 export const CHOKE_MS = 1_200;
 
-async function holdBackHandshake(neighbour: ScriptedNeighbour): Promise<void> {
+export async function holdBackHandshake(neighbour: ScriptedNeighbour): Promise<void> {
   const handshakeCame = () => (neighbour.record.units.some((u) => u.side === 'peer') ? true : undefined);
   await neighbour.until(handshakeCame, HANDSHAKE_HOLD_BACK_MS).catch(() => undefined);
   neighbour.sendHandshake();
@@ -64,7 +64,10 @@ export async function seedTo(neighbour: ScriptedNeighbour, piece: (index: number
  */
 export const LEECH_PACE_MS = 200;
 
-/** A leecher that says not interested mid-way, after `afterPieces`, until the peer chokes it (at most `chokeWaitMs`). */
+/**
+ * A leecher that says not interested once, after `afterPieces` answers to its requests while unchoked
+ * (when it would ask for the next), until the peer chokes it (at most `chokeWaitMs`).
+ */
 export interface LeechPause {
   afterPieces: number;
   chokeWaitMs: number;
@@ -86,6 +89,8 @@ export async function leechFrom(neighbour: ScriptedNeighbour, pieceCount: number
   let asking = false;
   let nextAskAtMs = 0;
   let lastHaveAtMs = 0;
+  let paused = false;
+  let answered = 0; // pieces that answered a request made while unchoked
   let resumeAtMs: number | undefined; // while paused: when it says interested again if the peer has not choked it by then
   const resume = () => {
     resumeAtMs = undefined;
@@ -106,21 +111,25 @@ export async function leechFrom(neighbour: ScriptedNeighbour, pieceCount: number
       requestMissing();
       if (resumeAtMs !== undefined) resume();
     } else if (message?.type === MessageType.Piece && message.index < pieceCount) {
+      if (asking) answered++;
       asking = false;
       nextAskAtMs = neighbour.nowMs() + LEECH_PACE_MS;
       if (!held.has(message.index)) {
         held.add(message.index);
         neighbour.send({ type: MessageType.Have, index: message.index });
         lastHaveAtMs = neighbour.record.units.at(-1)!.atMs;
-        if (held.size === pause?.afterPieces && held.size < pieceCount) {
-          resumeAtMs = neighbour.nowMs() + pause.chokeWaitMs;
-          neighbour.send({ type: MessageType.NotInterested });
-        }
       }
     }
     if (resumeAtMs === undefined && unchoked && !asking && held.size < pieceCount && (unit === undefined || neighbour.nowMs() >= nextAskAtMs)) {
-      asking = true;
-      requestMissing();
+      // The pause comes when the next request would: the peer's unchoke shows as taken up for a while first.
+      if (pause && !paused && answered >= pause.afterPieces) {
+        paused = true;
+        resumeAtMs = neighbour.nowMs() + pause.chokeWaitMs;
+        neighbour.send({ type: MessageType.NotInterested });
+      } else {
+        asking = true;
+        requestMissing();
+      }
     }
   }
   neighbour.send({ type: MessageType.NotInterested });

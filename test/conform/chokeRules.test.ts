@@ -1,7 +1,7 @@
-import { chokeMaxUnchoked, chokeRechoiceEveryP, freeSlotLimitMs, overUnchokedLimitMs } from '../../src/conform/chokeRules.js';
+import { byRateLimitMs, chokeByRateWhenLeeching, chokeMaxUnchoked, chokeOptimisticEveryM, chokeRechoiceEveryP, freeSlotLimitMs, noOptimisticLimitMs, overUnchokedLimitMs } from '../../src/conform/chokeRules.js';
 import { SETTLE_MS, chokeStretches } from '../../src/conform/chokeTimeline.js';
 import type { ConnectionRecord } from '../../src/conform/WireRecord.js';
-import { choke, connection, handshake, interested, notInterested, seederRun, unchoke, type Step } from './recordings.js';
+import { byRateRun, choke, connection, handshake, interested, notInterested, piece, seederRun, unchoke, type Step } from './recordings.js';
 
 /** The peer (1001, p = 1 s, k = 2) seeding our leechers 1002..; each gets the steps after its opening. */
 function seeding(...perLeecher: Step[][]) {
@@ -79,5 +79,64 @@ describe('choke.rechoice-every-p', () => {
 
   test('not shown when none of ours was interested', () => {
     expect(chokeRechoiceEveryP(seeding([['peer', 100, unchoke]])).verdict).toBe('not-shown');
+  });
+});
+
+/** The peer 1005 leeching: 1001 and 1002 feed it a piece at each time given, 1003 and 1004 give nothing; all four interested at +150ms. */
+function leeching(unchokes: Record<number, Step[]>, fedAtMs: number[] = [100, 1100, 2100, 3100, 4100]) {
+  const steps = (ourId: number): Step[] => [
+    ['peer', 1, handshake(1005)],
+    ['us', 2, handshake(ourId)],
+    ['us', 150, interested],
+    ...(ourId <= 1002 ? fedAtMs.map((atMs): Step => ['us', atMs, piece(0)]) : []),
+    ...(unchokes[ourId] ?? []),
+  ];
+  const label = (ourId: number) => (ourId <= 1002 ? `feeder ${ourId}` : `empty ${ourId}`);
+  return byRateRun({ connections: [1001, 1002, 1003, 1004].map((ourId) => connection(steps(ourId), label(ourId), ourId)), end: { by: 'itself', atMs: 5000, code: 0, signal: null } });
+}
+
+describe('choke.optimistic-every-m', () => {
+  const limit = noOptimisticLimitMs(byRateRun());
+
+  test('the feeders unchoked and one giving nothing on top passes', () => {
+    expect(chokeOptimisticEveryM(byRateRun()).verdict).toBe('pass');
+    const rotating = leeching({ 1001: [['peer', 200, unchoke]], 1002: [['peer', 200, unchoke]], 1003: [['peer', 200, unchoke], ['peer', 2200, choke]], 1004: [['peer', 2200, unchoke]] });
+    expect(chokeOptimisticEveryM(rotating).verdict).toBe('pass');
+  });
+
+  test('only the feeders unchoked past 1.5 m while one giving nothing waits fails; less passes', () => {
+    const onlyFeeders = (optimisticAtMs: number) => leeching({ 1001: [['peer', 200, unchoke]], 1002: [['peer', 200, unchoke]], 1003: [['peer', optimisticAtMs, unchoke]] });
+    const judged = chokeOptimisticEveryM(onlyFeeders(200 + limit + 1));
+    expect(judged.verdict).toBe('fail');
+    expect(judged.evidence[0]).toBe(
+      'only 2 neighbours feeding it unchoked while one giving nothing waited choked and interested from +200ms to +3201ms (3001ms, limit 3000ms): unchoked {feeder 1001, feeder 1002}, interested {empty 1003, empty 1004, feeder 1001, feeder 1002}',
+    );
+    expect(chokeOptimisticEveryM(onlyFeeders(200 + limit)).verdict).toBe('pass');
+  });
+
+  test('not shown where none of ours fed the peer', () => {
+    expect(chokeOptimisticEveryM(seederRun()).verdict).toBe('not-shown');
+  });
+});
+
+describe('choke.by-rate-when-leeching', () => {
+  const limit = byRateLimitMs(byRateRun());
+
+  test('the feeders preferred passes', () => {
+    expect(chokeByRateWhenLeeching(byRateRun()).verdict).toBe('pass');
+  });
+
+  test('a feeder kept choked past 2 p while one giving nothing is unchoked fails, counted from p after its first piece (its rate shows) to its last', () => {
+    const slowest = leeching({ 1001: [['peer', 200, unchoke]], 1003: [['peer', 200, unchoke]], 1004: [['peer', 200, unchoke]] });
+    const judged = chokeByRateWhenLeeching(slowest);
+    expect(judged.verdict).toBe('fail');
+    expect(judged.evidence[0]).toMatch(/^a neighbour feeding it waited choked and interested while one giving nothing was unchoked from \+1100ms to \+4100ms \(3000ms, limit 2000ms\): unchoked \{empty 1003, empty 1004, feeder 1001\}/);
+    const late = (unchokedAtMs: number) => leeching({ 1001: [['peer', 200, unchoke]], 1002: [['peer', unchokedAtMs, unchoke]], 1003: [['peer', 200, unchoke]] });
+    expect(chokeByRateWhenLeeching(late(1100 + limit)).verdict).toBe('pass');
+    expect(chokeByRateWhenLeeching(late(1100 + limit + 1)).verdict).toBe('fail');
+  });
+
+  test('not shown when the peer had the file', () => {
+    expect(chokeByRateWhenLeeching(seederRun()).verdict).toBe('not-shown');
   });
 });
