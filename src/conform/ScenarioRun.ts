@@ -1,12 +1,20 @@
 import type { ConnectionRecord } from './WireRecord.js';
 
-export type ScenarioName = 'leecher' | 'seeder';
+export type ScenarioName = 'leecher' | 'seeder' | 'late-joiner' | 'by-rate';
 
 /** How the peer under test ended. */
 export type PeerEnd =
   | { by: 'itself'; atMs: number; code: number | null; signal: string | null }
   /** We stopped it (SIGTERM, then SIGKILL) when the scenario was over or out of time. */
   | { by: 'us'; atMs: number };
+
+/** One of our listed peers that listened for the peer's dial, and how many connections it accepted. */
+export interface ListenerRecord {
+  peerId: number;
+  /** Listed before the peer in PeerInfo.cfg: the peer must dial it (once); listed after: never. */
+  listedBefore: boolean;
+  accepted: number;
+}
 
 /** The peer's protocol log as found after the run. */
 export interface FoundLog {
@@ -27,12 +35,17 @@ export interface ScenarioRun {
   /** PeerInfo.cfg, in order. */
   peers: readonly { peerId: number; hasFile: boolean }[];
   k: number;
+  /** p and m (Common.cfg's UnchokingInterval and OptimisticUnchokingInterval), in ms. */
+  unchokingMs: number;
+  optimisticMs: number;
   fileName: string;
   pieceSize: number;
   pieceCount: number;
   /** The file's true content. */
   file: Buffer;
   connections: ConnectionRecord[];
+  /** Our listeners, in the scenarios where the peer must dial them (the late joiner, by rate). */
+  listeners?: ListenerRecord[];
   /** When every listed peer held the whole file (as our side saw it), if that happened. */
   allCompleteAtMs?: number;
   end: PeerEnd;

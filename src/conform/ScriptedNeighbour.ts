@@ -54,13 +54,36 @@ export class ScriptedNeighbour {
 
   /** The peer's next unit not yet read; ScriptEnded once the connection closed or time ran out. */
   nextFromPeer(): Promise<WireUnit> {
-    return this.until(() => {
-      while (this.cursor < this.record.units.length) {
-        const unit = this.record.units[this.cursor++];
-        if (unit.side === 'peer') return unit;
-      }
-      return undefined;
-    });
+    return this.until(() => this.nextUnread());
+  }
+
+  /** As nextFromPeer, but undefined once the scenario's clock reaches `untilMs` with nothing read (a script's pause). */
+  async nextFromPeerBy(untilMs: number): Promise<WireUnit | undefined> {
+    let timeUp = false; // the timer's word, not the clock's: a timer may fire a fraction of a millisecond early
+    const timer = setTimeout(() => {
+      timeUp = true;
+      this.wake();
+    }, Math.max(0, untilMs - this.clock()));
+    try {
+      return await this.nextFromPeerUnless(() => timeUp);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** As nextFromPeer, but undefined once `stop` holds with nothing read; asked again at each unit and at each poke. */
+  async nextFromPeerUnless(stop: () => boolean): Promise<WireUnit | undefined> {
+    return (await this.until(() => this.nextUnread() ?? (stop() ? null : undefined))) ?? undefined;
+  }
+
+  /** Has the waits on this connection look again: another neighbour's script changed what they wait for. */
+  poke(): void {
+    this.wake();
+  }
+
+  /** The scenario's clock. */
+  nowMs(): number {
+    return this.clock();
   }
 
   /**
@@ -101,6 +124,14 @@ export class ScriptedNeighbour {
 
   close(): void {
     this.socket.destroy();
+  }
+
+  private nextUnread(): WireUnit | undefined {
+    while (this.cursor < this.record.units.length) {
+      const unit = this.record.units[this.cursor++];
+      if (unit.side === 'peer') return unit;
+    }
+    return undefined;
   }
 
   private note(units: WireUnit[]): void {

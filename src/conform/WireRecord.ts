@@ -1,4 +1,4 @@
-import { HANDSHAKE_LENGTH, decodeMessage, describeMessage, type Message } from '../wire/index.js';
+import { HANDSHAKE_LENGTH, MessageType, decodeMessage, describeMessage, type Message } from '../wire/index.js';
 
 /** Who wrote the bytes: the peer under test, or our scripted neighbour. */
 export type Side = 'peer' | 'us';
@@ -90,6 +90,30 @@ function hexHead(bytes: Buffer): string {
 }
 
 /** The messages of one side, with their units. */
-export function messagesOf(record: ConnectionRecord, side: Side): Extract<WireUnit, { kind: 'message' }>[] {
-  return record.units.filter((u): u is Extract<WireUnit, { kind: 'message' }> => u.side === side && u.kind === 'message');
+export function messagesOf(record: ConnectionRecord, side: Side): MessageUnit[] {
+  return record.units.filter((u): u is MessageUnit => u.side === side && u.kind === 'message');
+}
+
+export type MessageUnit = Extract<WireUnit, { kind: 'message' }>;
+
+export function isMessage(unit: WireUnit, side: Side, type: MessageType): unit is MessageUnit {
+  return unit.side === side && unit.kind === 'message' && unit.message.type === type;
+}
+
+/** Each piece index we gave the peer, with the first time and connection we gave it on. */
+export function firstPiecesGiven(records: readonly ConnectionRecord[]): Map<number, { atMs: number; record: ConnectionRecord }> {
+  const given = new Map<number, { atMs: number; record: ConnectionRecord }>();
+  for (const record of records) {
+    for (const unit of messagesOf(record, 'us')) {
+      if (unit.message.type !== MessageType.Piece) continue;
+      const earlier = given.get(unit.message.index);
+      if (!earlier || unit.atMs < earlier.atMs) given.set(unit.message.index, { atMs: unit.atMs, record });
+    }
+  }
+  return given;
+}
+
+/** The piece indices whose bits are set in a bitfield's bytes (piece 0 the high bit of byte 0), spare bits included. */
+export function piecesInBitfield(bits: Buffer): number[] {
+  return [...Array(bits.length * 8).keys()].filter((index) => (bits[index >> 3] & (0x80 >> (index & 7))) !== 0);
 }

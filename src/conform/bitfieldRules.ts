@@ -2,7 +2,7 @@ import { Bitfield } from '../core/Bitfield.js';
 import { MessageType } from '../wire/index.js';
 import type { ScenarioRun } from './ScenarioRun.js';
 import { judge, type Judgement } from './Verdict.js';
-import { describeUnit, messagesOf } from './WireRecord.js';
+import { describeUnit, firstPiecesGiven, messagesOf, piecesInBitfield } from './WireRecord.js';
 
 // protocol.md, "Bitfield": right after the handshake; ceil(pieces/8) bytes, spare bits zero; a peer with no pieces may skip it.
 
@@ -40,17 +40,27 @@ export function bitfieldLengthAndSpareBits(run: ScenarioRun): Judgement {
   return judge(failures, conforming, 'the peer sent no bitfield');
 }
 
-/** bitfield.none-when-empty: a peer with no pieces sends no bitfield, or one with no bit set. */
+/**
+ * bitfield.none-when-empty: a peer that started with no pieces sends no bitfield, or one with no bit set,
+ * or (on a connection opened later) one with only pieces we had given it by then.
+ */
 export function bitfieldNoneWhenEmpty(run: ScenarioRun): Judgement {
   if (run.peerHasFile) return judge([], [], 'the peer had the file in this scenario');
+  const given = firstPiecesGiven(run.connections);
   const failures: string[] = [];
   const conforming: string[] = [];
   for (const record of run.connections) {
     const opening = record.units.filter((u) => u.side === 'peer' && u.kind === 'message').at(0);
-    const bitfield = opening?.kind === 'message' && opening.message.type === MessageType.Bitfield ? opening : undefined;
-    if (!bitfield) conforming.push(`${record.label}: no bitfield from the peer while it had nothing`);
-    else if (bitfield.bytes.subarray(5).some((byte) => byte !== 0)) failures.push(`a bit set while the peer had no piece: ${describeUnit(record.label, bitfield)}`);
-    else conforming.push(`an empty bitfield: ${describeUnit(record.label, bitfield)}`);
+    const bitfield = opening?.kind === 'message' && opening.message.type === MessageType.Bitfield ? { unit: opening, bits: opening.message.bits } : undefined;
+    if (!bitfield) {
+      conforming.push(`${record.label}: no bitfield from the peer while it had nothing`);
+      continue;
+    }
+    const claimed = piecesInBitfield(bitfield.bits);
+    const notGiven = claimed.filter((index) => (given.get(index)?.atMs ?? Infinity) > bitfield.unit.atMs);
+    const seen = describeUnit(record.label, bitfield.unit);
+    if (notGiven.length > 0) failures.push(`a bit set for piece ${notGiven.join(', ')}, which the peer did not have: ${seen}`);
+    else conforming.push(claimed.length === 0 ? `an empty bitfield: ${seen}` : `only the ${claimed.length} pieces we had given it: ${seen}`);
   }
   return judge(failures, conforming, 'no connection with the peer');
 }

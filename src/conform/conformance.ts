@@ -1,3 +1,5 @@
+import { byRateScenario } from './byRateScenario.js';
+import { lateJoinerScenario } from './lateJoinerScenario.js';
 import { judgeRuns } from './rules.js';
 import { leecherScenario, removeWorkDir, seederScenario, type ScenarioOptions, type ScenarioOutcome } from './scenarios.js';
 import type { RuleResult } from './Verdict.js';
@@ -11,7 +13,7 @@ export type Conformance =
 export async function checkConformance(options: ScenarioOptions & { keepWorkDirs?: boolean }): Promise<Conformance> {
   const outcomes: ScenarioOutcome[] = [];
   try {
-    for (const scenario of [leecherScenario, seederScenario]) {
+    for (const scenario of [leecherScenario, seederScenario, lateJoinerScenario, byRateScenario]) {
       const outcome = await scenario(options);
       outcomes.push(outcome);
       if (!outcome.started) return { kind: 'not-started', outcome };

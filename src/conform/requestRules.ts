@@ -1,7 +1,7 @@
 import { MessageType } from '../wire/index.js';
 import type { ScenarioRun } from './ScenarioRun.js';
 import { judge, type Judgement } from './Verdict.js';
-import { describeUnit, type ConnectionRecord, type WireUnit } from './WireRecord.js';
+import { describeUnit, isMessage, messagesOf, type ConnectionRecord, type MessageUnit } from './WireRecord.js';
 
 /**
  * A request the peer wrote before our choke reached it is no fault of its
@@ -10,30 +10,6 @@ import { describeUnit, type ConnectionRecord, type WireUnit } from './WireRecord
  * process may be held up for a moment on a busy machine.
  */
 export const CHOKE_GRACE_MS = 500;
-
-type MessageUnit = Extract<WireUnit, { kind: 'message' }>;
-
-function isMessage(unit: WireUnit, side: 'peer' | 'us', type: MessageType): unit is MessageUnit {
-  return unit.side === side && unit.kind === 'message' && unit.message.type === type;
-}
-
-/** interest.interested-when-needed: after our bitfield offers pieces it lacks, the peer says interested before it requests. */
-export function interestedWhenNeeded(run: ScenarioRun): Judgement {
-  if (run.peerHasFile) return judge([], [], 'the peer had the file in this scenario');
-  const failures: string[] = [];
-  const conforming: string[] = [];
-  for (const record of run.connections) {
-    const offer = record.units.findIndex((u) => isMessage(u, 'us', MessageType.Bitfield));
-    if (offer < 0) continue;
-    const after = record.units.slice(offer + 1);
-    const interested = after.find((u) => isMessage(u, 'peer', MessageType.Interested));
-    const request = after.find((u) => isMessage(u, 'peer', MessageType.Request));
-    if (!interested) failures.push(`${record.label}: no interested after ${describeUnit(record.label, record.units[offer])}`);
-    else if (request && record.units.indexOf(request) < record.units.indexOf(interested)) failures.push(`a request before interested: ${describeUnit(record.label, request)}`);
-    else conforming.push(`interested after our bitfield: ${describeUnit(record.label, interested)}`);
-  }
-  return judge(failures, conforming, 'we offered no pieces to the peer');
-}
 
 interface RequestState {
   label: string;
@@ -108,4 +84,26 @@ export function requestOneAtATime(run: ScenarioRun): Judgement {
     },
     (record, count) => `${record.label}: ${count} requests, each after the piece for the one before`,
   );
+}
+
+/**
+ * request.never-held: no request for a piece it has told that neighbour it has (its have, earlier on the
+ * same connection). Not its bitfield: a bitfield claiming pieces it lacks is bitfield.none-when-empty's fault.
+ */
+export function requestNeverHeld(run: ScenarioRun): Judgement {
+  const failures: string[] = [];
+  const seen: string[] = [];
+  for (const record of run.connections) {
+    const told = new Set<number>();
+    let count = 0;
+    for (const unit of messagesOf(record, 'peer')) {
+      const { message } = unit;
+      if (message.type === MessageType.Have) told.add(message.index);
+      else if (message.type !== MessageType.Request) continue;
+      else if (told.has(message.index)) failures.push(`a request for a piece it had told us it has: ${describeUnit(record.label, unit)}`);
+      else count++;
+    }
+    if (count > 0) seen.push(`${record.label}: ${count} requests, none for a piece it had told us it has`);
+  }
+  return judge(failures, seen, 'the peer sent no requests');
 }

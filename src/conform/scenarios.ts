@@ -11,7 +11,7 @@ import { findLog, makeWorkDir, readPeerFile, type ListedPeer, type SwarmShape } 
 /** Short intervals and a small file: each scenario takes seconds. 10 pieces, the last of 784 bytes (6 spare bits). */
 export const SHAPE: SwarmShape = { k: 2, unchokingSeconds: 1, optimisticSeconds: 2, fileName: 'conform.dat', pieceSize: 1024 };
 const FILE_SIZE = 10_000;
-const LOOPBACK = '127.0.0.1';
+export const LOOPBACK = '127.0.0.1';
 /** A peer that refuses our dial is given this long before the next try (it may not listen yet). */
 const REDIAL_MS = 100;
 /** Once our side is done, how long the peer has to exit by itself, at most (within the scenario's time). */
@@ -62,28 +62,40 @@ export async function leecherScenario(options: ScenarioOptions): Promise<Scenari
   }
 }
 
-/** (b) The peer (1001, hasFile 1, listed first) as the seeder of two leechers of ours (1002, 1003) that dial it. */
+/** Our leechers in the seeder scenario: more than k + 1, so that the peer must choose whom to unchoke. */
+const SEEDER_SCENARIO_LEECHERS = [1002, 1003, 1004, 1005];
+
+/**
+ * Each of them says not interested after its first piece (when it would ask for the next) until the
+ * peer chokes it, so that a choke shows in every run (the peer's random choices may make none): the k it
+ * unchoked first are no longer interested at its next re-choice, and at most one of them can be its
+ * optimistic neighbour, so a conforming peer chokes another then. Each waits at most 1.5 (p + m): an
+ * optimistic one may be kept.
+ */
+const LEECHER_PAUSE = { afterPieces: 1, chokeWaitMs: 1.5 * (SHAPE.unchokingSeconds + SHAPE.optimisticSeconds) * 1000 };
+
+/** (b) The peer (1001, hasFile 1, listed first) as the seeder of four leechers of ours (1002-1005) that dial it. */
 export async function seederScenario(options: ScenarioOptions): Promise<ScenarioOutcome> {
   const file = conformFile();
-  const ports = await freePorts(3);
-  const peers: ListedPeer[] = [1001, 1002, 1003].map((peerId, i) => ({ peerId, port: ports[i], hasFile: i === 0 }));
+  const ports = await freePorts(1 + SEEDER_SCENARIO_LEECHERS.length);
+  const peers: ListedPeer[] = [1001, ...SEEDER_SCENARIO_LEECHERS].map((peerId, i) => ({ peerId, port: ports[i], hasFile: i === 0 }));
   return runScenario('seeder', options, file, peers, 1001, async (stage) => {
     const leechers = peers.slice(1).map(async ({ peerId }) => {
       const socket = await stage.dial(ports[0]);
       if (!socket) return undefined;
       const leecher = stage.neighbour(socket, `leecher ${peerId}`, peerId);
-      return script(() => leechFrom(leecher, pieceCountOf(file)));
+      return script(() => leechFrom(leecher, pieceCountOf(file), LEECHER_PAUSE));
     });
     return Promise.all(leechers);
   });
 }
 
-function pieceCountOf(file: Buffer): number {
+export function pieceCountOf(file: Buffer): number {
   return Math.ceil(file.length / SHAPE.pieceSize);
 }
 
 /** Runs a script to its end; undefined when it could not finish (time ran out, the peer closed). */
-async function script(body: () => Promise<number>): Promise<number | undefined> {
+export async function script(body: () => Promise<number>): Promise<number | undefined> {
   try {
     return await body();
   } catch (error) {
@@ -93,7 +105,7 @@ async function script(body: () => Promise<number>): Promise<number | undefined> 
 }
 
 /** What a scenario's script can do on the stage runScenario sets. */
-interface Stage {
+export interface Stage {
   /** Polls until the probe gives a value, the peer exits, or the time is up (then undefined). */
   waitFor<T>(probe: () => T | undefined): Promise<T | undefined>;
   /** Dials the peer until it accepts, exits, or the time is up. */
@@ -107,13 +119,14 @@ interface Stage {
  * whole file), then the peer given time to exit by itself, stopped if it
  * does not, and its log and file collected.
  */
-async function runScenario(
+export async function runScenario(
   name: ScenarioName,
   options: ScenarioOptions,
   file: Buffer,
   peers: readonly ListedPeer[],
   peerId: number,
   play: (stage: Stage) => Promise<(number | undefined)[]>,
+  observed: () => Pick<ScenarioRun, 'listeners'> = () => ({}),
 ): Promise<ScenarioOutcome> {
   const workDir = makeWorkDir(SHAPE, file, peers, peerId);
   const startedAt = performance.now();
@@ -150,6 +163,8 @@ async function runScenario(
     peerHasFile: peers.find((p) => p.peerId === peerId)!.hasFile,
     peers: peers.map(({ peerId, hasFile }) => ({ peerId, hasFile })),
     k: SHAPE.k,
+    unchokingMs: SHAPE.unchokingSeconds * 1000,
+    optimisticMs: SHAPE.optimisticSeconds * 1000,
     fileName: SHAPE.fileName,
     pieceSize: SHAPE.pieceSize,
     pieceCount,
@@ -159,6 +174,7 @@ async function runScenario(
     end: exit ? { by: 'itself', ...exit } : { by: 'us', atMs: stoppedAtMs },
     peerFile: readPeerFile(workDir, peerId, SHAPE.fileName),
     log: findLog(workDir, peerId),
+    ...observed(),
   };
   return { run, started: neighbours.length > 0, output: peer.output, spawnError: peer.spawnError, workDir };
 }

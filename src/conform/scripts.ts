@@ -17,7 +17,7 @@ export const SERVE_DELAY_MS = 30;
 export const CHOKE_AFTER_PIECES = 3;
 export const CHOKE_MS = 1_200;
 
-async function holdBackHandshake(neighbour: ScriptedNeighbour): Promise<void> {
+export async function holdBackHandshake(neighbour: ScriptedNeighbour): Promise<void> {
   const handshakeCame = () => (neighbour.record.units.some((u) => u.side === 'peer') ? true : undefined);
   await neighbour.until(handshakeCame, HANDSHAKE_HOLD_BACK_MS).catch(() => undefined);
   neighbour.sendHandshake();
@@ -59,37 +59,77 @@ export async function seedTo(neighbour: ScriptedNeighbour, piece: (index: number
 }
 
 /**
- * Our leecher, for the peer as a seeder: interested once it shows pieces,
- * one request at a time while unchoked, a have after each piece, until it
- * holds every piece; then not interested. Resolves with the time of its last have.
+ * Our leechers ask for their next piece this long after the last came, so that a download lasts a few
+ * of the peer's choke rounds (p = 1 s, m = 2 s) and its choices show.
  */
-export async function leechFrom(neighbour: ScriptedNeighbour, pieceCount: number): Promise<number> {
+export const LEECH_PACE_MS = 200;
+
+/**
+ * A leecher that says not interested once, after `afterPieces` answers to its requests while unchoked
+ * (when it would ask for the next), until the peer chokes it (at most `chokeWaitMs`).
+ */
+export interface LeechPause {
+  afterPieces: number;
+  chokeWaitMs: number;
+}
+
+/**
+ * Our leecher, for the peer as a seeder: interested once it shows pieces, one request at a time while
+ * unchoked (paced), a have after each piece, until it holds every piece; then not interested. Like some
+ * peers (protocol.md, "Known quirks"), it also asks once while choked: with its interested, before any
+ * unchoke, and again at each choke; the peer must drop those. With a pause, it is not interested for a
+ * while, so that the peer chokes it at its next choice. Resolves with the time of its last have.
+ */
+export async function leechFrom(neighbour: ScriptedNeighbour, pieceCount: number, pause?: LeechPause): Promise<number> {
   await holdBackHandshake(neighbour);
   const held = new Set<number>();
+  const requestMissing = () => neighbour.send({ type: MessageType.Request, index: [...Array(pieceCount).keys()].find((i) => !held.has(i))! });
   let interested = false;
   let unchoked = false;
-  let asked: number | undefined;
+  let asking = false;
+  let nextAskAtMs = 0;
   let lastHaveAtMs = 0;
+  let paused = false;
+  let answered = 0; // pieces that answered a request made while unchoked
+  let resumeAtMs: number | undefined; // while paused: when it says interested again if the peer has not choked it by then
+  const resume = () => {
+    resumeAtMs = undefined;
+    neighbour.send({ type: MessageType.Interested });
+  };
   while (held.size < pieceCount) {
-    const unit = await neighbour.nextFromPeer();
-    if (unit.kind !== 'message') continue;
-    const { message } = unit;
-    if ((message.type === MessageType.Bitfield || message.type === MessageType.Have) && !interested) {
+    const wakeAtMs = resumeAtMs ?? (unchoked && !asking ? nextAskAtMs : undefined);
+    const unit = wakeAtMs === undefined ? await neighbour.nextFromPeer() : await neighbour.nextFromPeerBy(wakeAtMs);
+    const message = unit?.kind === 'message' ? unit.message : undefined;
+    if (unit === undefined && resumeAtMs !== undefined) resume();
+    else if (message && (message.type === MessageType.Bitfield || message.type === MessageType.Have) && !interested) {
       interested = true;
       neighbour.send({ type: MessageType.Interested });
-    } else if (message.type === MessageType.Unchoke) unchoked = true;
-    else if (message.type === MessageType.Choke) [unchoked, asked] = [false, undefined];
-    else if (message.type === MessageType.Piece && message.index < pieceCount) {
-      if (message.index === asked) asked = undefined;
+      requestMissing();
+    } else if (message?.type === MessageType.Unchoke) unchoked = true;
+    else if (message?.type === MessageType.Choke) {
+      [unchoked, asking] = [false, false];
+      requestMissing();
+      if (resumeAtMs !== undefined) resume();
+    } else if (message?.type === MessageType.Piece && message.index < pieceCount) {
+      if (asking) answered++;
+      asking = false;
+      nextAskAtMs = neighbour.nowMs() + LEECH_PACE_MS;
       if (!held.has(message.index)) {
         held.add(message.index);
         neighbour.send({ type: MessageType.Have, index: message.index });
         lastHaveAtMs = neighbour.record.units.at(-1)!.atMs;
       }
     }
-    if (unchoked && asked === undefined && held.size < pieceCount) {
-      asked = [...Array(pieceCount).keys()].find((i) => !held.has(i))!;
-      neighbour.send({ type: MessageType.Request, index: asked });
+    if (resumeAtMs === undefined && unchoked && !asking && held.size < pieceCount && (unit === undefined || neighbour.nowMs() >= nextAskAtMs)) {
+      // The pause comes when the next request would: the peer's unchoke shows as taken up for a while first.
+      if (pause && !paused && answered >= pause.afterPieces) {
+        paused = true;
+        resumeAtMs = neighbour.nowMs() + pause.chokeWaitMs;
+        neighbour.send({ type: MessageType.NotInterested });
+      } else {
+        asking = true;
+        requestMissing();
+      }
     }
   }
   neighbour.send({ type: MessageType.NotInterested });

@@ -1,7 +1,7 @@
 import { MessageType } from '../wire/index.js';
 import { pieceBytes, type ScenarioRun } from './ScenarioRun.js';
 import { judge, type Judgement } from './Verdict.js';
-import { describeUnit, messagesOf } from './WireRecord.js';
+import { describeUnit, firstPiecesGiven, messagesOf, piecesInBitfield } from './WireRecord.js';
 
 /** serve.right-bytes: every piece the peer sends is the whole piece, byte for byte the file's. */
 export function serveRightBytes(run: ScenarioRun): Judgement {
@@ -41,6 +41,25 @@ export function haveAfterEachPiece(run: ScenarioRun): Judgement {
     });
   }
   return judge(failures, given.size > 0 ? [`a have for each of the ${given.size} pieces we gave`] : [], 'we gave the peer no pieces');
+}
+
+/**
+ * have.to-every-neighbour: after each piece we give it, the peer sends `have` for it to every other
+ * neighbour too (have.after-each-piece judges the one that gave it). A neighbour connected after the
+ * piece came learns it from the peer's bitfield instead.
+ */
+export function haveToEveryNeighbour(run: ScenarioRun): Judgement {
+  const failures: string[] = [];
+  let told = 0;
+  for (const [index, { atMs, record: giver }] of firstPiecesGiven(run.connections)) {
+    for (const record of run.connections) {
+      if (record === giver || (record.units[0]?.atMs ?? Infinity) > atMs) continue;
+      const tells = messagesOf(record, 'peer').some(({ message }) => (message.type === MessageType.Have && message.index === index) || (message.type === MessageType.Bitfield && piecesInBitfield(message.bits).includes(index)));
+      if (tells) told++;
+      else failures.push(`no have ${index} to ${record.label} after the piece came from ${giver.label} at +${Math.round(atMs)}ms`);
+    }
+  }
+  return judge(failures, told > 0 ? [`${told} haves to neighbours other than the one that gave the piece`] : [], 'the peer had only one neighbour while it downloaded');
 }
 
 /** file.complete-and-identical: a leecher ends with peer_<id>/<FileName> whole and equal to the file. */

@@ -1,5 +1,5 @@
 import { bitfieldAfterHandshake, bitfieldLengthAndSpareBits, bitfieldNoneWhenEmpty } from '../../src/conform/bitfieldRules.js';
-import { bitfield, connection, handshake, leecherRun, seederRun, unchoke, type Step } from './recordings.js';
+import { bitfield, connection, handshake, lateJoinerRun, leecherRun, seederRun, unchoke, type Step } from './recordings.js';
 
 const seederWith = (...steps: Step[]) => seederRun({ connections: [connection([['peer', 1, handshake(1001)], ...steps], 'leecher 1002', 1002)] });
 const leecherWith = (...steps: Step[]) => leecherRun({ connections: [connection([['peer', 1, handshake(1002)], ...steps])] });
@@ -41,7 +41,15 @@ describe('bitfield rules', () => {
     expect(bitfieldNoneWhenEmpty(leecherWith(['peer', 2, bitfield(0x00)])).evidence[0]).toMatch(/^an empty bitfield: /);
     const judged = bitfieldNoneWhenEmpty(leecherWith(['peer', 2, bitfield(0x80)]));
     expect(judged.verdict).toBe('fail');
-    expect(judged.evidence[0]).toMatch(/^a bit set while the peer had no piece: seeder 1001, peer→us @32 \+2ms: bitfield/);
+    expect(judged.evidence[0]).toMatch(/^a bit set for piece 0, which the peer did not have: seeder 1001, peer→us @32 \+2ms: bitfield/);
     expect(bitfieldNoneWhenEmpty(seederRun()).verdict).toBe('not-shown');
+  });
+
+  test('bitfield.none-when-empty: on a connection opened later, a bitfield of the pieces we had given it by then passes', () => {
+    const run = lateJoinerRun();
+    const later = connection([['peer', 10, handshake(1003)], ['peer', 10, bitfield(0b1100_0000)]], 'later 1004', 1004);
+    const early = connection([['peer', 6, handshake(1003)], ['peer', 6, bitfield(0b1100_0000)]], 'later 1004', 1004);
+    expect(bitfieldNoneWhenEmpty({ ...run, connections: [run.connections[0], later] }).evidence[1]).toMatch(/^only the 2 pieces we had given it: later 1004/);
+    expect(bitfieldNoneWhenEmpty({ ...run, connections: [run.connections[0], early] }).evidence[0]).toMatch(/^a bit set for piece 1, which the peer did not have: later 1004/);
   });
 });

@@ -25,21 +25,34 @@ FAULTS = {
     "bitfield-not-first": "a 'not interested' before the bitfield",
     "claims-a-piece": "a leecher's bitfield claims piece 0",
     "never-interested": "never sends interested",
-    "two-requests": "each request followed by a second one",
+    "two-requests": "each request followed by a second one, for another piece it lacks",
     "request-while-choked": "a request 0.8 s after being choked",
     "no-have": "no have after a piece",
     "bad-piece-bytes": "the first byte of every piece served is wrong",
     "corrupt-file": "the first byte of every piece written is wrong",
     "never-exits": "never concludes that everyone has the file",
     "off-spec-log": "'is unchoked by Peer N.' (a 'Peer' too many)",
+    "unchoke-too-many": "every interested neighbour unchoked after each re-choice (the log still names k)",
+    "slow-rechoice": "the preferred neighbours re-chosen every 4 p instead of every p",
+    "serve-before-unchoke": "answers requests from a neighbour it has never unchoked",
+    "serve-after-choke": "answers requests from a neighbour it has choked again",
+    "dials-later-peers": "also dials the peers listed after it",
+    "ignores-have-interest": "a have received never changes its interest",
+    "stays-interested": "never sends not interested",
+    "asks-held": "after the last piece it wants from a neighbour, asks it for that piece again",
+    "no-have-to-accepted": "no have to the neighbours that dialled it (those listed after it)",
+    "never-optimistic": "never unchokes an optimistic neighbour",
+    "prefers-slowest": "while leeching, prefers the neighbours that sent it the least",
 }
+
+SLOW_RECHOICE_EVERY = 4
 
 
 class FaultySocket:
     """A socket whose writes pass through the fault (frames are written whole by pypeer's writer)."""
 
-    def __init__(self, sock, fault, peer):
-        self._sock, self._fault, self._peer = sock, fault, peer
+    def __init__(self, sock, fault, peer, accepted):
+        self._sock, self._fault, self._peer, self._accepted = sock, fault, peer, accepted
         self._handshake_sent = False
 
     def __getattr__(self, name):
@@ -59,13 +72,17 @@ class FaultySocket:
             body = bytearray(frame(NOT_INTERESTED)) + body
         if self._fault == "never-interested" and mtype == INTERESTED:
             return None
-        if self._fault == "no-have" and mtype == HAVE:
+        if (self._fault == "no-have" or (self._fault == "no-have-to-accepted" and self._accepted)) and mtype == HAVE:
+            return None
+        if self._fault == "stays-interested" and mtype == NOT_INTERESTED:
             return None
         if self._fault == "bad-piece-bytes" and mtype == PIECE:
             body[9] ^= 0xFF
         if self._fault == "two-requests" and mtype == REQUEST:
             index = struct.unpack(">I", data[5:9])[0]
-            body += frame(REQUEST, struct.pack(">I", (index + 1) % self._peer.n))
+            others = [i for i in range(self._peer.n) if i != index and not self._peer.have[i]]
+            if others:
+                body += frame(REQUEST, struct.pack(">I", others[0]))
         return self._sock.sendall(bytes(body))
 
     def _handshake(self, data):
@@ -80,14 +97,62 @@ class FaultySocket:
 
 class BrokenPeer(pypeer.Peer):
     def start_connection(self, sock, expected):
-        return super().start_connection(FaultySocket(sock, self.args.fault, self), expected)
+        return super().start_connection(FaultySocket(sock, self.args.fault, self, expected is None), expected)
+
+    def run(self):
+        if self.args.fault == "dials-later-peers":
+            for pid, host, port, _ in self.after:
+                threading.Thread(target=self.dial, args=(pid, host, port), daemon=True).start()
+        return super().run()
 
     def handle(self, nb, t, payload):
+        if t == HAVE and self.args.fault == "ignores-have-interest":
+            self.update_interest = lambda nb, always: None
+            try:
+                return super().handle(nb, t, payload)
+            finally:
+                del self.update_interest
+        if t == REQUEST and self._serves_while_choked(nb) and len(payload) == 4:
+            i = struct.unpack(">I", payload)[0]
+            if i < self.n and self.have[i]:
+                self.send(nb, PIECE, payload + os.pread(self.fd, self.piece_len(i), i * self.psize))
+            return
         super().handle(nb, t, payload)
         if self.args.fault == "request-while-choked" and t == CHOKE:
             timer = threading.Timer(0.8, self._request_anyway, args=(nb,))
             timer.daemon = True
             timer.start()
+
+    def _serves_while_choked(self, nb):
+        if not nb.am_choking:
+            return False
+        ever_unchoked = getattr(nb, "ever_unchoked", False)
+        return (self.args.fault == "serve-before-unchoke" and not ever_unchoked) or (self.args.fault == "serve-after-choke" and ever_unchoked)
+
+    def set_choke(self, nb, choke):
+        if not choke:
+            nb.ever_unchoked = True
+        super().set_choke(nb, choke)
+
+    def choose_optimistic(self):
+        if self.args.fault != "never-optimistic":
+            super().choose_optimistic()
+
+    def choose_preferred(self):
+        if self.args.fault == "prefers-slowest":
+            with self.lock:
+                for nb in self.neighbors.values():
+                    nb.received = -nb.received  # pypeer sorts by received, highest first
+        if self.args.fault == "slow-rechoice":
+            self._rechoice_calls = getattr(self, "_rechoice_calls", 0) + 1
+            if self._rechoice_calls % SLOW_RECHOICE_EVERY != 0:
+                return
+        super().choose_preferred()
+        if self.args.fault == "unchoke-too-many":
+            with self.lock:
+                for nb in self.neighbors.values():
+                    if nb.interested_in_us:
+                        self.set_choke(nb, False)
 
     def _request_anyway(self, nb):
         with self.lock:
@@ -99,6 +164,9 @@ class BrokenPeer(pypeer.Peer):
         if self.args.fault == "corrupt-file" and data:
             data = bytes([data[0] ^ 0xFF]) + data[1:]
         super().on_piece(nb, i, data)
+        if self.args.fault == "asks-held" and not self.wants_from(nb) and not getattr(nb, "asked_held", False):
+            nb.asked_held = True
+            self.send(nb, REQUEST, struct.pack(">I", i))
 
     def check_done(self):
         if self.args.fault != "never-exits":

@@ -17,7 +17,7 @@ const SWARMLAB = path.join(ROOT, 'dist', 'cli', 'swarmlab.js');
 const OUR_PEER = path.join(ROOT, 'dist', 'cli', 'peerProcess.js');
 const PY_PEER = path.join(ROOT, 'test', 'interop', 'pypeer.py');
 const PYTHON = process.env.PYTHON ?? 'python3';
-/** Each scenario takes 2-3 s; this bounds a hung run (conform's own --timeout is per scenario). */
+/** A scenario takes 2-8 s, all four 15-20 s; this bounds a hung run (conform's own --timeout is per scenario). */
 const RUN_BOUND_MS = 60_000;
 
 jest.setTimeout(90_000);
@@ -47,7 +47,7 @@ test('our own peerProcess passes every rule of both scenarios: exit 0, the JSON 
   const run = await conform([process.execPath, OUR_PEER, '{id}', ...FLAT]);
   expect({ code: run.code, notPassing: run.notPassing }).toEqual({ code: 0, notPassing: [] });
   expect(run.verdicts!.rules.map((r) => r.id)).toEqual(RULES.map((r) => r.id));
-  expect(run.stdout).toContain('15 pass, 0 fail, 0 not shown (of 15 rules)');
+  expect(run.stdout).toContain('26 pass, 0 fail, 0 not shown (of 26 rules)');
 });
 
 test('our peer with its log in logs/ fails log.file-place alone, saying where the log went: exit 9; --html writes the page', async () => {
@@ -55,7 +55,16 @@ test('our peer with its log in logs/ fails log.file-place alone, saying where th
   const run = await conform([process.execPath, OUR_PEER, '{id}', '--peers-dir', '.', '--log-dir', 'logs'], ['--html', html]);
   expect(run.code).toBe(9);
   expect(run.notPassing).toEqual([
-    { id: 'log.file-place', verdict: 'fail', evidence: ['[leecher] found at logs/log_peer_1002.log, not at ./log_peer_1002.log', '[seeder] found at logs/log_peer_1001.log, not at ./log_peer_1001.log'] },
+    {
+      id: 'log.file-place',
+      verdict: 'fail',
+      evidence: [
+        '[leecher] found at logs/log_peer_1002.log, not at ./log_peer_1002.log',
+        '[seeder] found at logs/log_peer_1001.log, not at ./log_peer_1001.log',
+        '[late-joiner] found at logs/log_peer_1003.log, not at ./log_peer_1003.log',
+        '[by-rate] found at logs/log_peer_1005.log, not at ./log_peer_1005.log',
+      ],
+    },
   ]);
   expect(run.stdout).toContain('log.file-place: fail');
   expect(fs.readFileSync(html, 'utf8')).toContain('<td class="fail">✘ fail</td><td><pre>[leecher] found at logs/log_peer_1002.log, not at ./log_peer_1002.log');
@@ -85,6 +94,6 @@ test('a --json file that cannot be written: the table is shown, then exit 6 nami
   const json = path.join(dir, 'no-such-folder', 'verdicts.json');
   const run = await runNodeScript(SWARMLAB, ['conform', '--json', json, '--', process.execPath, OUR_PEER, '{id}', ...FLAT], { cwd: dir, killAfterMs: RUN_BOUND_MS });
   expect(run.code).toBe(6);
-  expect(run.stdout).toContain('15 pass, 0 fail');
+  expect(run.stdout).toContain('26 pass, 0 fail');
   expect(run.stderr).toContain(`conform: cannot write ${json}: ENOENT`);
 });

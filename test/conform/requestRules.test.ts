@@ -1,5 +1,6 @@
-import { CHOKE_GRACE_MS, interestedWhenNeeded, requestOneAtATime, requestOnlyWhileUnchoked } from '../../src/conform/requestRules.js';
-import { LEECHER_OPENING, choke, connection, interested, leecherRun, piece, request, seederRun, unchoke, type Step } from './recordings.js';
+import { interestedWhenNeeded } from '../../src/conform/interestRules.js';
+import { CHOKE_GRACE_MS, requestNeverHeld, requestOneAtATime, requestOnlyWhileUnchoked } from '../../src/conform/requestRules.js';
+import { LEECHER_OPENING, bitfield, choke, connection, have, interested, lateJoinerRun, leecherRun, piece, request, seederRun, unchoke, type Step } from './recordings.js';
 
 const leecherWith = (...steps: Step[]) => leecherRun({ connections: [connection([...LEECHER_OPENING, ...steps])] });
 
@@ -68,5 +69,22 @@ describe('request.one-at-a-time', () => {
       leecherWith(['peer', 3, interested], ['us', 4, unchoke], ['peer', 5, request(0)], ['us', 6, choke], ['us', 700, unchoke], ['peer', 701, request(0)], ['us', 702, piece(0)]),
     );
     expect(judged).toEqual({ verdict: 'pass', evidence: ['seeder 1001: 2 requests, each after the piece for the one before'] });
+  });
+});
+
+describe('request.never-held', () => {
+  test('requests only for pieces it had not told that neighbour it has pass', () => {
+    expect(requestNeverHeld(lateJoinerRun()).evidence).toEqual(['earlier 1001: 2 requests, none for a piece it had told us it has', 'earlier 1002: 1 requests, none for a piece it had told us it has']);
+  });
+
+  test('a request after its own have for that piece fails; after a bitfield claiming it, that is bitfield.none-when-empty\'s fault', () => {
+    const afterHave = requestNeverHeld(leecherWith(['peer', 3, interested], ['us', 4, unchoke], ['peer', 5, request(0)], ['us', 6, piece(0)], ['peer', 7, have(0)], ['peer', 8, request(0)]));
+    expect(afterHave.evidence).toEqual([expect.stringMatching(/^a request for a piece it had told us it has: seeder 1001, peer→us @55 \+8ms: request 0/)]);
+    const afterBitfield = requestNeverHeld(leecherWith(['peer', 3, bitfield(0b0100_0000)], ['peer', 4, interested], ['us', 5, unchoke], ['peer', 6, request(1)]));
+    expect(afterBitfield.verdict).toBe('pass');
+  });
+
+  test('not shown without requests', () => {
+    expect(requestNeverHeld(seederRun()).verdict).toBe('not-shown');
   });
 });

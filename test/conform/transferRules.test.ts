@@ -1,5 +1,6 @@
-import { fileCompleteAndIdentical, haveAfterEachPiece, serveRightBytes } from '../../src/conform/transferRules.js';
-import { FILE, LEECHER_OPENING, connection, handshake, have, interested, leecherRun, piece, request, seederRun, unchoke, type Step } from './recordings.js';
+import { fileCompleteAndIdentical, haveAfterEachPiece, haveToEveryNeighbour, serveRightBytes } from '../../src/conform/transferRules.js';
+import { MessageType } from '../../src/wire/index.js';
+import { FILE, LEECHER_OPENING, bitfield, connection, handshake, have, interested, lateJoinerRun, leecherRun, piece, request, seederRun, unchoke, type Step } from './recordings.js';
 
 const seederServing = (...steps: Step[]) =>
   seederRun({ connections: [connection([['peer', 1, handshake(1001)], ['us', 2, handshake(1002)], ['us', 3, interested], ['peer', 4, unchoke], ...steps], 'leecher 1002', 1002)] });
@@ -58,5 +59,32 @@ describe('file.complete-and-identical', () => {
     const different = Buffer.from(FILE);
     different[9] = 0;
     expect(fileCompleteAndIdentical(leecherRun({ peerFile: different }))).toEqual({ verdict: 'fail', evidence: ['peer_1002/conform.dat: piece 2 (bytes 8…) differs from the file'] });
+  });
+});
+
+describe('have.to-every-neighbour', () => {
+  const [from1001, from1002, from1004] = lateJoinerRun().connections;
+
+  test('a have to every other neighbour after each piece passes', () => {
+    expect(haveToEveryNeighbour(lateJoinerRun())).toEqual({ verdict: 'pass', evidence: ['6 haves to neighbours other than the one that gave the piece'] });
+  });
+
+  test('a neighbour left without the have fails, naming the piece, the neighbour and the giver', () => {
+    const silentTo1004 = { ...from1004, units: from1004.units.filter((u) => !(u.side === 'peer' && u.kind === 'message' && u.message.type === MessageType.Have && u.message.index === 2)) };
+    expect(haveToEveryNeighbour(lateJoinerRun({ connections: [from1001, from1002, silentTo1004] }))).toEqual({
+      verdict: 'fail',
+      evidence: ['no have 2 to later 1004 after the piece came from earlier 1002 at +23ms'],
+    });
+  });
+
+  test("a neighbour connected after the piece came is not owed a have; one told by the peer's bitfield is told", () => {
+    const late = connection([['peer', 30, handshake(1003)], ['us', 30, handshake(1004)]], 'later 1004', 1004);
+    expect(haveToEveryNeighbour(lateJoinerRun({ connections: [from1001, from1002, late] })).verdict).toBe('pass');
+    const toldByBitfield = connection([['peer', 1, handshake(1003)], ['us', 2, handshake(1004)], ['peer', 25, bitfield(0b1110_0000)]], 'later 1004', 1004);
+    expect(haveToEveryNeighbour(lateJoinerRun({ connections: [from1001, from1002, toldByBitfield] })).verdict).toBe('pass');
+  });
+
+  test('not shown with a single neighbour', () => {
+    expect(haveToEveryNeighbour(leecherRun()).verdict).toBe('not-shown');
   });
 });
