@@ -169,6 +169,13 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
     console.error(`swarm: peers ${names} are on other machines and --ssh never starts peers on this machine only. Drop --ssh never to start them over ssh, or start those with 'peerProcess <id>' on their hosts.`);
     return ExitCode.Config;
   }
+  const overSsh = config.peers.filter((p) => remote.isRemote(p));
+  if (protocolOf(config.common) === 'bittorrent' && overSsh.length > 0) {
+    // The remote path follows each peer's protocol log (log_peer_<id>.log), which BitTorrent peers do not write.
+    const names = overSsh.map((p) => `${p.peerId} (${p.host})`).join(', ');
+    console.error(`swarm: peers ${names} would start over ssh, but a BitTorrent swarm (Protocol bittorrent) runs on this machine only for now: list every peer on this machine, or use the course protocol for remote runs.`);
+    return ExitCode.Config;
+  }
   const peersDir = path.resolve(args['peers-dir']);
   const logDir = path.resolve(args['log-dir']);
   try {

@@ -9,7 +9,7 @@ import { metaInfoPath } from '../../metainfo/forConfig.js';
 import { resumePath } from '../../storage/ResumeState.js';
 import type { CopyLocation } from '../verifyCopies.js';
 import { RemotePeer } from './RemotePeer.js';
-import { fetchFiles, pushFile, remoteSha1, runRemote, writeTextScript } from './remoteFiles.js';
+import { fetchFiles, pushFile, remoteSha1, runRemote, writeFileScript } from './remoteFiles.js';
 import { DEFAULT_REMOTE_COMMAND, goesOverSsh, remoteCommandFor, remoteDirFor, type RemotePlan } from './remotePlan.js';
 import { shellQuote } from './shellQuote.js';
 import type { SshClient } from './ssh.js';
@@ -62,7 +62,7 @@ export class RemoteSwarm {
     const { config, client, push } = this.options;
     const done: string[] = [];
     const pushedConfigs = new Set<string>();
-    // One session per peer (each costs a connection): its directory, the clean-up, the configs' text.
+    // One session per peer (each costs a connection): its directory, the clean-up, the configs' bytes.
     for (const peer of this.peers) {
       const paths = this.pathsOf(peer);
       const where = `${peer.host}:${paths.dir}`;
@@ -71,7 +71,7 @@ export class RemoteSwarm {
       const pushConfigs = push && !pushedConfigs.has(where);
       if (pushConfigs) {
         pushedConfigs.add(where);
-        for (const [local, name] of this.configFiles()) steps.push(writeTextScript(path.posix.join(paths.dir, name), readFileSync(local, 'utf8')));
+        for (const [local, name] of this.configFiles()) steps.push(writeFileScript(path.posix.join(paths.dir, name), readFileSync(local)));
       }
       await runRemote(client, peer.host, steps.join(' && '));
       if (pushConfigs) done.push(`pushed the configs to ${where}`);

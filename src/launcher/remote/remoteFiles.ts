@@ -25,12 +25,12 @@ export async function pushFile(client: SshClient, host: string, localFile: strin
 }
 
 /**
- * A script line that writes a small text file there: its text travels inside
- * the script (printf %b, newlines as \n), so several files take one session.
+ * A script line that writes a small file there: its bytes travel inside the
+ * script in base64, so several files take one session, and a binary one (a
+ * .torrent: SHA-1 digests) arrives byte for byte as text would not.
  */
-export function writeTextScript(remoteFile: string, text: string): string {
-  const escaped = text.replaceAll('\\', '\\\\').replaceAll('\n', '\\n');
-  return `printf '%b' ${shellQuote(escaped)} > ${shellQuote(remoteFile)}`;
+export function writeFileScript(remoteFile: string, bytes: Buffer): string {
+  return `printf '%s' ${shellQuote(bytes.toString('base64'))} | base64 -d > ${shellQuote(remoteFile)}`;
 }
 
 /**
