@@ -169,9 +169,6 @@ export class BtConnection implements BtPeerWire {
     else if (this.capsValue.fast && has.isEmpty) this.send({ kind: 'have-none' });
     else if (!has.isEmpty) this.send({ kind: 'bitfield', bits: has.toBuffer() });
   }
-  sendRequest(block: BlockRef): void {
-    this.send({ kind: 'request', ...block });
-  }
   sendRequests(blocks: readonly BlockRef[]): void {
     if (this.life.state !== 'open' || blocks.length === 0) return;
     if (this.options.trace) for (const block of blocks) this.options.trace('sent', describeBtMessage({ kind: 'request', ...block }));

@@ -45,8 +45,7 @@ export interface BtPeerWire {
   sendHave(index: number): void;
   /** A bitfield, or with BEP 6 have-all / have-none when it is full or empty. */
   sendBitfield(has: Bitfield): void;
-  sendRequest(block: BlockRef): void;
-  /** Several requests in one write (the same bytes as one sendRequest each). */
+  /** Requests, in one write (one buffer of request frames). */
   sendRequests(blocks: readonly BlockRef[]): void;
   sendCancel(block: BlockRef): void;
   /** BEP 6 only: a no-op without it (the request is simply dropped). */

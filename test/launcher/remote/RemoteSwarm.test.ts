@@ -54,7 +54,8 @@ describe('RemoteSwarm: the remote peers\' directories, files, logs and copies', 
     ]);
     const scripts = client.ran.map((r) => r.script);
     expect(scripts.filter((s) => s.includes('Common.cfg'))).toHaveLength(2);
-    expect(scripts[0]).toContain(`printf '%b' 'NumberOfPreferredNeighbors 1\\nUnchokingInterval 1`);
+    const common = fs.readFileSync(path.join(root, 'Common.cfg'));
+    expect(scripts[0]).toContain(`printf '%s' ${common.toString('base64')} | base64 -d > '/srv/swarm dir/lab1/Common.cfg'`);
     expect(client.ran[1]).toEqual({ host: 'lab1', script: "mkdir -p '/srv/swarm dir/lab1/peer_1001' && cat > '/srv/swarm dir/lab1/peer_1001/f.dat'", input: '0123456789' });
   });
 
