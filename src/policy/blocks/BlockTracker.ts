@@ -57,12 +57,12 @@ export class BlockTracker {
     return this.unrequested === 0 && !this.verified.isComplete;
   }
 
-  request(ref: BlockRef, peer: PeerKey, atMs: number): void {
+  request(ref: BlockRef, peer: PeerKey): void {
     const blockNumber = this.blockNumber(ref);
     if (this.progress.get(ref.index)?.phase === 'hashing' || this.verified.has(ref.index)) {
       throw new RangeError(`piece ${ref.index} is ${this.phaseOf(ref.index)}: none of its blocks can be requested`);
     }
-    if (this.begin(ref.index).request(blockNumber, peer, atMs)) this.unrequested--;
+    if (this.begin(ref.index).request(blockNumber, peer)) this.unrequested--;
   }
 
   release(ref: BlockRef, peer: PeerKey): void {
@@ -75,7 +75,7 @@ export class BlockTracker {
     const piece = this.begin(ref.index);
     const before = piece.receive(blockNumber, peer);
     if (before === undefined) return DUPLICATE;
-    if (before.kind === 'none') this.unrequested--;
+    if (before === 'none') this.unrequested--;
     return piece.isComplete ? ACCEPTED_LAST : ACCEPTED;
   }
 

@@ -145,7 +145,7 @@ export class RequestPlanner {
         begun = undefined; // a new piece was begun (or the end game): the next block looks again
       }
       if (!block) break;
-      this.blocks.request(block, peer.key, nowMs);
+      this.blocks.request(block, peer.key);
       requests.add(this.keyOf(block), block, nowMs);
       chosen.push(block);
     }
@@ -295,11 +295,11 @@ export class RequestPlanner {
     for (const piece of this.blocks.downloading()) {
       if (!peer.has.has(piece.index)) continue;
       for (let blockNumber = 0; blockNumber < piece.blockCount; blockNumber++) {
-        const state = piece.state(blockNumber);
-        if (state.kind !== 'requested' || state.by.size >= fewestAsked) continue;
+        const asked = piece.askedCount(blockNumber);
+        if (asked === 0 || asked >= fewestAsked) continue;
         const block = this.geometry.block(piece.index, blockNumber);
         if (requests.isAwaiting(this.keyOf(block))) continue;
-        [best, fewestAsked] = [block, state.by.size];
+        [best, fewestAsked] = [block, asked];
       }
     }
     return best;

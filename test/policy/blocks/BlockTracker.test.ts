@@ -11,21 +11,21 @@ describe('BlockTracker: block states, then hash, then have', () => {
     expect(tracker.phaseOf(0)).toBe('missing');
     expect(tracker.stateOf(b0)).toEqual({ kind: 'none' });
 
-    tracker.request(b0, 'A', 1000);
-    tracker.request(b0, 'B', 2000);
+    tracker.request(b0, 'A');
+    tracker.request(b0, 'B');
     expect(tracker.phaseOf(0)).toBe('downloading');
-    expect(tracker.stateOf(b0)).toEqual({ kind: 'requested', by: new Map([['A', 1000], ['B', 2000]]) });
+    expect(tracker.stateOf(b0)).toEqual({ kind: 'requested', by: new Set(['A', 'B']) });
     expect(tracker.started.has(0)).toBe(true);
 
     expect(tracker.receive(b0, 'B')).toEqual({ outcome: 'accepted', pieceComplete: false });
     expect(tracker.stateOf(b0)).toEqual({ kind: 'received', from: 'B' });
     expect(tracker.receive(b0, 'A')).toEqual({ outcome: 'duplicate' });
 
-    tracker.request(b1, 'A', 3000);
+    tracker.request(b1, 'A');
     expect(tracker.receive(b1, 'A').outcome).toBe('accepted');
     expect(tracker.receive(b2, 'C')).toEqual({ outcome: 'accepted', pieceComplete: true });
     expect(tracker.phaseOf(0)).toBe('hashing');
-    expect(() => tracker.request(b2, 'A', 4000)).toThrow('piece 0 is hashing');
+    expect(() => tracker.request(b2, 'A')).toThrow('piece 0 is hashing');
 
     tracker.pieceVerified(0);
     expect(tracker.phaseOf(0)).toBe('verified');
@@ -37,10 +37,10 @@ describe('BlockTracker: block states, then hash, then have', () => {
 
   test('a released block is none again only when nobody else is asked for it', () => {
     const tracker = new BlockTracker(geometry);
-    tracker.request(b1, 'A', 0);
-    tracker.request(b1, 'B', 0);
+    tracker.request(b1, 'A');
+    tracker.request(b1, 'B');
     tracker.release(b1, 'A');
-    expect(tracker.stateOf(b1)).toEqual({ kind: 'requested', by: new Map([['B', 0]]) });
+    expect(tracker.stateOf(b1)).toEqual({ kind: 'requested', by: new Set(['B']) });
     tracker.release(b1, 'B');
     expect(tracker.stateOf(b1)).toEqual({ kind: 'none' });
   });
@@ -59,7 +59,7 @@ describe('BlockTracker: block states, then hash, then have', () => {
 
   test('a piece not being hashed can be neither verified nor failed', () => {
     const tracker = new BlockTracker(geometry);
-    tracker.request(b0, 'A', 0);
+    tracker.request(b0, 'A');
     expect(() => tracker.pieceVerified(0)).toThrow('piece 0 is downloading, not being hashed');
     expect(() => tracker.pieceFailed(1)).toThrow('piece 1 is missing, not being hashed');
   });
@@ -67,10 +67,10 @@ describe('BlockTracker: block states, then hash, then have', () => {
   test('end game begins when every missing block is asked of someone, and ends with a release or a failed hash', () => {
     const tracker = new BlockTracker(geometry);
     const all = [0, 1, 2].flatMap((index) => geometry.blocksOf(index));
-    for (const block of all.slice(0, -1)) tracker.request(block, 'A', 0);
+    for (const block of all.slice(0, -1)) tracker.request(block, 'A');
     expect(tracker.isEndGame).toBe(false);
     const last = all[all.length - 1];
-    tracker.request(last, 'A', 0);
+    tracker.request(last, 'A');
     expect(tracker.isEndGame).toBe(true);
     tracker.release(last, 'A');
     expect(tracker.isEndGame).toBe(false);
@@ -85,13 +85,13 @@ describe('BlockTracker: block states, then hash, then have', () => {
     tracker.held(0);
     tracker.held(0); // twice: counted once
     expect(tracker.phaseOf(0)).toBe('verified');
-    expect(() => tracker.request(b0, 'A', 0)).toThrow(/piece 0 is verified/);
-    for (const block of [1, 2].flatMap((index) => geometry.blocksOf(index))) tracker.request(block, 'A', 0);
+    expect(() => tracker.request(b0, 'A')).toThrow(/piece 0 is verified/);
+    for (const block of [1, 2].flatMap((index) => geometry.blocksOf(index))) tracker.request(block, 'A');
     expect(tracker.isEndGame).toBe(true);
   });
 
   test('a block that is not ours is refused, named', () => {
     const tracker = new BlockTracker(geometry);
-    expect(() => tracker.request({ index: 0, begin: 1, length: BLOCK_LENGTH }, 'A', 0)).toThrow('not a block of this torrent');
+    expect(() => tracker.request({ index: 0, begin: 1, length: BLOCK_LENGTH }, 'A')).toThrow('not a block of this torrent');
   });
 });
