@@ -260,12 +260,21 @@ async function runPeers(config: Config, args: SwarmArgs, remote: RemoteSwarm, pe
   await peersDone();
   view.stop();
   process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
+  // Still ours after the run: a Ctrl-C while the remote logs come back stops the collection
+  // between peers (the summary and copy check follow, exit 130) instead of killing us midway.
+  let collecting = true;
+  const interruptLate = () => {
+    interrupted = true;
+    collecting = false;
+  };
+  process.once('SIGINT', interruptLate).once('SIGTERM', interruptLate);
   if (args.collect && remote.peers.length > 0) {
-    const problems = await remote.collect(logDir);
+    const { collected, problems } = await remote.collect(logDir, () => !collecting);
     for (const problem of problems) console.error(`swarm: ${problem}`);
-    console.log(`collected the logs of ${remote.peers.length - problems.length} remote peers into ${logDir}`);
+    console.log(`collected the logs of ${collected} remote peers into ${logDir}`);
   }
   const code = await report(swarm, config, peersDir, logDir, remote);
+  process.off('SIGINT', interruptLate).off('SIGTERM', interruptLate);
   if (dashboard) await closeDashboard(dashboard, !interrupted);
   return interrupted ? ExitCode.Interrupted : code;
 }

@@ -102,19 +102,30 @@ export class RemoteSwarm {
     });
   }
 
-  /** Brings each remote peer's logs into logDir (the debug log when there is one); returns the problems, one line each. */
-  async collect(logDir: string): Promise<string[]> {
+  /**
+   * Brings each remote peer's logs into logDir (the debug log when there is
+   * one), one peer after another until `stopped()` says so (a Ctrl-C); returns
+   * how many peers' logs came, and the problems, one line each, the peers left
+   * out included.
+   */
+  async collect(logDir: string, stopped: () => boolean = () => false): Promise<{ collected: number; problems: string[] }> {
     const problems: string[] = [];
-    for (const peer of this.peers) {
+    let collected = 0;
+    for (const [done, peer] of this.peers.entries()) {
+      if (stopped()) {
+        problems.push(`interrupted: the logs of ${this.peers.length - done} remote peers were not collected`);
+        break;
+      }
       const paths = this.pathsOf(peer);
       const log = { remote: paths.log, local: protocolLogPath(logDir, peer.peerId) };
       // Only our peerProcess writes a debug log.
       const debugLog = { remote: paths.debugLog, local: debugLogPath(logDir, peer.peerId) };
-      await fetchFiles(this.options.client, peer.host, log, debugLog).catch((error: Error) =>
-        problems.push(`peer ${peer.peerId}'s log ${peer.host}:${paths.log} was not collected: ${error.message}`),
+      await fetchFiles(this.options.client, peer.host, log, debugLog).then(
+        () => collected++,
+        (error: Error) => problems.push(`peer ${peer.peerId}'s log ${peer.host}:${paths.log} was not collected: ${error.message}`),
       );
     }
-    return problems;
+    return { collected, problems };
   }
 
   /** Where a peer's copy is, for verifyCopies: a remote one is hashed there, once (the seeder's is asked for twice). */

@@ -74,13 +74,28 @@ describe('RemoteSwarm: the remote peers\' directories, files, logs and copies', 
     let calls = 0;
     const client = new FakeSshClient((ran: RanScript) => (++calls === 3 ? { code: 1, stderr: 'wc: log_peer_1003.log: No such file or directory\n' } : answers[ran.host]));
     const logDir = path.join(root, 'logs');
-    expect(await swarm(client, false).collect(logDir)).toEqual([
-      "peer 1003's log lab2:/srv/swarm dir/lab2/log_peer_1003.log was not collected: on lab2, 'wc -c < '/srv/swarm dir/lab2/log_peer_1003.log' && cat '/srv/swarm dir/lab2/log_peer_1003.log' && { cat '/srv/swarm dir/lab2/log_peer_1003.debug.log' 2>/dev/null; true; }' failed (exit 1): wc: log_peer_1003.log: No such file or directory",
-    ]);
+    expect(await swarm(client, false).collect(logDir)).toEqual({
+      collected: 2,
+      problems: [
+        "peer 1003's log lab2:/srv/swarm dir/lab2/log_peer_1003.log was not collected: on lab2, 'wc -c < '/srv/swarm dir/lab2/log_peer_1003.log' && cat '/srv/swarm dir/lab2/log_peer_1003.log' && { cat '/srv/swarm dir/lab2/log_peer_1003.debug.log' 2>/dev/null; true; }' failed (exit 1): wc: log_peer_1003.log: No such file or directory",
+      ],
+    });
     expect(fs.readFileSync(path.join(logDir, 'log_peer_1001.log'), 'utf8')).toBe('log 1\n');
     expect(fs.readFileSync(path.join(logDir, 'log_peer_1001.debug.log'), 'utf8')).toBe('debug 1\n');
     expect(fs.readFileSync(path.join(logDir, 'log_peer_1002.log'), 'utf8')).toBe('log 2\n');
     expect(fs.existsSync(path.join(logDir, 'log_peer_1002.debug.log'))).toBe(false);
+  });
+
+  test('collect stops between peers once told to (a Ctrl-C), and says how many were left out', async () => {
+    let stop = false;
+    const client = new FakeSshClient(() => {
+      stop = true; // the Ctrl-C comes while the first peer's logs travel
+      return { stdout: Buffer.from('6\nlog 1\n') };
+    });
+    const logDir = path.join(root, 'logs');
+    expect(await swarm(client, false).collect(logDir, () => stop)).toEqual({ collected: 1, problems: ['interrupted: the logs of 2 remote peers were not collected'] });
+    expect(client.ran).toHaveLength(1);
+    expect(fs.readFileSync(path.join(logDir, 'log_peer_1001.log'), 'utf8')).toBe('log 1\n');
   });
 
   test('a remote copy is hashed there, once; a local one is left as it is', async () => {
