@@ -1,8 +1,13 @@
-#!/usr/bin/env -S node --max-semi-space-size=1
-// The flag above keeps V8's young generation at 3 MiB instead of letting it grow to 48: a
-// download allocates steadily (a few objects per 16 KiB block), and the default growth made
-// it 98 MiB instead of 72 at the same speed. It applies when run as a program (npm's bin
-// link, ./dist/cli/swarmlab.js); `node dist/cli/swarmlab.js` runs with Node's defaults.
+#!/usr/bin/env -S node --max-semi-space-size=1 --no-concurrent-recompilation
+// The flags above are memory (a download's target is 64 MiB; they apply when run as a
+// program, npm's bin link or ./dist/cli/swarmlab.js; `node dist/cli/swarmlab.js` runs with
+// Node's defaults, and setting them from inside is too late):
+// - V8's young generation stays at 3 MiB instead of growing to 48: a download allocates
+//   steadily (a few objects per 16 KiB block), and the default growth made it 98 MiB instead
+//   of 72 at the same speed;
+// - the optimizing compiler runs on the main thread: on a worker thread its scratch memory
+//   came from that thread's own malloc arena, which kept it (512 MiB from aria2: peak
+//   65-66 MiB -> 62-63, the same CPU).
 import type { CommandModule } from 'yargs';
 import { hideBin, yargs } from './yargs.js';
 import { ExitCode } from './exitCodes.js';

@@ -83,4 +83,11 @@ describe('the built programs, as npm links them', () => {
     expect(newSpace).toBeGreaterThan(0);
     expect(newSpace).toBeLessThanOrEqual(2 * 1024 * 1024);
   });
+
+  test("swarmlab's first line keeps the optimizing compiler on the main thread (no malloc arena of its own)", () => {
+    const probe = "data:text/javascript,process.on('exit', () => process.stderr.write('flags ' + JSON.stringify(process.execArgv)))";
+    const result = spawnSync(path.join(DIST, 'swarmlab.js'), ['--version'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--import="${probe}"` } });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(/flags (.*)/.exec(result.stderr)?.[1] ?? '[]')).toContain('--no-concurrent-recompilation');
+  });
 });
