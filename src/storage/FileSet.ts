@@ -2,7 +2,8 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { FileMap } from './FileMap.js';
 import { HandlePool } from './HandlePool.js';
-import { readFully, writeFully } from './positionalIo.js';
+import { splitBuffers, totalLength } from './bufferLists.js';
+import { readFully, writevFully } from './positionalIo.js';
 import { ioStep } from './ioStep.js';
 import { openInside, realRoot } from './safePaths.js';
 import { StorageError } from './StorageError.js';
@@ -57,17 +58,17 @@ export class FileSet {
     return new FileSet(real, map, isComplete, new HandlePool(options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES, openFile));
   }
 
-  /** Writes `data` at byte `begin` of piece `pieceIndex`, into every file it spans. */
-  async write(pieceIndex: number, begin: number, data: Buffer): Promise<void> {
-    const segments = this.map.segments(pieceIndex, begin, data.length);
+  /** Writes `blocks`, one after the other, from byte `begin` of piece `pieceIndex`, into every file they span. */
+  async write(pieceIndex: number, begin: number, blocks: readonly Buffer[]): Promise<void> {
+    const segments = this.map.segments(pieceIndex, begin, totalLength(blocks));
     // Refused before anything is written: no block is ever half written.
     const readOnly = segments.find((segment) => this.isComplete(segment.fileIndex) && !this.map.files[segment.fileIndex].padding);
     if (readOnly) throw new StorageError(this.pathOf(readOnly.fileIndex), `is complete and open read-only: piece ${pieceIndex} cannot be written into it`, 'io');
-    let done = 0;
+    let rest = blocks;
     for (const segment of segments) {
-      const part = data.subarray(done, done + segment.length);
-      done += segment.length;
-      if (!this.map.files[segment.fileIndex].padding) await this.onDisk(segment.fileIndex, (handle) => writeFully(handle, part, segment.offset));
+      const [parts, after] = splitBuffers(rest, segment.length);
+      rest = after;
+      if (!this.map.files[segment.fileIndex].padding) await this.onDisk(segment.fileIndex, (handle) => writevFully(handle, parts, segment.offset));
     }
   }
 

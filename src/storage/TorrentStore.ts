@@ -45,16 +45,18 @@ export type TorrentStart = { kind: 'resumed'; pieces: number } | { kind: 'rechec
 const MAX_NAMED_FILES = 10;
 
 /**
- * A torrent's files in a download folder, read by block and written by whole
- * verified piece across its files (FileSet), with the pieces held and the
- * transfer totals kept across restarts in a resume state (TorrentResume.ts).
+ * A torrent's files in a download folder, read and written by block across
+ * its files (FileSet), a piece held once its bytes are written and its hash
+ * checked. The pieces held and the transfer totals are kept across restarts
+ * in a resume state (TorrentResume.ts).
  * A resume state is trusted only while every file is as it was when it was
  * written; otherwise what is on disk is hashed again and every good piece kept.
  */
 export class TorrentStore {
   /** Reads and writes under way: close() waits for them before the last checkpoint. */
   private readonly running = new Set<Promise<unknown>>();
-  private readonly writing = new Set<number>();
+  /** Pieces being marked held (a turn of the event loop). */
+  private readonly marking = new Set<number>();
   /** Files written since the last checkpoint began: it forces them to disk before listing their pieces. */
   private readonly unsynced = new Set<number>();
   private readonly checkpointer: Checkpointer;
@@ -115,31 +117,51 @@ export class TorrentStore {
     if (!this.has(block.index)) throw new RangeError(`piece ${block.index} is not held`);
     // Lent by the pool (a fresh 16 KiB buffer per block left a seeder at 200 MiB of
     // garbage per GiB served): the connection gives it back once the socket took it.
-    const data = pieceBuffers.acquire(block.length);
-    try {
-      return await this.track(this.files.readInto(block.index, block.begin, data));
-    } catch (error) {
-      pieceBuffers.release(data);
-      throw error;
-    }
+    return this.readLent(block.index, block.begin, block.length);
   }
 
   /**
-   * Writes a whole piece the caller has verified against its SHA-1 across its
-   * files, then marks it held and schedules a checkpoint. Returns false, writing
-   * nothing, when the piece is already held or being written.
+   * Writes blocks of a piece not yet verified where they belong, one after
+   * the other from byte `begin` (BEP 3 clients write blocks as they come, and
+   * hash the piece on the way). The piece counts as held only after
+   * markVerified(). Refused for a piece held: its good bytes stay as they are.
    */
-  async writeVerifiedPiece(index: number, data: Buffer): Promise<boolean> {
+  async writeUnverified(index: number, begin: number, blocks: readonly Buffer[]): Promise<void> {
+    this.refuseIfClosed();
+    if (this.has(index)) throw new RangeError(`piece ${index} is held: its bytes are not written again`);
+    await this.track(this.files.write(index, begin, blocks));
+    // Checkpointed like a piece marked held: the state then lists these files as they are now,
+    // so that a clean restart trusts it instead of hashing everything again.
+    this.filesChanged(index);
+  }
+
+  /**
+   * Marks a piece held whose every byte was written by writeUnverified() and
+   * whose SHA-1 the caller checked, and schedules a checkpoint. False when it
+   * is already held.
+   */
+  async markVerified(index: number): Promise<boolean> {
     this.refuseIfClosed();
     const length = this.options.map.lengthOfPiece(index);
-    if (data.length !== length) throw new RangeError(`piece ${index} is ${length} bytes, got ${data.length}`);
-    if (this.has(index) || this.writing.has(index)) return false;
-    this.writing.add(index);
+    if (this.has(index) || this.marking.has(index)) return false;
+    this.marking.add(index);
     try {
-      return await this.track(this.writeAndMark(index, data));
+      // One piece marked per turn of the event loop, as PieceStore does (see there): pieces
+      // verified together would otherwise all be marked before any caller saw its own.
+      await this.track(new Promise<void>((resolve) => setImmediate(resolve)));
+      this.bitfield.set(index);
+      this.left -= length;
+      this.filesChanged(index, this.bitfield.isComplete);
+      return true;
     } finally {
-      this.writing.delete(index);
+      this.marking.delete(index);
     }
+  }
+
+  /** The bytes of piece `index` as they are on disk, held or not (to tell who sent the bad blocks of a piece that failed); lent by `pieceBuffers`. */
+  async readPiece(index: number): Promise<Buffer> {
+    this.refuseIfClosed();
+    return this.readLent(index, 0, this.options.map.lengthOfPiece(index));
   }
 
   /** Adds to the totals kept across runs. */
@@ -159,19 +181,6 @@ export class TorrentStore {
   close(): Promise<void> {
     this.closing ??= this.finish();
     return this.closing;
-  }
-
-  private async writeAndMark(index: number, data: Buffer): Promise<true> {
-    await this.files.write(index, 0, data);
-    for (const fileIndex of this.options.map.filesOfPiece(index)) this.unsynced.add(fileIndex);
-    // One piece marked per turn of the event loop, as PieceStore does (see there): pieces
-    // written together would otherwise all be marked before any caller saw its own.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    this.bitfield.set(index);
-    this.left -= data.length;
-    // The whole torrent is the state most worth keeping: saved at once, not after the delay.
-    this.checkpointer.changed(this.bitfield.isComplete);
-    return true;
   }
 
   /**
@@ -214,6 +223,23 @@ export class TorrentStore {
       await this.checkpointer.flush();
     } finally {
       await this.files.close();
+    }
+  }
+
+  /** Piece `index`'s files were written, or the piece marked held: a checkpoint follows (at once for the whole torrent, the state most worth keeping). */
+  private filesChanged(index: number, now = false): void {
+    for (const fileIndex of this.options.map.filesOfPiece(index)) this.unsynced.add(fileIndex);
+    this.checkpointer.changed(now);
+  }
+
+  /** `length` bytes at `begin` of piece `index`, in a buffer lent by `pieceBuffers`. */
+  private async readLent(index: number, begin: number, length: number): Promise<Buffer> {
+    const data = pieceBuffers.acquire(length);
+    try {
+      return await this.track(this.files.readInto(index, begin, data));
+    } catch (error) {
+      pieceBuffers.release(data);
+      throw error;
     }
   }
 

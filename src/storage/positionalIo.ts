@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { splitBuffers, totalLength } from './bufferLists.js';
 
 /**
  * Pieces at least this large are read and written on the thread pool, beside
@@ -25,10 +26,22 @@ export async function readFully(file: fs.promises.FileHandle, target: Buffer, po
 }
 
 /** Writes all of `source` at `position`. */
-export async function writeFully(file: fs.promises.FileHandle, source: Buffer, position: number): Promise<void> {
-  const viaPool = source.length >= THREAD_POOL_MIN_BYTES;
-  for (let done = 0; done < source.length; ) {
-    const length = source.length - done;
-    done += viaPool ? (await file.write(source, done, length, position + done)).bytesWritten : fs.writeSync(file.fd, source, done, length, position + done);
+export function writeFully(file: fs.promises.FileHandle, source: Buffer, position: number): Promise<void> {
+  return writevFully(file, [source], position);
+}
+
+/**
+ * Writes `sources` one after the other from `position`: one system call for
+ * them all (a run of blocks received one by one is written without being
+ * copied together first), repeated only for what a short write left.
+ */
+export async function writevFully(file: fs.promises.FileHandle, sources: readonly Buffer[], position: number): Promise<void> {
+  const viaPool = totalLength(sources) >= THREAD_POOL_MIN_BYTES;
+  let left = [...sources];
+  for (let at = position; totalLength(left) > 0; ) {
+    const written = viaPool ? (await file.writev(left, at)).bytesWritten : fs.writevSync(file.fd, left, at);
+    if (written === 0) throw new Error(`nothing written at byte ${at}`);
+    at += written;
+    left = splitBuffers(left, written)[1];
   }
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import type { Clock } from '../common/Clock.js';
 import type { Random } from '../common/Random.js';
 import type { Bitfield } from '../core/Bitfield.js';
@@ -9,7 +8,7 @@ import type { PieceChecker } from '../storage/PieceStore.js';
 import { pieceBuffers } from '../wire/BufferPool.js';
 import { BlockBlame, type BlockSender } from './BlockBlame.js';
 import type { BtPeer } from './BtPeer.js';
-import { PieceAssembler } from './PieceAssembler.js';
+import { IncomingPieces, type ArrivedPiece } from './IncomingPieces.js';
 import type { TorrentData } from './TorrentData.js';
 
 /** Blocks nobody asked a peer for, beyond which it is abusing us (a few happen when a cancel crosses the block). */
@@ -19,17 +18,18 @@ export const MAX_UNREQUESTED_BLOCKS = 64;
 export const REQUEST_BATCH = 16;
 
 /**
- * Complete pieces waiting for the disk at which the torrent stops reading
- * its peers and asking them for more (disk back-pressure, as libtorrent's
- * `max_queued_disk_bytes`): a disk slower than the peers would otherwise
- * gather pieces in memory without bound. What they already send waits in
- * the kernel's socket buffers, and TCP slows them. Two keep the disk busy:
- * one being written, the next one ready.
+ * Bytes handed to the disk and not yet written at which the torrent stops
+ * reading its peers and asking them for more (disk back-pressure, as
+ * libtorrent's `max_queued_disk_bytes`): a disk slower than the peers would
+ * otherwise gather blocks in memory without bound. What they already send
+ * waits in the kernel's socket buffers, and TCP slows them. Reading resumes
+ * once half of it is written, so that the sockets are not held and released
+ * at every run written.
  */
-export const MAX_PIECES_AWAITING_DISK = 2;
+export const MAX_BYTES_AWAITING_DISK = 2 * 1024 * 1024;
 
 export interface DownloaderEvents {
-  /** A piece's SHA-1 matched and its bytes are on disk. */
+  /** A piece's SHA-1 matched and its bytes are on disk: it is held. */
   pieceVerified(index: number): void;
   /**
    * A piece's SHA-1 did not match: the peers that sent bad data for it. Told
@@ -39,9 +39,9 @@ export interface DownloaderEvents {
   pieceFailed(index: number, contributors: PeerKey[]): void;
   /** A peer sent more unrequested blocks than MAX_UNREQUESTED_BLOCKS. */
   abuse(peer: BtPeer, why: string): void;
-  /** Writing a verified piece failed (disk): it is wanted again. */
+  /** Writing a piece failed (disk): it is wanted again. */
   writeFailed(index: number, error: unknown): void;
-  /** The disk is behind (MAX_PIECES_AWAITING_DISK pieces wait for it): stop reading the peers. */
+  /** The disk is behind (MAX_BYTES_AWAITING_DISK wait for it): stop reading the peers. */
   diskBehind(): void;
   /** The disk caught up: read the peers again and fill their queues. */
   diskCaughtUp(): void;
@@ -58,32 +58,38 @@ export interface DownloaderOptions {
 
 /**
  * The downloading half of a torrent: which blocks to ask of whom
- * (RequestPlanner), blocks gathered into pieces (PieceAssembler), each piece
- * hashed whole (BEP 3: SHA-1 per piece) before it is written and announced.
+ * (RequestPlanner), blocks hashed and written as they come (IncomingPieces),
+ * each piece's SHA-1 checked (BEP 3) before it is marked held and announced.
  * Peers are asked through their wire; the torrent says when a peer changed.
  */
 export class Downloader {
   readonly planner: RequestPlanner;
-  private readonly assembler: PieceAssembler;
+  private readonly incoming: IncomingPieces;
   private readonly blame = new BlockBlame();
-  /** Complete pieces being hashed or written. */
-  private piecesAwaitingDisk = 0;
+  private bytesAwaitingDisk = 0;
+  private diskBehind = false;
+  private stopped = false;
 
   constructor(private readonly options: DownloaderOptions) {
     const { geometry, clock, random, data } = options;
     this.planner = new RequestPlanner({ geometry, clock, random });
-    this.assembler = new PieceAssembler({ pieceCount: geometry.pieceCount, pieceLength: (index) => geometry.pieceLengthOf(index) });
+    this.incoming = new IncomingPieces(data, (index) => geometry.pieceLengthOf(index), { writing: (delta) => this.writing(delta) });
     for (let index = 0; index < geometry.pieceCount; index++) if (data.bitfield.has(index)) this.planner.held(index);
   }
 
-  /** Pieces in memory now: gathering blocks, or complete and waiting for the disk. */
-  get piecesInMemory(): number {
-    return this.assembler.heldPieces + this.piecesAwaitingDisk;
+  /** Bytes handed to the disk and not yet written. */
+  get bytesWriting(): number {
+    return this.bytesAwaitingDisk;
   }
 
-  /** MAX_PIECES_AWAITING_DISK pieces wait for the disk: nothing more should be read or asked for. */
+  /** The disk is behind (see MAX_BYTES_AWAITING_DISK): nothing more should be read or asked for. */
   get isDiskBehind(): boolean {
-    return this.piecesAwaitingDisk >= MAX_PIECES_AWAITING_DISK;
+    return this.diskBehind;
+  }
+
+  /** The torrent stopped: pieces whose writes land from now on are left unjudged (not held: fetched or rechecked next time), as the store is closing. */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** Fills the peer's request queue, if it lets us ask, we want something of it and the disk keeps up. */
@@ -129,8 +135,8 @@ export class Downloader {
   }
 
   /**
-   * A block arrived (`data` is lent by the frame reader: copied, then given
-   * back). Returns the cancels to send (end game) through `cancel`.
+   * A block arrived (`data` is lent by the frame reader: kept until it is
+   * written, then given back). Returns the cancels to send (end game) through `cancel`.
    */
   block(peer: BtPeer, block: BlockRef, data: Buffer, cancel: (peer: PeerKey, block: BlockRef) => void): void {
     const outcome = this.planner.blockReceived(peer.key, block);
@@ -141,10 +147,20 @@ export class Downloader {
       }
       return;
     }
-    this.assembler.add(block, data);
-    pieceBuffers.release(data);
+    this.incoming.add(block, data);
     for (const other of outcome.cancels) cancel(other.peer, other.block);
-    if (outcome.pieceComplete) void this.verify(block.index);
+    if (outcome.pieceComplete) void this.judge(block.index, this.incoming.finish(block.index));
+  }
+
+  private writing(delta: number): void {
+    this.bytesAwaitingDisk += delta;
+    if (!this.diskBehind && this.bytesAwaitingDisk >= MAX_BYTES_AWAITING_DISK) {
+      this.diskBehind = true;
+      this.options.events.diskBehind();
+    } else if (this.diskBehind && this.bytesAwaitingDisk <= MAX_BYTES_AWAITING_DISK / 2) {
+      this.diskBehind = false;
+      this.options.events.diskCaughtUp();
+    }
   }
 
   /** Who sent each block of a piece whose blocks are all in. */
@@ -156,32 +172,33 @@ export class Downloader {
     });
   }
 
-  private async verify(index: number): Promise<void> {
-    const piece = this.assembler.take(index);
-    if (++this.piecesAwaitingDisk === MAX_PIECES_AWAITING_DISK) this.options.events.diskBehind();
-    try {
-      await this.verifyAndWrite(index, piece);
-    } finally {
-      pieceBuffers.release(piece); // lent by the assembler; written (or judged) by now
-      if (this.piecesAwaitingDisk-- === MAX_PIECES_AWAITING_DISK) this.options.events.diskCaughtUp();
-    }
-  }
-
-  private async verifyAndWrite(index: number, piece: Buffer): Promise<void> {
-    const digest = createHash('sha1').update(piece).digest();
-    const { events, data } = this.options;
-    if (!this.options.checker.matches(index, digest)) {
-      const senders = this.sendersOf(index);
-      this.planner.pieceFailed(index);
-      const blamed = this.blame.failed(index, piece, senders);
-      if (blamed.length > 0) events.pieceFailed(index, blamed);
+  /**
+   * A piece whose blocks are all in, once its writes are done: held when its
+   * digest matches, else wanted again (and its senders judged). The planner
+   * hears of a failure only now, so that no block asked again is written
+   * before the bad copy's writes are done.
+   */
+  private async judge(index: number, arrival: Promise<ArrivedPiece>): Promise<void> {
+    const { events, data, checker } = this.options;
+    const { digest, writeError } = await arrival;
+    if (this.stopped) return;
+    if (writeError !== undefined) {
+      this.planner.pieceFailed(index); // not the senders' fault: asked for again, nobody blamed
+      events.writeFailed(index, writeError);
       return;
     }
-    for (const liars of this.blame.verified(index, piece)) events.pieceFailed(index, liars);
     try {
-      await data.writeVerifiedPiece(index, piece);
+      if (!checker.matches(index, digest)) {
+        // Judged before the planner asks for the piece again: no new block is written over the bad copy while it is read.
+        const blamed = await this.blame.failed(index, this.sendersOf(index), () => data.readPiece(index));
+        this.planner.pieceFailed(index);
+        if (blamed.length > 0) events.pieceFailed(index, blamed);
+        return;
+      }
+      for (const liars of await this.blame.verified(index, () => data.readPiece(index))) events.pieceFailed(index, liars);
+      await data.markVerified(index);
     } catch (error) {
-      this.planner.pieceFailed(index); // not the senders' fault: asked for again, nobody blamed
+      this.planner.pieceFailed(index);
       events.writeFailed(index, error);
       return;
     }

@@ -185,6 +185,7 @@ export class Torrent {
     if (this.stopped) return;
     this.stopped = true;
     this.choker.stop();
+    this.downloader.stop();
     for (const cancel of this.cancels.splice(0)) cancel();
     const closing = [...this.peers.values()].map((peer) => peer.wire);
     for (const wire of [...closing, ...this.handshaking]) wire.close({ kind: 'shutdown' });

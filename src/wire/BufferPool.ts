@@ -10,7 +10,8 @@
  * a piece read to serve goes from the store to the connection); whoever is last
  * to need its bytes calls release(), and must not touch it afterwards. A buffer
  * that is never given back is only garbage, as without a pool: the pool holds
- * no reference to what it lent. It keeps at most `maxIdle` buffers of a size.
+ * no reference to what it lent. It keeps at most `maxIdle` buffers of a size,
+ * or more of a small size, up to `idleBytesPerSize` bytes of them.
  */
 export class BufferPool {
   /** Buffers are allocated in whole pages, so a piece and its frame (9 bytes more) share a size only when they fit one. */
@@ -24,6 +25,8 @@ export class BufferPool {
     private readonly maxIdle: number,
     /** Requests smaller than this are plain allocations: Node's own slab serves them cheaply. */
     private readonly minPooledBytes = 16 * 1024,
+    /** Small buffers kept for reuse per size, in bytes, when that is more than `maxIdle` of them. */
+    private readonly idleBytesPerSize = 0,
   ) {}
 
   /** A buffer of exactly `bytes` bytes, contents undefined, owned by the caller until release(). */
@@ -46,7 +49,7 @@ export class BufferPool {
     this.lent.delete(backing);
     let idle = this.idleBySize.get(backing.byteLength);
     if (!idle) this.idleBySize.set(backing.byteLength, (idle = []));
-    if (idle.length < this.maxIdle) idle.push(Buffer.from(backing));
+    if (idle.length < Math.max(this.maxIdle, Math.floor(this.idleBytesPerSize / backing.byteLength))) idle.push(Buffer.from(backing));
   }
 
   /** Buffers waiting for reuse, all sizes together. */
@@ -58,8 +61,10 @@ export class BufferPool {
 }
 
 /**
- * The process's pool of piece buffers, shared by every connection's frame
- * reader and the piece store: a peer has one piece size, so a few buffers serve
- * every neighbour in turn. Eight idle of each size is 2 MiB for 256 KiB pieces.
+ * The process's pool of piece and block buffers, shared by every connection's
+ * frame reader and the stores: a peer has one piece size, so a few buffers
+ * serve every neighbour in turn. Eight idle of each size is 2 MiB for 256 KiB
+ * pieces; of 16 KiB blocks, those waiting for the disk (up to 2 MiB, see
+ * torrent/Downloader.ts) come back together, and 2 MiB of them are kept.
  */
-export const pieceBuffers = new BufferPool(8);
+export const pieceBuffers = new BufferPool(8, 16 * 1024, 4 * 1024 * 1024);

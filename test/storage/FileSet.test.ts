@@ -18,7 +18,7 @@ async function writeAll(set: FileSet, data: Buffer, blockLength: number): Promis
   const blocks = range(0, map.pieceCount).flatMap((index) => range(0, Math.ceil(map.lengthOfPiece(index) / blockLength)).map((b) => [index, b * blockLength]));
   for (const [index, begin] of blocks.reverse()) {
     const start = index * map.pieceLength + begin;
-    await set.write(index, begin, data.subarray(start, Math.min(start + blockLength, index * map.pieceLength + map.lengthOfPiece(index))));
+    await set.write(index, begin, [data.subarray(start, Math.min(start + blockLength, index * map.pieceLength + map.lengthOfPiece(index)))]);
   }
 }
 
@@ -49,9 +49,25 @@ describe('FileSet', () => {
     await set.close();
   });
 
+  test('a run of blocks is written as one, cut where the files meet (piece 1 spans a.bin, the empty file and b.bin)', async () => {
+    const set = await FileSet.open(root, new FileMap(FILES, PIECE));
+    await writeAll(set, Buffer.alloc(DATA.length), 1024);
+    // Blocks of uneven sizes, one of them across the a.bin/b.bin boundary (byte 5000 = piece 1 + 904).
+    const start = PIECE + 100;
+    const blocks = [300, 700, 1500, 1].reduce<Buffer[]>((run, length) => {
+      const at = start + run.reduce((sum, b) => sum + b.length, 0);
+      return [...run, Buffer.from(DATA.subarray(at, at + length))];
+    }, []);
+    await set.write(1, 100, blocks);
+    const whole = Buffer.alloc(DATA.length);
+    DATA.copy(whole, start, start, start + 2501);
+    fileBytes(FILES, whole).forEach((expected, i) => expect(fs.readFileSync(path.join(root, ...FILES[i].path)).equals(expected)).toBe(true));
+    await set.close();
+  });
+
   test('a block outside its piece is refused before any I/O', async () => {
     const set = await FileSet.open(root, new FileMap(FILES, PIECE));
-    await expect(set.write(4, 610, Buffer.alloc(10))).rejects.toThrow(/bytes 610..620 are not inside piece 4 \(617 bytes\)/);
+    await expect(set.write(4, 610, [Buffer.alloc(10)])).rejects.toThrow(/bytes 610..620 are not inside piece 4 \(617 bytes\)/);
     await expect(set.read(5, 0, 1)).rejects.toThrow(/piece 5 out of range/);
     await set.close();
   });
@@ -78,7 +94,7 @@ describe('FileSet', () => {
       await seed();
       const set = await FileSet.open(root, new FileMap(FILES, PIECE), { complete: 'all' });
       expect((await set.read(1, 0, PIECE)).equals(DATA.subarray(PIECE, 2 * PIECE))).toBe(true);
-      const error = await refusal(set.write(0, 0, Buffer.alloc(10)));
+      const error = await refusal(set.write(0, 0, [Buffer.alloc(10)]));
       expect(error.message).toBe(`${path.join(fs.realpathSync(root), 'album', 'a.bin')}: is complete and open read-only: piece 0 cannot be written into it`);
       await set.close();
     });
@@ -97,8 +113,8 @@ describe('FileSet', () => {
     test('some files complete: those read-only, the others written; a block touching a read-only file is not written at all', async () => {
       await seed();
       const set = await FileSet.open(root, new FileMap(FILES, PIECE), { complete: new Set([3]) });
-      await set.write(0, 0, Buffer.alloc(PIECE, 9));
-      await expect(set.write(1, 0, Buffer.alloc(PIECE))).rejects.toThrow(/c\.bin: is complete and open read-only: piece 1/);
+      await set.write(0, 0, [Buffer.alloc(PIECE, 9)]);
+      await expect(set.write(1, 0, [Buffer.alloc(PIECE)])).rejects.toThrow(/c\.bin: is complete and open read-only: piece 1/);
       await set.close();
       const expected = Buffer.from(DATA.subarray(0, 5000));
       expected.fill(9, 0, PIECE);
@@ -118,7 +134,7 @@ describe('FileSet', () => {
       { path: ['t', 'b'], length: 100 },
     ];
     const set = await FileSet.open(root, new FileMap(files, PIECE));
-    await set.write(0, 0, Buffer.alloc(PIECE, 7));
+    await set.write(0, 0, [Buffer.alloc(PIECE, 7)]);
     const piece = await set.read(0, 0, PIECE);
     expect(piece.subarray(0, 3000).equals(Buffer.alloc(3000, 7))).toBe(true);
     expect(piece.subarray(3000).equals(Buffer.alloc(1096))).toBe(true);
@@ -174,7 +190,7 @@ describe('FileSet', () => {
       fs.mkdirSync(path.join(root, 'real'), { recursive: true });
       fs.symlinkSync('real', path.join(root, 'album'));
       const set = await FileSet.open(root, oneFile('album', 'x'));
-      await set.write(0, 0, Buffer.from('abcd'));
+      await set.write(0, 0, [Buffer.from('abcd')]);
       await set.close();
       expect(fs.readFileSync(path.join(root, 'real', 'x')).subarray(0, 4).toString()).toBe('abcd');
     });
@@ -185,7 +201,7 @@ describe('FileSet', () => {
     const total = many.reduce((sum, f) => sum + f.length, 0);
     const data = knownBytes(total, 8);
     const set = await FileSet.open(root, new FileMap(many, 1024), { maxOpenFiles: 2 });
-    await Promise.all(range(0, set.map.pieceCount).map((index) => set.write(index, 0, data.subarray(index * 1024, index * 1024 + set.map.lengthOfPiece(index)))));
+    await Promise.all(range(0, set.map.pieceCount).map((index) => set.write(index, 0, [data.subarray(index * 1024, index * 1024 + set.map.lengthOfPiece(index))])));
     const back = await Promise.all(range(0, set.map.pieceCount).map((index) => set.read(index, 0, set.map.lengthOfPiece(index))));
     await set.close();
     expect(Buffer.concat(back).equals(data)).toBe(true);
@@ -196,7 +212,7 @@ describe('FileSet', () => {
     test('a file whose handle left the pool is reopened to be synced; a padding file is not created for it', async () => {
       const files: MappedFile[] = [...FILES.slice(0, 2), { path: ['album', '.pad', '96'], length: 96, padding: true }, ...FILES.slice(2)];
       const set = await FileSet.open(root, new FileMap(files, PIECE), { maxOpenFiles: 1 });
-      await set.write(0, 0, DATA.subarray(0, PIECE));
+      await set.write(0, 0, [DATA.subarray(0, PIECE)]);
       await set.read(3, 0, 10); // only c.bin's handle is left open
       await set.sync(0);
       await set.sync(2);

@@ -63,6 +63,12 @@ describe('TorrentStore', () => {
   const open = (overrides: Partial<TorrentStoreOptions> = {}) =>
     TorrentStore.open({ root, map: MAP, checker: checkerFor(MAP, DATA), mode: 'download', resumeFile, clock: new ManualClock(), ...overrides });
 
+  /** A piece written as a download writes it, then marked held. */
+  async function storePiece(store: TorrentStore, index: number, bytes = pieceOf(MAP, DATA, index)): Promise<boolean> {
+    await store.writeUnverified(index, 0, [bytes]);
+    return store.markVerified(index);
+  }
+
   /** How the next start goes (a store opened, then closed). */
   async function nextStart(): Promise<TorrentStart> {
     const store = await open();
@@ -73,7 +79,7 @@ describe('TorrentStore', () => {
   /** A download of every piece, closed: its resume state lists them all. */
   async function downloadAll(): Promise<void> {
     const store = await open();
-    for (const index of range(0, MAP.pieceCount)) await store.writeVerifiedPiece(index, pieceOf(MAP, DATA, index));
+    for (const index of range(0, MAP.pieceCount)) await storePiece(store, index);
     await store.close();
   }
 
@@ -109,9 +115,9 @@ describe('TorrentStore', () => {
 
   test('verified pieces land across their files; blocks read back across file boundaries; bytesLeft counts what is missing', async () => {
     const store = await open();
-    expect(await store.writeVerifiedPiece(4, pieceOf(MAP, DATA, 4))).toBe(true);
-    expect(await store.writeVerifiedPiece(1, pieceOf(MAP, DATA, 1))).toBe(true);
-    expect(await store.writeVerifiedPiece(1, pieceOf(MAP, DATA, 1))).toBe(false);
+    expect(await storePiece(store, 4)).toBe(true);
+    expect(await storePiece(store, 1)).toBe(true);
+    expect(await store.markVerified(1)).toBe(false);
     expect([store.has(1), store.has(4), store.has(0), store.bytesLeft]).toEqual([true, true, false, 17_001 - 4096 - 617]);
     // Piece 1 starts at byte 4096: a.bin ends 904 bytes into it, b.bin 3904 bytes into it.
     const across = async (index: number, begin: number, length: number) =>
@@ -120,18 +126,34 @@ describe('TorrentStore', () => {
     await across(1, 3800, 296);
     await across(4, 0, 617);
     await expect(store.readBlock({ index: 0, begin: 0, length: 16 })).rejects.toThrow(new RangeError('piece 0 is not held'));
-    await expect(store.writeVerifiedPiece(2, Buffer.alloc(100))).rejects.toThrow(new RangeError('piece 2 is 4096 bytes, got 100'));
-    await expect(store.writeVerifiedPiece(5, Buffer.alloc(100))).rejects.toThrow(/piece 5 out of range/);
-    for (const index of [3, 0, 2]) await store.writeVerifiedPiece(index, pieceOf(MAP, DATA, index));
+    await expect(store.writeUnverified(1, 0, [Buffer.alloc(100)])).rejects.toThrow(new RangeError('piece 1 is held: its bytes are not written again'));
+    expect((await store.readPiece(1)).equals(pieceOf(MAP, DATA, 1))).toBe(true);
+    await expect(store.writeUnverified(2, 4000, [Buffer.alloc(50), Buffer.alloc(50)])).rejects.toThrow(/bytes 4000..4100 are not inside piece 2/);
+    await expect(store.writeUnverified(5, 0, [Buffer.alloc(100)])).rejects.toThrow(/piece 5 out of range/);
+    for (const index of [3, 0, 2]) await storePiece(store, index);
     expect([store.isComplete, store.bytesLeft]).toEqual([true, 0]);
     await store.close();
     let at = 0;
     for (const f of FILES) expect(fs.readFileSync(path.join(root, ...f.path)).equals(DATA.subarray(at, (at += f.length)))).toBe(true);
   });
 
-  test('two writes of the same piece at once: one writes it, the other returns false', async () => {
+  test('bytes written but not verified are not held: not counted, not served, not listed, and a restart lacks them', async () => {
     const store = await open();
-    const results = await Promise.all([store.writeVerifiedPiece(2, pieceOf(MAP, DATA, 2)), store.writeVerifiedPiece(2, pieceOf(MAP, DATA, 2))]);
+    const piece = pieceOf(MAP, DATA, 3);
+    await store.writeUnverified(3, 0, [piece.subarray(0, 1000)]);
+    await store.writeUnverified(3, 1000, [piece.subarray(1000, 3000), piece.subarray(3000)]);
+    expect([store.has(3), store.bitfield.count, store.bytesLeft]).toEqual([false, 0, 17_001]);
+    await expect(store.readBlock({ index: 3, begin: 0, length: 16 })).rejects.toThrow(new RangeError('piece 3 is not held'));
+    expect((await store.readPiece(3)).equals(piece)).toBe(true); // what a blame check reads
+    await store.close();
+    expect(listed()).toBe('none');
+    expect(await nextStart()).toEqual({ kind: 'resumed', pieces: 0 });
+  });
+
+  test('two marks of the same piece at once: one marks it, the other returns false', async () => {
+    const store = await open();
+    await store.writeUnverified(2, 0, [pieceOf(MAP, DATA, 2)]);
+    const results = await Promise.all([store.markVerified(2), store.markVerified(2)]);
     expect(results.sort()).toEqual([false, true]);
     expect([store.bitfield.count, store.bytesLeft]).toEqual([1, 17_001 - 4096]);
     await store.close();
@@ -139,7 +161,7 @@ describe('TorrentStore', () => {
 
   test('pieces written together are marked one at a time: each writer, resuming, sees the count its own piece made', async () => {
     const store = await open();
-    const counts = await Promise.all([0, 2, 3].map((index) => store.writeVerifiedPiece(index, pieceOf(MAP, DATA, index)).then(() => store.bitfield.count)));
+    const counts = await Promise.all([0, 2, 3].map((index) => storePiece(store, index).then(() => store.bitfield.count)));
     expect(counts.sort()).toEqual([1, 2, 3]);
     await store.close();
   });
@@ -147,8 +169,8 @@ describe('TorrentStore', () => {
   test('a checkpoint follows the writes after the delay on the injected clock, batched', async () => {
     const clock = new ManualClock();
     const store = await open({ clock, checkpointDelayMs: 250 });
-    await store.writeVerifiedPiece(0, pieceOf(MAP, DATA, 0));
-    await store.writeVerifiedPiece(2, pieceOf(MAP, DATA, 2));
+    await storePiece(store, 0);
+    await storePiece(store, 2);
     expect(clock.pendingTimers).toBe(1);
     expect(listed()).toBe('none');
     clock.advance(250);
@@ -160,7 +182,7 @@ describe('TorrentStore', () => {
   test('the last piece is checkpointed at once, without waiting for the timer', async () => {
     const clock = new ManualClock();
     const store = await open({ clock });
-    for (const index of range(0, MAP.pieceCount)) await store.writeVerifiedPiece(index, pieceOf(MAP, DATA, index));
+    for (const index of range(0, MAP.pieceCount)) await storePiece(store, index);
     // The clock never moves, and its timer is gone: only a checkpoint started by the last piece can list them all.
     expect(clock.pendingTimers).toBe(0);
     await eventually(() => listed() === '0-4', 'the resume state to list every piece');
@@ -169,7 +191,7 @@ describe('TorrentStore', () => {
 
   test('reopened after close: resumed from the state without hashing anything; the totals carry over', async () => {
     const first = await open();
-    for (const index of [0, 1, 3]) await first.writeVerifiedPiece(index, pieceOf(MAP, DATA, index));
+    for (const index of [0, 1, 3]) await storePiece(first, index);
     first.recordTransfer(12_288, 700);
     await first.close();
     const checker = checkerFor(MAP, DATA);
@@ -210,7 +232,7 @@ describe('TorrentStore', () => {
     const store = await open();
     expect(store.start).toMatchObject({ kind: 'rechecked', pieces: 4 });
     expect([store.has(3), store.bytesLeft]).toEqual([false, 4096]);
-    expect(await store.writeVerifiedPiece(3, pieceOf(MAP, DATA, 3))).toBe(true);
+    expect(await storePiece(store, 3)).toBe(true);
     await store.close();
     expect(fs.readFileSync(c).equals(DATA.subarray(8000))).toBe(true);
   });
@@ -246,7 +268,7 @@ describe('TorrentStore', () => {
       ['for other files', () => open({ map: otherFiles }).then((s) => s.close()), 'the resume state does not list album/sub/c.bin (9001 bytes) as file 4', 4096],
     ])('%s', async (_name, writeOtherState, why, bytesDownloaded) => {
       const first = await open();
-      await first.writeVerifiedPiece(0, pieceOf(MAP, DATA, 0));
+      await storePiece(first, 0);
       first.recordTransfer(4096, 0);
       await first.close();
       await writeOtherState();
@@ -267,7 +289,8 @@ describe('TorrentStore', () => {
       expect([store.isComplete, store.bytesLeft]).toEqual([true, 0]);
       expect((await store.readBlock({ index: 1, begin: 0, length: PIECE })).equals(pieceOf(MAP, DATA, 1))).toBe(true);
       expect([openModes(file('a.bin')), openModes(file('sub', 'deeper', 'b.bin')), openModes(file('sub', 'c.bin'))]).toEqual([['r'], ['r'], ['r']]);
-      expect(await store.writeVerifiedPiece(1, pieceOf(MAP, DATA, 1))).toBe(false);
+      await expect(store.writeUnverified(1, 0, [pieceOf(MAP, DATA, 1)])).rejects.toThrow(new RangeError('piece 1 is held: its bytes are not written again'));
+      expect(await store.markVerified(1)).toBe(false);
       await store.close();
       expect(openModes(file('a.bin'))).toEqual([]);
       const checker = checkerFor(MAP, DATA);
@@ -306,7 +329,7 @@ describe('TorrentStore', () => {
 
     test('a resume state that lacks pieces: only those are hashed, and must match', async () => {
       const partial = await open();
-      for (const index of [0, 1, 2, 3]) await partial.writeVerifiedPiece(index, pieceOf(MAP, DATA, index));
+      for (const index of [0, 1, 2, 3]) await storePiece(partial, index);
       await partial.close();
       const onHashProgress = jest.fn<(p: HashProgress) => void>();
       const error = await refusal(seed({ onHashProgress }));
@@ -326,7 +349,7 @@ describe('TorrentStore', () => {
 
   test('a download reopens its complete files read-only, the others writable', async () => {
     const first = await open();
-    for (const index of [0, 1]) await first.writeVerifiedPiece(index, pieceOf(MAP, DATA, index));
+    for (const index of [0, 1]) await storePiece(first, index);
     await first.close();
     const store = await open();
     await store.readBlock({ index: 1, begin: 0, length: PIECE });
@@ -346,7 +369,7 @@ describe('TorrentStore', () => {
     data.fill(0, 5000, 8192);
     const withPadding = (overrides: Partial<TorrentStoreOptions> = {}) => open({ map, checker: checkerFor(map, data), ...overrides });
     const store = await withPadding();
-    for (const index of range(0, map.pieceCount)) await store.writeVerifiedPiece(index, pieceOf(map, data, index));
+    for (const index of range(0, map.pieceCount)) await storePiece(store, index, pieceOf(map, data, index));
     expect((await store.readBlock({ index: 1, begin: 0, length: PIECE })).equals(pieceOf(map, data, 1))).toBe(true);
     await store.close();
     expect(fs.readdirSync(path.join(root, 't')).sort()).toEqual(['a', 'b']);
@@ -359,23 +382,25 @@ describe('TorrentStore', () => {
     await seeding.close();
   });
 
-  test('close waits for a write under way, checkpoints it, and is idempotent; the store refuses work after it', async () => {
+  test('close waits for a piece being marked, checkpoints it, and is idempotent; the store refuses work after it', async () => {
     const clock = new ManualClock();
     const store = await open({ clock });
-    const writing = store.writeVerifiedPiece(2, pieceOf(MAP, DATA, 2));
+    await store.writeUnverified(2, 0, [pieceOf(MAP, DATA, 2)]);
+    const writing = store.markVerified(2);
     await Promise.all([store.close(), store.close()]);
     expect(await writing).toBe(true);
     expect(listed()).toBe('2');
     await store.close();
     await expect(store.readBlock({ index: 2, begin: 0, length: 1 })).rejects.toThrow('the torrent store is closed');
-    await expect(store.writeVerifiedPiece(3, pieceOf(MAP, DATA, 3))).rejects.toThrow('the torrent store is closed');
+    await expect(store.writeUnverified(3, 0, [pieceOf(MAP, DATA, 3)])).rejects.toThrow('the torrent store is closed');
+    await expect(store.markVerified(3)).rejects.toThrow('the torrent store is closed');
     store.recordTransfer(1, 1);
     expect(clock.pendingTimers).toBe(0);
   });
 
   test('a checkpoint that fails names the resume state, and the next one still lists what was written', async () => {
     const store = await open();
-    await store.writeVerifiedPiece(0, pieceOf(MAP, DATA, 0));
+    await storePiece(store, 0);
     const folder = path.dirname(resumeFile);
     fs.rmSync(folder, { recursive: true });
     fs.writeFileSync(folder, 'in the way');

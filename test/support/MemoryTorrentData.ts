@@ -9,6 +9,7 @@ import type { TorrentData } from '../../src/torrent/TorrentData.js';
 export class MemoryTorrentData implements TorrentData {
   readonly bitfield: Bitfield;
   readonly bytes: Buffer;
+  /** Pieces marked held, in order. */
   readonly written: number[] = [];
   downloaded = 0;
   uploaded = 0;
@@ -69,14 +70,23 @@ export class MemoryTorrentData implements TorrentData {
     return Buffer.from(this.bytes.subarray(start, start + block.length));
   }
 
-  async writeVerifiedPiece(index: number, data: Buffer): Promise<boolean> {
+  async writeUnverified(index: number, begin: number, blocks: readonly Buffer[]): Promise<void> {
     if (this.heldWrites) await this.heldWrites.released;
     if (this.writeError) throw this.writeError;
+    if (this.bitfield.has(index)) throw new RangeError(`piece ${index} is held: its bytes are not written again`);
+    Buffer.concat(blocks).copy(this.bytes, this.layout.offsetOf(index) + begin);
+  }
+
+  async markVerified(index: number): Promise<boolean> {
     if (this.bitfield.has(index)) return false;
-    data.copy(this.bytes, this.layout.offsetOf(index));
     this.bitfield.set(index);
     this.written.push(index);
     return true;
+  }
+
+  async readPiece(index: number): Promise<Buffer> {
+    const start = this.layout.offsetOf(index);
+    return Buffer.from(this.bytes.subarray(start, start + this.layout.pieceLength(index)));
   }
 
   recordTransfer(bytesDownloaded: number, bytesUploaded: number): void {

@@ -1,8 +1,8 @@
 /**
- * Disk back-pressure (src/torrent/Downloader.ts, MAX_PIECES_AWAITING_DISK): a
- * disk slower than the peers must not gather verified pieces in memory
- * without bound. Once that many pieces wait for the disk no request goes out;
- * when a write completes the torrent is told to fill the queues again.
+ * Disk back-pressure (src/torrent/Downloader.ts, MAX_BYTES_AWAITING_DISK): a
+ * disk slower than the peers must not gather blocks in memory without bound.
+ * Once that many bytes wait for the disk no request goes out; when half of
+ * them are written the torrent is told to fill the queues again.
  */
 import { seededRandom } from '../../src/common/Random.js';
 import { Bitfield } from '../../src/core/Bitfield.js';
@@ -11,7 +11,7 @@ import { PieceLayout } from '../../src/core/PieceLayout.js';
 import type { BtPeerWire } from '../../src/net/bt/BtPeerEvents.js';
 import { BlockGeometry } from '../../src/policy/blocks/BlockGeometry.js';
 import { BtPeer } from '../../src/torrent/BtPeer.js';
-import { Downloader, MAX_PIECES_AWAITING_DISK } from '../../src/torrent/Downloader.js';
+import { Downloader, MAX_BYTES_AWAITING_DISK } from '../../src/torrent/Downloader.js';
 import { knownBytes } from '../support/fixtures.js';
 import { ManualClock } from '../support/ManualClock.js';
 import { MemoryTorrentData, checkerFor } from '../support/MemoryTorrentData.js';
@@ -19,7 +19,8 @@ import { turnEventLoop } from '../support/waiting.js';
 
 /** Pieces of one 16 KiB block each: every answered request completes a piece. */
 const PIECE_LENGTH = 16 * 1024;
-const layout = new PieceLayout(8 * PIECE_LENGTH, PIECE_LENGTH);
+/** Twice as many bytes as may wait for the disk. */
+const layout = new PieceLayout((2 * MAX_BYTES_AWAITING_DISK) / PIECE_LENGTH * PIECE_LENGTH, PIECE_LENGTH);
 const content = knownBytes(layout.fileSize, 5);
 
 function setUp() {
@@ -65,16 +66,19 @@ function setUp() {
 }
 
 describe('Downloader: disk back-pressure', () => {
-  test(`with ${MAX_PIECES_AWAITING_DISK} pieces waiting for a slow disk no request goes out; a finished write lets them go again`, async () => {
+  test(`with ${MAX_BYTES_AWAITING_DISK} bytes waiting for a slow disk no request goes out; writes done let them go again`, async () => {
     const { data, downloader, peer, asked, answerAll, behind, caughtUp } = setUp();
     data.holdWrites();
-    downloader.fill(peer);
-    expect(asked.length).toBeGreaterThanOrEqual(MAX_PIECES_AWAITING_DISK);
-    answerAll();
-    await turnEventLoop(2);
-    expect(downloader.piecesInMemory).toBeGreaterThanOrEqual(MAX_PIECES_AWAITING_DISK);
+    for (let round = 0; round < layout.pieceCount && !downloader.isDiskBehind; round++) {
+      downloader.fill(peer);
+      answerAll();
+      await turnEventLoop(1);
+    }
     expect(downloader.isDiskBehind).toBe(true);
+    expect(downloader.bytesWriting).toBeGreaterThanOrEqual(MAX_BYTES_AWAITING_DISK);
+    expect(downloader.bytesWriting).toBeLessThan(layout.fileSize);
     expect(behind()).toBe(1);
+    expect(data.written).toEqual([]);
 
     downloader.fill(peer);
     expect(asked).toEqual([]);
@@ -82,8 +86,8 @@ describe('Downloader: disk back-pressure', () => {
 
     data.releaseWrites();
     await turnEventLoop(3);
-    expect(data.written.length).toBeGreaterThanOrEqual(MAX_PIECES_AWAITING_DISK);
-    expect(downloader.piecesInMemory).toBe(0);
+    expect(downloader.bytesWriting).toBe(0);
+    expect(data.written.length).toBeGreaterThanOrEqual(MAX_BYTES_AWAITING_DISK / PIECE_LENGTH);
     expect(caughtUp()).toBe(1);
     expect(downloader.isDiskBehind).toBe(false);
     downloader.fill(peer);
@@ -92,7 +96,7 @@ describe('Downloader: disk back-pressure', () => {
 
   test('a disk that keeps up gets the next requests at each fill, to the end', async () => {
     const { data, downloader, peer, asked, answerAll } = setUp();
-    for (let round = 0; round < 4 && !data.bitfield.isComplete; round++) {
+    for (let round = 0; round < layout.pieceCount && !data.bitfield.isComplete; round++) {
       downloader.fill(peer);
       expect(asked.length).toBeGreaterThan(0);
       answerAll();

@@ -1,3 +1,5 @@
+import { MAX_BYTES_AWAITING_DISK } from '../../src/torrent/Downloader.js';
+import { knownBytes } from '../support/fixtures.js';
 import { memorySwarm, PIECE_LENGTH, TOTAL_LENGTH } from './twoTorrents.js';
 import { turnEventLoop, withTimeout } from '../support/waiting.js';
 
@@ -51,20 +53,20 @@ describe('Torrent when the disk fails', () => {
 });
 
 describe('Torrent when the disk is slow', () => {
-  test('the leecher stops reading its peer while two pieces wait for the disk, and completes once the disk catches up', async () => {
-    const swarm = memorySwarm();
+  test(`the leecher stops reading its peer while ${MAX_BYTES_AWAITING_DISK} bytes wait for the disk, and completes once the disk catches up`, async () => {
+    const swarm = memorySwarm(knownBytes(2 * MAX_BYTES_AWAITING_DISK + 12_345));
     const seed = swarm.add('seed', { complete: true });
     const leecher = swarm.add('leecher', { complete: false, peers: ['seed'] });
     leecher.data.holdWrites();
     seed.torrent.start();
     leecher.torrent.start();
-    for (let turn = 0; turn < 1000 && leecher.torrent.status().downloaded < 2 * PIECE_LENGTH; turn++) await turnEventLoop();
+    for (let turn = 0; turn < 10_000 && leecher.torrent.status().downloaded < MAX_BYTES_AWAITING_DISK; turn++) await turnEventLoop();
     await turnEventLoop(50);
     const readWhileHeld = leecher.torrent.status().downloaded;
     await turnEventLoop(50);
-    // What the seed sent for requests already made waits unread: memory holds two pieces and a little more.
+    // What the seed sent for requests already made waits unread: memory holds what waits for the disk and a little more.
     expect(leecher.torrent.status().downloaded).toBe(readWhileHeld);
-    expect(readWhileHeld).toBeLessThan(4 * PIECE_LENGTH);
+    expect(readWhileHeld).toBeLessThan(MAX_BYTES_AWAITING_DISK + 4 * PIECE_LENGTH);
     expect(seed.torrent.status().uploaded).toBeGreaterThan(readWhileHeld);
     expect(leecher.data.bitfield.count).toBe(0);
 
@@ -72,5 +74,21 @@ describe('Torrent when the disk is slow', () => {
     await withTimeout(leecher.completed, 'the leecher to complete once the disk caught up');
     expect(leecher.data.bytes.equals(swarm.content)).toBe(true);
     await Promise.all([seed.torrent.stop(), leecher.torrent.stop()]);
+  });
+
+  test('a torrent stopped while its writes are under way judges nothing more: the store it closes is not written to', async () => {
+    const swarm = memorySwarm();
+    const seed = swarm.add('seed', { complete: true });
+    const leecher = swarm.add('leecher', { complete: false, peers: ['seed'] });
+    leecher.data.holdWrites();
+    seed.torrent.start();
+    leecher.torrent.start();
+    for (let turn = 0; turn < 1000 && leecher.torrent.status().downloaded < 2 * PIECE_LENGTH; turn++) await turnEventLoop();
+    expect(leecher.torrent.status().downloaded).toBeGreaterThanOrEqual(2 * PIECE_LENGTH);
+    await Promise.all([seed.torrent.stop(), leecher.torrent.stop()]);
+    leecher.data.releaseWrites();
+    await turnEventLoop(20);
+    expect(leecher.data.bitfield.count).toBe(0);
+    expect(leecher.diagnostics.entries.filter((e) => e.level === 'error')).toEqual([]);
   });
 });

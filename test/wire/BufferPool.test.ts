@@ -54,6 +54,14 @@ describe('BufferPool', () => {
     expect(pool.idleCount).toBe(2);
   });
 
+  test('keeps more of a small size, up to idleBytesPerSize bytes of them', () => {
+    const pool = new BufferPool(2, 16_384, 65_536);
+    const small = [1, 2, 3, 4, 5, 6].map(() => pool.acquire(16_384));
+    const large = [1, 2, 3, 4].map(() => pool.acquire(65_536));
+    for (const buffer of [...small, ...large]) pool.release(buffer);
+    expect(pool.idleCount).toBe(4 + 2); // 64 KiB of 16 KiB buffers; of 64 KiB ones, maxIdle
+  });
+
   test('small requests are plain allocations, never pooled', () => {
     const pool = new BufferPool(4);
     const small = pool.acquire(100);

@@ -24,14 +24,14 @@ const LAYOUT = new PieceLayout(CONTENT.length, PIECE_LENGTH);
 const META = { infoHash: Buffer.alloc(20, 0x5a), length: CONTENT.length, pieceLength: PIECE_LENGTH, trackerTiers: [] };
 
 /**
- * MemoryTorrentData marks a piece held the moment its write is asked for; a
- * disk store does so once the write is done, a turn of the event loop later,
- * and then the torrent announces it at once. This one behaves like the disk.
+ * MemoryTorrentData marks a piece held the moment it is asked to; a disk
+ * store does so a turn of the event loop later, and then the torrent
+ * announces it at once. This one behaves like the disk.
  */
 class DiskLikeData extends MemoryTorrentData {
-  override async writeVerifiedPiece(index: number, data: Buffer): Promise<boolean> {
+  override async markVerified(index: number): Promise<boolean> {
     await new Promise((resolve) => setImmediate(resolve));
-    return super.writeVerifiedPiece(index, data);
+    return super.markVerified(index);
   }
 }
 
