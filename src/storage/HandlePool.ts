@@ -16,6 +16,8 @@ interface Entry {
 export class HandlePool {
   /** In order of use, the most recent last. */
   private readonly entries = new Map<number, Entry>();
+  /** The file last used: using it again changes no order (a Map's delete and set, per block, kept reallocating its table). */
+  private lastUsed: number | undefined;
 
   constructor(
     private readonly capacity: number,
@@ -27,15 +29,19 @@ export class HandlePool {
   }
 
   async use<T>(fileIndex: number, operation: (handle: fs.FileHandle) => Promise<T>): Promise<T> {
-    const entry = this.entries.get(fileIndex) ?? this.opening(fileIndex);
-    this.entries.delete(fileIndex);
-    this.entries.set(fileIndex, entry);
+    let entry = this.entries.get(fileIndex);
+    if (!entry || this.lastUsed !== fileIndex) {
+      entry ??= this.opening(fileIndex);
+      this.entries.delete(fileIndex);
+      this.entries.set(fileIndex, entry);
+      this.lastUsed = fileIndex;
+    }
     entry.users++;
     try {
       return await operation(await entry.handle);
     } finally {
       entry.users--;
-      await this.trim();
+      if (this.entries.size > this.capacity) await this.trim();
     }
   }
 

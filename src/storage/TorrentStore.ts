@@ -54,7 +54,9 @@ const MAX_NAMED_FILES = 10;
  */
 export class TorrentStore {
   /** Reads and writes under way: close() waits for them before the last checkpoint. */
-  private readonly running = new Set<Promise<unknown>>();
+  private running = 0;
+  /** Set while close() waits for the reads and writes under way to end. */
+  private whenIdle: (() => void) | undefined;
   /** Pieces being marked held (a turn of the event loop). */
   private readonly marking = new Set<number>();
   /** Files written since the last checkpoint began: it forces them to disk before listing their pieces. */
@@ -219,7 +221,7 @@ export class TorrentStore {
 
   private async finish(): Promise<void> {
     try {
-      await Promise.allSettled(this.running);
+      if (this.running > 0) await new Promise<void>((resolve) => (this.whenIdle = resolve));
       await this.checkpointer.flush();
     } finally {
       await this.files.close();
@@ -243,9 +245,16 @@ export class TorrentStore {
     }
   }
 
+  /**
+   * Counts an operation under way until it ends. A count, not a set of them:
+   * a set's table is reallocated as it grows and shrinks, thousands of times a
+   * second in a transfer, and those tables ended in V8's old generation.
+   */
   private track<T>(operation: Promise<T>): Promise<T> {
-    this.running.add(operation);
-    const done = () => this.running.delete(operation);
+    this.running++;
+    const done = () => {
+      if (--this.running === 0) this.whenIdle?.();
+    };
     operation.then(done, done);
     return operation;
   }

@@ -13,12 +13,12 @@ describe('BufferPool', () => {
     expect(pool.idleCount).toBe(0);
   });
 
-  test('sizes are rounded to whole pages: a piece and its 9-byte-longer frame share buffers when they fit', () => {
+  test('sizes are rounded to whole KiB: a block\'s frame takes 17 KiB, and any size rounding to it shares its buffers', () => {
     const pool = new BufferPool(4);
-    const piece = pool.acquire(16_384 + 9);
-    expect(piece.buffer.byteLength).toBe(20_480);
+    const piece = pool.acquire(16_384 + 13);
+    expect(piece.buffer.byteLength).toBe(17_408);
     pool.release(piece);
-    const shorter = pool.acquire(17_000); // the same page count: the same buffer
+    const shorter = pool.acquire(17_000); // the same KiB count: the same buffer
     expect(shorter.buffer).toBe(piece.buffer);
     expect(shorter.length).toBe(17_000);
     const other = pool.acquire(40_000); // another size: a buffer of its own
