@@ -47,7 +47,7 @@ test('our own peerProcess passes every rule of both scenarios: exit 0, the JSON 
   const run = await conform([process.execPath, OUR_PEER, '{id}', ...FLAT]);
   expect({ code: run.code, notPassing: run.notPassing }).toEqual({ code: 0, notPassing: [] });
   expect(run.verdicts!.rules.map((r) => r.id)).toEqual(RULES.map((r) => r.id));
-  expect(run.stdout).toContain('26 pass, 0 fail, 0 not shown (of 26 rules)');
+  expect(run.stdout).toContain('28 pass, 0 fail, 0 not shown (of 28 rules)');
 });
 
 test('our peer with its log in logs/ fails log.file-place alone, saying where the log went: exit 9; --html writes the page', async () => {
@@ -63,6 +63,7 @@ test('our peer with its log in logs/ fails log.file-place alone, saying where th
         '[seeder] found at logs/log_peer_1001.log, not at ./log_peer_1001.log',
         '[late-joiner] found at logs/log_peer_1003.log, not at ./log_peer_1003.log',
         '[by-rate] found at logs/log_peer_1005.log, not at ./log_peer_1005.log',
+        '[two-sources] found at logs/log_peer_1003.log, not at ./log_peer_1003.log',
       ],
     },
   ]);
@@ -94,6 +95,6 @@ test('a --json file that cannot be written: the table is shown, then exit 6 nami
   const json = path.join(dir, 'no-such-folder', 'verdicts.json');
   const run = await runNodeScript(SWARMLAB, ['conform', '--json', json, '--', process.execPath, OUR_PEER, '{id}', ...FLAT], { cwd: dir, killAfterMs: RUN_BOUND_MS });
   expect(run.code).toBe(6);
-  expect(run.stdout).toContain('26 pass, 0 fail');
+  expect(run.stdout).toContain('28 pass, 0 fail');
   expect(run.stderr).toContain(`conform: cannot write ${json}: ENOENT`);
 });
