@@ -71,9 +71,9 @@ function announceTheRest(neighbour: ScriptedNeighbour, pieceCount: number, held:
 /**
  * Our partial neighbour, listed before the peer (the peer dials it): its bitfield if it has one, an
  * unchoke at once, its haves one by one, and each piece it holds when asked (others dropped; its first
- * request cut by a choke if so set), until
- * the peer holds the whole file; then a have for every piece it had not announced, as if it had got
- * them elsewhere, so that the peer sees every listed peer complete. Resolves with the time of its last have.
+ * request cut by a choke if so set), until the peer holds the whole file; then a have for every piece
+ * it had not announced, as if it had got them elsewhere, so that the peer sees every listed peer
+ * complete. Resolves with the time of its last have.
  */
 export async function seedPartTo(
   neighbour: ScriptedNeighbour,

@@ -20,9 +20,9 @@ const PYTHON = process.env.PYTHON ?? 'python3';
 /**
  * Per scenario: a right leecher scenario takes 2-3 s (the peer that never exits is stopped at this
  * bound), a right seeder scenario 4-8 s (one with a slow choice of neighbours up to 15 s), a right late joiner 2-3 s, a right by-rate scenario 7-8 s,
- * a right two-sources scenario 3-4 s (one that never completes is stopped at this bound).
+ * a right two-sources scenario 3-6 s (one that never completes is stopped at this bound).
  */
-const SCENARIO_TIMEOUT_MS = { leecher: 8_000, seeder: 24_000, 'late-joiner': 8_000, 'by-rate': 16_000, 'two-sources': 8_000 };
+const SCENARIO_TIMEOUT_MS = { leecher: 8_000, seeder: 24_000, 'late-joiner': 8_000, 'by-rate': 16_000, 'two-sources': 12_000 };
 
 jest.setTimeout(50_000);
 
