@@ -89,7 +89,10 @@ export function requestNeverTwice(run: ScenarioRun): Judgement {
     const elsewhere = spans.slice(0, position).filter((earlier) => earlier.record !== later.record && spanEndMs(earlier) > later.request.atMs);
     const same = elsewhere.find((earlier) => earlier.index === later.index);
     if (same) failures.push(`${describeUnit(later.record.label, later.request)} while ${describeUnit(same.record.label, same.request)} was unanswered`);
-    else if (elsewhere.some((earlier) => piecesOffered(later.record, later.request.atMs).has(earlier.index))) shown++;
+    else {
+      const offered = piecesOffered(later.record, later.request.atMs);
+      if (elsewhere.some((earlier) => offered.has(earlier.index))) shown++;
+    }
   });
   return judge(
     failures,
