@@ -1,6 +1,6 @@
 import type { ConnectionRecord } from './WireRecord.js';
 
-export type ScenarioName = 'leecher' | 'seeder' | 'late-joiner' | 'by-rate';
+export type ScenarioName = 'leecher' | 'seeder' | 'late-joiner' | 'by-rate' | 'two-sources';
 
 /** How the peer under test ended. */
 export type PeerEnd =

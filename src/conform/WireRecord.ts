@@ -100,14 +100,14 @@ export function isMessage(unit: WireUnit, side: Side, type: MessageType): unit i
   return unit.side === side && unit.kind === 'message' && unit.message.type === type;
 }
 
-/** Each piece index we gave the peer, with the first time and connection we gave it on. */
-export function firstPiecesGiven(records: readonly ConnectionRecord[]): Map<number, { atMs: number; record: ConnectionRecord }> {
-  const given = new Map<number, { atMs: number; record: ConnectionRecord }>();
+/** Each piece index we gave the peer, with the first time, connection and unit we gave it on. */
+export function firstPiecesGiven(records: readonly ConnectionRecord[]): Map<number, { atMs: number; record: ConnectionRecord; unit: MessageUnit }> {
+  const given = new Map<number, { atMs: number; record: ConnectionRecord; unit: MessageUnit }>();
   for (const record of records) {
     for (const unit of messagesOf(record, 'us')) {
       if (unit.message.type !== MessageType.Piece) continue;
       const earlier = given.get(unit.message.index);
-      if (!earlier || unit.atMs < earlier.atMs) given.set(unit.message.index, { atMs: unit.atMs, record });
+      if (!earlier || unit.atMs < earlier.atMs) given.set(unit.message.index, { atMs: unit.atMs, record, unit });
     }
   }
   return given;

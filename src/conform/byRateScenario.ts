@@ -1,9 +1,7 @@
-import { freePorts } from '../net/freePorts.js';
-import { listenAs } from './lateJoinerScenario.js';
+import { peerDialsOurs } from './peerDialsOurs.js';
 import { PiecesGiven, seedPartTo, wantSilently } from './partialPeerScripts.js';
 import { pieceBytes } from './ScenarioRun.js';
-import { conformFile, pieceCountOf, runScenario, script, SHAPE, type ScenarioOptions, type ScenarioOutcome } from './scenarios.js';
-import type { ListedPeer } from './workDir.js';
+import { conformFile, pieceCountOf, SHAPE, type ScenarioOptions, type ScenarioOutcome } from './scenarios.js';
 
 /** 60 pieces: fed at our pace, the download lasts several of the peer's choice rounds (p = 1 s, m = 2 s). */
 const FILE_SIZE = 60 * 1024;
@@ -22,33 +20,13 @@ export async function byRateScenario(options: ScenarioOptions): Promise<Scenario
   const pieceCount = pieceCountOf(file);
   const indices = [...Array(pieceCount).keys()];
   const feeders = [0, 1].map((parity) => indices.filter((i) => i % 2 === parity));
-  const ours = [1001, 1002, 1003, 1004];
-  const listening = ours.map((peerId) => listenAs(peerId, true));
-  await Promise.all(listening.map((l) => l.ready));
-  const [peerPort] = await freePorts(1);
-  const peers: ListedPeer[] = [...ours.map((peerId, i) => ({ peerId, port: listening[i].port(), hasFile: false })), { peerId: PEER_ID, port: peerPort, hasFile: false }];
+  const ours = [1001, 1002, 1003, 1004].map((peerId) => ({ peerId, hasFile: false }));
   const given = new PiecesGiven(pieceCount);
   const piece = (index: number) => pieceBytes({ file, pieceSize: SHAPE.pieceSize }, index);
-  try {
-    return await runScenario(
-      'by-rate',
-      options,
-      file,
-      peers,
-      PEER_ID,
-      async (stage) =>
-        Promise.all(
-          ours.map(async (peerId, i) => {
-            const socket = await stage.waitFor(() => listening[i].sockets[0]);
-            if (!socket) return undefined;
-            const feeds = feeders[i];
-            const neighbour = stage.neighbour(socket, feeds ? `feeder ${peerId}` : `empty ${peerId}`, peerId);
-            return script(() => (feeds ? seedPartTo(neighbour, piece, pieceCount, { bitfield: feeds, announced: [], serveDelayMs: FEED_PACE_MS }, given) : wantSilently(neighbour, pieceCount, given)));
-          }),
-        ),
-      () => ({ listeners: listening.map((l) => l.record) }),
-    );
-  } finally {
-    for (const l of listening) l.close();
-  }
+  return peerDialsOurs('by-rate', options, file, ours, PEER_ID, (stage, socket, which) => {
+    const { peerId } = ours[which];
+    const feeds = feeders[which];
+    const neighbour = stage.neighbour(socket, feeds ? `feeder ${peerId}` : `empty ${peerId}`, peerId);
+    return feeds ? seedPartTo(neighbour, piece, pieceCount, { bitfield: feeds, announced: [], serveDelayMs: FEED_PACE_MS }, given) : wantSilently(neighbour, pieceCount, given);
+  });
 }

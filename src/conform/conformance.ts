@@ -3,6 +3,7 @@ import { lateJoinerScenario } from './lateJoinerScenario.js';
 import { judgeRuns } from './rules.js';
 import { leecherScenario, removeWorkDir, seederScenario, type ScenarioOptions, type ScenarioOutcome } from './scenarios.js';
 import type { RuleResult } from './Verdict.js';
+import { twoSourcesScenario } from './twoSourcesScenario.js';
 
 export type Conformance =
   | { kind: 'judged'; rules: RuleResult[]; outcomes: ScenarioOutcome[] }
@@ -13,7 +14,7 @@ export type Conformance =
 export async function checkConformance(options: ScenarioOptions & { keepWorkDirs?: boolean }): Promise<Conformance> {
   const outcomes: ScenarioOutcome[] = [];
   try {
-    for (const scenario of [leecherScenario, seederScenario, lateJoinerScenario, byRateScenario]) {
+    for (const scenario of [leecherScenario, seederScenario, lateJoinerScenario, byRateScenario, twoSourcesScenario]) {
       const outcome = await scenario(options);
       outcomes.push(outcome);
       if (!outcome.started) return { kind: 'not-started', outcome };

@@ -37,6 +37,18 @@ export interface PartialHoldings {
   announced: readonly number[];
   /** How long it takes to answer each request (by default SERVE_DELAY_MS): its upload rate to the peer. */
   serveDelayMs?: number;
+  /** Its first request cut: a choke `chokeAfterMs` after it, without the piece; an unchoke `chokedMs` later. */
+  cutFirstRequest?: { chokeAfterMs: number; chokedMs: number };
+}
+
+/** Chokes the peer (a request it is waiting for left unanswered), then unchokes it; resolves with how many units came before the unchoke: requests among them were made choked, and are dropped. */
+async function chokeAWhile(neighbour: ScriptedNeighbour, cut: { chokeAfterMs: number; chokedMs: number }): Promise<number> {
+  await neighbour.pause(cut.chokeAfterMs);
+  neighbour.send({ type: MessageType.Choke });
+  await neighbour.pause(cut.chokedMs);
+  const droppedBefore = neighbour.record.units.length;
+  neighbour.send({ type: MessageType.Unchoke });
+  return droppedBefore;
 }
 
 /** Interested, once, when the unit shows the peer has a piece we lack (its bitfield or have). */
@@ -58,9 +70,10 @@ function announceTheRest(neighbour: ScriptedNeighbour, pieceCount: number, held:
 
 /**
  * Our partial neighbour, listed before the peer (the peer dials it): its bitfield if it has one, an
- * unchoke at once, its haves one by one, and each piece it holds when asked (others dropped), until
- * the peer holds the whole file; then a have for every piece it had not announced, as if it had got
- * them elsewhere, so that the peer sees every listed peer complete. Resolves with the time of its last have.
+ * unchoke at once, its haves one by one, and each piece it holds when asked (others dropped; its first
+ * request cut by a choke if so set), until the peer holds the whole file; then a have for every piece
+ * it had not announced, as if it had got them elsewhere, so that the peer sees every listed peer
+ * complete. Resolves with the time of its last have.
  */
 export async function seedPartTo(
   neighbour: ScriptedNeighbour,
@@ -88,10 +101,18 @@ export async function seedPartTo(
     }
   })();
   let interested = false;
+  let cut = holdings.cutFirstRequest;
+  let droppedBefore = 0;
   while (!given.complete) {
     const unit = await neighbour.nextFromPeerUnless(() => given.complete);
     interested = interestedOnOffer(neighbour, unit, held, interested);
     if (unit?.kind !== 'message' || unit.message.type !== MessageType.Request || !held.has(unit.message.index)) continue;
+    if (neighbour.record.units.indexOf(unit) < droppedBefore) continue;
+    if (cut) {
+      droppedBefore = await chokeAWhile(neighbour, cut);
+      cut = undefined;
+      continue;
+    }
     const { index } = unit.message;
     await neighbour.pause(holdings.serveDelayMs ?? SERVE_DELAY_MS);
     neighbour.send({ type: MessageType.Piece, index, data: piece(index) });

@@ -1,46 +1,10 @@
 import { MessageType } from '../wire/index.js';
+import { piecesOffered, requestSpans, spanEndMs, walkRequests, type RequestSpan, type RequestState } from './requestTimeline.js';
 import type { ScenarioRun } from './ScenarioRun.js';
 import { judge, type Judgement } from './Verdict.js';
 import { describeUnit, isMessage, messagesOf, type ConnectionRecord, type MessageUnit } from './WireRecord.js';
 
-/**
- * A request the peer wrote before our choke reached it is no fault of its
- * own: requests arriving this soon after our choke are let pass (and void).
- * Generous, because our times are when our side read the bytes, and either
- * process may be held up for a moment on a busy machine.
- */
-export const CHOKE_GRACE_MS = 500;
-
-interface RequestState {
-  label: string;
-  /** We had the peer choked (and the grace was over). */
-  choked: boolean;
-  /** Its requests not yet answered by a piece nor voided by a choke. */
-  outstanding: ReadonlyMap<number, MessageUnit>;
-}
-
-/** Walks one connection's units, knowing at each of the peer's requests whether we had it choked (past the grace) and what it had outstanding. */
-function walkRequests(record: ConnectionRecord, visit: (request: MessageUnit, state: RequestState) => void): void {
-  let chokedAtMs: number | undefined = -Infinity; // protocol.md: every connection starts choked
-  const outstanding = new Map<number, MessageUnit>();
-  for (const unit of record.units) {
-    if (unit.kind !== 'message') continue;
-    const { message } = unit;
-    if (unit.side === 'us') {
-      if (message.type === MessageType.Choke) {
-        chokedAtMs = unit.atMs;
-        outstanding.clear(); // protocol.md, "Requests": a choke voids what was asked
-      } else if (message.type === MessageType.Unchoke) chokedAtMs = undefined;
-      else if (message.type === MessageType.Piece) outstanding.delete(message.index);
-    } else if (message.type === MessageType.Request) {
-      const withinGrace = chokedAtMs !== undefined && unit.atMs - chokedAtMs <= CHOKE_GRACE_MS;
-      if (withinGrace) continue;
-      const choked = chokedAtMs !== undefined;
-      visit(unit, { label: record.label, choked, outstanding });
-      if (!choked) outstanding.set(message.index, unit); // one made while choked is void: request.only-while-unchoked's fault alone
-    }
-  }
-}
+export { CHOKE_GRACE_MS } from './requestTimeline.js';
 
 /** Each request the peer made, judged in its moment: a failure or, for those that conform, a count a connection. */
 function judgeRequests(
@@ -106,4 +70,58 @@ export function requestNeverHeld(run: ScenarioRun): Judgement {
     if (count > 0) seen.push(`${record.label}: ${count} requests, none for a piece it had told us it has`);
   }
   return judge(failures, seen, 'the peer sent no requests');
+}
+
+/** Every request the peer had outstanding in the run, in the order we read them. */
+const allSpans = (run: ScenarioRun): RequestSpan[] => run.connections.flatMap(requestSpans).sort((a, b) => a.request.atMs - b.request.atMs);
+
+/**
+ * request.never-twice: never a request for a piece it is waiting for from another neighbour (asked, not
+ * answered by the piece nor voided by that neighbour's choke). No tolerance is needed: our piece or choke
+ * that frees a piece is written before the peer can act on it, so a request for it elsewhere is read after.
+ * Shown where it asked one neighbour while another had a piece outstanding that this one also holds.
+ */
+export function requestNeverTwice(run: ScenarioRun): Judgement {
+  const spans = allSpans(run);
+  const failures: string[] = [];
+  let shown = 0;
+  spans.forEach((later, position) => {
+    const elsewhere = spans.slice(0, position).filter((earlier) => earlier.record !== later.record && spanEndMs(earlier) > later.request.atMs);
+    const same = elsewhere.find((earlier) => earlier.index === later.index);
+    if (same) failures.push(`${describeUnit(later.record.label, later.request)} while ${describeUnit(same.record.label, same.request)} was unanswered`);
+    else {
+      const offered = piecesOffered(later.record, later.request.atMs);
+      if (elsewhere.some((earlier) => offered.has(earlier.index))) shown++;
+    }
+  });
+  return judge(
+    failures,
+    shown > 0 ? [`${shown} requests to one neighbour while a piece it also holds was asked of another; never that piece`] : [],
+    'the peer never asked a neighbour while a piece that one holds was asked of another',
+  );
+}
+
+/**
+ * request.reasked-after-choke: a request cut by a choke is asked again later, of any neighbour (or the piece
+ * came from another). Judged where the neighbour that cut it unchoked the peer again at least p before the end.
+ */
+export function requestReaskedAfterChoke(run: ScenarioRun): Judgement {
+  const spans = allSpans(run);
+  const failures: string[] = [];
+  const seen: string[] = [];
+  for (const cut of spans.filter((span) => span.endedBy?.message.type === MessageType.Choke)) {
+    const chokedAtMs = spanEndMs(cut);
+    const again = spans.find((span) => span.index === cut.index && span.request.atMs > chokedAtMs);
+    const given = run.connections.some((record) => messagesOf(record, 'us').some(({ message, atMs }) => message.type === MessageType.Piece && message.index === cut.index && atMs > cut.request.atMs));
+    const cutBy = `${describeUnit(cut.record.label, cut.request)} cut by our choke at +${Math.round(chokedAtMs)}ms`;
+    if (again) seen.push(`${cutBy}, asked again: ${describeUnit(again.record.label, again.request)}`);
+    else if (given) seen.push(`${cutBy}, the piece came from another`);
+    else if (unchokedAgain(cut.record, chokedAtMs, run.end.atMs - run.unchokingMs)) failures.push(`${cutBy}, unchoked again, and never asked again by the end (+${Math.round(run.end.atMs)}ms)`);
+  }
+  return judge(failures, seen, 'no request of the peer was cut by a choke and unchoked again in time');
+}
+
+/** Whether our side unchoked the peer on this connection after `afterMs` and by `byMs`. */
+function unchokedAgain(record: ConnectionRecord, afterMs: number, byMs: number): boolean {
+  return messagesOf(record, 'us').some(({ message, atMs }) => message.type === MessageType.Unchoke && atMs > afterMs && atMs <= byMs);
 }

@@ -3,7 +3,7 @@ import { chokeByRateWhenLeeching, chokeMaxUnchoked, chokeOptimisticEveryM, choke
 import { handshakeExactBytes, handshakePeerId, handshakeSentAtOnce } from './handshakeRules.js';
 import { exitByItself, logFilePlace, logSentences } from './outcomeRules.js';
 import { interestedWhenNeeded, interestNotInterestedAtEnd, interestUpdatedAfterHave } from './interestRules.js';
-import { requestNeverHeld, requestOneAtATime, requestOnlyWhileUnchoked } from './requestRules.js';
+import { requestNeverHeld, requestNeverTwice, requestOneAtATime, requestOnlyWhileUnchoked, requestReaskedAfterChoke } from './requestRules.js';
 import type { ScenarioRun } from './ScenarioRun.js';
 import { serveNoneAfterChoke, serveOnlyUnchoked } from './serveRules.js';
 import { dialEveryEarlier } from './dialRules.js';
@@ -38,6 +38,8 @@ export const RULES: readonly Rule[] = [
   { id: 'request.only-while-unchoked', summary: 'requests only while unchoked', check: requestOnlyWhileUnchoked },
   { id: 'request.one-at-a-time', summary: 'one request outstanding per neighbour', check: requestOneAtATime },
   { id: 'request.never-held', summary: 'never asks for a piece it has sent that neighbour a have for', check: requestNeverHeld },
+  { id: 'request.never-twice', summary: 'never asks for a piece it awaits from another neighbour', check: requestNeverTwice },
+  { id: 'request.reasked-after-choke', summary: 'a request cut by a choke is asked again (of anyone) later', check: requestReaskedAfterChoke },
   { id: 'serve.right-bytes', summary: 'serves whole pieces with the right bytes', check: serveRightBytes },
   { id: 'serve.only-unchoked', summary: 'no piece before it unchokes that neighbour', check: serveOnlyUnchoked },
   { id: 'serve.none-after-choke', summary: 'no piece after it chokes that neighbour, until it unchokes it', check: serveNoneAfterChoke },

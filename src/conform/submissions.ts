@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { runLineWords } from './runLineWords.js';
 
 /** The file in a submission folder that holds its command. */
 export const RUN_FILE = 'run';
@@ -36,10 +37,11 @@ export function findSubmissions(dir: string): SubmissionsDir {
 }
 
 /**
- * The first non-blank line of a `run` file, split at whitespace (no shell, no
- * quoting): `{dir}` stands for the submission folder, and a word starting with
- * `./` or `../` is a path in that folder, made absolute, because the peer runs
- * in each scenario's own directory (a bare `.` stays: that directory).
+ * The first non-blank line of a `run` file, cut into words with a shell's
+ * quoting but no shell (runLineWords): `{dir}` stands for the submission
+ * folder, and a word starting with `./` or `../` is a path in that folder,
+ * made absolute, because the peer runs in each scenario's own directory (a
+ * bare `.` stays: that directory).
  */
 export function commandOf(text: string, folder: string, runFile: string): string[] | { error: string } {
   const lines = text.split(/\r?\n/);
@@ -47,9 +49,9 @@ export function commandOf(text: string, folder: string, runFile: string): string
   if (index < 0) return { error: `${runFile}: empty, expected one line with the command that starts the peer` };
   const extra = lines.findIndex((line, i) => i > index && line.trim() !== '');
   if (extra >= 0) return { error: `${runFile}:${extra + 1}: a second line; one line expected, the command that starts the peer` };
-  return lines[index]
-    .trim()
-    .split(/\s+/)
+  const words = runLineWords(lines[index]);
+  if (!Array.isArray(words)) return { error: `${runFile}:${index + 1}: ${words.error}` };
+  return words
     .map((word) => word.replaceAll('{dir}', folder))
     .map((word) => (word.startsWith('./') || word.startsWith('../') ? path.join(folder, word) : word));
 }

@@ -24,21 +24,17 @@ export function serveRightBytes(run: ScenarioRun): Judgement {
 
 /**
  * have.after-each-piece: after each piece we give it, the peer sends us `have` for it (protocol.md: to every
- * neighbour). Only a piece's first delivery completes it: one given again (asked twice) owes no second have.
+ * neighbour). Only a piece's first delivery (in time, on any connection) completes it: one given again
+ * (asked twice) owes no second have.
  */
 export function haveAfterEachPiece(run: ScenarioRun): Judgement {
   const failures: string[] = [];
-  const given = new Set<number>();
-  for (const record of run.connections) {
-    record.units.forEach((unit, position) => {
-      if (unit.kind !== 'message' || unit.side !== 'us' || unit.message.type !== MessageType.Piece || given.has(unit.message.index)) return;
-      const { index } = unit.message;
-      given.add(index);
-      const have = record.units
-        .slice(position + 1)
-        .some((u) => u.side === 'peer' && u.kind === 'message' && u.message.type === MessageType.Have && u.message.index === index);
-      if (!have) failures.push(`no have ${index} after ${describeUnit(record.label, unit)}`);
-    });
+  const given = firstPiecesGiven(run.connections);
+  for (const [index, { record, unit }] of given) {
+    const have = record.units
+      .slice(record.units.indexOf(unit) + 1)
+      .some((u) => u.side === 'peer' && u.kind === 'message' && u.message.type === MessageType.Have && u.message.index === index);
+    if (!have) failures.push(`no have ${index} after ${describeUnit(record.label, unit)}`);
   }
   return judge(failures, given.size > 0 ? [`a have for each of the ${given.size} pieces we gave`] : [], 'we gave the peer no pieces');
 }

@@ -24,14 +24,14 @@ const RESULTS: SubmissionResult[] = [
 test('formatBatch: a row a submission (marks under numbered rules, pass count), a row saying why one did not start, a legend, failures and skipped', () => {
   const lines = formatBatch(RESULTS, ['dave'], 200);
   expect(lines.slice(0, 5)).toEqual([
-    'submission  1  2  3  4  5  6  7  8  9  10  11  12  13  14  15  16  17  18  19  20  21  22  23  24  25  26  pass',
-    '----------  -  -  -  -  -  -  -  -  -  --  --  --  --  --  --  --  --  --  --  --  --  --  --  --  --  --  -----',
-    'alice       ✔  ✔  ✔  ✔  ✔  ✔  ✔  ✔  ✔  ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   26/26',
-    'bob         ✔  ✔  ✔  ✔  ✔  ✔  ✔  ✔  ✔  ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ·   ✔   ✘   24/26',
+    'submission  1  2  3  4  5  6  7  8  9  10  11  12  13  14  15  16  17  18  19  20  21  22  23  24  25  26  27  28  pass',
+    '----------  -  -  -  -  -  -  -  -  -  --  --  --  --  --  --  --  --  --  --  --  --  --  --  --  --  --  --  --  -----',
+    'alice       ✔  ✔  ✔  ✔  ✔  ✔  ✔  ✔  ✔  ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   28/28',
+    'bob         ✔  ✔  ✔  ✔  ✔  ✔  ✔  ✔  ✔  ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ✔   ·   ✔   ✘   26/28',
     'carol       did not start: ImportError: no module named <bad>',
   ]);
   expect(lines).toContain(' 1 handshake.exact-bytes');
-  expect(lines).toContain('26 log.sentences');
+  expect(lines).toContain('28 log.sentences');
   expect(lines.slice(-9)).toEqual([
     '',
     'bob:',
@@ -52,11 +52,11 @@ test('formatBatch: no line is wider than the terminal', () => {
 test('batchJson: {"submissions":[{"name","started","rules"}],"skipped"}; one that did not start has no rules, and why', () => {
   const json = JSON.parse(batchJson(RESULTS, ['dave']));
   expect(json.submissions.map((s: { name: string; started: boolean; rules: unknown[] }) => [s.name, s.started, s.rules.length])).toEqual([
-    ['alice', true, 26],
-    ['bob', true, 26],
+    ['alice', true, 28],
+    ['bob', true, 28],
     ['carol', false, 0],
   ]);
-  expect(json.submissions[1].rules[25]).toEqual({ id: 'log.sentences', verdict: 'fail', evidence: [`[leecher] log_peer_1002.log:2 not a sentence: ${HOSTILE}`] });
+  expect(json.submissions[1].rules[27]).toEqual({ id: 'log.sentences', verdict: 'fail', evidence: [`[leecher] log_peer_1002.log:2 not a sentence: ${HOSTILE}`] });
   expect(json.submissions[2].output).toEqual(['Traceback', 'ImportError: no module named <bad>']);
   expect(json.skipped).toEqual(['dave']);
 });
@@ -86,7 +86,7 @@ test('renderResultsHtml: self-contained, every rule with its verdict and evidenc
   expect(page).toContain('<td class="fail">✘ fail</td><td><pre>[leecher] log_peer_1002.log:2 not a sentence: &lt;script&gt;');
   expect(page).toContain('<td class="not-shown">· not-shown</td><td><pre>no end</pre>');
   expect(page).toContain('python3 peer.py {id} &lt;x&gt;');
-  expect(page).toContain('24 pass, 1 fail, 1 not shown (of 26 rules)');
+  expect(page).toContain('26 pass, 1 fail, 1 not shown (of 28 rules)');
 });
 
 test('runBatch: a run file that cannot be used is a row without starting anything; a peer that did not start keeps its last output lines', async () => {

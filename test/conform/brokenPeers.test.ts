@@ -12,15 +12,17 @@ import { byRateScenario } from '../../src/conform/byRateScenario.js';
 import { lateJoinerScenario } from '../../src/conform/lateJoinerScenario.js';
 import { judgeRuns } from '../../src/conform/rules.js';
 import { leecherScenario, removeWorkDir, seederScenario } from '../../src/conform/scenarios.js';
+import { twoSourcesScenario } from '../../src/conform/twoSourcesScenario.js';
 import { missingToolError } from '../support/requiredTools.js';
 
 const BROKEN_PEER = path.join(import.meta.dirname, 'brokenpeer.py');
 const PYTHON = process.env.PYTHON ?? 'python3';
 /**
  * Per scenario: a right leecher scenario takes 2-3 s (the peer that never exits is stopped at this
- * bound), a right seeder scenario 4-8 s (one with a slow choice of neighbours up to 15 s), a right late joiner 2-3 s, a right by-rate scenario 7-8 s.
+ * bound), a right seeder scenario 4-8 s (one with a slow choice of neighbours up to 15 s), a right late joiner 2-3 s, a right by-rate scenario 7-8 s,
+ * a right two-sources scenario 3-6 s (one that never completes is stopped at this bound).
  */
-const SCENARIO_TIMEOUT_MS = { leecher: 8_000, seeder: 24_000, 'late-joiner': 8_000, 'by-rate': 16_000 };
+const SCENARIO_TIMEOUT_MS = { leecher: 8_000, seeder: 24_000, 'late-joiner': 8_000, 'by-rate': 16_000, 'two-sources': 12_000 };
 
 jest.setTimeout(50_000);
 
@@ -28,10 +30,13 @@ beforeAll(() => {
   if (spawnSync(PYTHON, ['--version']).status !== 0) throw missingToolError('python3', PYTHON);
 });
 
-const SCENARIOS = { leecher: leecherScenario, seeder: seederScenario, 'late-joiner': lateJoinerScenario, 'by-rate': byRateScenario };
+const SCENARIOS = { leecher: leecherScenario, seeder: seederScenario, 'late-joiner': lateJoinerScenario, 'by-rate': byRateScenario, 'two-sources': twoSourcesScenario };
+
+/** A piece the peer never asks again never comes: its copy lacks it, it never finishes (so never exits), its log never reaches the total. */
+const NEVER_COMPLETES = ['file.complete-and-identical', 'exit.by-itself', 'log.sentences'];
 
 /** In the seeder scenario any of our four leechers may be the first to see a fault: which dials first is the machine's choice. */
-const CASES: [fault: string, scenario: keyof typeof SCENARIOS, rule: string, evidence: RegExp][] = [
+const CASES: [fault: string, scenario: keyof typeof SCENARIOS, rule: string, evidence: RegExp, alsoFailing?: string[]][] = [
   ['bad-padding', 'leecher', 'handshake.exact-bytes', /^\[leecher\] byte 20 \(padding\) is 0x01, expected 0x00: seeder 1001, peer→us @0 \+\d+ms: handshake \[50 32/],
   ['wrong-id', 'leecher', 'handshake.peer-id', /^\[leecher\] peer ID 1003, expected 1002: /],
   ['waits-for-handshake', 'leecher', 'handshake.sent-at-once', /^\[leecher\] sent only after ours \(\+\d+ms\): seeder 1001, peer→us @0/],
@@ -57,13 +62,16 @@ const CASES: [fault: string, scenario: keyof typeof SCENARIOS, rule: string, evi
   ['no-have-to-accepted', 'late-joiner', 'have.to-every-neighbour', /^\[late-joiner\] no have \d to later 1004 after the piece came from earlier 100[12] at \+\d+ms$/],
   ['never-optimistic', 'by-rate', 'choke.optimistic-every-m', /^\[by-rate\] only 2 neighbours feeding it unchoked while one giving nothing waited choked and interested from \+\d+ms to \+\d+ms \(\d+ms, limit 3000ms\): unchoked \{feeder 1001, feeder 1002\}/],
   ['prefers-slowest', 'by-rate', 'choke.by-rate-when-leeching', /^\[by-rate\] a neighbour feeding it waited choked and interested while one giving nothing was unchoked from \+\d+ms to \+\d+ms \(\d+ms, limit 2000ms\)/],
+  ['request-twice', 'two-sources', 'request.never-twice', /^\[two-sources\] source 100[12], peer→us @\d+ \+\d+ms: request (\d) .* while source 100[12], peer→us @\d+ \+\d+ms: request \1 .* was unanswered$/],
+  ['forget-choked-request', 'two-sources', 'request.reasked-after-choke', /^\[two-sources\] source 1001, peer→us @37 \+\d+ms: request \d .* cut by our choke at \+\d+ms, unchoked again, and never asked again by the end \(\+\d+ms\)$/, NEVER_COMPLETES],
 ];
 
-test.each(CASES)('fault %s in the %s scenario fails %s alone, with evidence', async (fault, scenario, rule, evidence) => {
+test.each(CASES)('fault %s in the %s scenario fails %s alone (or with its named consequences), with evidence', async (fault, scenario, rule, evidence, alsoFailing = []) => {
   const outcome = await SCENARIOS[scenario]({ command: [PYTHON, BROKEN_PEER, '{id}', '--fault', fault], timeoutMs: SCENARIO_TIMEOUT_MS[scenario] });
   try {
     const failing = judgeRuns([outcome.run]).filter((r) => r.verdict === 'fail');
-    expect({ failing: failing.map((r) => r.id), output: failing.length === 1 ? [] : outcome.output }).toEqual({ failing: [rule], output: [] });
+    const expected = [rule, ...alsoFailing];
+    expect({ failing: failing.map((r) => r.id), output: failing.length === expected.length ? [] : outcome.output }).toEqual({ failing: expected, output: [] });
     expect(failing[0].evidence[0]).toMatch(evidence);
   } finally {
     removeWorkDir(outcome);

@@ -8,6 +8,7 @@ Each fault breaks one rule of protocol.md and should make exactly that rule of
 rewrites or adds frames) or by overriding one step of pypeer's Peer.
 """
 import os
+import random
 import socket
 import struct
 import sys
@@ -43,6 +44,8 @@ FAULTS = {
     "no-have-to-accepted": "no have to the neighbours that dialled it (those listed after it)",
     "never-optimistic": "never unchokes an optimistic neighbour",
     "prefers-slowest": "while leeching, prefers the neighbours that sent it the least",
+    "request-twice": "asks each neighbour for the lowest piece it lacks, even one it awaits from another",
+    "forget-choked-request": "a request cut by a choke stays 'requested' for ever: that piece is never asked again",
 }
 
 SLOW_RECHOICE_EVERY = 4
@@ -106,6 +109,8 @@ class BrokenPeer(pypeer.Peer):
         return super().run()
 
     def handle(self, nb, t, payload):
+        if t == CHOKE and self.args.fault == "forget-choked-request" and nb.requested is not None:
+            self.forgotten = getattr(self, "forgotten", set()) | {nb.requested}
         if t == HAVE and self.args.fault == "ignores-have-interest":
             self.update_interest = lambda nb, always: None
             try:
@@ -122,6 +127,19 @@ class BrokenPeer(pypeer.Peer):
             timer = threading.Timer(0.8, self._request_anyway, args=(nb,))
             timer.daemon = True
             timer.start()
+
+    def maybe_request(self, nb):
+        """pypeer's, with the choice of pieces spoiled by the request faults."""
+        if nb.closed or nb.choked_by or nb.requested is not None:
+            return
+        in_flight = {x.requested for x in self.neighbors.values() if x.requested is not None}
+        if self.args.fault == "request-twice":
+            in_flight = set()
+        in_flight |= getattr(self, "forgotten", set())
+        options = [i for i in range(self.n) if nb.bits[i] and not self.have[i] and i not in in_flight]
+        if options:
+            nb.requested = options[0] if self.args.fault == "request-twice" else random.choice(options)
+            self.send(nb, REQUEST, struct.pack(">I", nb.requested))
 
     def _serves_while_choked(self, nb):
         if not nb.am_choking:

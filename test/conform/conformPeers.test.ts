@@ -17,7 +17,7 @@ const SWARMLAB = path.join(ROOT, 'dist', 'cli', 'swarmlab.js');
 const OUR_PEER = path.join(ROOT, 'dist', 'cli', 'peerProcess.js');
 const PY_PEER = path.join(ROOT, 'test', 'interop', 'pypeer.py');
 const PYTHON = process.env.PYTHON ?? 'python3';
-/** A scenario takes 2-8 s, all four 15-20 s; this bounds a hung run (conform's own --timeout is per scenario). */
+/** A scenario takes 2-8 s, all five 20-25 s; this bounds a hung run (conform's own --timeout is per scenario). */
 const RUN_BOUND_MS = 60_000;
 
 jest.setTimeout(90_000);
@@ -43,11 +43,11 @@ async function conform(command: string[], options: string[] = []) {
 
 const FLAT = ['--peers-dir', '.', '--log-dir', '.'];
 
-test('our own peerProcess passes every rule of both scenarios: exit 0, the JSON has every rule', async () => {
+test('our own peerProcess passes every rule of every scenario: exit 0, the JSON has every rule', async () => {
   const run = await conform([process.execPath, OUR_PEER, '{id}', ...FLAT]);
   expect({ code: run.code, notPassing: run.notPassing }).toEqual({ code: 0, notPassing: [] });
   expect(run.verdicts!.rules.map((r) => r.id)).toEqual(RULES.map((r) => r.id));
-  expect(run.stdout).toContain('26 pass, 0 fail, 0 not shown (of 26 rules)');
+  expect(run.stdout).toContain('28 pass, 0 fail, 0 not shown (of 28 rules)');
 });
 
 test('our peer with its log in logs/ fails log.file-place alone, saying where the log went: exit 9; --html writes the page', async () => {
@@ -63,6 +63,7 @@ test('our peer with its log in logs/ fails log.file-place alone, saying where th
         '[seeder] found at logs/log_peer_1001.log, not at ./log_peer_1001.log',
         '[late-joiner] found at logs/log_peer_1003.log, not at ./log_peer_1003.log',
         '[by-rate] found at logs/log_peer_1005.log, not at ./log_peer_1005.log',
+        '[two-sources] found at logs/log_peer_1003.log, not at ./log_peer_1003.log',
       ],
     },
   ]);
@@ -76,7 +77,7 @@ test('--batch with a command after -- as well: a usage error (exit 2)', async ()
   expect(run.stderr).toContain('give either --batch DIR or a command after --, not both');
 });
 
-test('the independent Python peer passes every rule of both scenarios', async () => {
+test('the independent Python peer passes every rule of every scenario', async () => {
   if (spawnSync(PYTHON, ['--version']).status !== 0) throw missingToolError('python3', `${PYTHON}`);
   const run = await conform([PYTHON, PY_PEER, '{id}']);
   expect({ code: run.code, notPassing: run.notPassing, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, notPassing: [], output: '' });
@@ -94,6 +95,6 @@ test('a --json file that cannot be written: the table is shown, then exit 6 nami
   const json = path.join(dir, 'no-such-folder', 'verdicts.json');
   const run = await runNodeScript(SWARMLAB, ['conform', '--json', json, '--', process.execPath, OUR_PEER, '{id}', ...FLAT], { cwd: dir, killAfterMs: RUN_BOUND_MS });
   expect(run.code).toBe(6);
-  expect(run.stdout).toContain('26 pass, 0 fail');
+  expect(run.stdout).toContain('28 pass, 0 fail');
   expect(run.stderr).toContain(`conform: cannot write ${json}: ENOENT`);
 });

@@ -8,7 +8,7 @@ import * as path from 'path';
 
 const CONFORM = path.join(import.meta.dirname, '..', '..', 'src', 'conform');
 // batch and submissions are the runner too: they find submission folders and run the scenarios for each.
-const RUNNER = ['scenarios', 'lateJoinerScenario', 'byRateScenario', 'scripts', 'partialPeerScripts', 'ScriptedNeighbour', 'PeerUnderTest', 'workDir', 'conformance', 'batch', 'submissions'];
+const RUNNER = ['scenarios', 'lateJoinerScenario', 'byRateScenario', 'twoSourcesScenario', 'peerDialsOurs', 'scripts', 'partialPeerScripts', 'ScriptedNeighbour', 'PeerUnderTest', 'workDir', 'conformance', 'batch', 'submissions'];
 const IMPURE = new Set(['fs', 'net', 'child_process', 'os', 'perf_hooks', 'http', 'dgram']);
 const IMPORT = /^\s*(?:import|export)\s[^'";]*?from\s+['"]([^'"]+)['"]/gm;
 

@@ -242,3 +242,51 @@ export function byRateRun(overrides: Partial<ScenarioRun> = {}): ScenarioRun {
     ...overrides,
   });
 }
+
+/**
+ * A two-sources run of the peer 1003, all right: it dials 1001 and 1002 (both complete); 1001 cuts its
+ * request 0 with a choke at +100ms and unchokes it at +1100ms, when it asks 0 again; 1002 gives it 1 and 2.
+ */
+export function twoSourcesRun(overrides: Partial<ScenarioRun> = {}): ScenarioRun {
+  const source = (ourId: number, steps: Step[]) =>
+    connection([['peer', 1, handshake(1003)], ['us', 2, handshake(ourId)], ['us', 2, bitfield(0b1110_0000)], ['us', 2, unchoke], ['peer', 3, interested], ...steps], `source ${ourId}`, ourId);
+  const haves: Step[] = [
+    ['peer', 301, have(1)],
+    ['peer', 601, have(2)],
+    ['peer', 1401, have(0)],
+    ['peer', 1401, notInterested],
+  ];
+  return leecherRun({
+    name: 'two-sources',
+    peerId: 1003,
+    peers: [
+      { peerId: 1001, hasFile: true },
+      { peerId: 1002, hasFile: true },
+      { peerId: 1003, hasFile: false },
+    ],
+    connections: [
+      source(1001, [['peer', 4, request(0)], ['us', 100, choke], ['us', 1100, unchoke], ['peer', 1101, request(0)], ['us', 1400, piece(0)], ...haves]),
+      source(1002, [['peer', 4, request(1)], ['us', 300, piece(1)], ['peer', 301, request(2)], ['us', 600, piece(2)], ...haves]),
+    ],
+    listeners: [1001, 1002].map((peerId) => ({ peerId, listedBefore: true, accepted: 1 })),
+    allCompleteAtMs: 1400,
+    end: { by: 'itself', atMs: 2500, code: 0, signal: null },
+    log: {
+      relativePath: 'log_peer_1003.log',
+      lines: [
+        '2026-12-02 01:00:00: Peer 1003 makes a connection to Peer 1001.',
+        '2026-12-02 01:00:00: Peer 1003 makes a connection to Peer 1002.',
+        '2026-12-02 01:00:00: Peer 1003 is unchoked by 1001.',
+        '2026-12-02 01:00:00: Peer 1003 is unchoked by 1002.',
+        '2026-12-02 01:00:00: Peer 1003 is choked by 1001.',
+        '2026-12-02 01:00:00: Peer 1003 has downloaded the piece 1 from 1002. Now the number of pieces it has is 1.',
+        '2026-12-02 01:00:00: Peer 1003 has downloaded the piece 2 from 1002. Now the number of pieces it has is 2.',
+        '2026-12-02 01:00:01: Peer 1003 is unchoked by 1001.',
+        '2026-12-02 01:00:01: Peer 1003 has downloaded the piece 0 from 1001. Now the number of pieces it has is 3.',
+        '2026-12-02 01:00:01: Peer 1003 has downloaded the complete file.',
+        '',
+      ],
+    },
+    ...overrides,
+  });
+}

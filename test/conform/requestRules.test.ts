@@ -1,6 +1,6 @@
 import { interestedWhenNeeded } from '../../src/conform/interestRules.js';
-import { CHOKE_GRACE_MS, requestNeverHeld, requestOneAtATime, requestOnlyWhileUnchoked } from '../../src/conform/requestRules.js';
-import { LEECHER_OPENING, bitfield, choke, connection, have, interested, lateJoinerRun, leecherRun, piece, request, seederRun, unchoke, type Step } from './recordings.js';
+import { CHOKE_GRACE_MS, requestNeverHeld, requestNeverTwice, requestOneAtATime, requestOnlyWhileUnchoked, requestReaskedAfterChoke } from '../../src/conform/requestRules.js';
+import { LEECHER_OPENING, bitfield, byRateRun, choke, connection, handshake, have, interested, lateJoinerRun, leecherRun, piece, request, seederRun, twoSourcesRun, unchoke, type Step } from './recordings.js';
 
 const leecherWith = (...steps: Step[]) => leecherRun({ connections: [connection([...LEECHER_OPENING, ...steps])] });
 
@@ -86,5 +86,63 @@ describe('request.never-held', () => {
 
   test('not shown without requests', () => {
     expect(requestNeverHeld(seederRun()).verdict).toBe('not-shown');
+  });
+});
+
+/** The peer 1003 with our complete sources 1001 and 1002 (both unchoking it at +2ms), each given the steps after its opening. */
+function twoSources(steps1001: Step[], steps1002: Step[], endAtMs = 2500) {
+  const source = (ourId: number, steps: Step[]) =>
+    connection([['peer', 1, handshake(1003)], ['us', 2, handshake(ourId)], ['us', 2, bitfield(0b1110_0000)], ['us', 2, unchoke], ['peer', 3, interested], ...steps], `source ${ourId}`, ourId);
+  return twoSourcesRun({ connections: [source(1001, steps1001), source(1002, steps1002)], end: { by: 'itself', atMs: endAtMs, code: 0, signal: null } });
+}
+
+describe('request.never-twice', () => {
+  test('asking another neighbour for other pieces while one is awaited passes, counting the requests where it could have asked twice', () => {
+    expect(requestNeverTwice(twoSourcesRun())).toEqual({ verdict: 'pass', evidence: ['1 requests to one neighbour while a piece it also holds was asked of another; never that piece'] });
+  });
+
+  test('a piece asked of a second neighbour while the first has not answered fails, naming both requests', () => {
+    const judged = requestNeverTwice(twoSources([['peer', 4, request(0)], ['us', 300, piece(0)]], [['peer', 5, request(0)], ['us', 300, piece(0)]]));
+    expect(judged.verdict).toBe('fail');
+    expect(judged.evidence).toEqual([expect.stringMatching(/^source 1002, peer→us @37 \+5ms: request 0 .* while source 1001, peer→us @37 \+4ms: request 0 .* was unanswered$/)]);
+  });
+
+  test("a piece asked elsewhere once the first neighbour's choke voided it (or one asked within the grace, void too) passes", () => {
+    const afterChoke = twoSources(
+      [['peer', 4, request(0)], ['us', 100, choke], ['peer', 100 + CHOKE_GRACE_MS, request(2)]],
+      [['peer', 5, request(1)], ['us', 300, piece(1)], ['peer', 301, request(0)], ['us', 600, piece(0)], ['peer', 601, request(2)]],
+    );
+    expect(requestNeverTwice(afterChoke)).toEqual({ verdict: 'pass', evidence: ['1 requests to one neighbour while a piece it also holds was asked of another; never that piece'] });
+  });
+
+  test('not shown with one neighbour, or where no neighbour held a piece asked of another', () => {
+    expect(requestNeverTwice(leecherRun()).verdict).toBe('not-shown');
+    expect(requestNeverTwice(byRateRun())).toEqual({ verdict: 'not-shown', evidence: ['the peer never asked a neighbour while a piece that one holds was asked of another'] });
+  });
+});
+
+describe('request.reasked-after-choke', () => {
+  test('a request cut by a choke and asked again passes, naming both', () => {
+    expect(requestReaskedAfterChoke(twoSourcesRun()).evidence).toEqual([
+      'source 1001, peer→us @37 +4ms: request 0 [00 00 00 05 06 00 00 00 00] cut by our choke at +100ms, asked again: source 1001, peer→us @46 +1101ms: request 0 [00 00 00 05 06 00 00 00 00]',
+    ]);
+  });
+
+  test('one cut, then given by another neighbour asked before the choke, passes (asking twice is request.never-twice\'s fault)', () => {
+    const run = twoSources([['peer', 4, request(0)], ['us', 100, choke], ['us', 1100, unchoke]], [['peer', 5, request(0)], ['us', 300, piece(0)]]);
+    expect(requestReaskedAfterChoke(run).evidence).toEqual([expect.stringMatching(/cut by our choke at \+100ms, the piece came from another$/)]);
+  });
+
+  test('one cut and never asked again, though unchoked again at least p before the end, fails', () => {
+    const neverAgain = (endAtMs: number) => twoSources([['peer', 4, request(0)], ['us', 100, choke], ['us', 1100, unchoke]], [['peer', 4, request(1)], ['us', 300, piece(1)]], endAtMs);
+    expect(requestReaskedAfterChoke(neverAgain(2100))).toEqual({
+      verdict: 'fail',
+      evidence: ['source 1001, peer→us @37 +4ms: request 0 [00 00 00 05 06 00 00 00 00] cut by our choke at +100ms, unchoked again, and never asked again by the end (+2100ms)'],
+    });
+    expect(requestReaskedAfterChoke(neverAgain(2099)).verdict).toBe('not-shown');
+  });
+
+  test('not shown when no choke cut a request', () => {
+    expect(requestReaskedAfterChoke(leecherRun())).toEqual({ verdict: 'not-shown', evidence: ['no request of the peer was cut by a choke and unchoked again in time'] });
   });
 });

@@ -1,10 +1,10 @@
 import { RULES, judgeRuns } from '../../src/conform/rules.js';
 import { combine, judge } from '../../src/conform/Verdict.js';
-import { byRateRun, lateJoinerRun, leecherRun, seederRun } from './recordings.js';
+import { byRateRun, lateJoinerRun, leecherRun, seederRun, twoSourcesRun } from './recordings.js';
 
 describe('judging scenario runs', () => {
   test('a right run of each scenario: together they pass every rule', () => {
-    const results = judgeRuns([leecherRun(), seederRun(), lateJoinerRun(), byRateRun()]);
+    const results = judgeRuns([leecherRun(), seederRun(), lateJoinerRun(), byRateRun(), twoSourcesRun()]);
     expect(results.map((r) => r.id)).toEqual(RULES.map((r) => r.id));
     expect(results.filter((r) => r.verdict !== 'pass')).toEqual([]);
   });

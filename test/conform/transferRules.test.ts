@@ -49,6 +49,17 @@ describe('have.after-each-piece', () => {
     });
     expect(haveAfterEachPiece(run)).toEqual({ verdict: 'pass', evidence: ['a have for each of the 1 pieces we gave'] });
   });
+
+  test('the first delivery is the first in time, whichever connection is listed first: one given later on another owes no have', () => {
+    const opening = (ourId: number): Step[] => [['peer', 1, handshake(1003)], ['us', 2, handshake(ourId)], ['us', 2, bitfield(0b1110_0000)], ['us', 2, unchoke]];
+    const run = lateJoinerRun({
+      connections: [
+        connection([...opening(1001), ['peer', 3, request(0)], ['peer', 11, have(0)], ['us', 20, piece(0)]], 'source 1001', 1001),
+        connection([...opening(1002), ['peer', 3, request(0)], ['us', 10, piece(0)], ['peer', 11, have(0)]], 'source 1002', 1002),
+      ],
+    });
+    expect(haveAfterEachPiece(run)).toEqual({ verdict: 'pass', evidence: ['a have for each of the 1 pieces we gave'] });
+  });
 });
 
 describe('file.complete-and-identical', () => {

@@ -51,7 +51,7 @@ export const conformCommand: CommandModule<object, ConformArgs> = {
       .example('$0 conform --json verdicts.json -- java -cp bin peerProcess {id}', 'a Java peer, verdicts also as JSON')
       .example('$0 conform --batch submissions --html grades.html', 'every student folder in submissions/ (each with a run file such as: java -cp ./bin peerProcess {id})')
       .epilog(
-        'Scenarios: the peer as the only leecher of our seeder; the peer as the seeder of four leechers of ours; the peer as a late joiner that dials two partial peers of ours; the peer as a leecher fed by two of four neighbours of ours. ' +
+        'Scenarios: the peer as the only leecher of our seeder; the peer as the seeder of four leechers of ours; the peer as a late joiner that dials two partial peers of ours; the peer as a leecher fed by two of four neighbours of ours; the peer as a leecher of two slow sources of ours, one of which chokes it once while it waits for a piece. ' +
           'Each runs in a fresh directory in the spec\'s flat layout (Common.cfg, PeerInfo.cfg, peer_<id>/, log_peer_<id>.log). ' +
           'Verdicts: pass, fail, not-shown (the scenarios did not show the behaviour). ' +
           'Exit codes: 0 no rule fails, 9 a rule fails (with --batch: or a submission did not start), 3 the peer could not be started (its output shown), ' +
