@@ -71,6 +71,11 @@ export class BlockGeometry {
     return blockNumber === undefined ? undefined : ref.index * this.blocksPerPiece + blockNumber;
   }
 
+  /** The block named by `key` (keyOf's inverse; a key of ours, else a RangeError). */
+  blockOfKey(key: number): BlockRef {
+    return this.block(Math.floor(key / this.blocksPerPiece), key % this.blocksPerPiece);
+  }
+
   get totalBlocks(): number {
     return (this.pieceCount - 1) * this.blocksPerPiece + this.blockCountOf(this.pieceCount - 1);
   }

@@ -65,6 +65,11 @@ export class BlockTracker {
     if (this.begin(ref.index).request(blockNumber, peer)) this.unrequested--;
   }
 
+  /** How many peers are asked for the block now (none once it arrived, or for a piece not begun). */
+  askedCount(ref: BlockRef): number {
+    return this.progress.get(ref.index)?.askedCount(this.blockNumber(ref)) ?? 0;
+  }
+
   release(ref: BlockRef, peer: PeerKey): void {
     if (this.progress.get(ref.index)?.release(this.blockNumber(ref), peer)) this.unrequested++;
   }

@@ -1,18 +1,18 @@
-import type { BlockRef } from '../../core/BlockRef.js';
+import { BlockKeyQueue } from './BlockKeyQueue.js';
 
 /**
  * What we asked of one peer (architecture.md: per connection, "blocks in
  * flight" and "snub state"). Blocks are named by their key (BlockGeometry.keyOf).
  */
 export class PeerRequests {
-  /** Requests in flight that count against the peer's queue depth. */
-  readonly outstanding = new Map<number, BlockRef>();
+  /** Requests in flight that count against the peer's queue depth, oldest first. */
+  readonly outstanding = new BlockKeyQueue();
   /**
    * Requests the peer may still answer that no longer count: released when
    * it was snubbed, or cancelled in the end game. A block arriving for one is
    * still taken; none of them is asked of this peer again meanwhile.
    */
-  readonly unanswered = new Map<number, BlockRef>();
+  readonly unanswered = new Set<number>();
   /** Since when the peer has sent nothing while we wait on it (for snubbing). */
   silentSinceMs = 0;
   snubbed = false;
@@ -22,17 +22,14 @@ export class PeerRequests {
     return this.outstanding.has(key) || this.unanswered.has(key);
   }
 
-  add(key: number, ref: BlockRef, nowMs: number): void {
+  add(key: number, nowMs: number): void {
     if (this.outstanding.size === 0) this.silentSinceMs = nowMs;
-    this.outstanding.set(key, ref);
+    this.outstanding.add(key);
   }
 
   /** The request no longer counts against the depth, but may still be answered. */
   demote(key: number): void {
-    const ref = this.outstanding.get(key);
-    if (!ref) return;
-    this.outstanding.delete(key);
-    this.unanswered.set(key, ref);
+    if (this.outstanding.delete(key)) this.unanswered.add(key);
   }
 
   /** The peer answered a request or forgot it: returns whether it had counted against the depth. */

@@ -146,7 +146,7 @@ export class RequestPlanner {
       }
       if (!block) break;
       this.blocks.request(block, peer.key);
-      requests.add(this.keyOf(block), block, nowMs);
+      requests.add(this.keyOf(block), nowMs);
       chosen.push(block);
     }
     return chosen;
@@ -159,7 +159,7 @@ export class RequestPlanner {
 
   /** The requests in flight to `peer` that count against its depth. */
   outstanding(peer: PeerKey): BlockRef[] {
-    return [...(this.peers.get(peer)?.outstanding.values() ?? [])];
+    return this.blocksOf(this.peers.get(peer)?.outstanding.toArray() ?? []);
   }
 
   /** How many more requests `peer` may have in flight now. */
@@ -178,15 +178,19 @@ export class RequestPlanner {
     const answered = key === undefined ? undefined : requests?.settle(key);
     if (key === undefined || !requests || answered === undefined) return outcomeOf('unrequested', false);
     requests.heard(this.clock.now());
+    // Asked of others now (the end game), or owed by others: only then is every peer looked at.
+    const askedOfOthers = this.blocks.askedCount(block) - (answered === 'outstanding' ? 1 : 0);
     const receipt = this.blocks.receive(block, peer);
     if (receipt.outcome === 'duplicate') return outcomeOf('duplicate', false);
+    const arrival = answered === 'outstanding' ? 'expected' : 'late';
+    if (askedOfOthers === 0 && !this.someUnanswered()) return outcomeOf(arrival, receipt.pieceComplete);
     let cancels: BlockCancel[] | undefined;
     for (const [other, theirs] of this.peers) {
       if (!theirs.isAwaiting(key)) continue;
       theirs.demote(key); // a cancelled request may still be answered: the block would be a duplicate
       (cancels ??= []).push({ peer: other, block });
     }
-    return outcomeOf(answered === 'outstanding' ? 'expected' : 'late', receipt.pieceComplete, cancels);
+    return outcomeOf(arrival, receipt.pieceComplete, cancels);
   }
 
   /**
@@ -223,7 +227,7 @@ export class RequestPlanner {
     for (const [peer, requests] of this.peers) {
       if (requests.snubbed || requests.outstanding.size === 0 || nowMs - requests.silentSinceMs < this.snubAfterMs) continue;
       requests.snubbed = true;
-      const released = [...requests.outstanding.values()];
+      const released = this.blocksOf(requests.outstanding.toArray());
       for (const block of released) {
         this.blocks.release(block, peer);
         requests.demote(this.keyOf(block));
@@ -318,7 +322,7 @@ export class RequestPlanner {
   }
 
   private releaseOutstanding(peer: PeerKey, requests: PeerRequests): BlockRef[] {
-    const released = [...requests.outstanding.values()];
+    const released = this.blocksOf(requests.outstanding.toArray());
     for (const block of released) this.blocks.release(block, peer);
     requests.outstanding.clear();
     return released;
@@ -328,6 +332,16 @@ export class RequestPlanner {
     let requests = this.peers.get(peer);
     if (!requests) this.peers.set(peer, (requests = new PeerRequests()));
     return requests;
+  }
+
+  /** Some peer may still answer a request that no longer counts (released by a snub, or cancelled). */
+  private someUnanswered(): boolean {
+    for (const requests of this.peers.values()) if (requests.unanswered.size > 0) return true;
+    return false;
+  }
+
+  private blocksOf(keys: readonly number[]): BlockRef[] {
+    return keys.map((key) => this.geometry.blockOfKey(key));
   }
 
   private keyOf(block: BlockRef): number {
