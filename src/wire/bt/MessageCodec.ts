@@ -75,10 +75,7 @@ export function encodeBtRequests(blocks: readonly { readonly index: number; read
     const at = i * frameBytes;
     frames.writeUInt32BE(TYPE_BYTES + BLOCK_REF_BYTES, at);
     frames.writeUInt8(BT_MESSAGE_ID.request, at + LENGTH_PREFIX_BYTES);
-    [block.index, block.begin, block.length].forEach((value, field) => {
-      assertUint32(value, `request field ${field + 1}`);
-      frames.writeUInt32BE(value, at + FRAME_HEADER_BYTES + field * INDEX_BYTES);
-    });
+    withUint32s(frames, 'request', [block.index, block.begin, block.length], at);
   });
   return frames;
 }
@@ -92,11 +89,11 @@ export function encodeBtPieceHeader(index: number, begin: number, dataBytes: num
   return withUint32s(header, 'piece', [index, begin]);
 }
 
-/** Writes `values` as 4-byte big-endian fields right after the frame header. */
-function withUint32s(frame: Buffer, kind: string, values: number[]): Buffer {
+/** Writes `values` as 4-byte big-endian fields right after the header of the frame at byte `at`. */
+function withUint32s(frame: Buffer, kind: string, values: number[], at = 0): Buffer {
   values.forEach((value, i) => {
     assertUint32(value, `${kind} field ${i + 1}`);
-    frame.writeUInt32BE(value, FRAME_HEADER_BYTES + i * INDEX_BYTES);
+    frame.writeUInt32BE(value, at + FRAME_HEADER_BYTES + i * INDEX_BYTES);
   });
   return frame;
 }
