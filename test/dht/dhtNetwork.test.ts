@@ -1,0 +1,71 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { systemClock } from '../../src/common/Clock.js';
+import { DhtPeerSource } from '../../src/dht/DhtPeerSource.js';
+import type { DhtNode } from '../../src/dht/DhtNode.js';
+import type { DiscoveredPeer } from '../../src/swarm/PeerSource.js';
+import { RecordingDiagnostics } from '../support/RecordingDiagnostics.js';
+import { eventually } from '../support/polling.js';
+import { LOOPBACK } from '../support/sockets.js';
+import { startNetwork, startNode, stopAll, type TestNode } from './dhtHarness.js';
+
+const INFO_HASH = Buffer.alloc(20, 0x5a);
+
+function source(node: DhtNode, port: number, diagnostics = new RecordingDiagnostics()): DhtPeerSource {
+  return new DhtPeerSource({ infoHash: INFO_HASH, peerId: Buffer.alloc(20, port % 256), port, node, peerCount: () => 0, clock: systemClock, diagnostics });
+}
+
+describe('a DHT of our nodes on 127.0.0.1 (BEP 5)', () => {
+  let network: TestNode[] = [];
+  let dir: string;
+
+  beforeAll(async () => {
+    network = await startNetwork(6);
+  });
+  afterAll(async () => {
+    await stopAll(network);
+  });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dht-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('a peer announced through one node is found through another', async () => {
+    const announcer = new RecordingDiagnostics();
+    const seeder = source(network[1].node, 7001, announcer);
+    seeder.start(() => {});
+    await announcer.waitFor('announced port 7001');
+    const found: DiscoveredPeer[] = [];
+    const leecher = source(network[4].node, 7002);
+    leecher.start((peers) => found.push(...peers));
+    await eventually(() => found.some((p) => p.port === 7001), 'the leecher to find the seeder');
+    expect(found.find((p) => p.port === 7001)).toEqual({ host: LOOPBACK, port: 7001, source: 'dht' });
+    await Promise.all([seeder.stop(), leecher.stop()]);
+  });
+
+  test('the routing table is saved at stop and, loaded at the next start, finds peers without the bootstrap node', async () => {
+    const announcer = new RecordingDiagnostics();
+    const seeder = source(network[2].node, 7003, announcer);
+    seeder.start(() => {});
+    await announcer.waitFor('announced port 7003');
+
+    const file = path.join(dir, 'dht-table.json');
+    const first = await startNode({ bootstrap: [{ host: LOOPBACK, port: network[0].port }], routingTableFile: file });
+    await eventually(() => first.node.status().routingTableNodes >= 3, 'the new node to learn the network');
+    await first.node.stop();
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: { port: number }[] };
+    expect(saved.nodes.length).toBeGreaterThanOrEqual(3);
+    expect(fs.readdirSync(dir)).toEqual(['dht-table.json']); // no temp file left behind
+
+    // The bootstrap node is gone; the restarted node has only the saved table.
+    await network[0].node.stop();
+    const again = await startNode({ bootstrap: [{ host: LOOPBACK, port: network[0].port }], routingTableFile: file });
+    expect(again.diagnostics.at('info').join('\n')).toMatch(/[3-9] node\(s\) from the saved routing table/);
+    const found: DiscoveredPeer[] = [];
+    const leecher = source(again.node, 7004);
+    leecher.start((peers) => found.push(...peers));
+    await eventually(() => found.some((p) => p.port === 7003), 'the restarted node to find the seeder');
+    await Promise.all([seeder.stop(), leecher.stop(), again.node.stop()]);
+  });
+});
