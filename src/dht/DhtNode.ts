@@ -179,6 +179,12 @@ export class DhtNode implements DhtLookups {
     return new Promise((resolve) => dht.announce(infoHash, port, (error, answered) => resolve(error ?? answered ?? 0)));
   }
 
+  /** True while the node keeps anything for the info-hash (a watcher, a lookup, its closest nodes). */
+  holds(infoHash: Buffer): boolean {
+    const key = infoHash.toString('hex');
+    return this.watchers.has(key) || this.lookups.has(key) || this.batches.has(key) || this.dht?._tables.get(key) !== undefined;
+  }
+
   forget(infoHash: Buffer): void {
     const key = infoHash.toString('hex');
     for (const abort of this.lookups.get(key) ?? []) abort();

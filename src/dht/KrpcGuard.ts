@@ -4,7 +4,7 @@ import type * as dgram from 'dgram';
 import { EventEmitter } from 'events';
 import type { Cancel, Clock } from '../common/Clock.js';
 import type { AddressPolicy } from './addressPolicy.js';
-import { PerAddressLimiter, TokenBucket, type Rate } from './TokenBucket.js';
+import { DatagramBucket, PerAddressLimiter, type Rate } from './datagramRates.js';
 
 export interface KrpcGuardLimits {
   /** Larger datagrams are dropped unread: a KRPC message fits one unfragmented packet (BEP 5 replies carry at most 8 nodes or ~100 peers). */
@@ -68,7 +68,7 @@ type Krpc = { t: Buffer; y: 'q' | 'r' | 'e'; id?: Buffer };
 export class KrpcGuard extends EventEmitter implements KrpcUdpSocket {
   readonly counts = noDrops();
   private readonly inbound: PerAddressLimiter;
-  private readonly outbound: TokenBucket;
+  private readonly outbound: DatagramBucket;
   /** "host:port:transaction id" of each query sent, with when we stop waiting for its reply. */
   private readonly outstanding = new Map<string, number>();
   private readonly queue: { buffer: Buffer; port: number; host: string }[] = [];
@@ -81,7 +81,7 @@ export class KrpcGuard extends EventEmitter implements KrpcUdpSocket {
     super();
     const { limits, clock } = options;
     this.inbound = new PerAddressLimiter(limits.inboundPerAddress, clock, limits.maxTrackedAddresses);
-    this.outbound = new TokenBucket(limits.outboundQueries, clock);
+    this.outbound = new DatagramBucket(limits.outboundQueries, clock);
     socket.on('message', (buffer: Buffer, from: dgram.RemoteInfo) => this.receive(buffer, from));
     for (const event of ['listening', 'error', 'close']) socket.on(event, (...args: unknown[]) => this.emit(event, ...args));
   }

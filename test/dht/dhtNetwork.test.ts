@@ -41,7 +41,10 @@ describe('a DHT of our nodes on 127.0.0.1 (BEP 5)', () => {
     leecher.start((peers) => found.push(...peers));
     await eventually(() => found.some((p) => p.port === 7001), 'the leecher to find the seeder');
     expect(found.find((p) => p.port === 7001)).toEqual({ host: LOOPBACK, port: 7001, source: 'dht' });
+    expect(network[4].node.holds(INFO_HASH)).toBe(true);
     await Promise.all([seeder.stop(), leecher.stop()]);
+    expect(network[1].node.holds(INFO_HASH)).toBe(false);
+    expect(network[4].node.holds(INFO_HASH)).toBe(false);
   });
 
   test('the routing table is saved at stop and, loaded at the next start, finds peers without the bootstrap node', async () => {

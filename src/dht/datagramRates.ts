@@ -6,8 +6,13 @@ export interface Rate {
   burst: number;
 }
 
-/** A token bucket on an injected clock: take() spends one token if there is one. */
-export class TokenBucket {
+/**
+ * A token bucket of datagrams on an injected clock: take() spends one token
+ * if there is one. Not policy/DatagramBucket, which meters bytes, lets a take run
+ * into debt (the sender waits) and has a fixed tenth-of-a-second burst: a
+ * datagram is sent, queued or dropped whole, and a node may burst a lookup.
+ */
+export class DatagramBucket {
   private tokens: number;
   private updatedAtMs: number;
 
@@ -51,7 +56,7 @@ export class TokenBucket {
  * full ones before any), not memory per address ever seen.
  */
 export class PerAddressLimiter {
-  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly buckets = new Map<string, DatagramBucket>();
 
   constructor(
     private readonly rate: Rate,
@@ -63,7 +68,7 @@ export class PerAddressLimiter {
     let bucket = this.buckets.get(address);
     if (!bucket) {
       this.makeRoom();
-      bucket = new TokenBucket(this.rate, this.clock);
+      bucket = new DatagramBucket(this.rate, this.clock);
       this.buckets.set(address, bucket);
     }
     return bucket.take();

@@ -1,0 +1,50 @@
+import * as dgram from 'dgram';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { systemClock } from '../../src/common/Clock.js';
+import { DhtNode } from '../../src/dht/DhtNode.js';
+import { RecordingDiagnostics } from '../support/RecordingDiagnostics.js';
+import { LOOPBACK } from '../support/sockets.js';
+import { startNode } from './dhtHarness.js';
+
+describe('DhtNode start and stop', () => {
+  test('a UDP port in use: start resolves with the reason, and stop still settles', async () => {
+    const taken = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => taken.bind(0, LOOPBACK, resolve));
+    const node = new DhtNode({ port: taken.address().port, bindAddress: LOOPBACK, bootstrap: [], clock: systemClock, diagnostics: new RecordingDiagnostics() });
+    try {
+      const started = await node.start();
+      expect(started).toEqual({ listening: false, reason: expect.stringContaining('EADDRINUSE') });
+      expect(node.status().state).toBe('stopped');
+      await expect(node.stop()).resolves.toBeUndefined();
+    } finally {
+      taken.close();
+    }
+  });
+
+  test('an unreadable routing table is a warning naming the file; the node starts from its bootstrap list', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dht-'));
+    const file = path.join(dir, 'table.json');
+    fs.writeFileSync(file, 'not json');
+    const started = await startNode({ bootstrap: [], routingTableFile: file });
+    try {
+      expect(started.diagnostics.at('warn')).toEqual([expect.stringMatching(new RegExp(`^DHT routing table: ${file}: not JSON`))]);
+      expect(started.node.status().state).toBe('running');
+      await started.node.stop();
+      // Stopping saved a fresh (empty) table over the bad one.
+      expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ format: 1, nodes: [] });
+    } finally {
+      await started.node.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('stop twice, lookups after stop: nothing rejects', async () => {
+    const { node } = await startNode({ bootstrap: [] });
+    await Promise.all([node.stop(), node.stop()]);
+    await expect(node.lookup(Buffer.alloc(20))).resolves.toEqual(new Error('the DHT node is not running'));
+    await expect(node.announce(Buffer.alloc(20), 1)).resolves.toEqual(new Error('the DHT node is not running'));
+    expect(await node.start()).toEqual({ listening: false, reason: 'the DHT node is stopped' });
+  });
+});

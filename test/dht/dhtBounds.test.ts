@@ -1,0 +1,63 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ManualClock } from '../support/ManualClock.js';
+import { eventually } from '../support/polling.js';
+import { LOOPBACK } from '../support/sockets.js';
+import { turnEventLoop } from '../support/waiting.js';
+import { RawKrpc, startNode, type Krpc } from './dhtHarness.js';
+
+describe('a DHT node keeps its bounds', () => {
+  let dir: string;
+  const sockets: RawKrpc[] = [];
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dht-'));
+  });
+  afterEach(async () => {
+    await Promise.all(sockets.splice(0).map((s) => s.close()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('queries go out at the set rate: a burst, then so many a second, the rest queued', async () => {
+    // 20 silent nodes in the saved table: the start-up lookup wants to query 16 of them at once (k-rpc's concurrency).
+    for (let i = 0; i < 20; i++) sockets.push(await RawKrpc.open());
+    const file = path.join(dir, 'table.json');
+    const nodes = sockets.map((s, i) => ({ id: Buffer.alloc(20, i + 1).toString('hex'), host: LOOPBACK, port: s.port }));
+    fs.writeFileSync(file, JSON.stringify({ format: 1, nodes }));
+    const clock = new ManualClock();
+    const target = await startNode({ bootstrap: [], routingTableFile: file, clock, limits: { outboundQueries: { perSecond: 10, burst: 5 }, queryTimeoutMs: 20_000 } });
+    const sent = () => sockets.reduce((sum, s) => sum + s.received.length, 0);
+    try {
+      await eventually(() => target.node.status().queuedQueries === 11, 'the queries beyond the burst to be queued');
+      await turnEventLoop(5);
+      expect(sent()).toBe(5);
+      clock.advance(1000);
+      await eventually(() => sent() === 15, 'ten more queries after a second');
+      expect(target.node.status().queuedQueries).toBe(1);
+    } finally {
+      await target.node.stop();
+    }
+  });
+
+  test('peers announced to it are capped in number, then forgotten after their maximum age', async () => {
+    const target = await startNode({ bootstrap: [], limits: { maxAnnouncedPeers: 20, announcedPeerMaxAgeMs: 300 } });
+    const raw = await RawKrpc.open();
+    sockets.push(raw);
+    try {
+      raw.send(target.port, { t: 'gp', y: 'q', q: 'get_peers', a: { id: raw.id, info_hash: Buffer.alloc(20, 1) } });
+      const token = ((await raw.reply('gp')).r as Krpc).token as Buffer;
+      for (let i = 0; i < 200; i++) {
+        const infoHash = Buffer.alloc(20, i);
+        raw.send(target.port, { t: `a${i}`, y: 'q', q: 'announce_peer', a: { id: raw.id, info_hash: infoHash, port: 10_000 + i, token } });
+      }
+      await eventually(() => raw.received.length === 201, 'every announce to be acknowledged');
+      // record-cache keeps at most twice maxPeers (its fresh and its stale generation).
+      expect(target.node.status().announcedPeers).toBeLessThanOrEqual(41);
+      expect(target.node.status().announcedPeers).toBeGreaterThan(0);
+      await eventually(() => target.node.status().announcedPeers === 0, 'the announced peers to expire', 3_000);
+    } finally {
+      await target.node.stop();
+    }
+  });
+});

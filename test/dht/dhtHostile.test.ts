@@ -1,0 +1,114 @@
+import bencode from 'bencode';
+import { ManualClock } from '../support/ManualClock.js';
+import { eventually } from '../support/polling.js';
+import { LOOPBACK } from '../support/sockets.js';
+import { turnEventLoop } from '../support/waiting.js';
+import { RawKrpc, startNode, tableHas, type Krpc, type TestNode } from './dhtHarness.js';
+
+/**
+ * Hostile KRPC (BEP 5) from a raw UDP socket on 127.0.0.1: each datagram is
+ * dropped before bittorrent-dht sees it (the guard counts why), and the node
+ * keeps working: it answers a good ping afterwards, its routing table holds
+ * nothing the datagram claimed.
+ */
+describe('a DHT node given hostile datagrams', () => {
+  let target: TestNode;
+  let raw: RawKrpc;
+
+  beforeEach(async () => {
+    target = await startNode({ bootstrap: [] });
+    raw = await RawKrpc.open();
+  });
+  afterEach(async () => {
+    await target.node.stop();
+    await raw.close();
+  });
+
+  async function stillWorks(): Promise<void> {
+    const pong = await raw.ping(target.port, 'ok');
+    expect((pong.r as Krpc).id).toHaveLength(20);
+    expect(target.node.status().state).toBe('running');
+  }
+
+  test('a datagram that is not bencode', async () => {
+    raw.send(target.port, Buffer.from('d1:ad2:id20:not bencode at all'));
+    await eventually(() => target.node.status().dropped.notBencode === 1, 'the datagram to be dropped as not bencode');
+    await stillWorks();
+  });
+
+  test('bencode that is not a KRPC message (a list; a dictionary with no transaction id)', async () => {
+    raw.send(target.port, bencode.encode([1, 2, 3]));
+    raw.send(target.port, bencode.encode({ y: 'q', q: 'ping', a: { id: raw.id } }));
+    await eventually(() => target.node.status().dropped.malformed === 2, 'both datagrams to be dropped as malformed');
+    await stillWorks();
+  });
+
+  test('a datagram over the size cap', async () => {
+    raw.send(target.port, { t: 'big', y: 'q', q: 'ping', a: { id: raw.id, padding: Buffer.alloc(3000) } });
+    await eventually(() => target.node.status().dropped.tooLarge === 1, 'the datagram to be dropped as too large');
+    await stillWorks();
+    expect(raw.repliesWith('big')).toBe(0);
+  });
+
+  test('a query whose node id is not 20 bytes: no reply, not in the routing table', async () => {
+    const shortId = Buffer.alloc(19, 0x11);
+    raw.send(target.port, { t: 'short', y: 'q', q: 'ping', a: { id: shortId } });
+    await eventually(() => target.node.status().dropped.badNodeId === 1, 'the query to be dropped for its node id');
+    await stillWorks();
+    expect(raw.repliesWith('short')).toBe(0);
+    expect(target.node.routingTable().some((n) => n.id.length !== 20)).toBe(false);
+  });
+
+  test('a reply with a transaction id we never sent does not put its sender in the routing table', async () => {
+    // k-rpc adds the sender of any reply to the table; the guard lets only replies to our queries through.
+    const spoofedId = Buffer.alloc(20, 0x66);
+    raw.send(target.port, { t: 'zz', y: 'r', r: { id: spoofedId } });
+    raw.send(target.port, { t: 'zy', y: 'e', e: [201, 'nobody asked'] });
+    await eventually(() => target.node.status().dropped.unexpectedReply === 2, 'both replies to be dropped as unexpected');
+    await stillWorks();
+    expect(tableHas(target.node, { id: spoofedId })).toBe(false);
+  });
+
+  test('a flood of queries from one address is rate-limited, and answered again once the rate allows', async () => {
+    const clock = new ManualClock();
+    const limited = await startNode({ bootstrap: [], clock, limits: { inboundPerAddress: { perSecond: 10, burst: 20 } } });
+    try {
+      for (let i = 0; i < 200; i++) raw.send(limited.port, { t: `f${i}`, y: 'q', q: 'ping', a: { id: raw.id } });
+      await eventually(() => limited.node.status().dropped.rateLimited === 180, 'the flood beyond the burst to be dropped');
+      await eventually(() => raw.received.length === 20, 'the burst to be answered');
+      clock.advance(1000);
+      const pong = await raw.ping(limited.port, 'ok');
+      expect((pong.r as Krpc).id).toHaveLength(20);
+    } finally {
+      await limited.node.stop();
+    }
+  });
+});
+
+describe('a DHT node given a nodes list that names it', () => {
+  test('it never queries itself, and its own address stays out of its routing table', async () => {
+    const fakeRouter = await RawKrpc.open(0xbb);
+    const target = await startNode({ bootstrap: [{ host: LOOPBACK, port: fakeRouter.port }] });
+    try {
+      // The node bootstraps with find_node to our fake router, which answers with the node's own address.
+      const query = await eventually(() => fakeRouter.received.find((r) => r.message?.q?.toString() === 'find_node')?.message, 'the bootstrap find_node');
+      const self = Buffer.concat([Buffer.alloc(20, 0x77), Buffer.from([127, 0, 0, 1]), portBytes(target.port)]);
+      fakeRouter.send(target.port, { t: query.t as Buffer, y: 'r', r: { id: fakeRouter.id, nodes: self } });
+      await eventually(() => target.node.status().dropped.selfAddressed >= 1, 'the query to ourselves to be held back');
+      await turnEventLoop(5);
+      expect(tableHas(target.node, { port: target.port })).toBe(false);
+      expect(tableHas(target.node, { id: fakeRouter.id })).toBe(true);
+      const pong = await fakeRouter.ping(target.port, 'ok');
+      expect((pong.r as Krpc).id).toHaveLength(20);
+    } finally {
+      await target.node.stop();
+      await fakeRouter.close();
+    }
+  });
+});
+
+function portBytes(port: number): Buffer {
+  const bytes = Buffer.alloc(2);
+  bytes.writeUInt16BE(port);
+  return bytes;
+}
