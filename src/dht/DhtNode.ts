@@ -156,7 +156,7 @@ export class DhtNode implements DhtLookups {
     const { dht } = this;
     if (this.state !== 'running' || !dht) return Promise.resolve(new Error('the DHT node is not running'));
     const key = infoHash.toString('hex');
-    return new Promise((resolve) => {
+    return settled((resolve) => {
       const running = this.lookups.get(key) ?? new Set();
       this.lookups.set(key, running);
       const stopEvents = dht.lookup(infoHash, (error, visited) => {
@@ -176,7 +176,7 @@ export class DhtNode implements DhtLookups {
   announce(infoHash: Buffer, port: number): Promise<number | Error> {
     const { dht } = this;
     if (this.state !== 'running' || !dht) return Promise.resolve(new Error('the DHT node is not running'));
-    return new Promise((resolve) => dht.announce(infoHash, port, (error, answered) => resolve(error ?? answered ?? 0)));
+    return settled((resolve) => dht.announce(infoHash, port, (error, answered) => resolve(error ?? answered ?? 0)));
   }
 
   /** True while the node keeps anything for the info-hash (a watcher, a lookup, its closest nodes). */
@@ -211,6 +211,10 @@ export class DhtNode implements DhtLookups {
     });
     this.guard = guard;
     this.dht = dht;
+    // Always a listener: an 'error' nobody listens to would end the process.
+    dht.on('error', (error) => {
+      if (this.state === 'running') options.diagnostics.warn(`DHT socket: ${error.message}`);
+    });
     dht.on('warning', (error) => options.diagnostics.debug(`DHT: ${error.message}`));
     dht.on('peer', (peer, infoHash) => this.found(infoHash.toString('hex'), peer));
     // Before the library's first lookup (next tick): the saved nodes, not the routers, are asked first.
@@ -225,7 +229,6 @@ export class DhtNode implements DhtLookups {
       await this.stop();
       return { listening: false, reason };
     }
-    dht.on('error', (error) => options.diagnostics.warn(`DHT socket: ${error.message}`));
     this.state = 'running';
     if (options.routingTableFile) this.cancelSaving = options.clock.every(limits.saveEveryMs, () => void this.saveTable());
     const { port } = dht.address();
@@ -269,4 +272,15 @@ export class DhtNode implements DhtLookups {
     }
     this.state = 'stopped';
   }
+}
+
+/** A promise of the library's callback outcome that never rejects: a throw inside the library becomes the outcome. */
+function settled(run: (resolve: (outcome: number | Error) => void) => void): Promise<number | Error> {
+  return new Promise((resolve) => {
+    try {
+      run(resolve);
+    } catch (error) {
+      resolve(error instanceof Error ? error : new Error(String(error)));
+    }
+  });
 }

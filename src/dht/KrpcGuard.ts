@@ -97,9 +97,9 @@ export class KrpcGuard extends EventEmitter implements KrpcUdpSocket {
     if (!this.options.accepts(host)) return void this.counts.refusedAddress++;
     if (this.isOurselves(host, port)) return void this.counts.selfAddressed++;
     const message = parseKrpc(datagram);
-    if (!message || message.y !== 'q') return this.socket.send(datagram, port, host);
+    if (!message || message.y !== 'q') return this.transmit(datagram, port, host);
     this.expect(`${host}:${port}:${message.t.toString('hex')}`);
-    if (this.queue.length === 0 && this.outbound.take()) return this.socket.send(datagram, port, host);
+    if (this.queue.length === 0 && this.outbound.take()) return this.transmit(datagram, port, host);
     if (this.queue.length >= this.options.limits.maxQueuedQueries) return void this.counts.queueFull++;
     this.queue.push({ buffer: Buffer.from(datagram), port, host });
     this.scheduleDrain();
@@ -131,6 +131,15 @@ export class KrpcGuard extends EventEmitter implements KrpcUdpSocket {
     if (message.y !== 'e' && message.id?.length !== NODE_ID_BYTES) return void this.counts.badNodeId++;
     if (message.y !== 'q' && !this.answered(`${from.address}:${from.port}:${message.t.toString('hex')}`)) return void this.counts.unexpectedReply++;
     this.emit('message', buffer, from);
+  }
+
+  /** dgram throws on a closed socket: a send racing the close is a warning, not an exception inside the library. */
+  private transmit(datagram: Buffer, port: number, host: string): void {
+    try {
+      this.socket.send(datagram, port, host);
+    } catch (error) {
+      this.emit('warning', error);
+    }
   }
 
   private isOurselves(host: string, port: number): boolean {
@@ -165,7 +174,7 @@ export class KrpcGuard extends EventEmitter implements KrpcUdpSocket {
       this.cancelDrain = undefined;
       while (this.queue.length > 0 && this.outbound.take()) {
         const next = this.queue.shift()!;
-        this.socket.send(next.buffer, next.port, next.host);
+        this.transmit(next.buffer, next.port, next.host);
       }
       if (this.queue.length > 0) this.scheduleDrain();
     });

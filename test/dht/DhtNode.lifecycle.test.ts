@@ -47,4 +47,14 @@ describe('DhtNode start and stop', () => {
     await expect(node.announce(Buffer.alloc(20), 1)).resolves.toEqual(new Error('the DHT node is not running'));
     expect(await node.start()).toEqual({ listening: false, reason: 'the DHT node is stopped' });
   });
+
+  test('a throw inside the library is the outcome of the lookup, not a rejection', async () => {
+    const { node } = await startNode({ bootstrap: [] });
+    try {
+      // bittorrent-dht throws "Pass a buffer or a string" for anything else.
+      await expect(node.lookup({} as Buffer)).resolves.toEqual(new Error('Pass a buffer or a string'));
+    } finally {
+      await node.stop();
+    }
+  });
 });
