@@ -16,6 +16,8 @@ export interface KrpcGuardLimits {
   /** Queries we send, over all nodes; the rest wait in a queue. */
   outboundQueries: Rate;
   maxQueuedQueries: number;
+  /** Peers in one get_peers reply of ours: bittorrent-dht sends every peer it holds for the info-hash (libtorrent sends at most 100). */
+  maxPeersPerReply: number;
   /** How long a reply to one of our queries is expected (past k-rpc-socket's own timeout). */
   replyWaitMs: number;
   /** Queries awaiting a reply that we remember. */
@@ -28,6 +30,7 @@ export const DEFAULT_KRPC_GUARD_LIMITS: KrpcGuardLimits = {
   maxTrackedAddresses: 4096,
   outboundQueries: { perSecond: 50, burst: 50 },
   maxQueuedQueries: 256,
+  maxPeersPerReply: 100,
   replyWaitMs: 10_000,
   maxOutstandingQueries: 1024,
 };
@@ -52,7 +55,8 @@ export function noDrops(): KrpcGuardCounts {
 /** BEP 5: node ids are 20 bytes (SHA-1 sized). */
 const NODE_ID_BYTES = 20;
 
-type Krpc = { t: Buffer; y: 'q' | 'r' | 'e'; id?: Buffer };
+/** A KRPC message's envelope, with its whole decoded dictionary (to rewrite an outgoing reply). */
+type Krpc = { t: Buffer; y: 'q' | 'r' | 'e'; id?: Buffer; whole: Record<string, unknown> };
 
 /**
  * The UDP socket k-rpc-socket talks through (its `socket` option): what
@@ -97,6 +101,7 @@ export class KrpcGuard extends EventEmitter implements KrpcUdpSocket {
     if (!this.options.accepts(host)) return void this.counts.refusedAddress++;
     if (this.isOurselves(host, port)) return void this.counts.selfAddressed++;
     const message = parseKrpc(datagram);
+    if (message?.y === 'r') return this.transmit(this.withFewerPeers(message, datagram), port, host);
     if (!message || message.y !== 'q') return this.transmit(datagram, port, host);
     this.expect(`${host}:${port}:${message.t.toString('hex')}`);
     if (this.queue.length === 0 && this.outbound.take()) return this.transmit(datagram, port, host);
@@ -131,6 +136,18 @@ export class KrpcGuard extends EventEmitter implements KrpcUdpSocket {
     if (message.y !== 'e' && message.id?.length !== NODE_ID_BYTES) return void this.counts.badNodeId++;
     if (message.y !== 'q' && !this.answered(`${from.address}:${from.port}:${message.t.toString('hex')}`)) return void this.counts.unexpectedReply++;
     this.emit('message', buffer, from);
+  }
+
+  /**
+   * The reply with at most maxPeersPerReply of its `values` (the library
+   * shuffles them, so the first ones are a random pick): one get_peers must
+   * not make us send kilobytes (an amplifier) or a datagram over UDP's size.
+   */
+  private withFewerPeers(reply: Krpc, datagram: Buffer): Buffer {
+    const r = reply.whole.r as Record<string, unknown>;
+    const limit = this.options.limits.maxPeersPerReply;
+    if (!Array.isArray(r.values) || r.values.length <= limit) return datagram;
+    return bencode.encode({ ...reply.whole, r: { ...r, values: r.values.slice(0, limit) } });
   }
 
   /** dgram throws on a closed socket: a send racing the close is a warning, not an exception inside the library. */
@@ -196,7 +213,7 @@ function parseKrpc(datagram: Buffer): Krpc | null | undefined {
   if (y === 'r' && !isDictionary(value.r)) return null;
   const body = y === 'q' ? value.a : y === 'r' ? value.r : undefined;
   const id = isDictionary(body) && Buffer.isBuffer(body.id) ? body.id : undefined;
-  return { t: value.t, y, id };
+  return { t: value.t, y, id, whole: value };
 }
 
 function isDictionary(value: unknown): value is Record<string, unknown> {

@@ -5,7 +5,7 @@ import { ManualClock } from '../support/ManualClock.js';
 import { eventually } from '../support/polling.js';
 import { LOOPBACK } from '../support/sockets.js';
 import { turnEventLoop } from '../support/waiting.js';
-import { RawKrpc, startNode, type Krpc } from './dhtHarness.js';
+import { announceInRounds, RawKrpc, startNode, type Krpc } from './dhtHarness.js';
 
 describe('a DHT node keeps its bounds', () => {
   let dir: string;
@@ -40,24 +40,49 @@ describe('a DHT node keeps its bounds', () => {
     }
   });
 
-  test('peers announced to it are capped in number, then forgotten after their maximum age', async () => {
-    const target = await startNode({ bootstrap: [], limits: { maxAnnouncedPeers: 20, announcedPeerMaxAgeMs: 300 } });
+  test('peers announced to it are capped in number', async () => {
+    const target = await startNode({ bootstrap: [], limits: { maxAnnouncedPeers: 20 } });
     const raw = await RawKrpc.open();
     sockets.push(raw);
     try {
-      raw.send(target.port, { t: 'gp', y: 'q', q: 'get_peers', a: { id: raw.id, info_hash: Buffer.alloc(20, 1) } });
-      const token = ((await raw.reply('gp')).r as Krpc).token as Buffer;
-      for (let i = 0; i < 200; i++) {
-        const infoHash = Buffer.alloc(20, i);
-        raw.send(target.port, { t: `a${i}`, y: 'q', q: 'announce_peer', a: { id: raw.id, info_hash: infoHash, port: 10_000 + i, token } });
-      }
-      await eventually(() => raw.received.length === 201, 'every announce to be acknowledged');
+      await announceInRounds(raw, target.port, Array.from({ length: 200 }, (_, i) => ({ infoHash: Buffer.alloc(20, i), port: 10_000 + i })));
       // record-cache keeps at most twice maxPeers (its fresh and its stale generation).
       expect(target.node.status().announcedPeers).toBeLessThanOrEqual(41);
       expect(target.node.status().announcedPeers).toBeGreaterThan(0);
+    } finally {
+      await target.node.stop();
+    }
+  });
+
+  test('peers announced to it are forgotten after their maximum age', async () => {
+    // record-cache ages on its own real-time timer (every 2/3 of the age): no clock to inject.
+    const target = await startNode({ bootstrap: [], limits: { announcedPeerMaxAgeMs: 1_000 } });
+    const raw = await RawKrpc.open();
+    sockets.push(raw);
+    try {
+      await announceInRounds(raw, target.port, Array.from({ length: 5 }, (_, i) => ({ infoHash: Buffer.alloc(20, i), port: 10_000 + i })));
+      await eventually(() => target.node.status().announcedPeers === 5, 'the announced peers to be kept');
       await eventually(() => target.node.status().announcedPeers === 0, 'the announced peers to expire', 3_000);
     } finally {
       await target.node.stop();
+    }
+  });
+});
+
+describe('a DHT node answering get_peers', () => {
+  test('sends at most maxPeersPerReply of the peers it holds, in one small datagram', async () => {
+    const target = await startNode({ bootstrap: [], limits: { maxPeersPerReply: 50 } });
+    const raw = await RawKrpc.open();
+    const infoHash = Buffer.alloc(20, 9);
+    try {
+      await announceInRounds(raw, target.port, Array.from({ length: 300 }, (_, i) => ({ infoHash, port: 20_000 + i })));
+      raw.send(target.port, { t: 'all', y: 'q', q: 'get_peers', a: { id: raw.id, info_hash: infoHash } });
+      const reply = await raw.reply('all');
+      expect(((reply.r as Krpc).values as Buffer[]).length).toBe(50);
+      expect(raw.received.at(-1)!.bytes.length).toBeLessThan(600);
+    } finally {
+      await target.node.stop();
+      await raw.close();
     }
   });
 });

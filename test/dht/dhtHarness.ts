@@ -108,3 +108,23 @@ export class RawKrpc {
 export function tableHas(node: DhtNode, match: { id?: Buffer; port?: number }): boolean {
   return node.routingTable().some((n) => (match.id !== undefined && n.id.equals(match.id)) || (match.port !== undefined && n.port === match.port));
 }
+
+/** A token for announce_peer: a get_peers first (BEP 5). */
+export async function tokenFrom(raw: RawKrpc, port: number): Promise<Buffer> {
+  raw.send(port, { t: 'token', y: 'q', q: 'get_peers', a: { id: raw.id, info_hash: Buffer.alloc(20, 0xee) } });
+  return ((await raw.reply('token')).r as Krpc).token as Buffer;
+}
+
+/**
+ * announce_peer for each entry, in rounds of 100 acknowledged before the next
+ * (a burst of a few hundred overflows a UDP receive buffer on loopback).
+ */
+export async function announceInRounds(raw: RawKrpc, port: number, announces: readonly { infoHash: Buffer; port: number }[]): Promise<void> {
+  const token = await tokenFrom(raw, port);
+  const before = raw.received.length;
+  for (let start = 0; start < announces.length; start += 100) {
+    const round = announces.slice(start, start + 100);
+    round.forEach((a, i) => raw.send(port, { t: `a${start + i}`, y: 'q', q: 'announce_peer', a: { id: raw.id, info_hash: a.infoHash, port: a.port, token } }));
+    await eventually(() => raw.received.length === before + start + round.length, 'a round of announces to be acknowledged');
+  }
+}
