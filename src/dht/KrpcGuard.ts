@@ -66,8 +66,8 @@ type Krpc = { t: Buffer; y: 'q' | 'r' | 'e'; id?: Buffer; whole: Record<string, 
  * of the wrong length, or a reply or error that answers no query of ours
  * (transaction id and address) is dropped; k-rpc would otherwise add the
  * sender of any reply to the routing table. Out: nothing to an address
- * outside the policy or to ourselves (a `nodes` list naming us), and queries
- * at a bounded rate, queued beyond it.
+ * outside the policy or to ourselves (a `nodes` list naming us), queries at
+ * a bounded rate, queued beyond it, and replies with a bounded number of peers.
  */
 export class KrpcGuard extends EventEmitter implements KrpcUdpSocket {
   readonly counts = noDrops();

@@ -95,6 +95,11 @@ export class RawKrpc {
     return eventually(() => this.received.find((r) => r.message && Buffer.isBuffer(r.message.t) && r.message.t.toString() === t)?.message, `a KRPC reply with t=${t}`);
   }
 
+  /** The first query of this kind (find_node, get_peers, ...) the socket received. */
+  query(kind: string): Promise<Krpc> {
+    return eventually(() => this.received.find((r) => Buffer.isBuffer(r.message?.q) && r.message.q.toString() === kind)?.message, `a ${kind} query`);
+  }
+
   repliesWith(t: string): number {
     return this.received.filter((r) => r.message && Buffer.isBuffer(r.message.t) && r.message.t.toString() === t).length;
   }

@@ -1,4 +1,8 @@
 import bencode from 'bencode';
+import { systemClock } from '../../src/common/Clock.js';
+import { DhtPeerSource } from '../../src/dht/DhtPeerSource.js';
+import type { DiscoveredPeer } from '../../src/swarm/PeerSource.js';
+import { RecordingDiagnostics } from '../support/RecordingDiagnostics.js';
 import { ManualClock } from '../support/ManualClock.js';
 import { eventually } from '../support/polling.js';
 import { LOOPBACK } from '../support/sockets.js';
@@ -91,7 +95,7 @@ describe('a DHT node given a nodes list that names it', () => {
     const target = await startNode({ bootstrap: [{ host: LOOPBACK, port: fakeRouter.port }] });
     try {
       // The node bootstraps with find_node to our fake router, which answers with the node's own address.
-      const query = await eventually(() => fakeRouter.received.find((r) => r.message?.q?.toString() === 'find_node')?.message, 'the bootstrap find_node');
+      const query = await fakeRouter.query('find_node');
       const self = Buffer.concat([Buffer.alloc(20, 0x77), Buffer.from([127, 0, 0, 1]), portBytes(target.port)]);
       fakeRouter.send(target.port, { t: query.t as Buffer, y: 'r', r: { id: fakeRouter.id, nodes: self } });
       await eventually(() => target.node.status().dropped.selfAddressed >= 1, 'the query to ourselves to be held back');
@@ -112,3 +116,30 @@ function portBytes(port: number): Buffer {
   bytes.writeUInt16BE(port);
   return bytes;
 }
+
+describe('a DHT node given addresses outside its policy', () => {
+  test('it neither queries nodes nor hands on peers at private addresses (loopback allowed here, as in every test)', async () => {
+    const fakeRouter = await RawKrpc.open(0xcc);
+    const target = await startNode({ bootstrap: [{ host: LOOPBACK, port: fakeRouter.port }] });
+    const infoHash = Buffer.alloc(20, 0x42);
+    const found: DiscoveredPeer[] = [];
+    const source = new DhtPeerSource({ infoHash, peerId: Buffer.alloc(20, 1), port: 6881, node: target.node, peerCount: () => 0, clock: systemClock, diagnostics: new RecordingDiagnostics() });
+    try {
+      const findNode = await fakeRouter.query('find_node');
+      const privateNode = Buffer.concat([Buffer.alloc(20, 0x99), Buffer.from([10, 0, 0, 7]), portBytes(6881)]);
+      fakeRouter.send(target.port, { t: findNode.t as Buffer, y: 'r', r: { id: fakeRouter.id, nodes: privateNode } });
+      await eventually(() => target.node.status().dropped.refusedAddress >= 1, 'the query to 10.0.0.7 to be held back');
+      source.start((peers) => found.push(...peers));
+      const getPeers = await fakeRouter.query('get_peers');
+      const values = [Buffer.from([10, 0, 0, 5, 0x1b, 0x58]), Buffer.from([127, 0, 0, 9, 0x1b, 0x59])];
+      fakeRouter.send(target.port, { t: getPeers.t as Buffer, y: 'r', r: { id: fakeRouter.id, token: Buffer.from('tk'), values } });
+      await eventually(() => found.length > 0, 'the allowed peer to be handed on');
+      await turnEventLoop(5);
+      expect(found).toEqual([{ host: '127.0.0.9', port: 7001, source: 'dht' }]);
+    } finally {
+      await source.stop();
+      await target.node.stop();
+      await fakeRouter.close();
+    }
+  });
+});
