@@ -6,7 +6,7 @@ import { isThisMachine } from '../net/hosts.js';
 import { isPublicUnicast, type AddressPolicy } from './addressPolicy.js';
 import { DEFAULT_BOOTSTRAP_NODES, type DhtAddress } from './bootstrapNodes.js';
 import { DEFAULT_KRPC_GUARD_LIMITS, KrpcGuard, noDrops, type KrpcGuardCounts, type KrpcGuardLimits } from './KrpcGuard.js';
-import { loadRoutingTable, saveRoutingTable } from './routingTableFile.js';
+import { loadRoutingTable, saveRoutingTable, type RoutingTableRead } from './routingTableFile.js';
 import { withinMs } from './withinMs.js';
 
 export interface DhtNodeLimits extends KrpcGuardLimits {
@@ -41,7 +41,7 @@ export interface DhtNodeOptions {
   bindAddress?: string;
   /** Asked first when the routing table is empty (default: the public routers). */
   bootstrap?: readonly DhtAddress[];
-  /** Where the routing table is kept between runs; none: every start bootstraps from nothing. */
+  /** Where the routing table (and our node id) is kept between runs; none: every start bootstraps from nothing. */
   routingTableFile?: string;
   clock: Clock;
   diagnostics: Diagnostics;
@@ -50,6 +50,7 @@ export interface DhtNodeOptions {
   /** Addresses of this machine (default: loopback and our interfaces). */
   isOwnHost?(host: string): boolean;
   limits?: Partial<DhtNodeLimits>;
+  /** Our node id (default: the saved one, else a random one). */
   nodeId?: Buffer;
 }
 
@@ -74,6 +75,8 @@ export interface DhtLookups {
 
 export interface DhtNodeStatus {
   state: 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
+  /** Our node id, hex. */
+  nodeId?: string;
   port?: number;
   routingTableNodes: number;
   announcedPeers: number;
@@ -128,6 +131,7 @@ export class DhtNode implements DhtLookups {
     const listening = this.state === 'running' && dht !== undefined;
     return {
       state: this.state,
+      nodeId: dht?.nodeId.toString('hex'),
       port: listening ? dht.address().port : undefined,
       routingTableNodes: dht?.nodes.count() ?? 0,
       announcedPeers: dht?._peers.size ?? 0,
@@ -196,13 +200,13 @@ export class DhtNode implements DhtLookups {
 
   private async listen(): Promise<DhtStart> {
     const { options, limits } = this;
-    const saved = options.routingTableFile ? await loadRoutingTable(options.routingTableFile, this.accepts, limits.maxSavedNodes) : { nodes: [] };
-    if ('problem' in saved && saved.problem) options.diagnostics.warn(`DHT routing table: ${saved.problem}`);
+    const saved: RoutingTableRead = options.routingTableFile ? await loadRoutingTable(options.routingTableFile, this.accepts, limits.maxSavedNodes) : { nodes: [] };
+    if (saved.problem) options.diagnostics.warn(`DHT routing table: ${saved.problem}`);
     if (this.state !== 'starting') return { listening: false, reason: 'stopped while starting' };
     const socket = dgram.createSocket('udp4');
     const guard = new KrpcGuard(socket, { limits, clock: options.clock, accepts: this.accepts, isOwnHost: options.isOwnHost ?? isThisMachine });
     const dht = new DHT({
-      nodeId: options.nodeId,
+      nodeId: options.nodeId ?? saved.nodeId,
       bootstrap: [...(options.bootstrap ?? DEFAULT_BOOTSTRAP_NODES)],
       socket: guard,
       timeout: limits.queryTimeoutMs,
@@ -253,7 +257,7 @@ export class DhtNode implements DhtLookups {
     const file = this.options.routingTableFile;
     if (!file || !this.dht) return;
     try {
-      await saveRoutingTable(file, this.dht.nodes.toArray().slice(0, this.limits.maxSavedNodes));
+      await saveRoutingTable(file, { nodeId: this.dht.nodeId, nodes: this.dht.nodes.toArray().slice(0, this.limits.maxSavedNodes) });
     } catch (error) {
       this.options.diagnostics.warn(`DHT routing table: ${file}: not saved (${(error as Error).message})`);
     }

@@ -4,7 +4,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { systemClock } from '../../src/common/Clock.js';
 import { DhtNode } from '../../src/dht/DhtNode.js';
+import { ManualClock } from '../support/ManualClock.js';
+import { eventually } from '../support/polling.js';
 import { RecordingDiagnostics } from '../support/RecordingDiagnostics.js';
+import { turnEventLoop } from '../support/waiting.js';
 import { LOOPBACK } from '../support/sockets.js';
 import { startNode } from './dhtHarness.js';
 
@@ -33,7 +36,24 @@ describe('DhtNode start and stop', () => {
       expect(started.node.status().state).toBe('running');
       await started.node.stop();
       // Stopping saved a fresh (empty) table over the bad one.
-      expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ format: 1, nodes: [] });
+      expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ format: 1, nodeId: started.node.status().nodeId, nodes: [] });
+    } finally {
+      await started.node.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the table is also saved every saveEveryMs, so a crash loses little of it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dht-'));
+    const file = path.join(dir, 'table.json');
+    const clock = new ManualClock();
+    const started = await startNode({ bootstrap: [], routingTableFile: file, clock, limits: { saveEveryMs: 60_000 } });
+    try {
+      clock.advance(59_999);
+      await turnEventLoop(5);
+      expect(fs.existsSync(file)).toBe(false);
+      clock.advance(1);
+      await eventually(() => fs.existsSync(file), 'the table to be saved');
     } finally {
       await started.node.stop();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -57,7 +57,7 @@ describe('a DHT of our nodes on 127.0.0.1 (BEP 5)', () => {
     const first = await startNode({ bootstrap: [{ host: LOOPBACK, port: network[0].port }], routingTableFile: file });
     await eventually(() => first.node.status().routingTableNodes >= 3, 'the new node to learn the network');
     await first.node.stop();
-    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: { port: number }[] };
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodeId: string; nodes: { port: number }[] };
     expect(saved.nodes.length).toBeGreaterThanOrEqual(3);
     expect(fs.readdirSync(dir)).toEqual(['dht-table.json']); // no temp file left behind
 
@@ -65,6 +65,7 @@ describe('a DHT of our nodes on 127.0.0.1 (BEP 5)', () => {
     await network[0].node.stop();
     const again = await startNode({ bootstrap: [{ host: LOOPBACK, port: network[0].port }], routingTableFile: file });
     expect(again.diagnostics.at('info').join('\n')).toMatch(/[3-9] node\(s\) from the saved routing table/);
+    expect(again.node.status().nodeId).toBe(saved.nodeId);
     const found: DiscoveredPeer[] = [];
     const leecher = source(again.node, 7004);
     leecher.start((peers) => found.push(...peers));
