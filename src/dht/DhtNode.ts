@@ -102,6 +102,8 @@ export class DhtNode implements DhtLookups {
   private readonly batches = new Map<string, DhtPeer[]>();
   private readonly lookups = new Map<string, Set<() => void>>();
   private cancelSaving: Cancel = () => {};
+  /** The save under way: saves run one after another (two at once would share the temp file). */
+  private saving: Promise<void> = Promise.resolve();
   private stopping?: Promise<void>;
 
   constructor(private readonly options: DhtNodeOptions) {
@@ -253,7 +255,12 @@ export class DhtNode implements DhtLookups {
     });
   }
 
-  private async saveTable(): Promise<void> {
+  private saveTable(): Promise<void> {
+    this.saving = this.saving.then(() => this.writeTable());
+    return this.saving;
+  }
+
+  private async writeTable(): Promise<void> {
     const file = this.options.routingTableFile;
     if (!file || !this.dht) return;
     try {

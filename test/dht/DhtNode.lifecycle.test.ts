@@ -60,6 +60,21 @@ describe('DhtNode start and stop', () => {
     }
   });
 
+  test('a periodic save and the save at stop, at once, do not collide on the temp file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dht-'));
+    const file = path.join(dir, 'table.json');
+    const clock = new ManualClock();
+    const started = await startNode({ bootstrap: [], routingTableFile: file, clock, limits: { saveEveryMs: 60_000 } });
+    try {
+      clock.advance(60_000);
+      await started.node.stop();
+      expect(started.diagnostics.at('warn')).toEqual([]);
+      expect(fs.readdirSync(dir)).toEqual(['table.json']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('stop twice, lookups after stop: nothing rejects', async () => {
     const { node } = await startNode({ bootstrap: [] });
     await Promise.all([node.stop(), node.stop()]);
