@@ -3,6 +3,7 @@ import type { KrpcUdpSocket } from 'bittorrent-dht';
 import type * as dgram from 'dgram';
 import { EventEmitter } from 'events';
 import type { Cancel, Clock } from '../common/Clock.js';
+import { bdecode, BDict, type BdecodeLimits, type BValue } from '../core/bencode/bdecode.js';
 import type { AddressPolicy } from './addressPolicy.js';
 import { DatagramBucket, PerAddressLimiter, type Rate } from './datagramRates.js';
 
@@ -56,7 +57,7 @@ export function noDrops(): KrpcGuardCounts {
 const NODE_ID_BYTES = 20;
 
 /** A KRPC message's envelope, with its whole decoded dictionary (to rewrite an outgoing reply). */
-type Krpc = { t: Buffer; y: 'q' | 'r' | 'e'; id?: Buffer; whole: Record<string, unknown> };
+type Krpc = { t: Buffer; y: 'q' | 'r' | 'e'; id?: Buffer; whole: BDict };
 
 /**
  * The UDP socket k-rpc-socket talks through (its `socket` option): what
@@ -100,7 +101,7 @@ export class KrpcGuard extends EventEmitter implements KrpcUdpSocket {
     if (callback) process.nextTick(callback, null);
     if (!this.options.accepts(host)) return void this.counts.refusedAddress++;
     if (this.isOurselves(host, port)) return void this.counts.selfAddressed++;
-    const message = parseKrpc(datagram);
+    const message = parseKrpc(datagram, OUTGOING_LIMITS);
     if (message?.y === 'r') return this.transmit(this.withFewerPeers(message, datagram), port, host);
     if (!message || message.y !== 'q') return this.transmit(datagram, port, host);
     this.expect(`${host}:${port}:${message.t.toString('hex')}`);
@@ -130,7 +131,7 @@ export class KrpcGuard extends EventEmitter implements KrpcUdpSocket {
     if (!accepts(from.address) || from.port === 0) return void this.counts.refusedAddress++;
     if (!this.inbound.allows(from.address)) return void this.counts.rateLimited++;
     if (buffer.length > limits.maxDatagramBytes) return void this.counts.tooLarge++;
-    const message = parseKrpc(buffer);
+    const message = parseKrpc(buffer, INCOMING_LIMITS);
     if (message === undefined) return void this.counts.notBencode++;
     if (message === null) return void this.counts.malformed++;
     if (message.y !== 'e' && message.id?.length !== NODE_ID_BYTES) return void this.counts.badNodeId++;
@@ -144,10 +145,12 @@ export class KrpcGuard extends EventEmitter implements KrpcUdpSocket {
    * not make us send kilobytes (an amplifier) or a datagram over UDP's size.
    */
   private withFewerPeers(reply: Krpc, datagram: Buffer): Buffer {
-    const r = reply.whole.r as Record<string, unknown>;
+    const r = reply.whole.get('r') as BDict;
+    const values = r.get('values');
     const limit = this.options.limits.maxPeersPerReply;
-    if (!Array.isArray(r.values) || r.values.length <= limit) return datagram;
-    return bencode.encode({ ...reply.whole, r: { ...r, values: r.values.slice(0, limit) } });
+    if (!Array.isArray(values) || values.length <= limit) return datagram;
+    r.set('values', values.slice(0, limit));
+    return bencode.encode(plain(reply.whole));
   }
 
   /** dgram throws on a closed socket: a send racing the close is a warning, not an exception inside the library. */
@@ -198,24 +201,47 @@ export class KrpcGuard extends EventEmitter implements KrpcUdpSocket {
   }
 }
 
-/** The KRPC envelope (BEP 5) of a datagram: undefined when it is not bencode, null when it is not a KRPC message. */
-function parseKrpc(datagram: Buffer): Krpc | null | undefined {
-  let value: unknown;
+/**
+ * Incoming datagrams are under maxDatagramBytes before they are decoded, so
+ * the value count is bounded by it; KRPC nests three or four levels (BEP 44
+ * values a few more).
+ */
+const INCOMING_LIMITS: BdecodeLimits = { maxDepth: 16, maxValues: 4096 };
+/** Our own replies: as many values as the library puts in (it lists every peer it holds). */
+const OUTGOING_LIMITS: BdecodeLimits = { maxDepth: 16, maxValues: 1_000_000 };
+
+/**
+ * The KRPC envelope (BEP 5) of a datagram: undefined when it is not bencode,
+ * null when it is not a KRPC message. Decoded by our strict decoder: the
+ * bencode 2 that k-rpc-socket decodes with loops forever on `l-3:e` and
+ * overflows its stack on deep nesting, so only well-formed bencode reaches it.
+ */
+function parseKrpc(datagram: Buffer, limits: BdecodeLimits): Krpc | null | undefined {
+  let value: BValue;
   try {
-    value = bencode.decode(datagram);
+    value = bdecode(datagram, limits);
   } catch {
     return undefined;
   }
-  if (!isDictionary(value) || !Buffer.isBuffer(value.t) || !Buffer.isBuffer(value.y)) return null;
-  const y = value.y.toString('latin1');
-  if (y !== 'q' && y !== 'r' && y !== 'e') return null;
-  if (y === 'q' && (!Buffer.isBuffer(value.q) || !isDictionary(value.a))) return null;
-  if (y === 'r' && !isDictionary(value.r)) return null;
-  const body = y === 'q' ? value.a : y === 'r' ? value.r : undefined;
-  const id = isDictionary(body) && Buffer.isBuffer(body.id) ? body.id : undefined;
-  return { t: value.t, y, id, whole: value };
+  // bencode 2 gives a `__proto__` key the object's prototype: no KRPC message has one.
+  if (!(value instanceof BDict) || datagram.includes(PROTO_KEY)) return null;
+  const t = value.get('t');
+  const y = value.get('y');
+  if (!Buffer.isBuffer(t) || !Buffer.isBuffer(y)) return null;
+  const kind = y.toString('latin1');
+  if (kind !== 'q' && kind !== 'r' && kind !== 'e') return null;
+  const q = value.get('q');
+  const body = value.get(kind === 'q' ? 'a' : 'r');
+  if (kind === 'q' && (!Buffer.isBuffer(q) || !(body instanceof BDict))) return null;
+  if (kind === 'r' && !(body instanceof BDict)) return null;
+  const id = kind !== 'e' && body instanceof BDict ? body.get('id') : undefined;
+  return { t, y: kind, id: Buffer.isBuffer(id) ? id : undefined, whole: value };
 }
 
-function isDictionary(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Buffer.isBuffer(value) && !Array.isArray(value);
+const PROTO_KEY = Buffer.from('9:__proto__');
+
+/** A decoded value as bencode 2's encoder takes it (it sorts the keys again). */
+function plain(value: BValue): unknown {
+  if (value instanceof BDict) return Object.fromEntries([...value].map(([key, item]) => [key, plain(item)]));
+  return Array.isArray(value) ? value.map(plain) : value;
 }

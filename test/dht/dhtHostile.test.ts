@@ -34,17 +34,26 @@ describe('a DHT node given hostile datagrams', () => {
     expect(target.node.status().state).toBe('running');
   }
 
-  test('a datagram that is not bencode', async () => {
-    raw.send(target.port, Buffer.from('d1:ad2:id20:not bencode at all'));
+  test.each([
+    ['truncated', 'd1:ad2:id20:not bencode at all'],
+    // bencode 2, which k-rpc-socket decodes with, loops forever on a negative string length: one datagram would hang the node.
+    ['a negative string length', 'l-3:e'],
+    ['nested deeper than KRPC ever is', `${'l'.repeat(600)}${'e'.repeat(600)}`],
+    ['an integer with a leading zero', 'd1:ti03e1:y1:qe'],
+    ['bytes after the value', 'd1:t2:aa1:y1:qeXYZ'],
+  ])('a datagram that is not bencode: %s', async (_, text) => {
+    raw.send(target.port, Buffer.from(text));
     await eventually(() => target.node.status().dropped.notBencode === 1, 'the datagram to be dropped as not bencode');
     await stillWorks();
   });
 
-  test('bencode that is not a KRPC message (a list; a dictionary with no transaction id)', async () => {
+  test('bencode that is not a KRPC message (a list; no transaction id; a __proto__ key, which bencode 2 makes the prototype)', async () => {
     raw.send(target.port, bencode.encode([1, 2, 3]));
     raw.send(target.port, bencode.encode({ y: 'q', q: 'ping', a: { id: raw.id } }));
-    await eventually(() => target.node.status().dropped.malformed === 2, 'both datagrams to be dropped as malformed');
+    raw.send(target.port, Buffer.from(`d1:ad9:__proto__d2:idi1ee2:id20:${'x'.repeat(20)}e1:q4:ping1:t2:pp1:y1:qe`));
+    await eventually(() => target.node.status().dropped.malformed === 3, 'the datagrams to be dropped as malformed');
     await stillWorks();
+    expect(raw.repliesWith('pp')).toBe(0);
   });
 
   test('a datagram over the size cap', async () => {
