@@ -1,6 +1,5 @@
 import * as dgram from 'dgram';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { systemClock } from '../../src/common/Clock.js';
 import { DhtNode } from '../../src/dht/DhtNode.js';
@@ -9,7 +8,8 @@ import { eventually } from '../support/polling.js';
 import { RecordingDiagnostics } from '../support/RecordingDiagnostics.js';
 import { turnEventLoop } from '../support/waiting.js';
 import { LOOPBACK } from '../support/sockets.js';
-import { startNode } from './dhtHarness.js';
+import { startNode, type TestNode } from './dhtHarness.js';
+import { makeTempDir, removeTempDir } from '../support/fixtures.js';
 
 describe('DhtNode start and stop', () => {
   test('a UDP port in use: start resolves with the reason, and stop still settles', async () => {
@@ -26,28 +26,32 @@ describe('DhtNode start and stop', () => {
     }
   });
 
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = makeTempDir('dht-');
+    file = path.join(dir, 'table.json');
+  });
+  afterEach(() => removeTempDir(dir));
+
+  /** A node keeping its table in `file`, saving it every minute of the manual clock. */
+  async function nodeWithTable(clock = new ManualClock()): Promise<TestNode> {
+    return startNode({ bootstrap: [], routingTableFile: file, clock, limits: { saveEveryMs: 60_000 } });
+  }
+
   test('an unreadable routing table is a warning naming the file; the node starts from its bootstrap list', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dht-'));
-    const file = path.join(dir, 'table.json');
     fs.writeFileSync(file, 'not json');
-    const started = await startNode({ bootstrap: [], routingTableFile: file });
-    try {
-      expect(started.diagnostics.at('warn')).toEqual([expect.stringMatching(new RegExp(`^DHT routing table: ${file}: not JSON`))]);
-      expect(started.node.status().state).toBe('running');
-      await started.node.stop();
-      // Stopping saved a fresh (empty) table over the bad one.
-      expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ format: 1, nodeId: started.node.status().nodeId, nodes: [] });
-    } finally {
-      await started.node.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const started = await nodeWithTable();
+    expect(started.diagnostics.at('warn')).toEqual([expect.stringMatching(new RegExp(`^DHT routing table: ${file}: not JSON`))]);
+    expect(started.node.status().state).toBe('running');
+    await started.node.stop();
+    // Stopping saved a fresh (empty) table over the bad one.
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ format: 1, nodeId: started.node.status().nodeId, nodes: [] });
   });
 
   test('the table is also saved every saveEveryMs, so a crash loses little of it', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dht-'));
-    const file = path.join(dir, 'table.json');
     const clock = new ManualClock();
-    const started = await startNode({ bootstrap: [], routingTableFile: file, clock, limits: { saveEveryMs: 60_000 } });
+    const started = await nodeWithTable(clock);
     try {
       clock.advance(59_999);
       await turnEventLoop(5);
@@ -56,23 +60,16 @@ describe('DhtNode start and stop', () => {
       await eventually(() => fs.existsSync(file), 'the table to be saved');
     } finally {
       await started.node.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
   test('a periodic save and the save at stop, at once, do not collide on the temp file', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dht-'));
-    const file = path.join(dir, 'table.json');
     const clock = new ManualClock();
-    const started = await startNode({ bootstrap: [], routingTableFile: file, clock, limits: { saveEveryMs: 60_000 } });
-    try {
-      clock.advance(60_000);
-      await started.node.stop();
-      expect(started.diagnostics.at('warn')).toEqual([]);
-      expect(fs.readdirSync(dir)).toEqual(['table.json']);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const started = await nodeWithTable(clock);
+    clock.advance(60_000);
+    await started.node.stop();
+    expect(started.diagnostics.at('warn')).toEqual([]);
+    expect(fs.readdirSync(dir)).toEqual(['table.json']);
   });
 
   test('stop twice, lookups after stop: nothing rejects', async () => {

@@ -1,22 +1,25 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ManualClock } from '../support/ManualClock.js';
 import { eventually } from '../support/polling.js';
 import { LOOPBACK } from '../support/sockets.js';
 import { turnEventLoop } from '../support/waiting.js';
-import { announceInRounds, RawKrpc, startNode, type Krpc } from './dhtHarness.js';
+import type { DhtNodeLimits } from '../../src/dht/DhtNode.js';
+import { announceInRounds, RawKrpc, startNode, type Krpc, type TestNode } from './dhtHarness.js';
+import { makeTempDir, removeTempDir } from '../support/fixtures.js';
 
 describe('a DHT node keeps its bounds', () => {
   let dir: string;
   const sockets: RawKrpc[] = [];
+  const nodes: TestNode[] = [];
 
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dht-'));
+    dir = makeTempDir('dht-');
   });
   afterEach(async () => {
+    await Promise.all(nodes.splice(0).map((n) => n.node.stop()));
     await Promise.all(sockets.splice(0).map((s) => s.close()));
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 
   test('queries go out at the set rate: a burst, then so many a second, the rest queued', async () => {
@@ -41,48 +44,35 @@ describe('a DHT node keeps its bounds', () => {
   });
 
   test('peers announced to it are capped in number', async () => {
-    const target = await startNode({ bootstrap: [], limits: { maxAnnouncedPeers: 20 } });
-    const raw = await RawKrpc.open();
-    sockets.push(raw);
-    try {
-      await announceInRounds(raw, target.port, Array.from({ length: 200 }, (_, i) => ({ infoHash: Buffer.alloc(20, i), port: 10_000 + i })));
-      // record-cache keeps at most twice maxPeers (its fresh and its stale generation).
-      expect(target.node.status().announcedPeers).toBeLessThanOrEqual(41);
-      expect(target.node.status().announcedPeers).toBeGreaterThan(0);
-    } finally {
-      await target.node.stop();
-    }
+    const { target } = await announcedTo({ maxAnnouncedPeers: 20 }, 200, (i) => Buffer.alloc(20, i));
+    // record-cache keeps at most twice maxPeers (its fresh and its stale generation).
+    expect(target.node.status().announcedPeers).toBeLessThanOrEqual(41);
+    expect(target.node.status().announcedPeers).toBeGreaterThan(0);
   });
 
   test('peers announced to it are forgotten after their maximum age', async () => {
     // record-cache ages on its own real-time timer (every 2/3 of the age): no clock to inject.
-    const target = await startNode({ bootstrap: [], limits: { announcedPeerMaxAgeMs: 1_000 } });
+    const { target } = await announcedTo({ announcedPeerMaxAgeMs: 1_000 }, 5, (i) => Buffer.alloc(20, i));
+    await eventually(() => target.node.status().announcedPeers === 5, 'the announced peers to be kept');
+    await eventually(() => target.node.status().announcedPeers === 0, 'the announced peers to expire', 3_000);
+  });
+
+  test('a get_peers reply of ours carries at most maxPeersPerReply of the peers it holds, in one small datagram', async () => {
+    const infoHash = Buffer.alloc(20, 9);
+    const { target, raw } = await announcedTo({ maxPeersPerReply: 50 }, 300, () => infoHash);
+    raw.send(target.port, { t: 'all', y: 'q', q: 'get_peers', a: { id: raw.id, info_hash: infoHash } });
+    const reply = await raw.reply('all');
+    expect(((reply.r as Krpc).values as Buffer[]).length).toBe(50);
+    expect(raw.received.at(-1)!.bytes.length).toBeLessThan(600);
+  });
+
+  /** A node with these limits, and `count` peers announced to it from a raw socket (peer i on port 10000 + i). */
+  async function announcedTo(limits: Partial<DhtNodeLimits>, count: number, infoHashOf: (i: number) => Buffer): Promise<{ target: TestNode; raw: RawKrpc }> {
+    const target = await startNode({ bootstrap: [], limits });
+    nodes.push(target);
     const raw = await RawKrpc.open();
     sockets.push(raw);
-    try {
-      await announceInRounds(raw, target.port, Array.from({ length: 5 }, (_, i) => ({ infoHash: Buffer.alloc(20, i), port: 10_000 + i })));
-      await eventually(() => target.node.status().announcedPeers === 5, 'the announced peers to be kept');
-      await eventually(() => target.node.status().announcedPeers === 0, 'the announced peers to expire', 3_000);
-    } finally {
-      await target.node.stop();
-    }
-  });
-});
-
-describe('a DHT node answering get_peers', () => {
-  test('sends at most maxPeersPerReply of the peers it holds, in one small datagram', async () => {
-    const target = await startNode({ bootstrap: [], limits: { maxPeersPerReply: 50 } });
-    const raw = await RawKrpc.open();
-    const infoHash = Buffer.alloc(20, 9);
-    try {
-      await announceInRounds(raw, target.port, Array.from({ length: 300 }, (_, i) => ({ infoHash, port: 20_000 + i })));
-      raw.send(target.port, { t: 'all', y: 'q', q: 'get_peers', a: { id: raw.id, info_hash: infoHash } });
-      const reply = await raw.reply('all');
-      expect(((reply.r as Krpc).values as Buffer[]).length).toBe(50);
-      expect(raw.received.at(-1)!.bytes.length).toBeLessThan(600);
-    } finally {
-      await target.node.stop();
-      await raw.close();
-    }
-  });
+    await announceInRounds(raw, target.port, Array.from({ length: count }, (_, i) => ({ infoHash: infoHashOf(i), port: 10_000 + i })));
+    return { target, raw };
+  }
 });

@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { systemClock } from '../../src/common/Clock.js';
 import { DhtPeerSource } from '../../src/dht/DhtPeerSource.js';
@@ -9,6 +8,7 @@ import { RecordingDiagnostics } from '../support/RecordingDiagnostics.js';
 import { eventually } from '../support/polling.js';
 import { LOOPBACK } from '../support/sockets.js';
 import { startNetwork, startNode, stopAll, type TestNode } from './dhtHarness.js';
+import { makeTempDir, removeTempDir } from '../support/fixtures.js';
 
 const INFO_HASH = Buffer.alloc(20, 0x5a);
 
@@ -27,9 +27,9 @@ describe('a DHT of our nodes on 127.0.0.1 (BEP 5)', () => {
     await stopAll(network);
   });
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dht-'));
+    dir = makeTempDir('dht-');
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => removeTempDir(dir));
 
   test('a peer announced through one node is found through another', async () => {
     const announcer = new RecordingDiagnostics();

@@ -1,17 +1,17 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { isPublicOrLoopback, isPublicUnicast } from '../../src/dht/addressPolicy.js';
 import { loadRoutingTable, saveRoutingTable } from '../../src/dht/routingTableFile.js';
+import { makeTempDir, removeTempDir } from '../support/fixtures.js';
 
 describe('the saved routing table', () => {
   let dir: string;
   let file: string;
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dht-table-'));
+    dir = makeTempDir('dht-table-');
     file = path.join(dir, 'dht.json');
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => removeTempDir(dir));
 
   const node = (byte: number, host = '8.8.8.8', port = 6881) => ({ id: Buffer.alloc(20, byte), host, port });
 
