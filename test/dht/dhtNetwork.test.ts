@@ -12,13 +12,23 @@ import { makeTempDir, removeTempDir } from '../support/fixtures.js';
 
 const INFO_HASH = Buffer.alloc(20, 0x5a);
 
-function source(node: DhtNode, port: number, diagnostics = new RecordingDiagnostics()): DhtPeerSource {
-  return new DhtPeerSource({ infoHash: INFO_HASH, peerId: Buffer.alloc(20, port % 256), port, node, peerCount: () => 0, clock: systemClock, diagnostics });
-}
-
 describe('a DHT of our nodes on 127.0.0.1 (BEP 5)', () => {
   let network: TestNode[] = [];
   let dir: string;
+  /** Sources and nodes a test started: stopped after it even when it fails (a live UDP socket would keep jest from exiting). */
+  const started: { stop(): Promise<void> }[] = [];
+
+  function source(node: DhtNode, port: number, diagnostics = new RecordingDiagnostics()): DhtPeerSource {
+    const made = new DhtPeerSource({ infoHash: INFO_HASH, peerId: Buffer.alloc(20, port % 256), port, node, peerCount: () => 0, clock: systemClock, diagnostics });
+    started.push(made);
+    return made;
+  }
+
+  async function extraNode(options: Parameters<typeof startNode>[0]): Promise<TestNode> {
+    const made = await startNode(options);
+    started.push(made.node);
+    return made;
+  }
 
   beforeAll(async () => {
     network = await startNetwork(6);
@@ -29,7 +39,10 @@ describe('a DHT of our nodes on 127.0.0.1 (BEP 5)', () => {
   beforeEach(() => {
     dir = makeTempDir('dht-');
   });
-  afterEach(() => removeTempDir(dir));
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((s) => s.stop()));
+    removeTempDir(dir);
+  });
 
   test('a peer announced through one node is found through another', async () => {
     const announcer = new RecordingDiagnostics();
@@ -54,7 +67,7 @@ describe('a DHT of our nodes on 127.0.0.1 (BEP 5)', () => {
     await announcer.waitFor('announced port 7003');
 
     const file = path.join(dir, 'dht-table.json');
-    const first = await startNode({ bootstrap: [{ host: LOOPBACK, port: network[0].port }], routingTableFile: file });
+    const first = await extraNode({ bootstrap: [{ host: LOOPBACK, port: network[0].port }], routingTableFile: file });
     await eventually(() => first.node.status().routingTableNodes >= 3, 'the new node to learn the network');
     await first.node.stop();
     const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodeId: string; nodes: { port: number }[] };
@@ -63,13 +76,13 @@ describe('a DHT of our nodes on 127.0.0.1 (BEP 5)', () => {
 
     // The bootstrap node is gone; the restarted node has only the saved table.
     await network[0].node.stop();
-    const again = await startNode({ bootstrap: [{ host: LOOPBACK, port: network[0].port }], routingTableFile: file });
+    const again = await extraNode({ bootstrap: [{ host: LOOPBACK, port: network[0].port }], routingTableFile: file });
     expect(again.diagnostics.at('info').join('\n')).toMatch(/[3-9] node\(s\) from the saved routing table/);
     expect(again.node.status().nodeId).toBe(saved.nodeId);
     const found: DiscoveredPeer[] = [];
     const leecher = source(again.node, 7004);
     leecher.start((peers) => found.push(...peers));
     await eventually(() => found.some((p) => p.port === 7003), 'the restarted node to find the seeder');
-    await Promise.all([seeder.stop(), leecher.stop(), again.node.stop()]);
+
   });
 });
