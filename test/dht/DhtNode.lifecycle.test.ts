@@ -32,43 +32,46 @@ describe('DhtNode start and stop', () => {
     dir = makeTempDir('dht-');
     file = path.join(dir, 'table.json');
   });
-  afterEach(() => removeTempDir(dir));
+  const started: TestNode[] = [];
+  afterEach(async () => {
+    // Even when the test failed: a live UDP socket would keep jest from exiting.
+    await Promise.all(started.splice(0).map((n) => n.node.stop()));
+    removeTempDir(dir);
+  });
 
   /** A node keeping its table in `file`, saving it every minute of the manual clock. */
   async function nodeWithTable(clock = new ManualClock()): Promise<TestNode> {
-    return startNode({ bootstrap: [], routingTableFile: file, clock, limits: { saveEveryMs: 60_000 } });
+    const made = await startNode({ bootstrap: [], routingTableFile: file, clock, limits: { saveEveryMs: 60_000 } });
+    started.push(made);
+    return made;
   }
 
   test('an unreadable routing table is a warning naming the file; the node starts from its bootstrap list', async () => {
     fs.writeFileSync(file, 'not json');
-    const started = await nodeWithTable();
-    expect(started.diagnostics.at('warn')).toEqual([expect.stringMatching(new RegExp(`^DHT routing table: ${file}: not JSON`))]);
-    expect(started.node.status().state).toBe('running');
-    await started.node.stop();
+    const { node, diagnostics } = await nodeWithTable();
+    expect(diagnostics.at('warn')).toEqual([expect.stringMatching(new RegExp(`^DHT routing table: ${file}: not JSON`))]);
+    expect(node.status().state).toBe('running');
+    await node.stop();
     // Stopping saved a fresh (empty) table over the bad one.
-    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ format: 1, nodeId: started.node.status().nodeId, nodes: [] });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ format: 1, nodeId: node.status().nodeId, nodes: [] });
   });
 
   test('the table is also saved every saveEveryMs, so a crash loses little of it', async () => {
     const clock = new ManualClock();
-    const started = await nodeWithTable(clock);
-    try {
-      clock.advance(59_999);
-      await turnEventLoop(5);
-      expect(fs.existsSync(file)).toBe(false);
-      clock.advance(1);
-      await eventually(() => fs.existsSync(file), 'the table to be saved');
-    } finally {
-      await started.node.stop();
-    }
+    await nodeWithTable(clock);
+    clock.advance(59_999);
+    await turnEventLoop(5);
+    expect(fs.existsSync(file)).toBe(false);
+    clock.advance(1);
+    await eventually(() => fs.existsSync(file), 'the table to be saved');
   });
 
   test('a periodic save and the save at stop, at once, do not collide on the temp file', async () => {
     const clock = new ManualClock();
-    const started = await nodeWithTable(clock);
+    const { node, diagnostics } = await nodeWithTable(clock);
     clock.advance(60_000);
-    await started.node.stop();
-    expect(started.diagnostics.at('warn')).toEqual([]);
+    await node.stop();
+    expect(diagnostics.at('warn')).toEqual([]);
     expect(fs.readdirSync(dir)).toEqual(['table.json']);
   });
 
