@@ -11,7 +11,7 @@ import { pieceBuffers } from '../../src/wire/BufferPool.js';
 import { knownBytes } from '../support/fixtures.js';
 
 const BLOCK = 16 * 1024;
-/** One piece of 20 blocks and a bit: 2.5 runs. */
+/** One piece of 20 blocks and a bit: several runs, the last one short. */
 const PIECE_LENGTH = 20 * BLOCK + 100;
 const PIECE = knownBytes(PIECE_LENGTH, 3);
 
@@ -64,12 +64,14 @@ describe('IncomingPieces', () => {
   test('blocks in order: written in runs of WRITE_RUN_BYTES as they come, the last run at the end; the digest is the piece\'s SHA-1', async () => {
     const { incoming, writes, give, awaitingDisk } = setUp();
     const blocks = blocksOf(PIECE_LENGTH);
-    for (const block of blocks.slice(0, 9)) give(block);
-    expect(writes.map((w) => [w.begin, w.bytes.length])).toEqual([[0, WRITE_RUN_BYTES]]); // 8 blocks; the 9th waits for more
-    for (const block of blocks.slice(9)) give(block);
+    const blocksPerRun = WRITE_RUN_BYTES / BLOCK;
+    for (const block of blocks.slice(0, blocksPerRun + 1)) give(block);
+    expect(writes.map((w) => [w.begin, w.bytes.length])).toEqual([[0, WRITE_RUN_BYTES]]); // one run; the next block waits for more
+    for (const block of blocks.slice(blocksPerRun + 1)) give(block);
     const arrived = await incoming.finish(0);
     expect(arrived).toEqual({ digest: createHash('sha1').update(PIECE).digest() });
-    expect(writes.map((w) => w.begin)).toEqual([0, WRITE_RUN_BYTES, 2 * WRITE_RUN_BYTES]);
+    const runStarts = Array.from({ length: Math.ceil(PIECE_LENGTH / WRITE_RUN_BYTES) }, (_, i) => i * WRITE_RUN_BYTES);
+    expect(writes.map((w) => w.begin)).toEqual(runStarts);
     expect(onDisk(writes).equals(PIECE)).toBe(true);
     expect(awaitingDisk()).toBe(0);
     expect(incoming.pieceCount).toBe(0);
