@@ -34,6 +34,15 @@ export const DEFAULT_DHT_NODE_LIMITS: DhtNodeLimits = {
   queryTimeoutMs: 2_000,
 };
 
+/**
+ * For a DHT whose nodes all share one address (a local experiment on
+ * 127.0.0.1): the per-address rate, meant for one node per address, would
+ * throttle them against each other.
+ */
+export const SHARED_ADDRESS_LIMITS: Partial<DhtNodeLimits> = {
+  inboundPerAddress: { perSecond: 100_000, burst: 100_000 },
+};
+
 export interface DhtNodeOptions {
   /** The UDP port (0: any free one). */
   port: number;

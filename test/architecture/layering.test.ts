@@ -92,6 +92,10 @@ describe('layers import one way (architecture.md)', () => {
     expect(offending(['session'], ['common', 'core', 'wire', 'net', 'storage', 'policy', 'swarm', 'log', 'torrent'])).toEqual([]);
   });
 
+  test('the DHT finds peers with what is below it: no torrent, session or course node', () => {
+    expect(offending(['dht'], ['common', 'core', 'log', 'net', 'storage', 'swarm'])).toEqual([]);
+  });
+
   test('the testbed drives system tools and stands alone: it imports no other layer, and only the commands import it', () => {
     expect(offending(['testbed'], [])).toEqual([]);
     expect(ALL.filter((i) => i.layer === 'testbed' && !['testbed', 'cli'].includes(layerOf(i.file))).map((i) => `${i.file} imports ${i.specifier}`)).toEqual([]);
@@ -99,7 +103,7 @@ describe('layers import one way (architecture.md)', () => {
 
   test('nothing below the commands imports cli, launcher, dashboard, report, logcheck or conform', () => {
     const top = ['cli', 'launcher', 'dashboard', 'report', 'logcheck', 'conform'];
-    const below = ['common', 'core', 'config', 'wire', 'net', 'storage', 'policy', 'node', 'log', 'metainfo', 'control', 'metrics', 'swarm', 'tracker', 'torrent', 'session'];
+    const below = ['common', 'core', 'config', 'wire', 'net', 'storage', 'policy', 'node', 'log', 'metainfo', 'control', 'metrics', 'swarm', 'tracker', 'torrent', 'session', 'dht'];
     const upward = ALL.filter((i) => below.includes(layerOf(i.file)) && i.layer !== undefined && top.includes(i.layer));
     expect(upward.map((i) => `${i.file} imports ${i.specifier}`)).toEqual([]);
   });

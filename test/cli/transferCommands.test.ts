@@ -1,7 +1,8 @@
 /**
  * `swarmlab download` and `swarmlab seed` as a user meets them: exit codes and
  * messages for bad input, the seed check, and data already in DIR reused.
- * Everything on 127.0.0.1 with our own tracker.
+ * Everything on 127.0.0.1 with our own tracker, and the DHT off (its default
+ * bootstrap nodes are public routers, never contacted by a test).
  */
 import { jest } from '@jest/globals';
 import * as fs from 'fs';
@@ -30,7 +31,7 @@ function tempDir(): string {
 
 async function swarmlab(args: string[], cwd = tempDir()) {
   const [port] = await freePorts(1);
-  return runNodeScript(SWARMLAB_CLI, [...args, '--port', String(port), '--bind', LOOPBACK], { cwd, killAfterMs: 30_000 });
+  return runNodeScript(SWARMLAB_CLI, [...args, '--port', String(port), '--bind', LOOPBACK, '--no-dht'], { cwd, killAfterMs: 30_000 });
 }
 
 describe('bad input: a clear message and an exit code that says what', () => {
@@ -71,7 +72,7 @@ describe('bad input: a clear message and an exit code that says what', () => {
     const port = (busy.address() as net.AddressInfo).port;
     try {
       const dir = tempDir();
-      const result = await runNodeScript(SWARMLAB_CLI, ['download', suite.fixture('single-file').torrent, '--dir', dir, '--port', String(port), '--bind', LOOPBACK], {
+      const result = await runNodeScript(SWARMLAB_CLI, ['download', suite.fixture('single-file').torrent, '--dir', dir, '--port', String(port), '--bind', LOOPBACK, '--no-dht'], {
         cwd: dir,
         killAfterMs: 30_000,
       });
@@ -84,7 +85,7 @@ describe('bad input: a clear message and an exit code that says what', () => {
 
   test('--port and --bind are checked before anything starts: exit 2', async () => {
     const dir = tempDir();
-    const result = await runNodeScript(SWARMLAB_CLI, ['download', suite.fixture('single-file').torrent, '--port', 'http', '--bind', 'localhost'], { cwd: dir, killAfterMs: 30_000 });
+    const result = await runNodeScript(SWARMLAB_CLI, ['download', suite.fixture('single-file').torrent, '--port', 'http', '--bind', 'localhost', '--no-dht'], { cwd: dir, killAfterMs: 30_000 });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--port takes a whole number|--bind takes an IP address/);
   });

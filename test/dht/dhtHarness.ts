@@ -2,14 +2,14 @@ import bencode from 'bencode';
 import * as dgram from 'dgram';
 import { systemClock, type Clock } from '../../src/common/Clock.js';
 import { isPublicOrLoopback } from '../../src/dht/addressPolicy.js';
-import { DhtNode, type DhtNodeLimits, type DhtNodeOptions } from '../../src/dht/DhtNode.js';
+import { DhtNode, SHARED_ADDRESS_LIMITS, type DhtNodeLimits, type DhtNodeOptions } from '../../src/dht/DhtNode.js';
 import { RecordingDiagnostics } from '../support/RecordingDiagnostics.js';
 import { LOOPBACK } from '../support/sockets.js';
 import { eventually } from '../support/polling.js';
 
 /** Limits for a DHT whose nodes all share 127.0.0.1: the per-address rate must not throttle them against each other. */
 export const LOOPBACK_LIMITS: Partial<DhtNodeLimits> = {
-  inboundPerAddress: { perSecond: 100_000, burst: 100_000 },
+  ...SHARED_ADDRESS_LIMITS,
   outboundQueries: { perSecond: 100_000, burst: 100_000 },
   queryTimeoutMs: 400,
 };

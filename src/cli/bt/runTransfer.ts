@@ -23,12 +23,10 @@ import { TransferView, type TransferOutput } from '../transfer/TransferView.js';
 import type { TransferPhase, TransferSnapshot } from '../transfer/TransferSnapshot.js';
 import { transferSummary } from '../transfer/transferSummary.js';
 import { packageVersion } from '../version.js';
+import { startDht, type DhtArgs } from './startDht.js';
 
-export interface TransferArgs {
+export interface TransferArgs extends DhtArgs {
   torrent: string;
-  dir: string;
-  port: number;
-  bind?: string;
   /** download: exit once complete unless `keepSeeding`; seed: the data must be complete, seed until stopped. */
   mode: 'download' | 'seed';
   keepSeeding: boolean;
@@ -111,6 +109,17 @@ export async function runTransfer(args: TransferArgs, io: TransferIo): Promise<n
     diagnostics: io.diagnostics,
     localAddress: dialFromAddress(args.bind),
   });
+  const dht = await startDht(args, meta.isPrivate, clock, io.diagnostics);
+  const dhtSource = dht && (await import('../../dht/DhtPeerSource.js')).dhtPeerSourceFor(meta, {
+    node: dht,
+    infoHash: meta.infoHash,
+    peerId: localPeerId,
+    port: args.port,
+    peerCount: () => torrent.status().peersConnected,
+    clock,
+    diagnostics: io.diagnostics,
+  });
+  const sources = [...(meta.trackerTiers.length > 0 ? [tracker] : []), ...(dhtSource ? [dhtSource] : [])];
   torrent = session.add({
     infoHash: meta.infoHash,
     geometry: new BlockGeometry(meta.length, meta.pieceLength),
@@ -120,7 +129,7 @@ export async function runTransfer(args: TransferArgs, io: TransferIo): Promise<n
     clientVersion: `swarmlab ${packageVersion()}`,
     random,
     traceMessages: args.traceMessages,
-    sources: meta.trackerTiers.length > 0 ? [tracker] : [],
+    sources,
     onComplete: () => {
       completedAtMs ??= clock.now();
       if (args.mode === 'download' && !args.keepSeeding) finish('complete');
@@ -131,7 +140,7 @@ export async function runTransfer(args: TransferArgs, io: TransferIo): Promise<n
       finish('storage');
     },
   });
-  if (meta.trackerTiers.length === 0) io.err(`${command}: the torrent names no tracker, so no peer can be found (DHT is not supported yet)`);
+  if (sources.length === 0) io.err(`${command}: the torrent names no tracker and the DHT is off, so no peer can be found`);
 
   let phase: TransferPhase = 'downloading';
   const snapshot = (): TransferSnapshot => ({ ...snapshotOf(meta, torrent, phase, startedAtMs, clock.now()), completedAtMs });
@@ -147,6 +156,7 @@ export async function runTransfer(args: TransferArgs, io: TransferIo): Promise<n
   phase = 'stopping';
   view.show(snapshot());
   await session.close(); // trackers hear `stopped`
+  await dht?.stop(); // after the sources that use it; its routing table is saved for the next run
   await store.close();
   view.stop();
   for (const line of transferSummary(snapshot(), io.out.isTTY ? io.out.columns : undefined)) io.out.write(`${line}\n`);

@@ -1,6 +1,7 @@
 import * as net from 'net';
 import type { Argv } from 'yargs';
 import { systemClock } from '../../common/Clock.js';
+import { parseDhtBootstrap, type DhtAddress } from '../../dht/bootstrapNodes.js';
 import type { Diagnostics } from '../../log/DiagnosticLog.js';
 import { untilStopSignal } from '../commands/tracker.js';
 import type { TransferIo } from './runTransfer.js';
@@ -15,25 +16,35 @@ export interface CommonTransferArgs {
   bind?: string;
   log?: string;
   verbose: boolean;
+  dht: boolean;
+  dhtPort?: number;
+  dhtBootstrap?: DhtAddress[];
 }
 
 /** The options `download` and `seed` share: where we listen and dial from, and where the debug log goes. */
 export function transferOptions<T>(yargs: Argv<T>) {
   return yargs
     .positional('torrent', { type: 'string', demandOption: true, describe: 'the .torrent file' })
-    .option('port', { type: 'string', default: String(DEFAULT_PEER_PORT), coerce: parsePeerPort, describe: 'the TCP port to accept peers on' })
+    .option('port', { type: 'string', default: String(DEFAULT_PEER_PORT), coerce: (text: string) => parsePort('--port', text), describe: 'the TCP port to accept peers on' })
     .option('bind', { type: 'string', describe: 'the IP address to listen on and dial from (default: every interface); tests use 127.0.0.1' })
     .option('log', { type: 'string', describe: 'write a debug log (connections, why each ended, every tracker reply) to this file' })
     .option('verbose', { type: 'boolean', default: false, describe: 'print the debug log on the console too' })
+    .option('dht', { type: 'boolean', default: true, describe: 'find peers through the DHT too (BEP 5; never for a private torrent); --no-dht turns it off' })
+    .option('dht-port', { type: 'string', coerce: (text: string) => parsePort('--dht-port', text), describe: "the UDP port of our DHT node (default: --port's number)" })
+    .option('dht-bootstrap', {
+      type: 'string',
+      coerce: parseDhtBootstrap,
+      describe: 'host:port,... of the DHT nodes to ask first when our routing table is empty (default: the public routers)',
+    })
     .check((args) => {
       if (args.bind !== undefined && net.isIP(args.bind) === 0) throw new Error(`--bind takes an IP address of this machine, such as 127.0.0.1, got '${args.bind}'`);
       return true;
     });
 }
 
-function parsePeerPort(text: string): number {
+function parsePort(option: string, text: string): number {
   const port = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(port >= 1 && port <= 0xffff)) throw new Error(`--port takes a whole number from 1 to 65535, got '${text}'`);
+  if (!(port >= 1 && port <= 0xffff)) throw new Error(`${option} takes a whole number from 1 to 65535, got '${text}'`);
   return port;
 }
 

@@ -14,7 +14,9 @@ export async function startSwarmlab(options: ClientOptions): Promise<RunningClie
   if (!fs.existsSync(SWARMLAB_CLI)) throw new Error(`${SWARMLAB_CLI} is missing: run \`npm run build\` first (npm test does)`);
   // The debug log (every connection and why it ended) beside the data, for a failing test to show.
   const log = path.join(options.dir, `swarmlab-${options.role}-${options.port}.debug.log`);
-  const args = [options.role, options.torrent, '--dir', options.dir, '--port', String(options.port), '--bind', LOOPBACK];
+  // Like aria2's and libtorrent's, our DHT is off unless a local node is given: its default bootstrap nodes are public routers.
+  const dht = options.dhtBootstrap ? ['--dht-bootstrap', options.dhtBootstrap] : ['--no-dht'];
+  const args = [options.role, options.torrent, '--dir', options.dir, '--port', String(options.port), '--bind', LOOPBACK, ...dht];
   if (options.debugLog !== false) args.push('--log', log);
   // Run as a user's shell runs it (npm's bin link), so the node flags of its first line apply.
   return startClientProcess({ client: 'swarmlab', command: SWARMLAB_CLI, args, missing: (detail) => new Error(`cannot start ${SWARMLAB_CLI}: ${detail}`) }, options);
