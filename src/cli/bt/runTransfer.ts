@@ -113,6 +113,8 @@ export async function runTransfer(args: TransferArgs, io: TransferIo): Promise<n
   });
   torrent = session.add({
     infoHash: meta.infoHash,
+    infoDictionary: meta.infoDictionary,
+    isPrivate: meta.isPrivate,
     geometry: new BlockGeometry(meta.length, meta.pieceLength),
     checker: new PieceVerifier(meta),
     data: store,
