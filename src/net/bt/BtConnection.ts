@@ -75,9 +75,10 @@ const FAST_KINDS: ReadonlySet<BtMessage['kind']> = new Set(['have-all', 'have-no
 
 /**
  * One BitTorrent connection (BEP 3, 6, 10): the handshake, framing, the rules
- * that need the connection's state, keep-alives, and outbound writes. The
- * torrent sees blocks and capabilities (BtPeerEvents / BtPeerWire), never
- * bytes. A peer that breaks a rule costs only this connection.
+ * that need the connection's state, keep-alives, and outbound writes, with
+ * the extended messages of BEP 9 (ut_metadata) and BEP 11 (ut_pex) decoded
+ * under the ids each side announced. The torrent sees blocks, capabilities
+ * and those messages (BtPeerEvents / BtPeerWire), never bytes. A peer that breaks a rule costs only this connection.
  */
 export class BtConnection implements BtPeerWire {
   private readonly life: SocketLifecycle;
