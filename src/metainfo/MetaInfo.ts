@@ -35,6 +35,8 @@ export interface MetaInfo {
   creationDate?: Date;
   /** SHA-1 of the info dictionary's bytes as they are in the file: the torrent's identity. */
   infoHash: Buffer;
+  /** The info dictionary's bytes as they are in the file: what ut_metadata (BEP 9) serves to a magnet link's peers. */
+  infoDictionary: Buffer;
 }
 
 /**
@@ -75,6 +77,7 @@ export function parseMetaInfo(bytes: Buffer, file: string): MetaInfo {
     creationDate: typeof creationSeconds === 'number' ? new Date(creationSeconds * 1000) : undefined,
     // The bytes as they are: a re-encoding would differ for a file with unsorted keys, and so would the hash.
     infoHash: createHash('sha1').update(info.dict.raw).digest(),
+    infoDictionary: info.dict.raw,
   };
 }
 

@@ -4,8 +4,10 @@ import type { Random } from '../common/Random.js';
 import type { Bitfield } from '../core/Bitfield.js';
 import type { BlockRef } from '../core/BlockRef.js';
 import type { Diagnostics } from '../log/DiagnosticLog.js';
+import { MetadataServer } from '../magnet/MetadataServer.js';
 import { BtConnection } from '../net/bt/BtConnection.js';
 import type { BtPeerEvents } from '../net/bt/BtPeerEvents.js';
+import { isThisMachine } from '../net/hosts.js';
 import { describeReason, type DisconnectReason } from '../net/ProtocolHandlers.js';
 import type { BlockGeometry } from '../policy/blocks/BlockGeometry.js';
 import { PeerTrust } from '../policy/PeerTrust.js';
@@ -13,11 +15,14 @@ import type { PieceChecker } from '../storage/PieceStore.js';
 import type { DiscoveredPeer, PeerSource, TransferStats } from '../swarm/PeerSource.js';
 import type { HandshakeHead } from '../wire/bt/Handshake.js';
 import type { ExtensionHandshake } from '../wire/bt/ExtensionHandshake.js';
+import { UT_METADATA, type UtMetadataMessage } from '../wire/bt/UtMetadata.js';
+import { UT_PEX, type UtPexMessage } from '../wire/bt/UtPex.js';
 import { clientName } from '../wire/bt/clientName.js';
 import { BlockUploader, MAX_QUEUED_REQUESTS } from './BlockUploader.js';
 import { BtChoker } from './BtChoker.js';
 import { BtPeer } from './BtPeer.js';
 import { Downloader } from './Downloader.js';
+import { PeerExchange } from './PeerExchange.js';
 import { PeerList } from './PeerList.js';
 import type { TorrentData } from './TorrentData.js';
 import { TransferTally } from './TransferTally.js';
@@ -28,6 +33,9 @@ export const DEFAULT_MAX_PEERS = 50;
 const HANDSHAKE_TIMEOUT_MS = 20_000;
 /** How often we look for someone to dial and for snubbed peers. */
 const HOUSEKEEPING_MS = 2_000;
+
+/** The ids peers send our extended messages under (BEP 10 `m`): libtorrent's numbers. */
+const OUR_EXTENSION_IDS = { [UT_PEX]: 1, [UT_METADATA]: 2 };
 
 /** Dials `host:port` (from our bind address): resolves once connected. */
 export type DialPeer = (host: string, port: number) => Promise<Duplex>;
@@ -64,6 +72,10 @@ export interface TorrentOptions {
    * once all are complete, a seed learns this way that a leecher completed.
    */
   sendRedundantHaves?: boolean;
+  /** The info dictionary's bytes as in the .torrent: served to peers that ask for it by ut_metadata (BEP 9), e.g. from a magnet link. */
+  infoDictionary?: Buffer;
+  /** BEP 27 `private: 1`: no peer exchange (BEP 11), neither sent nor learned. */
+  isPrivate?: boolean;
 }
 
 /** A peer's figures for the summary: kept after it leaves. */
@@ -113,6 +125,9 @@ export class Torrent {
   private nextSerial = 1;
   private completeAnnounced = false;
   private stopped = false;
+  private readonly metadata: MetadataServer<string>;
+  /** None for a private torrent. */
+  private readonly pex: PeerExchange | undefined;
 
   constructor(private readonly options: TorrentOptions) {
     const { clock, random } = options;
@@ -158,6 +173,7 @@ export class Torrent {
       unchoke: (peer) => this.setChoking(peer, false),
       choke: (peer) => this.setChoking(peer, true),
     });
+    [this.metadata, this.pex] = this.extensions();
   }
 
   get infoHash(): Buffer {
@@ -241,6 +257,7 @@ export class Torrent {
     }
     this.fillAll();
     this.dialMore();
+    this.pex?.tell(this.connectedPeers());
   }
 
   /** Dials reported addresses until the connection limit (as a seed too: some peers never dial out). */
@@ -280,7 +297,7 @@ export class Torrent {
       localCaps: { extended: true, fast: true, dht: false },
       geometry: { pieceCount: options.geometry.pieceCount, pieceLength: (index) => options.geometry.pieceLengthOf(index) },
       clock: options.clock,
-      extensionHandshake: { extensions: new Map(), client: options.clientVersion, maxRequests: MAX_QUEUED_REQUESTS, port: options.listenPort },
+      extensionHandshake: this.ourExtensionHandshake(),
       checkRemote: (peerId) => {
         if (direction === 'outbound' && peerId.equals(options.localPeerId)) this.peerList.forget(address); // that address is us
         return this.refusal(peerId);
@@ -318,6 +335,29 @@ export class Torrent {
       },
     });
     this.handshaking.add(connection);
+  }
+
+  /** What we serve by ut_metadata (BEP 9), and peer exchange (BEP 11) unless the torrent is private (BEP 27). */
+  private extensions(): [MetadataServer<string>, PeerExchange | undefined] {
+    const { clock, infoDictionary, isPrivate, localPeerId, listenPort } = this.options;
+    const metadata = new MetadataServer<string>({ now: () => clock.now() });
+    if (infoDictionary) metadata.setInfoDictionary(infoDictionary);
+    const self = { peerId: localPeerId, port: listenPort, isOwnHost: isThisMachine };
+    return [metadata, isPrivate ? undefined : new PeerExchange({ clock, self, found: (peers) => this.discovered(peers) })];
+  }
+
+  /** BEP 10: the extensions we read (ut_metadata when we have an info dictionary to serve, ut_pex unless private), and what the peer should know of us. */
+  private ourExtensionHandshake(): ExtensionHandshake {
+    const extensions = new Map<string, number>();
+    if (this.metadata.metadataSize !== undefined) extensions.set(UT_METADATA, OUR_EXTENSION_IDS[UT_METADATA]);
+    if (this.pex) extensions.set(UT_PEX, OUR_EXTENSION_IDS[UT_PEX]);
+    const { clientVersion, listenPort } = this.options;
+    return { extensions, client: clientVersion, maxRequests: MAX_QUEUED_REQUESTS, port: listenPort, metadataSize: this.metadata.metadataSize };
+  }
+
+  /** BEP 9: a request is answered from our info dictionary, or rejected; data and rejects would be for a magnet download, which this is not. */
+  private metadataMessage(peer: BtPeer, message: UtMetadataMessage): void {
+    if (message.type === 'request') peer.wire.sendMetadataMessage(this.metadata.answer(peer.key, message.piece));
   }
 
   /** Why a handshake's peer id is not wanted: ourselves, already connected, banned. */
@@ -402,7 +442,10 @@ export class Torrent {
         peer.reqq = handshake.maxRequests;
         peer.clientVersion = handshake.client;
         if (peer.listenAddress === undefined && handshake.port !== undefined) this.learnListenAddress(peer, handshake.port);
+        this.pex?.announced(peer, handshake);
       }),
+      onMetadataMessage: on((peer, message: UtMetadataMessage) => this.metadataMessage(peer, message)),
+      onPex: on((peer, message: UtPexMessage) => this.pex?.received(peer, message)),
     };
   }
 
@@ -502,6 +545,8 @@ export class Torrent {
     this.uploaders.delete(peer.key);
     this.downloader.gone(peer);
     this.choker.gone(peer);
+    this.metadata.forgetPeer(peer.key);
+    this.pex?.gone(peer);
     this.options.observer?.peerGone?.(peer, reason);
     if (peer.listenAddress) this.peerList.ended(peer.listenAddress, clock.now(), peer.isSeed);
     diagnostics.debug(`connection with ${peer.address} ended: ${describeReason(reason)}`);

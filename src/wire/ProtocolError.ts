@@ -29,6 +29,7 @@ export type ProtocolErrorCode =
   // Extension protocol (BEP 10)
   | 'bad-bencode' // a payload that is not one well-formed bencoded value, or over its depth or value cap
   | 'bad-extension-handshake' // an extension handshake that is not a dictionary
+  | 'bad-extension-message' // a ut_metadata (BEP 9) or ut_pex (BEP 11) message missing a field, or one out of its range
   | 'extension-not-negotiated' // an extended message when one side did not set the BEP 10 bit
   | 'fast-not-negotiated' // a BEP 6 message when one side did not set the fast bit
   // Connection behaviour (checked by the connection, which knows the order and timing)

@@ -84,12 +84,16 @@ describe('layers import one way (architecture.md)', () => {
     expect(ALL.filter((i) => layerOf(i.file) === 'conform' && i.layer === 'cli').map((i) => `${i.file} imports ${i.specifier}`)).toEqual([]);
   });
 
+  test('magnet links and metadata (BEP 9) use only the layers below the torrent; the torrent and the session use them', () => {
+    expect(offending(['magnet'], ['common', 'core', 'wire', 'metainfo', 'swarm'])).toEqual([]);
+  });
+
   test('a BitTorrent torrent uses the layers below it, and neither the session above it nor the course node beside it', () => {
-    expect(offending(['torrent'], ['common', 'core', 'wire', 'net', 'storage', 'policy', 'swarm', 'log'])).toEqual([]);
+    expect(offending(['torrent'], ['common', 'core', 'wire', 'net', 'storage', 'policy', 'swarm', 'log', 'magnet'])).toEqual([]);
   });
 
   test('the session holds torrents and the listener; the commands above it hold the session', () => {
-    expect(offending(['session'], ['common', 'core', 'wire', 'net', 'storage', 'policy', 'swarm', 'log', 'torrent'])).toEqual([]);
+    expect(offending(['session'], ['common', 'core', 'wire', 'net', 'storage', 'policy', 'swarm', 'log', 'torrent', 'magnet'])).toEqual([]);
   });
 
   test('the DHT finds peers with what is below it: no torrent, session or course node', () => {
@@ -103,7 +107,7 @@ describe('layers import one way (architecture.md)', () => {
 
   test('nothing below the commands imports cli, launcher, dashboard, report, logcheck or conform', () => {
     const top = ['cli', 'launcher', 'dashboard', 'report', 'logcheck', 'conform'];
-    const below = ['common', 'core', 'config', 'wire', 'net', 'storage', 'policy', 'node', 'log', 'metainfo', 'control', 'metrics', 'swarm', 'tracker', 'torrent', 'session', 'dht'];
+    const below = ['common', 'core', 'config', 'wire', 'net', 'storage', 'policy', 'node', 'log', 'metainfo', 'control', 'metrics', 'swarm', 'tracker', 'torrent', 'session', 'dht', 'magnet'];
     const upward = ALL.filter((i) => below.includes(layerOf(i.file)) && i.layer !== undefined && top.includes(i.layer));
     expect(upward.map((i) => `${i.file} imports ${i.specifier}`)).toEqual([]);
   });

@@ -3,8 +3,10 @@
  * client, both ways, on 127.0.0.1: Debian's libtorrent seeds a torrent whose
  * info dictionary spans two metadata pieces and a hand-driven connection
  * fetches that dictionary from it; then libtorrent opens our magnet link and
- * fetches it from a hand-driven connection serving it. Never skipped: a
- * missing libtorrent fails naming `npm run setup`.
+ * fetches it from a hand-driven connection serving it, and from our own
+ * `swarmlab seed` (the torrent wiring MetadataServer in). Never skipped: a
+ * missing libtorrent fails naming `npm run setup`; the last case needs
+ * `npm run build` (npm test does it).
  */
 import { jest } from '@jest/globals';
 import * as fs from 'fs';
@@ -24,6 +26,7 @@ import { knownBytes, makeTempDir, removeTempDir } from '../support/fixtures.js';
 import { RawBtPeer } from '../support/RawBtPeer.js';
 import { startLibtorrent } from '../support/realClients/libtorrent.js';
 import { startClientProcess, type RunningClient } from '../support/realClients/clientProcess.js';
+import { startSwarmlab } from '../support/realClients/swarmlab.js';
 import { missingToolError } from '../support/requiredTools.js';
 import { closeServer, freePort, listenOnLoopback } from '../support/sockets.js';
 
@@ -37,6 +40,7 @@ const PIECES = 1300;
 
 let root: string;
 let client: RunningClient | undefined;
+let seed: RunningClient | undefined;
 let peer: RawBtPeer | undefined;
 let server: net.Server | undefined;
 
@@ -47,8 +51,9 @@ beforeEach(() => {
 afterEach(async () => {
   peer?.destroy();
   await client?.stop();
+  await seed?.stop();
   if (server) await closeServer(server);
-  [peer, client, server] = [undefined, undefined, undefined];
+  [peer, client, seed, server] = [undefined, undefined, undefined, undefined];
   removeTempDir(root);
 });
 
@@ -121,6 +126,17 @@ test('libtorrent opens our magnet link (x.pe names us) and fetches the info dict
     if (answer.type === 'data') served.add(request.piece);
   }
   const said = JSON.parse(await client.untilLine(/"metadata"/, 10_000));
+  expect(said).toEqual({ state: 'metadata', name: 'data.bin', infoHash: meta.infoHash.toString('hex'), pieces: PIECES });
+});
+
+test('libtorrent opens a magnet link naming our `swarmlab seed` (x.pe) and gets the info dictionary from it', async () => {
+  const { seedDir, torrentFile, meta } = await twoPieceTorrent();
+  const seedPort = await freePort();
+  seed = await startSwarmlab({ role: 'seed', torrent: torrentFile, dir: seedDir, port: seedPort });
+  await seed.untilLine(/^seeding /, 30_000);
+
+  client = await startLtMagnet(`magnet:?xt=urn:btih:${meta.infoHash.toString('hex')}&x.pe=127.0.0.1:${seedPort}`, await freePort());
+  const said = JSON.parse(await client.untilLine(/"metadata"/, 30_000));
   expect(said).toEqual({ state: 'metadata', name: 'data.bin', infoHash: meta.infoHash.toString('hex'), pieces: PIECES });
 });
 

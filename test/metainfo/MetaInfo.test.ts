@@ -46,6 +46,13 @@ describe('parseMetaInfo: what it reads', () => {
     expect(meta.infoHash.toString('hex')).toBe(createHash('sha1').update(bencode.encode(goodInfo())).digest('hex'));
   });
 
+  test('the info dictionary is kept as its bytes in the file (what ut_metadata serves), unsorted keys and all', () => {
+    const info = Buffer.concat([Buffer.from('d4:name5:f.dat6:lengthi10e12:piece lengthi4e6:pieces60:'), Buffer.alloc(60, 7), Buffer.from('e')]);
+    const meta = parseMetaInfo(Buffer.concat([Buffer.from('d4:info'), info, Buffer.from('e')]), 'u.torrent');
+    expect(meta.infoDictionary).toEqual(info);
+    expect(meta.infoHash).toEqual(createHash('sha1').update(info).digest());
+  });
+
   test('a multi-file torrent: the files in order under the folder, a 0-byte one included, the total length', () => {
     const meta = parseMetaInfo(torrentBytes(multiInfo()), 'm.torrent');
     expect(meta).toMatchObject({ name: 'album', multiFile: true, length: 8, pieceCount: 2 });

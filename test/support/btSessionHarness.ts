@@ -46,7 +46,11 @@ export class BtSessionUnderTest {
     private readonly cleanup: Cleanup,
   ) {}
 
-  static async start(options: { complete: boolean; cleanup: Cleanup }): Promise<BtSessionUnderTest> {
+  /**
+   * `seed` makes its random source and so its peer id: sessions meant to meet
+   * each other need different ones. `isPrivate`: a torrent without peer exchange.
+   */
+  static async start(options: { complete: boolean; cleanup: Cleanup; seed?: number; isPrivate?: boolean }): Promise<BtSessionUnderTest> {
     const content = knownBytes(TOTAL_LENGTH, 77);
     const layout = new PieceLayout(TOTAL_LENGTH, PIECE_LENGTH);
     const clock = new ManualClock(1_000);
@@ -56,7 +60,7 @@ export class BtSessionUnderTest {
     await session.listen();
     options.cleanup.add(() => session.close());
     const data = new MemoryTorrentData(layout, options.complete ? content : undefined);
-    const random = seededRandom(5);
+    const random = seededRandom(options.seed ?? 5);
     const localPeerId = makePeerId(random, '0100');
     const torrent = session.add({
       infoHash: INFO_HASH,
@@ -68,6 +72,7 @@ export class BtSessionUnderTest {
       random,
       sources: [],
       traceMessages: true,
+      isPrivate: options.isPrivate,
     });
     torrent.start();
     return new BtSessionUnderTest(session, torrent, port, localPeerId, clock, diagnostics, data, content, options.cleanup);

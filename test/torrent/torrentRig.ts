@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import type { Duplex } from 'stream';
 import { seededRandom } from '../../src/common/Random.js';
 import { Bitfield } from '../../src/core/Bitfield.js';
@@ -7,7 +8,15 @@ import { routeHandshakes } from '../../src/net/bt/HandshakeRouter.js';
 import { BlockGeometry } from '../../src/policy/blocks/BlockGeometry.js';
 import type { DiscoveredPeer } from '../../src/swarm/PeerSource.js';
 import { Torrent } from '../../src/torrent/Torrent.js';
-import { EXTENSION_HANDSHAKE_ID, encodeExtensionHandshake, makePeerId, type BtMessage, type Capabilities } from '../../src/wire/bt/index.js';
+import {
+  EXTENSION_HANDSHAKE_ID,
+  encodeExtensionHandshake,
+  makePeerId,
+  parseExtensionHandshake,
+  type BtMessage,
+  type Capabilities,
+  type ExtensionHandshake,
+} from '../../src/wire/bt/index.js';
 import { rawPeerId } from '../support/btSessionHarness.js';
 import { duplexPair } from '../support/duplexPair.js';
 import { knownBytes } from '../support/fixtures.js';
@@ -30,6 +39,10 @@ export interface RigOptions {
   held?: 'all' | 'none' | readonly number[];
   /** The torrent's random source (piece choice, tie breaks, optimistic unchoke). */
   seed?: number;
+  /** Served by ut_metadata (BEP 9); the info-hash is then its SHA-1. */
+  infoDictionary?: Buffer;
+  /** BEP 27: no peer exchange. */
+  isPrivate?: boolean;
 }
 
 export interface RawPeerOptions {
@@ -46,6 +59,23 @@ export function seedOpening(reqq?: number): BtMessage[] {
 
 function extensionHandshake(reqq: number): BtMessage {
   return { kind: 'extended', id: EXTENSION_HANDSHAKE_ID, payload: encodeExtensionHandshake({ extensions: new Map(), client: 'raw 1.0', maxRequests: reqq }) };
+}
+
+/** A raw peer's extension handshake (BEP 10): the extensions it reads and their ids, and its listen port `p` when given. */
+export function extensionHandshakeOf(extensions: Record<string, number>, port?: number): BtMessage {
+  const handshake: ExtensionHandshake = { extensions: new Map(Object.entries(extensions)), client: 'raw 1.0', port };
+  return { kind: 'extended', id: EXTENSION_HANDSHAKE_ID, payload: encodeExtensionHandshake(handshake) };
+}
+
+/** The torrent's extension handshake, as `peer` received it (once it did). */
+export async function torrentExtensionHandshake(peer: RawBtPeer): Promise<ExtensionHandshake> {
+  const message = await peer.until(() => peer.received('extended').find((m) => m.id === EXTENSION_HANDSHAKE_ID), "the torrent's extension handshake");
+  return parseExtensionHandshake(message.payload);
+}
+
+/** The payloads of the extended messages `peer` received under `id` (the id it announced for an extension). */
+export function extendedPayloads(peer: RawBtPeer, id: number): Buffer[] {
+  return peer.received('extended').filter((m) => m.id === id).map((m) => m.payload);
 }
 
 /** A bitfield message holding `pieces` of a torrent of `pieceCount`. */
@@ -79,6 +109,7 @@ export class TorrentRig {
   readonly content: Buffer;
   readonly data: MemoryTorrentData;
   readonly localPeerId: Buffer;
+  readonly infoHash: Buffer;
   readonly torrent: Torrent;
   /** Every address the torrent dialled, in order. */
   readonly dials: string[] = [];
@@ -97,8 +128,11 @@ export class TorrentRig {
     this.data = new MemoryTorrentData(this.layout, this.content, held === 'all' ? undefined : held === 'none' ? [] : held);
     const random = seededRandom(options.seed ?? 1);
     this.localPeerId = makePeerId(random, '0100');
+    this.infoHash = options.infoDictionary ? createHash('sha1').update(options.infoDictionary).digest() : INFO_HASH;
     this.torrent = new Torrent({
-      infoHash: INFO_HASH,
+      infoHash: this.infoHash,
+      infoDictionary: options.infoDictionary,
+      isPrivate: options.isPrivate,
       geometry: new BlockGeometry(this.layout.fileSize, RIG_PIECE_LENGTH),
       checker: checkerFor(this.content, this.layout),
       data: this.data,
@@ -215,7 +249,7 @@ export class TorrentRig {
   }
 
   private greet(peer: RawBtPeer, options: RawPeerOptions): void {
-    peer.sendHandshake(INFO_HASH, options.peerId ?? rawPeerId(++this.peerIdCount), options.caps ?? FULL_CAPS);
+    peer.sendHandshake(this.infoHash, options.peerId ?? rawPeerId(++this.peerIdCount), options.caps ?? FULL_CAPS);
     if (options.opening?.length) peer.send(...options.opening);
   }
 

@@ -122,6 +122,8 @@ export async function runTransfer(args: TransferArgs, io: TransferIo): Promise<n
   const sources = [...(meta.trackerTiers.length > 0 ? [tracker] : []), ...(dhtSource ? [dhtSource] : [])];
   torrent = session.add({
     infoHash: meta.infoHash,
+    infoDictionary: meta.infoDictionary,
+    isPrivate: meta.isPrivate,
     geometry: new BlockGeometry(meta.length, meta.pieceLength),
     checker: new PieceVerifier(meta),
     data: store,

@@ -35,7 +35,8 @@ export interface BtPeerNodeOptions {
   self: PeerInfo;
   /** Every peer of PeerInfo.cfg, in file order. */
   peers: readonly PeerInfo[];
-  meta: Pick<MetaInfo, 'infoHash' | 'length' | 'pieceLength' | 'trackerTiers'>;
+  /** `isPrivate`: the swarm's torrents are (seedFiles makes them so): no peer exchange (BEP 27). */
+  meta: Pick<MetaInfo, 'infoHash' | 'length' | 'pieceLength' | 'trackerTiers' | 'isPrivate'>;
   store: TorrentData & { close(): Promise<void> };
   checker: PieceChecker;
   clock: Clock;
@@ -163,6 +164,7 @@ export class BtPeerNode {
     }
     torrent = session.add({
       infoHash: meta.infoHash,
+      isPrivate: meta.isPrivate,
       geometry: new BlockGeometry(meta.length, meta.pieceLength),
       checker: this.options.checker,
       data: this.options.store,

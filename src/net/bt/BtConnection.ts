@@ -11,6 +11,8 @@ import { encodeBtMessage, encodeBtPieceHeader, encodeBtRequests } from '../../wi
 import { checkBtMessage } from '../../wire/bt/MessageRules.js';
 import { btFrameLimits } from '../../wire/bt/limits.js';
 import { EXTENSION_HANDSHAKE_ID, encodeExtensionHandshake, parseExtensionHandshake, type ExtensionHandshake } from '../../wire/bt/ExtensionHandshake.js';
+import { UT_METADATA, decodeUtMetadata, encodeUtMetadata, type UtMetadataMessage } from '../../wire/bt/UtMetadata.js';
+import { UT_PEX, decodeUtPex, encodeUtPex, type UtPexMessage } from '../../wire/bt/UtPex.js';
 import { DEFAULT_STALLED_FRAME_TIMEOUT_MS, InboundGuard } from '../InboundGuard.js';
 import type { DisconnectReason } from '../ProtocolHandlers.js';
 import { SocketLifecycle, type ConnectionState } from '../SocketLifecycle.js';
@@ -31,7 +33,11 @@ export interface BtConnectionOptions {
   geometry: PieceGeometry;
   clock: Clock;
   events: BtPeerEvents;
-  /** Ours, sent after the handshake when both sides speak BEP 10. */
+  /**
+   * Ours, sent after the handshake when both sides speak BEP 10. Its `m`
+   * says which extended messages we read: ut_metadata and ut_pex under the
+   * ids given there; any other id is ignored.
+   */
   extensionHandshake: ExtensionHandshake;
   /** Says why a peer id is not wanted here (ourselves, a peer already connected), or undefined. */
   checkRemote(peerId: Buffer): string | undefined;
@@ -69,9 +75,10 @@ const FAST_KINDS: ReadonlySet<BtMessage['kind']> = new Set(['have-all', 'have-no
 
 /**
  * One BitTorrent connection (BEP 3, 6, 10): the handshake, framing, the rules
- * that need the connection's state, keep-alives, and outbound writes. The
- * torrent sees blocks and capabilities (BtPeerEvents / BtPeerWire), never
- * bytes. A peer that breaks a rule costs only this connection.
+ * that need the connection's state, keep-alives, and outbound writes, with
+ * the extended messages of BEP 9 (ut_metadata) and BEP 11 (ut_pex) decoded
+ * under the ids each side announced. The torrent sees blocks, capabilities
+ * and those messages (BtPeerEvents / BtPeerWire), never bytes. A peer that breaks a rule costs only this connection.
  */
 export class BtConnection implements BtPeerWire {
   private readonly life: SocketLifecycle;
@@ -90,6 +97,10 @@ export class BtConnection implements BtPeerWire {
   private readingHeld = false;
   readonly closed: Promise<void>;
   private readonly reusedReadBuffer: boolean;
+  /** The extension each id of ours stands for (our `m` reversed). */
+  private readonly ourExtensions: ReadonlyMap<number, string>;
+  /** The peer's `m`: the ids it reads extended messages under (none until its extension handshake). */
+  private theirExtensions: ReadonlyMap<string, number> = new Map();
 
   constructor(private readonly options: BtConnectionOptions) {
     const { socket, clock } = options;
@@ -105,6 +116,7 @@ export class BtConnection implements BtPeerWire {
     });
     this.lastHeardMs = this.lastSentMs = clock.now();
     this.reusedReadBuffer = readsIntoOneBuffer(socket);
+    this.ourExtensions = new Map([...options.extensionHandshake.extensions].filter(([, id]) => id !== 0).map(([name, id]) => [id, name]));
     this.life = new SocketLifecycle({ socket, clock, pendingBytes: () => this.reader.bufferedBytes, closed: (reason) => this.finish(reason) });
     const { trace } = options;
     this.loop = {
@@ -189,6 +201,13 @@ export class BtConnection implements BtPeerWire {
     this.writer.writeBlock(encodeBtPieceHeader(block.index, block.begin, data.length), data);
   }
 
+  sendMetadataMessage(message: UtMetadataMessage): void {
+    this.sendExtended(UT_METADATA, () => encodeUtMetadata(message));
+  }
+  sendPex(message: UtPexMessage): void {
+    this.sendExtended(UT_PEX, () => encodeUtPex(message));
+  }
+
   flushed(): Promise<void> {
     return this.life.state === 'closed' ? Promise.resolve() : this.writer.flushed();
   }
@@ -223,6 +242,12 @@ export class BtConnection implements BtPeerWire {
     this.options.trace?.('sent', describeBtMessage(message));
     this.lastSentMs = this.options.clock.now();
     this.writer.write(encodeBtMessage(message), message.kind === 'have' ? 'turn' : 'tick');
+  }
+
+  /** Under the peer's id for `extension` (BEP 10); nothing when it announced none, or turned it off with 0. */
+  private sendExtended(extension: string, payload: () => Buffer): void {
+    const id = this.theirExtensions.get(extension);
+    if (id && this.capsValue.extended) this.send({ kind: 'extended', id, payload: payload() });
   }
 
   private receive(chunk: Buffer): void {
@@ -323,11 +348,34 @@ export class BtConnection implements BtPeerWire {
       case 'piece':
         return events.onPiece({ index: message.index, begin: message.begin, length: message.data.length }, message.data);
       case 'extended':
-        // We announce no extension of our own (`m` is empty), so only the handshake means anything to us.
-        if (message.id === EXTENSION_HANDSHAKE_ID) events.onExtensionHandshake(parseExtensionHandshake(message.payload));
-        return;
+        return this.dispatchExtended(message.id, message.payload);
       default:
         return; // keep-alive (it reset the silence), port, suggest, allowed-fast: nothing we act on
+    }
+  }
+
+  /**
+   * BEP 10: id 0 is the handshake (another may come later and replaces the
+   * first); any other id is one of ours, in whatever order it comes (even
+   * before the peer's handshake). An id we never announced is ignored.
+   */
+  private dispatchExtended(id: number, payload: Buffer): void {
+    const { events } = this.options;
+    if (id === EXTENSION_HANDSHAKE_ID) {
+      const handshake = parseExtensionHandshake(payload);
+      this.theirExtensions = handshake.extensions;
+      return events.onExtensionHandshake(handshake);
+    }
+    switch (this.ourExtensions.get(id)) {
+      case UT_METADATA: {
+        const message = decodeUtMetadata(payload);
+        if (message) events.onMetadataMessage(message); // undefined: a msg_type BEP 9 does not define, ignored
+        return;
+      }
+      case UT_PEX:
+        return events.onPex(decodeUtPex(payload));
+      default:
+        return;
     }
   }
 }

@@ -2,6 +2,8 @@ import type { Bitfield } from '../../core/Bitfield.js';
 import type { BlockRef } from '../../core/BlockRef.js';
 import type { Capabilities } from '../../wire/bt/Handshake.js';
 import type { ExtensionHandshake } from '../../wire/bt/ExtensionHandshake.js';
+import type { UtMetadataMessage } from '../../wire/bt/UtMetadata.js';
+import type { UtPexMessage } from '../../wire/bt/UtPex.js';
 import type { DisconnectReason } from '../ProtocolHandlers.js';
 
 /** Who is at the other end, once its handshake is read (BEP 3). */
@@ -33,6 +35,10 @@ export interface BtPeerEvents {
   /** `data` is lent from `pieceBuffers`: the handler copies what it keeps and releases it. */
   onPiece(block: BlockRef, data: Buffer): void;
   onExtensionHandshake(handshake: ExtensionHandshake): void;
+  /** BEP 9, under the id we announced for ut_metadata; a data message's bytes are lent, as a piece's are. */
+  onMetadataMessage(message: UtMetadataMessage): void;
+  /** BEP 11, under the id we announced for ut_pex. */
+  onPex(message: UtPexMessage): void;
 }
 
 /** What the torrent asks of a BitTorrent connection (architecture.md, PeerWire). */
@@ -51,6 +57,10 @@ export interface BtPeerWire {
   /** BEP 6 only: a no-op without it (the request is simply dropped). */
   sendReject(block: BlockRef): void;
   sendPiece(block: BlockRef, data: Buffer): void;
+  /** BEP 9, under the id the peer announced for ut_metadata; nothing when it announced none. */
+  sendMetadataMessage(message: UtMetadataMessage): void;
+  /** BEP 11, under the id the peer announced for ut_pex; nothing when it announced none. */
+  sendPex(message: UtPexMessage): void;
   flushed(): Promise<void>;
   /** True: stop reading what the peer sends (the disk is behind); false: read again. Idempotent. */
   holdReading(held: boolean): void;

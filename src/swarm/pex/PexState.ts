@@ -1,8 +1,7 @@
 import { MAX_PEX_KEPT_PEERS, MAX_PEX_SENT_PEERS, type UtPexMessage } from '../../wire/bt/UtPex.js';
 import type { DiscoveredPeer } from '../PeerSource.js';
-import { COMPACT_IPV4_BYTES, COMPACT_IPV6_BYTES, parseCompactPeers } from '../tracker/compactPeers.js';
+import { COMPACT_IPV4_BYTES, COMPACT_IPV6_BYTES, encodeCompactPeer, parseCompactPeers } from '../tracker/compactPeers.js';
 import { checkPeers, normalisedAddress, type OwnIdentity } from '../tracker/peerFilter.js';
-import { encodeCompactPeer } from './compactPeer.js';
 
 /** A neighbour's listen address, to tell other peers about; flags as in BEP 11's `added.f` (PEX_FLAG). */
 export interface PexNeighbour {

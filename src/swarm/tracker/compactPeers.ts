@@ -1,3 +1,4 @@
+import * as net from 'net';
 import type { ListedPeer } from './announce.js';
 
 /** BEP 23: 4 address bytes and a 2-byte port, big-endian. */
@@ -18,9 +19,35 @@ export function parseCompactPeers(bytes: Buffer, entryBytes: typeof COMPACT_IPV4
   return peers;
 }
 
+/**
+ * One peer in compact form, the reverse of parseCompactPeers (for PEX, BEP
+ * 11): the address bytes, then the port. `host` is an address as the peer
+ * filter's normalisedAddress writes it.
+ */
+export function encodeCompactPeer(host: string, port: number): Buffer {
+  const address = net.isIPv4(host) ? Buffer.from(host.split('.').map(Number)) : ipv6Bytes(host);
+  const entry = Buffer.alloc(address.length + 2);
+  address.copy(entry);
+  entry.writeUInt16BE(port, address.length);
+  return entry;
+}
+
 /** Eight groups of hex; the peer filter normalises the text (net.isIP accepts this form). */
 function ipv6Text(address: Buffer): string {
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(address.readUInt16BE(i).toString(16));
   return groups.join(':');
+}
+
+/** Hex groups with at most one `::` (the normalised form has no dotted IPv4 tail). */
+function ipv6Bytes(host: string): Buffer {
+  if (!net.isIPv6(host) || host.includes('.')) throw new RangeError(`not a normalised IP address: '${host}'`);
+  const [head, tail] = host.split('::');
+  const groups = (text: string | undefined) => (text ? text.split(':').map((group) => parseInt(group, 16)) : []);
+  const front = groups(head);
+  const back = groups(tail);
+  const all = tail === undefined ? front : [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
+  const bytes = Buffer.alloc(16);
+  all.forEach((group, i) => bytes.writeUInt16BE(group, 2 * i));
+  return bytes;
 }

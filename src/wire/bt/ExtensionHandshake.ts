@@ -1,7 +1,8 @@
 import bencode from 'bencode';
-import { BDict, BdecodeError, bdecodePrefix, type BdecodeLimits, type BValue } from '../../core/bencode/bdecode.js';
+import { BDict, type BdecodeLimits, type BValue } from '../../core/bencode/bdecode.js';
 import { ProtocolError } from '../ProtocolError.js';
 import { assertIntegerIn } from '../uint32.js';
+import { decodeDictionaryPrefix } from './bencodedDictionary.js';
 import { MAX_EXTENDED_PAYLOAD_BYTES } from './limits.js';
 
 /** BEP 10: extended message id 0 is the extension handshake. */
@@ -52,7 +53,7 @@ export function parseExtensionHandshake(payload: Buffer, maxBytes = MAX_EXTENDED
   }
   // Told from its first byte: another type of value is not worth decoding.
   if (payload[0] !== DICTIONARY) throw new ProtocolError('bad-extension-handshake', 'extension handshake is not a bencoded dictionary');
-  const dictionary = decodeDictionary(payload);
+  const { dictionary } = decodeDictionaryPrefix(payload, EXTENSION_BDECODE_LIMITS, 'extension handshake (BEP 10)');
   const handshake: ExtensionHandshake = { extensions: extensionIds(dictionary.get('m')) };
   const client = dictionary.get('v');
   if (Buffer.isBuffer(client)) handshake.client = client.toString('utf8');
@@ -65,16 +66,6 @@ export function parseExtensionHandshake(payload: Buffer, maxBytes = MAX_EXTENDED
   const metadataSize = integerIn(dictionary.get('metadata_size'), 1, Number.MAX_SAFE_INTEGER);
   if (metadataSize !== undefined) handshake.metadataSize = metadataSize;
   return handshake;
-}
-
-/** The dictionary at the start of `payload` (which starts with 'd'); malformed bencode is 'bad-bencode'. */
-function decodeDictionary(payload: Buffer): BDict {
-  try {
-    return bdecodePrefix(payload, EXTENSION_BDECODE_LIMITS).value as BDict;
-  } catch (error) {
-    if (!(error instanceof BdecodeError)) throw error;
-    throw new ProtocolError('bad-bencode', `bencoded payload: ${error.message}`, { offset: error.position });
-  }
 }
 
 /** Our extension handshake, the payload of extended message 0. Throws RangeError for a value out of its range (a caller bug). */

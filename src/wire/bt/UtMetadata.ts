@@ -1,7 +1,8 @@
 import bencode from 'bencode';
-import { BDict, BdecodeError, bdecodePrefix, type BdecodeLimits, type BValue } from '../../core/bencode/bdecode.js';
+import type { BDict, BdecodeLimits } from '../../core/bencode/bdecode.js';
 import { ProtocolError, type ProtocolErrorCode } from '../ProtocolError.js';
 import { assertIntegerIn } from '../uint32.js';
+import { decodeDictionaryPrefix } from './bencodedDictionary.js';
 import { MAX_EXTENDED_PAYLOAD_BYTES } from './limits.js';
 
 /*
@@ -70,36 +71,24 @@ export function decodeUtMetadata(payload: Buffer): UtMetadataMessage | undefined
   if (payload.length > MAX_EXTENDED_PAYLOAD_BYTES) {
     fail('frame-too-large', `a message of ${payload.length} bytes, the cap is ${MAX_EXTENDED_PAYLOAD_BYTES}`, { lengthBytes: payload.length });
   }
-  const { dictionary, end } = decodeDictionary(payload);
+  const { dictionary, end } = decodeDictionaryPrefix(payload, UT_METADATA_BDECODE_LIMITS, 'ut_metadata (BEP 9)');
   const type = TYPE_BY_NUMBER.get(integerField(dictionary, 'msg_type'));
   if (type === undefined) return undefined;
   const piece = integerField(dictionary, 'piece');
-  if (piece < 0 || piece >= MAX_METADATA_PIECES) fail('index-out-of-range', `piece ${piece} is not 0-${MAX_METADATA_PIECES - 1}`, { piece });
+  if (piece < 0 || piece >= MAX_METADATA_PIECES) fail('bad-extension-message', `piece ${piece} is not 0-${MAX_METADATA_PIECES - 1}`, { piece });
   if (type !== 'data') return { type, piece };
   const totalSize = integerField(dictionary, 'total_size');
-  if (totalSize < 1 || totalSize > MAX_METADATA_BYTES) fail('frame-too-large', `total_size ${totalSize} is not 1-${MAX_METADATA_BYTES}`, { totalSize });
-  if (piece >= metadataPieceCount(totalSize)) fail('index-out-of-range', `piece ${piece} is past the end of ${totalSize} bytes`, { piece, totalSize });
+  if (totalSize < 1 || totalSize > MAX_METADATA_BYTES) fail('bad-extension-message', `total_size ${totalSize} is not 1-${MAX_METADATA_BYTES}`, { totalSize });
+  if (piece >= metadataPieceCount(totalSize)) fail('bad-extension-message', `piece ${piece} is past the end of ${totalSize} bytes`, { piece, totalSize });
   const data = payload.subarray(end);
   const expected = metadataPieceLength(totalSize, piece);
-  if (data.length !== expected) fail('bad-piece-length', `piece ${piece} of ${totalSize} bytes has ${data.length} bytes, not ${expected}`, { piece, lengthBytes: data.length });
+  if (data.length !== expected) fail('bad-extension-message', `piece ${piece} of ${totalSize} bytes has ${data.length} bytes, not ${expected}`, { piece, lengthBytes: data.length });
   return { type, piece, totalSize, data };
-}
-
-function decodeDictionary(payload: Buffer): { dictionary: BDict; end: number } {
-  let decoded: { value: BValue; end: number };
-  try {
-    decoded = bdecodePrefix(payload, UT_METADATA_BDECODE_LIMITS);
-  } catch (error) {
-    if (!(error instanceof BdecodeError)) throw error;
-    return fail('bad-bencode', `bencoded dictionary: ${error.message}`, { offset: error.position });
-  }
-  if (!(decoded.value instanceof BDict)) fail('bad-bencode', 'the message is not a bencoded dictionary');
-  return { dictionary: decoded.value as BDict, end: decoded.end };
 }
 
 function integerField(dictionary: BDict, key: string): number {
   const value = dictionary.get(key);
-  return Number.isSafeInteger(value) ? (value as number) : fail('bad-bencode', `'${key}' is missing or not an integer`);
+  return Number.isSafeInteger(value) ? (value as number) : fail('bad-extension-message', `'${key}' is missing or not an integer`);
 }
 
 function fail(code: ProtocolErrorCode, problem: string, detail?: Record<string, number>): never {

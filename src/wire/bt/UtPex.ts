@@ -1,6 +1,7 @@
 import bencode from 'bencode';
-import { BDict, BdecodeError, bdecodePrefix, type BdecodeLimits, type BValue } from '../../core/bencode/bdecode.js';
+import type { BDict, BdecodeLimits } from '../../core/bencode/bdecode.js';
 import { ProtocolError } from '../ProtocolError.js';
+import { decodeDictionaryPrefix } from './bencodedDictionary.js';
 import { MAX_EXTENDED_PAYLOAD_BYTES } from './limits.js';
 
 /*
@@ -76,7 +77,7 @@ export function decodeUtPex(payload: Buffer): UtPexMessage {
   if (payload.length > MAX_EXTENDED_PAYLOAD_BYTES) {
     throw new ProtocolError('frame-too-large', `ut_pex (BEP 11): a message of ${payload.length} bytes, the cap is ${MAX_EXTENDED_PAYLOAD_BYTES}`, { lengthBytes: payload.length });
   }
-  const dictionary = decodeDictionary(payload);
+  const { dictionary } = decodeDictionaryPrefix(payload, UT_PEX_BDECODE_LIMITS, 'ut_pex (BEP 11)');
   const added = kept(bytes(dictionary, 'added'), PEX_IPV4_ENTRY_BYTES, MAX_PEX_KEPT_PEERS);
   const added6 = kept(bytes(dictionary, 'added6'), PEX_IPV6_ENTRY_BYTES, MAX_PEX_KEPT_PEERS - added.length / PEX_IPV4_ENTRY_BYTES);
   const dropped = kept(bytes(dictionary, 'dropped'), PEX_IPV4_ENTRY_BYTES, MAX_PEX_KEPT_PEERS);
@@ -89,18 +90,6 @@ export function decodeUtPex(payload: Buffer): UtPexMessage {
     dropped,
     dropped6,
   };
-}
-
-function decodeDictionary(payload: Buffer): BDict {
-  let value: BValue;
-  try {
-    value = bdecodePrefix(payload, UT_PEX_BDECODE_LIMITS).value;
-  } catch (error) {
-    if (!(error instanceof BdecodeError)) throw error;
-    throw new ProtocolError('bad-bencode', `ut_pex (BEP 11): bencoded dictionary: ${error.message}`, { offset: error.position });
-  }
-  if (!(value instanceof BDict)) throw new ProtocolError('bad-bencode', 'ut_pex (BEP 11): the message is not a bencoded dictionary');
-  return value;
 }
 
 const EMPTY = Buffer.alloc(0);

@@ -22,3 +22,15 @@ export { CLIENT_CODE, makePeerId, peerIdVersion } from './PeerId.js';
 export { btDialect } from './dialect.js';
 export type { ExtensionHandshake } from './ExtensionHandshake.js';
 export { EXTENSION_BDECODE_LIMITS, EXTENSION_HANDSHAKE_ID, encodeExtensionHandshake, parseExtensionHandshake } from './ExtensionHandshake.js';
+export type { UtMetadataMessage } from './UtMetadata.js';
+export {
+  MAX_METADATA_BYTES,
+  METADATA_PIECE_BYTES,
+  UT_METADATA,
+  decodeUtMetadata,
+  encodeUtMetadata,
+  metadataPieceCount,
+  metadataPieceLength,
+} from './UtMetadata.js';
+export type { UtPexMessage } from './UtPex.js';
+export { MAX_PEX_KEPT_PEERS, MAX_PEX_SENT_PEERS, PEX_FLAG, UT_PEX, decodeUtPex, encodeUtPex } from './UtPex.js';

@@ -12,16 +12,18 @@ import { BtPeerNode } from '../../../src/cli/btPeer/BtPeerNode.js';
 import type { BtNodeEvents } from '../../../src/cli/btPeer/BtNodeEvents.js';
 import { freePorts } from '../../../src/net/freePorts.js';
 import type { RateLimitSettings } from '../../../src/node/RateLimits.js';
+import { EXTENSION_HANDSHAKE_ID, UT_PEX, parseExtensionHandshake } from '../../../src/wire/bt/index.js';
 import { knownBytes } from '../../support/fixtures.js';
 import { ManualClock } from '../../support/ManualClock.js';
 import { MemoryTorrentData, checkerFor } from '../../support/MemoryTorrentData.js';
+import { RawBtPeer } from '../../support/RawBtPeer.js';
 import { RecordingDiagnostics } from '../../support/RecordingDiagnostics.js';
 import { turnEventLoop, withTimeout } from '../../support/waiting.js';
 
 const PIECE_LENGTH = 32_768;
 const CONTENT = knownBytes(10 * PIECE_LENGTH + 1_000);
 const LAYOUT = new PieceLayout(CONTENT.length, PIECE_LENGTH);
-const META = { infoHash: Buffer.alloc(20, 0x5a), length: CONTENT.length, pieceLength: PIECE_LENGTH, trackerTiers: [] };
+const META = { infoHash: Buffer.alloc(20, 0x5a), length: CONTENT.length, pieceLength: PIECE_LENGTH, trackerTiers: [], isPrivate: true };
 
 /**
  * MemoryTorrentData marks a piece held the moment it is asked to; a disk
@@ -165,4 +167,17 @@ test('alone on a first start: it waits for the others as long as it takes', asyn
   for (let i = 0; i < 10; i++) clock.advance(30_000);
   await turnEventLoop(3);
   expect(done).toBe(false);
+});
+
+test("the swarm's torrent is private (BEP 27): its extension handshake announces no peer exchange", async () => {
+  const { made, peers } = await swarmOf(2, [1]);
+  await made[0].node.start();
+  const visitor = await RawBtPeer.connect(peers[0].port, LAYOUT.pieceCount, 'visitor');
+  try {
+    visitor.sendHandshake(META.infoHash, Buffer.from('-RW0100-visitor00001'));
+    const message = await visitor.until(() => visitor.received('extended').find((m) => m.id === EXTENSION_HANDSHAKE_ID), 'an extension handshake');
+    expect(parseExtensionHandshake(message.payload).extensions.has(UT_PEX)).toBe(false);
+  } finally {
+    visitor.destroy();
+  }
 });

@@ -82,6 +82,8 @@ function ignoringEventsBut(onDisconnect: (reason: DisconnectReason) => void): Bt
     onReject: ignore,
     onPiece: ignore,
     onExtensionHandshake: ignore,
+    onMetadataMessage: ignore,
+    onPex: ignore,
   };
 }
 

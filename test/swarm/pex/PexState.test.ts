@@ -1,7 +1,6 @@
 import fc from 'fast-check';
-import { encodeCompactPeer } from '../../../src/swarm/pex/compactPeer.js';
 import { DEFAULT_MAX_LEARNED_PEERS, PEX_INTERVAL_MS, PexNeighbour, PexState } from '../../../src/swarm/pex/PexState.js';
-import { COMPACT_IPV4_BYTES, COMPACT_IPV6_BYTES, parseCompactPeers } from '../../../src/swarm/tracker/compactPeers.js';
+import { COMPACT_IPV4_BYTES, COMPACT_IPV6_BYTES, encodeCompactPeer, parseCompactPeers } from '../../../src/swarm/tracker/compactPeers.js';
 import type { OwnIdentity } from '../../../src/swarm/tracker/peerFilter.js';
 import { MAX_PEX_SENT_PEERS, PEX_FLAG, PEX_IPV4_ENTRY_BYTES, PEX_IPV6_ENTRY_BYTES, UtPexMessage, decodeUtPex, encodeUtPex } from '../../../src/wire/bt/UtPex.js';
 

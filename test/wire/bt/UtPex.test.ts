@@ -68,8 +68,11 @@ describe('ut_pex decoding is lenient about the lists', () => {
 });
 
 describe('ut_pex refusals', () => {
+  test('a list is bad-extension-message', () => {
+    expectProtocolError(() => decodeUtPex(ascii('le')), 'bad-extension-message');
+  });
+
   test.each([
-    ['a list', 'le'],
     ['a truncated dictionary', 'd5:added6:abc'],
     ['nothing', ''],
     ['deep nesting', 'd1:x' + 'l'.repeat(9) + 'e'.repeat(9) + 'e'],
