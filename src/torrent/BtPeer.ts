@@ -23,6 +23,8 @@ export class BtPeer implements PlannerPeer {
   /** BEP 10 `v`, when it sent one. */
   clientVersion?: string;
   peerId?: Buffer;
+  /** Who dialled: we did (outbound) or it did (inbound). */
+  direction: 'inbound' | 'outbound' = 'inbound';
   /** `host:port` where it accepts connections: the address dialled, or for one that dialled us, its BEP 10 `p`. */
   listenAddress?: string;
   /** Payload bytes this run. */

@@ -122,6 +122,8 @@ export class Torrent {
   private pending = 0;
   /** Connections not yet past their handshake: stop() ends them too, or a silent one would hold the session's close. */
   private readonly handshaking = new Set<BtConnection>();
+  /** Peers whose connection is being closed for a newer one with the same peer (keepsNewConnection): their address is the newer one's. */
+  private readonly replaced = new Set<BtPeer>();
   private nextSerial = 1;
   private completeAnnounced = false;
   private stopped = false;
@@ -300,7 +302,7 @@ export class Torrent {
       extensionHandshake: this.ourExtensionHandshake(),
       checkRemote: (peerId) => {
         if (direction === 'outbound' && peerId.equals(options.localPeerId)) this.peerList.forget(address); // that address is us
-        return this.refusal(peerId);
+        return this.refusal(peerId, direction);
       },
       handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
       trace: options.traceMessages ? (way, message) => options.diagnostics.debug(`${way === 'sent' ? 'to' : 'from'} ${address}: ${message}`) : undefined,
@@ -312,6 +314,7 @@ export class Torrent {
           this.handshaking.delete(connection);
           peer = new BtPeer(this.nextSerial++, address, connection, options.geometry.pieceCount, options.clock);
           peer.peerId = remote.peerId;
+          peer.direction = direction;
           this.peers.set(peer.key, peer);
           this.uploaders.set(peer.key, this.uploaderFor(peer, limits));
           if (direction === 'outbound') peer.listenAddress = address;
@@ -360,13 +363,33 @@ export class Torrent {
     if (message.type === 'request') peer.wire.sendMetadataMessage(this.metadata.answer(peer.key, message.piece));
   }
 
-  /** Why a handshake's peer id is not wanted: ourselves, already connected, banned. */
-  private refusal(peerId: Buffer): string | undefined {
+  /** Why a handshake's peer id is not wanted: ourselves, banned, already connected (see keepsNewConnection). */
+  private refusal(peerId: Buffer, direction: 'inbound' | 'outbound'): string | undefined {
     if (peerId.equals(this.options.localPeerId)) return 'that is us';
     const hex = peerId.toString('hex');
     if (this.trust.isBanned(hex)) return 'banned: it sent two pieces that failed their hash check';
-    for (const peer of this.peers.values()) if (peer.peerId?.equals(peerId)) return `already connected to that peer (${peer.address})`;
+    for (const peer of this.peers.values()) {
+      if (!peer.peerId?.equals(peerId)) continue;
+      if (!this.keepsNewConnection(peer, direction)) return `already connected to that peer (${peer.address}), by the connection dialled by the larger peer id`;
+      this.replaced.add(peer);
+      peer.wire.close({ kind: 'refused', why: 'a second connection with that peer is kept instead: the one dialled by the larger peer id' });
+    }
     return undefined;
+  }
+
+  /**
+   * Two peers that dial each other at once hold two connections, one dialled
+   * by each: both must drop the same one, or each drops the one the other
+   * keeps and both are lost (at every retry). Both keep the connection
+   * dialled by the larger peer id. Two connections dialled by the same side
+   * (two addresses of one peer) keep the first.
+   */
+  private keepsNewConnection(existing: BtPeer, direction: 'inbound' | 'outbound'): boolean {
+    if (existing.direction === direction) return false;
+    const ours = this.options.localPeerId;
+    const theirs = existing.peerId!;
+    const newDialledByUs = direction === 'outbound';
+    return newDialledByUs ? Buffer.compare(ours, theirs) > 0 : Buffer.compare(theirs, ours) > 0;
   }
 
   private uploaderFor(peer: BtPeer, limits: ConnectionLimits | undefined): BlockUploader {
@@ -457,7 +480,8 @@ export class Torrent {
   private learnListenAddress(peer: BtPeer, port: number): void {
     const host = peer.address.slice(0, peer.address.lastIndexOf(':'));
     const listenAddress = `${host}:${port}`;
-    if (this.peerList.isBusy(listenAddress)) return peer.wire.close({ kind: 'refused', why: `already connected to ${listenAddress}` });
+    const replacing = [...this.replaced].some((old) => old.listenAddress === listenAddress);
+    if (this.peerList.isBusy(listenAddress) && !replacing) return peer.wire.close({ kind: 'refused', why: `already connected to ${listenAddress}` });
     peer.listenAddress = listenAddress;
     this.peerList.claim(listenAddress);
   }
@@ -548,7 +572,10 @@ export class Torrent {
     this.metadata.forgetPeer(peer.key);
     this.pex?.gone(peer);
     this.options.observer?.peerGone?.(peer, reason);
-    if (peer.listenAddress) this.peerList.ended(peer.listenAddress, clock.now(), peer.isSeed);
+    // A connection replaced by a newer one with the same peer leaves the address to it.
+    const addressStillHeld = [...this.peers.values()].some((other) => other.listenAddress === peer.listenAddress);
+    if (peer.listenAddress && !addressStillHeld) this.peerList.ended(peer.listenAddress, clock.now(), peer.isSeed);
+    this.replaced.delete(peer);
     diagnostics.debug(`connection with ${peer.address} ended: ${describeReason(reason)}`);
     if (this.stopped) return;
     this.choker.refresh();
