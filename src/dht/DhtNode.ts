@@ -194,6 +194,16 @@ export class DhtNode implements DhtLookups {
     return settled((resolve) => dht.announce(infoHash, port, (error, answered) => resolve(error ?? answered ?? 0)));
   }
 
+  /**
+   * A node heard of outside the DHT (a peer's BEP 5 `port` message): pinged,
+   * and added to the routing table if it answers. Refused addresses, and
+   * anything while the node is not running, are ignored.
+   */
+  addNode(host: string, port: number): void {
+    if (this.state !== 'running' || !this.dht || !this.accepts(host) || !(port >= 1 && port <= 0xffff)) return;
+    this.dht.addNode({ host, port });
+  }
+
   /** True while the node keeps anything for the info-hash (a watcher, a lookup, its closest nodes). */
   holds(infoHash: Buffer): boolean {
     const key = infoHash.toString('hex');

@@ -76,6 +76,10 @@ export interface TorrentOptions {
   infoDictionary?: Buffer;
   /** BEP 27 `private: 1`: no peer exchange (BEP 11), neither sent nor learned. */
   isPrivate?: boolean;
+  /** Our DHT node's UDP port, when the session runs one: the handshake's DHT bit is set and the port sent (BEP 5). */
+  dhtPort?: number;
+  /** A peer's DHT node (its `port` message): the session's node pings it and adds it to its routing table (BEP 5). */
+  onDhtNode?(host: string, port: number): void;
 }
 
 /** A peer's figures for the summary: kept after it leaves. */
@@ -296,7 +300,8 @@ export class Torrent {
       routed,
       infoHash: options.infoHash,
       localPeerId: options.localPeerId,
-      localCaps: { extended: true, fast: true, dht: false },
+      localCaps: { extended: true, fast: true, dht: options.dhtPort !== undefined },
+      dhtPort: options.dhtPort,
       geometry: { pieceCount: options.geometry.pieceCount, pieceLength: (index) => options.geometry.pieceLengthOf(index) },
       clock: options.clock,
       extensionHandshake: this.ourExtensionHandshake(),
@@ -469,6 +474,7 @@ export class Torrent {
       }),
       onMetadataMessage: on((peer, message: UtMetadataMessage) => this.metadataMessage(peer, message)),
       onPex: on((peer, message: UtPexMessage) => this.pex?.received(peer, message)),
+      onDhtPort: on((peer, port: number) => this.options.onDhtNode?.(hostOf(peer.address), port)),
     };
   }
 
@@ -478,8 +484,7 @@ export class Torrent {
    * is connected, and a connection to an address we already hold is a duplicate.
    */
   private learnListenAddress(peer: BtPeer, port: number): void {
-    const host = peer.address.slice(0, peer.address.lastIndexOf(':'));
-    const listenAddress = `${host}:${port}`;
+    const listenAddress = `${hostOf(peer.address)}:${port}`;
     const replacing = [...this.replaced].some((old) => old.listenAddress === listenAddress);
     if (this.peerList.isBusy(listenAddress) && !replacing) return peer.wire.close({ kind: 'refused', why: `already connected to ${listenAddress}` });
     peer.listenAddress = listenAddress;
@@ -591,4 +596,9 @@ export class Torrent {
       bytesUploaded: peer.bytesUploaded,
     });
   }
+}
+
+/** The host of a `host:port` address. */
+function hostOf(address: string): string {
+  return address.slice(0, address.lastIndexOf(':'));
 }

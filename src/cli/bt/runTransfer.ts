@@ -132,6 +132,8 @@ export async function runTransfer(args: TransferArgs, io: TransferIo): Promise<n
     random,
     traceMessages: args.traceMessages,
     sources,
+    dhtPort: dht?.status().port,
+    onDhtNode: (host, port) => dht?.addNode(host, port),
     onComplete: () => {
       completedAtMs ??= clock.now();
       if (args.mode === 'download' && !args.keepSeeding) finish('complete');

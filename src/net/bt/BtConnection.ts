@@ -39,6 +39,8 @@ export interface BtConnectionOptions {
    * ids given there; any other id is ignored.
    */
   extensionHandshake: ExtensionHandshake;
+  /** Our DHT node's UDP port, when we run one (localCaps.dht): sent after the handshake to a peer that set the DHT bit too (BEP 5, `port`). */
+  dhtPort?: number;
   /** Says why a peer id is not wanted here (ourselves, a peer already connected), or undefined. */
   checkRemote(peerId: Buffer): string | undefined;
   handshakeTimeoutMs: number;
@@ -295,6 +297,8 @@ export class BtConnection implements BtPeerWire {
     if (this.capsValue.extended && this.life.state === 'open') {
       this.send({ kind: 'extended', id: EXTENSION_HANDSHAKE_ID, payload: encodeExtensionHandshake(this.options.extensionHandshake) });
     }
+    const { dhtPort } = this.options;
+    if (this.capsValue.dht && dhtPort !== undefined && this.life.state === 'open') this.send({ kind: 'port', port: dhtPort });
     return this.life.state === 'open';
   }
 
@@ -333,6 +337,8 @@ export class BtConnection implements BtPeerWire {
         return events.onNotInterested();
       case 'have':
         return events.onHave(message.index);
+      case 'port':
+        return this.capsValue.dht ? events.onDhtPort?.(message.port) : undefined; // BEP 5: only from a peer that set the DHT bit
       case 'bitfield':
         return events.onBitfield(Bitfield.fromBytes(message.bits, geometry.pieceCount) as Bitfield); // checkBtMessage vetted it
       case 'have-all':
@@ -350,7 +356,7 @@ export class BtConnection implements BtPeerWire {
       case 'extended':
         return this.dispatchExtended(message.id, message.payload);
       default:
-        return; // keep-alive (it reset the silence), port, suggest, allowed-fast: nothing we act on
+        return; // keep-alive (it reset the silence), suggest, allowed-fast: nothing we act on
     }
   }
 

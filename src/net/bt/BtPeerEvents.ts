@@ -39,6 +39,8 @@ export interface BtPeerEvents {
   onMetadataMessage(message: UtMetadataMessage): void;
   /** BEP 11, under the id we announced for ut_pex. */
   onPex(message: UtPexMessage): void;
+  /** BEP 5: the UDP port of the peer's DHT node (both sides set the DHT bit). */
+  onDhtPort?(port: number): void;
 }
 
 /** What the torrent asks of a BitTorrent connection (architecture.md, PeerWire). */
