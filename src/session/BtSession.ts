@@ -81,7 +81,7 @@ export class BtSession {
   }
 
   /** TCP to a peer, from our bind address. */
-  private dial(host: string, port: number): Promise<Duplex> {
+  dial(host: string, port: number): Promise<Duplex> {
     const { bind, clock } = this.options;
     return new Promise((resolve, reject) => {
       const socket = connectReadingIntoOneBuffer({ host, port, noDelay: true, localAddress: dialFromAddress(bind) });

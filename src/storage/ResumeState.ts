@@ -87,8 +87,8 @@ export async function writeResumeState(dataFile: string, layout: PieceLayout, pi
   await replaceAtomically(resumePath(dataFile), JSON.stringify(state));
 }
 
-/** Writes `text` to a temp file beside `target`, forces it to disk, then renames it over `target`. */
-export async function replaceAtomically(target: string, text: string): Promise<void> {
+/** Writes `text` (or bytes) to a temp file beside `target`, forces it to disk, then renames it over `target`. */
+export async function replaceAtomically(target: string, text: string | Buffer): Promise<void> {
   const temp = `${target}.tmp`;
   const handle = await fs.open(temp, 'w');
   try {

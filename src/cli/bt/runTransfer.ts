@@ -13,7 +13,10 @@ import { BtSession } from '../../session/BtSession.js';
 import { FileMap } from '../../storage/FileMap.js';
 import { StorageError } from '../../storage/StorageError.js';
 import { TorrentStore } from '../../storage/TorrentStore.js';
+import type { DiscoveredPeer } from '../../swarm/PeerSource.js';
+import { StaticPeerSource } from '../../swarm/StaticPeerSource.js';
 import { TrackerSource } from '../../swarm/tracker/TrackerSource.js';
+import { isMagnetLink } from '../../magnet/MagnetLink.js';
 import type { Torrent } from '../../torrent/Torrent.js';
 import { makePeerId, peerIdVersion } from '../../wire/bt/PeerId.js';
 import { ExitCode } from '../exitCodes.js';
@@ -23,6 +26,7 @@ import { TransferView, type TransferOutput } from '../transfer/TransferView.js';
 import type { TransferPhase, TransferSnapshot } from '../transfer/TransferSnapshot.js';
 import { transferSummary } from '../transfer/transferSummary.js';
 import { packageVersion } from '../version.js';
+import { magnetTorrent } from './magnetMetaInfo.js';
 import { startDht, type DhtArgs } from './startDht.js';
 
 export interface TransferArgs extends DhtArgs {
@@ -54,12 +58,24 @@ const SNAPSHOT_MS = 250;
 export async function runTransfer(args: TransferArgs, io: TransferIo): Promise<number> {
   const command = args.mode;
   let meta: MetaInfo;
-  try {
-    meta = parseMetaInfo(await readMetaInfoFile(args.torrent), args.torrent);
-  } catch (error) {
-    if (!(error instanceof MetaInfoError) && !isFileError(error)) throw error;
-    io.err(`${command}: ${error instanceof MetaInfoError ? error.message : describeFileError(args.torrent, error)}`);
-    return ExitCode.BadMetaInfo;
+  /** Peers known before any source reports: a magnet link's, and those met while fetching its metadata. */
+  let knownPeers: DiscoveredPeer[] = [];
+  if (args.mode === 'seed' && isMagnetLink(args.torrent)) {
+    io.err('seed: takes a .torrent file, not a magnet link (`swarmlab download MAGNET` fetches the torrent, and keeps it in DIR/.swarmlab/)');
+    return ExitCode.Usage;
+  }
+  if (args.mode === 'download' && isMagnetLink(args.torrent)) {
+    const fromLink = await magnetTorrent(args, io);
+    if (typeof fromLink === 'number') return fromLink;
+    ({ meta, peers: knownPeers } = fromLink);
+  } else {
+    try {
+      meta = parseMetaInfo(await readMetaInfoFile(args.torrent), args.torrent);
+    } catch (error) {
+      if (!(error instanceof MetaInfoError) && !isFileError(error)) throw error;
+      io.err(`${command}: ${error instanceof MetaInfoError ? error.message : describeFileError(args.torrent, error)}`);
+      return ExitCode.BadMetaInfo;
+    }
   }
   const clock = systemClock;
   const view = new TransferView(io.out, { clock });
@@ -119,7 +135,7 @@ export async function runTransfer(args: TransferArgs, io: TransferIo): Promise<n
     clock,
     diagnostics: io.diagnostics,
   });
-  const sources = [...(meta.trackerTiers.length > 0 ? [tracker] : []), ...(dhtSource ? [dhtSource] : [])];
+  const sources = [...(meta.trackerTiers.length > 0 ? [tracker] : []), ...(dhtSource ? [dhtSource] : []), ...(knownPeers.length > 0 ? [new StaticPeerSource(knownPeers)] : [])];
   torrent = session.add({
     infoHash: meta.infoHash,
     infoDictionary: meta.infoDictionary,

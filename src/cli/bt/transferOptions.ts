@@ -24,7 +24,7 @@ export interface CommonTransferArgs {
 /** The options `download` and `seed` share: where we listen and dial from, and where the debug log goes. */
 export function transferOptions<T>(yargs: Argv<T>) {
   return yargs
-    .positional('torrent', { type: 'string', demandOption: true, describe: 'the .torrent file' })
+    .positional('torrent', { type: 'string', demandOption: true, describe: 'the .torrent file (download: or a magnet link, in quotes)' })
     .option('port', { type: 'string', default: String(DEFAULT_PEER_PORT), coerce: (text: string) => parsePort('--port', text), describe: 'the TCP port to accept peers on' })
     .option('bind', { type: 'string', describe: 'the IP address to listen on and dial from (default: every interface); tests use 127.0.0.1' })
     .option('log', { type: 'string', describe: 'write a debug log (connections, why each ended, every tracker reply) to this file' })

@@ -9,7 +9,7 @@ import { encodeBtHandshake, type Capabilities, type HandshakeHead } from '../../
 import { describeBtMessage, type BtMessage } from '../../wire/bt/Message.js';
 import { encodeBtMessage, encodeBtPieceHeader, encodeBtRequests } from '../../wire/bt/MessageCodec.js';
 import { checkBtMessage } from '../../wire/bt/MessageRules.js';
-import { btFrameLimits } from '../../wire/bt/limits.js';
+import { MAX_PIECE_COUNT, btFrameLimits } from '../../wire/bt/limits.js';
 import { EXTENSION_HANDSHAKE_ID, encodeExtensionHandshake, parseExtensionHandshake, type ExtensionHandshake } from '../../wire/bt/ExtensionHandshake.js';
 import { UT_METADATA, decodeUtMetadata, encodeUtMetadata, type UtMetadataMessage } from '../../wire/bt/UtMetadata.js';
 import { UT_PEX, decodeUtPex, encodeUtPex, type UtPexMessage } from '../../wire/bt/UtPex.js';
@@ -17,6 +17,7 @@ import { DEFAULT_STALLED_FRAME_TIMEOUT_MS, InboundGuard } from '../InboundGuard.
 import type { DisconnectReason } from '../ProtocolHandlers.js';
 import { SocketLifecycle, type ConnectionState } from '../SocketLifecycle.js';
 import { SocketWriter } from '../SocketWriter.js';
+import { pieceBuffers } from '../../wire/BufferPool.js';
 import { readMessages, type MessageLoop } from '../readMessages.js';
 import { readsIntoOneBuffer } from '../reusedReadBuffer.js';
 import type { BtPeerEvents, BtPeerWire } from './BtPeerEvents.js';
@@ -30,7 +31,12 @@ export interface BtConnectionOptions {
   localCaps: Capabilities;
   /** Inbound only: the handshake head the router read, and the bytes that came after it. */
   routed?: { head: HandshakeHead; rest: Buffer };
-  geometry: PieceGeometry;
+  /**
+   * The torrent's pieces. Undefined while only its metadata is fetched (BEP 9,
+   * a magnet link): messages about pieces are then read, within the framing
+   * bounds of the largest torrent we take, and dropped unseen.
+   */
+  geometry?: PieceGeometry;
   clock: Clock;
   events: BtPeerEvents;
   /**
@@ -106,8 +112,8 @@ export class BtConnection implements BtPeerWire {
 
   constructor(private readonly options: BtConnectionOptions) {
     const { socket, clock } = options;
-    const limits = btFrameLimits(options.geometry.pieceCount);
-    this.reader = new BtFrameReader(options.geometry.pieceCount, limits);
+    const limits = btFrameLimits(options.geometry?.pieceCount ?? MAX_PIECE_COUNT);
+    this.reader = new BtFrameReader(options.geometry?.pieceCount ?? 'unknown', limits);
     this.writer = new SocketWriter(socket, MAX_UNSENT_BYTES + limits.maxMessageLength, (unsent) =>
       this.life.fail({ kind: 'protocol-violation', code: 'not-reading', message: `${unsent} bytes written and not taken` }),
     );
@@ -126,7 +132,7 @@ export class BtConnection implements BtPeerWire {
       guard: this.guard,
       life: this.life,
       readHandshake: () => this.readHandshake(),
-      violation: (message) => checkBtMessage(message, options.geometry) ?? this.checkState(message),
+      violation: (message) => (options.geometry && checkBtMessage(message, options.geometry)) || this.checkState(message),
       received: trace && ((message) => trace('received', describeBtMessage(message))),
       dispatch: (message) => this.dispatch(message),
       close: (reason) => this.close(reason),
@@ -326,6 +332,7 @@ export class BtConnection implements BtPeerWire {
 
   private dispatch(message: BtMessage): void {
     const { events, geometry } = this.options;
+    if (!geometry) return this.dispatchWithoutPieces(message);
     switch (message.kind) {
       case 'choke':
         return events.onChoke();
@@ -358,6 +365,12 @@ export class BtConnection implements BtPeerWire {
       default:
         return; // keep-alive (it reset the silence), suggest, allowed-fast: nothing we act on
     }
+  }
+
+  /** Fetching metadata only: the extension protocol is all that counts; a piece sent anyway goes back to the pool. */
+  private dispatchWithoutPieces(message: BtMessage): void {
+    if (message.kind === 'extended') return this.dispatchExtended(message.id, message.payload);
+    if (message.kind === 'piece') pieceBuffers.release(message.data);
   }
 
   /**

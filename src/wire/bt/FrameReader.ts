@@ -4,7 +4,7 @@ import { decodeFrame } from '../frame.js';
 import { BT_HANDSHAKE_HEAD_LENGTH, HandshakeHead, PEER_ID_BYTES, checkBtHandshakePrefix, decodeHandshakeHead } from './Handshake.js';
 import { BT_MESSAGE_ID, BtMessage } from './Message.js';
 import { btFrameRules } from './MessageCodec.js';
-import { btFrameLimits } from './limits.js';
+import { MAX_PIECE_COUNT, btFrameLimits } from './limits.js';
 
 /**
  * The BitTorrent dialect's reader for one connection: the handshake in two
@@ -19,7 +19,8 @@ import { btFrameLimits } from './limits.js';
  * A piece's frame is lent by `pool` (see MessageReader).
  */
 export class BtFrameReader extends MessageReader<BtMessage> {
-  constructor(pieceCount: number, limits: FrameReaderLimits = btFrameLimits(pieceCount), pool: BufferPool = pieceBuffers) {
+  /** `pieceCount` 'unknown': a bitfield of any length up to MAX_PIECE_COUNT pieces passes (metadata only, BEP 9). */
+  constructor(pieceCount: number | 'unknown', limits: FrameReaderLimits = btFrameLimits(pieceCount === 'unknown' ? MAX_PIECE_COUNT : pieceCount), pool: BufferPool = pieceBuffers) {
     const rules = btFrameRules(pieceCount);
     super(
       limits,

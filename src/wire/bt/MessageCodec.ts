@@ -2,7 +2,7 @@ import { type DecodeResult, type FrameRules, FRAME_HEADER_BYTES, LENGTH_PREFIX_B
 import { checkBitfieldLength } from '../PieceGeometry.js';
 import { ProtocolError } from '../ProtocolError.js';
 import { assertIntegerIn, assertUint32 } from '../uint32.js';
-import { BLOCK_HEAD_BYTES, MAX_EXTENDED_MESSAGE_LENGTH, MAX_PIECE_MESSAGE_LENGTH, btMaxMessageLength } from './limits.js';
+import { BLOCK_HEAD_BYTES, MAX_EXTENDED_MESSAGE_LENGTH, MAX_PIECE_COUNT, MAX_PIECE_MESSAGE_LENGTH, btMaxMessageLength } from './limits.js';
 import { BT_MESSAGE_ID, BtMessage, btKindOf, isBareKind, isBareMessage } from './Message.js';
 
 /*
@@ -102,7 +102,7 @@ function withUint32s(frame: Buffer, kind: string, values: number[], at = 0): Buf
  * The framing rules of a torrent of `pieceCount` pieces: a bitfield must be
  * exactly ceil(pieceCount/8) bytes, and that is known from its header.
  */
-export function btFrameRules(pieceCount: number): FrameRules<BtMessage> {
+export function btFrameRules(pieceCount: number | 'unknown'): FrameRules<BtMessage> {
   return {
     emptyFrame: () => ({ kind: 'keep-alive' }),
     checkHeader: (typeByte, payloadBytes) => checkHeader(typeByte, payloadBytes, pieceCount),
@@ -137,7 +137,7 @@ const FIXED_PAYLOAD_BYTES: Partial<Record<BtMessage['kind'], number>> = {
   port: PORT_BYTES,
 };
 
-function checkHeader(typeByte: number, payloadBytes: number, pieceCount: number): void {
+function checkHeader(typeByte: number, payloadBytes: number, pieceCount: number | 'unknown'): void {
   const kind = btKindOf(typeByte);
   if (kind === undefined) throw new ProtocolError('unknown-message-type', `unknown message type ${typeByte}`, { typeByte });
   const fixed = FIXED_PAYLOAD_BYTES[kind];
@@ -147,6 +147,7 @@ function checkHeader(typeByte: number, payloadBytes: number, pieceCount: number)
   }
   switch (kind) {
     case 'bitfield': {
+      if (pieceCount === 'unknown') return atMost(kind, payloadBytes, TYPE_BYTES + Math.ceil(MAX_PIECE_COUNT / 8), `the bitfield of ${MAX_PIECE_COUNT} pieces`);
       const wrongLength = checkBitfieldLength(payloadBytes, pieceCount);
       if (wrongLength) throw wrongLength;
       return;

@@ -29,6 +29,13 @@ export const MAX_EXTENDED_MESSAGE_LENGTH = TYPE_BYTES + 1 + MAX_EXTENDED_PAYLOAD
  * The largest legal message for a torrent of `pieceCount` pieces: an extended
  * message, or the bitfield if the torrent has more than 139,272 pieces.
  */
+/**
+ * The most pieces a torrent of ours can have: a .torrent of at most 32 MiB
+ * (metainfo/limits.ts) lists fewer than 2^21. It bounds a bitfield's frame
+ * while the piece count is not known yet (fetching a magnet link's metadata).
+ */
+export const MAX_PIECE_COUNT = 2 ** 21;
+
 export function btMaxMessageLength(pieceCount: number): number {
   return Math.max(MAX_PIECE_MESSAGE_LENGTH, MAX_EXTENDED_MESSAGE_LENGTH, TYPE_BYTES + bitfieldBytes(pieceCount));
 }
