@@ -1,4 +1,5 @@
 import { promises as fs } from 'fs';
+import * as path from 'path';
 import type { DhtContact } from 'bittorrent-dht';
 import { replaceAtomically } from '../storage/ResumeState.js';
 import type { AddressPolicy } from './addressPolicy.js';
@@ -20,6 +21,7 @@ const FORMAT = 1;
 /** Writes the table atomically (temp file, fsync, rename): a crash leaves the old table or the new one. */
 export async function saveRoutingTable(file: string, table: SavedTable): Promise<void> {
   const nodes = table.nodes.map((node) => ({ id: node.id.toString('hex'), host: node.host, port: node.port }));
+  await fs.mkdir(path.dirname(file), { recursive: true }); // a first run may save before anything else made the folder
   await replaceAtomically(file, `${JSON.stringify({ format: FORMAT, nodeId: table.nodeId?.toString('hex'), nodes })}\n`);
 }
 

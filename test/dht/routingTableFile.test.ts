@@ -22,6 +22,12 @@ describe('the saved routing table', () => {
     expect(fs.readdirSync(dir)).toEqual(['dht.json']);
   });
 
+  test('saved into a folder not made yet (a first run stopping before anything else wrote there)', async () => {
+    const nested = path.join(dir, 'download', '.swarmlab', 'dht.json');
+    await saveRoutingTable(nested, { nodeId: Buffer.alloc(20, 7), nodes: [node(4)] });
+    expect(await loadRoutingTable(nested, isPublicUnicast, 100)).toEqual({ nodeId: Buffer.alloc(20, 7), nodes: [node(4)] });
+  });
+
   test('a first run has no file and no problem', async () => {
     expect(await loadRoutingTable(file, isPublicUnicast, 100)).toEqual({ nodes: [] });
   });

@@ -14,7 +14,7 @@ export interface ClientOptions {
   port: number;
   /** swarmlab only: keep a debug log with every message (tests: to show why one failed; a benchmark measures without). */
   debugLog?: boolean;
-  /** swarmlab only: find peers through a DHT starting from this node on 127.0.0.1 (host:port); without it the DHT is off. */
+  /** swarmlab and libtorrent: find peers through a DHT starting from this node on 127.0.0.1 (host:port); without it the DHT is off. */
   dhtBootstrap?: string;
 }
 

@@ -15,5 +15,6 @@ const DOWNLOAD_TIMEOUT_S = 600;
  */
 export function startLibtorrent(options: ClientOptions): Promise<RunningClient> {
   const args = [LT_CLIENT, options.role, options.torrent, '--dir', options.dir, '--port', String(options.port), '--timeout', String(DOWNLOAD_TIMEOUT_S), '--parent', String(process.pid)];
+  if (options.dhtBootstrap) args.push('--dht-bootstrap', options.dhtBootstrap);
   return startClientProcess({ client: 'libtorrent', command: DEBIAN_PYTHON, args, missing: (detail) => missingToolError('python3-libtorrent', DEBIAN_PYTHON, detail) }, options);
 }

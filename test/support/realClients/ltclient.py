@@ -3,6 +3,11 @@ libtorrent (Debian's python3-libtorrent, run with /usr/bin/python3) seeding or
 downloading one torrent on 127.0.0.1, for swarmlab's interop tests.
 
     ltclient.py seed|download TORRENT --dir DIR --port N [--timeout S] [--parent PID]
+                [--dht-bootstrap 127.0.0.1:PORT]
+
+With --dht-bootstrap its DHT is on, started from that node alone and kept on
+loopback (libtorrent otherwise refuses such addresses in its routing table and
+searches); without it the DHT is off.
 
 It talks on stdout in JSON lines:
   seed:     {"state": "seeding"} once its data checked good; then seeds until
@@ -42,11 +47,18 @@ def fail(code, message):
     sys.exit(code)
 
 
-def loopback_session(port):
+def loopback_session(port, dht_bootstrap=None):
+    dht = {
+        "enable_dht": True,
+        "dht_bootstrap_nodes": dht_bootstrap,
+        "dht_restrict_routing_ips": False,
+        "dht_restrict_search_ips": False,
+        "dht_prefer_verified_node_ids": False,
+    } if dht_bootstrap else {"enable_dht": False}
     return lt.session({
         "listen_interfaces": f"127.0.0.1:{port}",
         "outgoing_interfaces": "127.0.0.1",
-        "enable_dht": False,
+        **dht,
         "enable_lsd": False,
         "enable_upnp": False,
         "enable_natpmp": False,
@@ -77,13 +89,14 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--timeout", type=float, default=120.0, help="a downloader gives up after this many seconds")
     parser.add_argument("--parent", type=int, help="stop when this process is no longer our parent (it died)")
+    parser.add_argument("--dht-bootstrap", help="host:port of the one DHT node to start from, on 127.0.0.1 (default: no DHT)")
     args = parser.parse_args()
 
     stopping = []
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopping.append(True))
 
-    session = loopback_session(args.port)
+    session = loopback_session(args.port, args.dht_bootstrap)
     handle = add_torrent(session, args.torrent, args.dir)
     started = time.monotonic()
     last_progress = 0.0

@@ -1,0 +1,65 @@
+/**
+ * The issue's "done": a magnet link downloads with no tracker from
+ * libtorrent on loopback. libtorrent (Debian's python3-libtorrent) seeds a
+ * torrent that names no tracker, with its DHT started from a node of the
+ * test's on 127.0.0.1 (and told to keep loopback addresses); `swarmlab
+ * download` is given only the info-hash and the same node: it finds the
+ * seeder through the DHT, fetches the metadata from it (BEP 9), then the data.
+ */
+import { jest } from '@jest/globals';
+import * as fs from 'fs';
+import * as path from 'path';
+import { makeTorrent } from '../../src/metainfo/makeTorrent.js';
+import { parseMetaInfo } from '../../src/metainfo/MetaInfo.js';
+import { freePorts } from '../../src/net/freePorts.js';
+import { startLibtorrent } from '../support/realClients/libtorrent.js';
+import { SWARMLAB_CLI } from '../support/realClients/swarmlab.js';
+import { knownBytes, makeTempDir, removeTempDir } from '../support/fixtures.js';
+import { eventually } from '../support/polling.js';
+import { runNodeScript } from '../support/runProcess.js';
+import { LOOPBACK } from '../support/sockets.js';
+import { startNode, type TestNode } from '../dht/dhtHarness.js';
+
+jest.setTimeout(90_000);
+
+let dir: string;
+let bootstrap: TestNode;
+beforeEach(async () => {
+  dir = makeTempDir('swarmlab-magnet-lt-');
+  bootstrap = await startNode({ bootstrap: [] });
+});
+afterEach(async () => {
+  await bootstrap.node.stop();
+  removeTempDir(dir);
+});
+
+test('a magnet link with no tracker and no peer: libtorrent is found through the DHT, and gives the metadata and the data', async () => {
+  const content = knownBytes(1024 * 1024 + 4321, 5);
+  const seedDir = path.join(dir, 'seed');
+  fs.mkdirSync(seedDir);
+  fs.writeFileSync(path.join(seedDir, 'data.bin'), content);
+  const torrent = path.join(dir, 'data.torrent');
+  fs.writeFileSync(torrent, await makeTorrent(path.join(seedDir, 'data.bin'), { pieceSize: 32 * 1024 }));
+  const { infoHash } = parseMetaInfo(fs.readFileSync(torrent), torrent);
+  const dhtBootstrap = `${LOOPBACK}:${bootstrap.port}`;
+  const [seedPort, downloadPort] = await freePorts(2);
+
+  const seeder = await startLibtorrent({ role: 'seed', torrent, dir: seedDir, port: seedPort, dhtBootstrap });
+  try {
+    await seeder.untilLine(/"seeding"/, 30_000);
+    await eventually(() => bootstrap.node.status().announcedPeers > 0, () => `libtorrent to announce itself in the DHT: ${seeder.tail()}`, 45_000, 50);
+    const downloadDir = path.join(dir, 'download');
+    fs.mkdirSync(downloadDir);
+    const link = `magnet:?xt=urn:btih:${infoHash.toString('hex')}`;
+    const result = await runNodeScript(SWARMLAB_CLI, ['download', link, '--dir', downloadDir, '--port', String(downloadPort), '--bind', LOOPBACK, '--dht-bootstrap', dhtBootstrap], {
+      cwd: dir,
+      killAfterMs: 60_000,
+    });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/got the metadata of data\.bin/);
+    expect(result.stdout).toMatch(/libtorrent/); // the summary names the client the data came from
+    expect(fs.readFileSync(path.join(downloadDir, 'data.bin')).equals(content)).toBe(true);
+  } finally {
+    await seeder.stop();
+  }
+});
