@@ -4,7 +4,8 @@
  * under logs/bench/. Not a test: it measures. Names: default, course-100mib,
  * rarest-100mib, verified-100mib, pair-1gib, thirty-peers, rate-limit, recheck,
  * course-start, bt-1gib (aria2 and `swarmlab download`/`seed` trading 1 GiB),
- * testbed (root only: course vs rarest-first, pipelined or not, on a testbed whose seeder's uplink is the bottleneck).
+ * testbed (root only: course vs rarest-first, pipelined or not, on a testbed whose seeder's uplink is the bottleneck),
+ * dht (a DHT node holding 10,000 announced peers; a magnet download's start in a local DHT with a libtorrent seeder).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -20,6 +21,7 @@ import { courseStartBench } from './courseStart.js';
 import { recheckBench } from './recheckBench.js';
 import { btTransferBench } from './btTransfer.js';
 import { testbedStrategiesBench } from './testbedStrategies.js';
+import { dhtBench } from './dhtBench.js';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 const PEER_PROCESS = path.join(ROOT, 'dist', 'cli', 'peerProcess.js');
@@ -134,10 +136,11 @@ async function main(): Promise<void> {
   if (pick('course-start')) await courseStartBench(PEER_PROCESS);
   const btTransfer = pick('bt-1gib') ? await btTransferBench() : undefined;
   const testbed = pick('testbed') ? await testbedStrategiesBench() : undefined;
+  const dht = pick('dht') ? await dhtBench() : undefined;
   const outDir = path.join(ROOT, 'logs', 'bench');
   fs.mkdirSync(outDir, { recursive: true });
   const out = path.join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(out, JSON.stringify({ machine: { cpus: os.cpus().length, node: process.version }, results, btTransfer, testbed }, null, 2));
+  fs.writeFileSync(out, JSON.stringify({ machine: { cpus: os.cpus().length, node: process.version }, results, btTransfer, testbed, dht }, null, 2));
   console.log(`\nfigures written to ${path.relative(ROOT, out)}`);
 }
 
