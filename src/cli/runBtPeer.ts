@@ -14,7 +14,16 @@ import { FileMap } from '../storage/FileMap.js';
 import { resumePath } from '../storage/ResumeState.js';
 import { TorrentStore, type TorrentStart } from '../storage/TorrentStore.js';
 import { BT_UPLOAD_SLOTS, OPTIMISTIC_INTERVAL_MS, RECHOKE_INTERVAL_MS } from '../torrent/BtChoker.js';
-import { BtPeerNode } from './btPeer/BtPeerNode.js';
+import { BtPeerNode, LOCAL_DHT_ROUND_MS } from './btPeer/BtPeerNode.js';
+import { listedPeerId } from './btPeer/listedPeerId.js';
+import { metadataFromPeers } from './bt/metadataFromPeers.js';
+import { peerDiscoveryOf } from '../config/CommonConfig.js';
+import type { DhtNode } from '../dht/DhtNode.js';
+import { DhtPeerSource } from '../dht/DhtPeerSource.js';
+import type { Diagnostics } from '../log/DiagnosticLog.js';
+import { metaInfoFromInfoDictionary } from '../magnet/infoDictionary.js';
+import { listenAddressFor } from '../net/hosts.js';
+import { peerIdVersion } from '../wire/bt/PeerId.js';
 import { ExitCode } from './exitCodes.js';
 import { fatalOn, storeFailure } from './fatal.js';
 import { rateLimitsFrom } from './peerLimits.js';
@@ -33,12 +42,19 @@ import { packageVersion } from './version.js';
  */
 export async function runBtPeer(options: RunPeerOptions, config: Config, self: PeerInfo): Promise<number> {
   // Common.cfg refuses `Protocol bittorrent` without a MetaInfo key: there is one.
-  const meta = (await fatalOn(MetaInfoError, ExitCode.BadMetaInfo, () => loadMetaInfoForConfig(config))) as MetaInfo;
+  let meta = (await fatalOn(MetaInfoError, ExitCode.BadMetaInfo, () => loadMetaInfoForConfig(config))) as MetaInfo;
   const { fileName } = config.common;
   const peerDir = peerDirectory(options.peersDir, self.peerId);
   const resumeFile = resumePath(path.join(peerDir, fileName));
   const restarted = isRestart(options, self, existsSync(resumeFile));
   const diag = await openDebugLog(options, self, restarted);
+  // The DHT's code is loaded only for a set-up that uses it.
+  const dht = peerDiscoveryOf(config.common) === 'dht' ? await (await import('./btPeer/localDht.js')).startLocalDht(self, config.peers, peerDir, systemClock, diag) : undefined;
+  // A leecher of a DHT set-up takes only the info-hash from the .torrent, as a magnet link gives it, and fetches the rest.
+  if (dht && !self.hasFile && !restarted) {
+    const { infoHash } = meta;
+    meta = (await fatalOn(MetaInfoError, ExitCode.BadMetaInfo, () => metaInfoFromPeers(infoHash, self, dht, diag))) as MetaInfo;
+  }
   reportStartup(diag, config, new PieceLayout(meta.length, meta.pieceLength), meta);
   diag.info(
     `protocol: BitTorrent (BEP 3, 6, 10) in 16 KiB blocks, rarest first; ${BT_UPLOAD_SLOTS} upload slots re-chosen every ${RECHOKE_INTERVAL_MS / 1000} s, ` +
@@ -82,8 +98,22 @@ export async function runBtPeer(options: RunPeerOptions, config: Config, self: P
     rateLimits: rateLimitsFrom(config, options.rateLimits),
     resumed: restarted,
     traceMessages: options.logLevel === 'debug',
+    dht,
   });
+  void node.finished.then(() => dht?.stop());
   return superviseNode(node, { options, self, diag, closeLogs: () => diag.close(), store });
+}
+
+/** The torrent behind `infoHash`, fetched from the peers the DHT names (BEP 9), on our peer port. */
+async function metaInfoFromPeers(infoHash: Buffer, self: PeerInfo, dht: DhtNode, diag: Diagnostics): Promise<MetaInfo> {
+  const localPeerId = listedPeerId(self.peerId, systemRandom, peerIdVersion(packageVersion()));
+  const source = new DhtPeerSource({ node: dht, infoHash, peerId: localPeerId, port: self.port, peerCount: () => 0, clock: systemClock, diagnostics: diag, roundEveryMs: LOCAL_DHT_ROUND_MS });
+  const label = `magnet:?xt=urn:btih:${infoHash.toString('hex')}`;
+  diag.info(`fetching the torrent of ${label} from peers found through the DHT`);
+  const outcome = await metadataFromPeers({ infoHash, localPeerId, bind: listenAddressFor(self.host), port: self.port, sources: [source], label, clock: systemClock, diagnostics: diag }, new Promise(() => {}));
+  if (outcome.kind !== 'complete') throw new MetaInfoError(label, outcome.kind === 'unusable' ? outcome.problem : 'stopped before the metadata came');
+  diag.info(`got the metadata of ${outcome.name} (${outcome.infoDictionary.length} bytes) from peers`);
+  return metaInfoFromInfoDictionary(outcome.infoDictionary, label);
 }
 
 function describeStart(start: TorrentStart, seeder: boolean): string {

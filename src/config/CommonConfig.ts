@@ -47,6 +47,7 @@ export const OPTIONAL_KEYS = [
   'MaxNeighbourDownloadRate',
   'Protocol',
   'TrackerPort',
+  'PeerDiscovery',
 ] as const;
 
 /** The rate-limit keys: bytes per second, with units (`2MiB/s`); re-read on SIGHUP. */
@@ -60,6 +61,19 @@ export type RequestStrategy = (typeof REQUEST_STRATEGIES)[number];
 /** Protocol values: the course's protocol (default), or standard BitTorrent between our own peers (`swarmlab swarm` adds a tracker). */
 export const PROTOCOLS = ['course', 'bittorrent'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
+
+/**
+ * How a BitTorrent set-up's peers find each other: PeerInfo.cfg's list and the
+ * tracker `swarmlab swarm` runs (default), or a local DHT alone, the first
+ * peer of PeerInfo.cfg its bootstrap node, the leechers starting from the
+ * torrent's magnet link (its info-hash) and fetching the rest from peers.
+ */
+export const PEER_DISCOVERIES = ['listed', 'dht'] as const;
+export type PeerDiscovery = (typeof PEER_DISCOVERIES)[number];
+
+export function peerDiscoveryOf(common: CommonConfig): PeerDiscovery {
+  return (common.extras.get('PeerDiscovery') as PeerDiscovery | undefined) ?? 'listed';
+}
 
 /** The port of the tracker `swarmlab swarm` runs for a BitTorrent set-up, unless TrackerPort says otherwise (`swarmlab tracker`'s default too). */
 export const DEFAULT_TRACKER_PORT = 6969;
@@ -284,5 +298,6 @@ function checkOptional(key: string, value: string, fail: (problem: string) => ne
   }
   if (key === 'Protocol' && !(PROTOCOLS as readonly string[]).includes(value)) fail(`expected ${PROTOCOLS.join(' or ')}, got '${value}'`);
   if (key === 'TrackerPort' && parseIntegerInRange(value, 1, 65535) === undefined) fail(`expected a port number from 1 to 65535, got '${value}'`);
+  if (key === 'PeerDiscovery' && !(PEER_DISCOVERIES as readonly string[]).includes(value)) fail(`expected ${PEER_DISCOVERIES.join(' or ')}, got '${value}'`);
   return value;
 }

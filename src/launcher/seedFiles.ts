@@ -4,7 +4,7 @@ import * as path from 'path';
 import { pipeline } from 'stream/promises';
 import type { Config } from '../config/Config.js';
 import { peerDirectory } from '../config/peerDirectory.js';
-import { protocolOf } from '../config/CommonConfig.js';
+import { peerDiscoveryOf, protocolOf } from '../config/CommonConfig.js';
 import { metaInfoPath } from '../metainfo/forConfig.js';
 import { makeTorrent, type MakeTorrentOptions } from '../metainfo/makeTorrent.js';
 import { embeddedTrackerUrl } from './embeddedTracker.js';
@@ -59,7 +59,8 @@ async function makeMetaInfoIfMissing(config: Config, seedFile: string, makeFile:
   const target = metaInfoPath(config);
   if (!target || !makeFile || (!newData && (await fileSizeOf(target)) !== undefined)) return [];
   const options: MakeTorrentOptions = { pieceSize: config.common.pieceSize };
-  if (protocolOf(config.common) === 'bittorrent') Object.assign(options, { trackers: [[embeddedTrackerUrl(config)]], isPrivate: true });
+  // A DHT set-up's torrent names no tracker and is public: the DHT is how its peers meet.
+  if (protocolOf(config.common) === 'bittorrent' && peerDiscoveryOf(config.common) === 'listed') Object.assign(options, { trackers: [[embeddedTrackerUrl(config)]], isPrivate: true });
   await fs.writeFile(target, await makeTorrent(seedFile, options));
   return [target];
 }

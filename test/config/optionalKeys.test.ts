@@ -1,4 +1,4 @@
-import { DEFAULT_TRACKER_PORT, parseCommonConfig, protocolOf, trackerPortOf } from '../../src/config/CommonConfig.js';
+import { DEFAULT_TRACKER_PORT, parseCommonConfig, peerDiscoveryOf, protocolOf, trackerPortOf } from '../../src/config/CommonConfig.js';
 import { ConfigError } from '../../src/config/ConfigError.js';
 
 const BASE = ['NumberOfPreferredNeighbors 2', 'UnchokingInterval 5', 'OptimisticUnchokingInterval 15', 'FileName f', 'FileSize 100', 'PieceSize 10'];
@@ -38,6 +38,7 @@ describe("our optional Common.cfg keys are checked where they are written", () =
     ['Protocol bt', 'Protocol', /expected course or bittorrent, got 'bt'/],
     ['TrackerPort 0', 'TrackerPort', /a port number from 1 to 65535, got '0'/],
     ['TrackerPort 70000', 'TrackerPort', /a port number from 1 to 65535/],
+    ['PeerDiscovery tracker', 'PeerDiscovery', /expected listed or dht, got 'tracker'/],
   ])('%s is an error naming the file, the line and the key', (line, key, problem) => {
     const error = errorOf(line);
     expect([error.file, error.line, error.key]).toEqual(['Common.cfg', 7, key]);
@@ -49,6 +50,12 @@ describe('Protocol and TrackerPort: a BitTorrent set-up', () => {
   test('without the keys: the course protocol, and the tracker port would be 6969', () => {
     const { config } = parse();
     expect([protocolOf(config), trackerPortOf(config)]).toEqual(['course', DEFAULT_TRACKER_PORT]);
+  });
+
+  test('PeerDiscovery: listed (PeerInfo.cfg and the tracker) unless it says dht', () => {
+    expect(peerDiscoveryOf(parse().config)).toBe('listed');
+    const { config, warnings } = parse('Protocol bittorrent', 'MetaInfo swarm.torrent', 'PeerDiscovery dht');
+    expect([warnings, peerDiscoveryOf(config)]).toEqual([[], 'dht']);
   });
 
   test('Protocol bittorrent with its MetaInfo and a TrackerPort', () => {

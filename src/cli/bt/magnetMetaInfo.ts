@@ -7,16 +7,15 @@ import { torrentFileBytes } from '../../magnet/torrentFile.js';
 import { parseMetaInfo, type MetaInfo } from '../../metainfo/MetaInfo.js';
 import { dialFromAddress } from '../../net/hosts.js';
 import { PortInUseError } from '../../net/Listener.js';
-import { BtSession } from '../../session/BtSession.js';
 import { replaceAtomically } from '../../storage/ResumeState.js';
 import type { DiscoveredPeer, PeerSource } from '../../swarm/PeerSource.js';
 import { StaticPeerSource } from '../../swarm/StaticPeerSource.js';
 import { TrackerSource } from '../../swarm/tracker/TrackerSource.js';
-import { MetadataSwarm } from '../../torrent/MetadataSwarm.js';
 import { makePeerId, peerIdVersion } from '../../wire/bt/PeerId.js';
 import { ExitCode } from '../exitCodes.js';
 import { packageVersion } from '../version.js';
 import type { TransferArgs, TransferIo } from './runTransfer.js';
+import { metadataFromPeers } from './metadataFromPeers.js';
 import { startDht } from './startDht.js';
 
 /** A magnet link's torrent, and the peers already known for it (the link's `x.pe`, those met while fetching). */
@@ -78,14 +77,6 @@ async function fetchMetadata(
   linkPeers: DiscoveredPeer[],
 ): Promise<{ infoDictionary: Buffer; name: string; peers: DiscoveredPeer[] } | number> {
   const clock = systemClock;
-  const session = new BtSession({ bind: args.bind, port: args.port, clock, diagnostics: io.diagnostics });
-  try {
-    await session.listen();
-  } catch (error) {
-    if (!(error instanceof PortInUseError)) throw error;
-    io.err(`${args.mode}: ${error.message}; choose another with --port`);
-    return ExitCode.PortInUse;
-  }
   const dht = await startDht(args, false, clock, io.diagnostics);
   const localPeerId = makePeerId(systemRandom, peerIdVersion(packageVersion()));
   const sources: PeerSource[] = [new StaticPeerSource(linkPeers)];
@@ -110,27 +101,20 @@ async function fetchMetadata(
     const source = dhtPeerSourceFor({ isPrivate: false }, { node: dht, infoHash: link.infoHash, peerId: localPeerId, port: args.port, peerCount: () => 0, clock, diagnostics: io.diagnostics });
     if (source) sources.push(source);
   }
-  const swarm = new MetadataSwarm({
-    infoHash: link.infoHash,
-    localPeerId,
-    listenPort: args.port,
-    clientVersion: `swarmlab ${packageVersion()}`,
-    label: args.torrent,
-    dial: (host, port) => session.dial(host, port),
-    sources,
-    clock,
-    diagnostics: io.diagnostics,
-  });
   io.out.write(`fetching the metadata of ${link.displayName ?? link.infoHash.toString('hex')} from peers\n`);
-  swarm.start();
-  const outcome = await Promise.race([swarm.outcome, io.stopped.then((signal) => ({ kind: 'stopped' as const, signal }))]);
-  await swarm.stop();
-  await session.close();
-  await dht?.stop();
-  if (outcome.kind === 'stopped') return ExitCode.Interrupted;
-  if (outcome.kind === 'unusable') {
-    io.err(`${args.mode}: ${outcome.problem}`);
-    return ExitCode.BadMetaInfo;
+  try {
+    const outcome = await metadataFromPeers({ infoHash: link.infoHash, localPeerId, bind: args.bind, port: args.port, sources, label: args.torrent, clock, diagnostics: io.diagnostics }, io.stopped);
+    if (outcome.kind === 'stopped') return ExitCode.Interrupted;
+    if (outcome.kind === 'unusable') {
+      io.err(`${args.mode}: ${outcome.problem}`);
+      return ExitCode.BadMetaInfo;
+    }
+    return { infoDictionary: outcome.infoDictionary, name: outcome.name, peers: outcome.peers };
+  } catch (error) {
+    if (!(error instanceof PortInUseError)) throw error;
+    io.err(`${args.mode}: ${error.message}; choose another with --port`);
+    return ExitCode.PortInUse;
+  } finally {
+    await dht?.stop();
   }
-  return { infoDictionary: outcome.infoDictionary, name: outcome.name, peers: outcome.peers };
 }

@@ -2,6 +2,8 @@ import type { Cancel, Clock } from '../../common/Clock.js';
 import type { Random } from '../../common/Random.js';
 import type { PeerInfo } from '../../config/PeerInfo.js';
 import type { Bitfield } from '../../core/Bitfield.js';
+import type { DhtNode } from '../../dht/DhtNode.js';
+import { DhtPeerSource } from '../../dht/DhtPeerSource.js';
 import type { Diagnostics } from '../../log/DiagnosticLog.js';
 import type { MetaInfo } from '../../metainfo/MetaInfo.js';
 import { listenAddressFor } from '../../net/hosts.js';
@@ -28,6 +30,9 @@ import { ListedPeerSource } from './ListedPeerSource.js';
 import { listedIdOf, listedPeerId } from './listedPeerId.js';
 import { ListedSwarm } from './ListedSwarm.js';
 
+/** A local DHT's rounds (a lookup, then an announce): seconds, not BEP 5's minutes, so that a swarm of a few seconds meets. */
+export const LOCAL_DHT_ROUND_MS = 2_000;
+
 /** As the course node: a complete peer alone this long concludes the others finished. */
 const DEFAULT_ALONE_TIMEOUT_MS = 30_000;
 
@@ -36,7 +41,8 @@ export interface BtPeerNodeOptions {
   /** Every peer of PeerInfo.cfg, in file order. */
   peers: readonly PeerInfo[];
   /** `isPrivate`: the swarm's torrents are (seedFiles makes them so): no peer exchange (BEP 27). */
-  meta: Pick<MetaInfo, 'infoHash' | 'length' | 'pieceLength' | 'trackerTiers' | 'isPrivate'>;
+  /** `infoDictionary`, when given, is served to peers that ask for it (BEP 9): a leecher of a DHT set-up starts from the info-hash alone. */
+  meta: Pick<MetaInfo, 'infoHash' | 'length' | 'pieceLength' | 'trackerTiers' | 'isPrivate'> & Partial<Pick<MetaInfo, 'infoDictionary'>>;
   store: TorrentData & { close(): Promise<void> };
   checker: PieceChecker;
   clock: Clock;
@@ -50,6 +56,8 @@ export interface BtPeerNodeOptions {
   aloneTimeoutMs?: number;
   /** Every message sent and received goes to the diagnostics at debug level. */
   traceMessages?: boolean;
+  /** `PeerDiscovery dht`: peers are found through this DHT node alone (no list, no tracker). */
+  dht?: DhtNode;
 }
 
 /** One listening session and its torrent: from start (or resume) to pause (or stop). */
@@ -157,8 +165,11 @@ export class BtPeerNode {
     const localPeerId = listedPeerId(self.peerId, random, peerIdVersion(version));
     const neighbours: Life['neighbours'] = new Map();
     let torrent: Torrent | undefined;
-    const sources: PeerSource[] = [new ListedPeerSource({ wanted: () => this.wanted(), clock })];
-    if (meta.trackerTiers.length > 0) {
+    const { dht } = this.options;
+    const sources: PeerSource[] = dht
+      ? [new DhtPeerSource({ node: dht, infoHash: meta.infoHash, peerId: localPeerId, port: self.port, peerCount: () => torrent?.status().peersConnected ?? 0, clock, diagnostics: diag, roundEveryMs: LOCAL_DHT_ROUND_MS })]
+      : [new ListedPeerSource({ wanted: () => this.wanted(), clock })];
+    if (!dht && meta.trackerTiers.length > 0) {
       const stats = () => torrent?.stats() ?? { uploaded: 0, downloaded: 0, left: this.options.store.bytesLeft };
       sources.push(new TrackerSource({ infoHash: meta.infoHash, peerId: localPeerId, port: self.port, tiers: meta.trackerTiers, stats, clock, random, diagnostics: diag }));
     }
@@ -176,6 +187,9 @@ export class BtPeerNode {
       observer: this.observe(neighbours),
       limits: this.rateLimits,
       sendRedundantHaves: true,
+      infoDictionary: meta.infoDictionary,
+      dhtPort: dht && self.port,
+      onDhtNode: dht && ((host, port) => dht.addNode(host, port)),
     });
     this.life = { session, torrent, neighbours };
     torrent.start();

@@ -21,7 +21,7 @@ import { RemoteError } from '../../launcher/remote/remoteFiles.js';
 import { DEFAULT_REMOTE_COMMAND, SSH_MODES, type SshMode } from '../../launcher/remote/remotePlan.js';
 import { openSshClient } from '../../launcher/remote/ssh.js';
 import { EmbeddedTrackerError, embeddedTrackerUrl, startEmbeddedTracker } from '../../launcher/embeddedTracker.js';
-import { protocolOf } from '../../config/CommonConfig.js';
+import { peerDiscoveryOf, protocolOf } from '../../config/CommonConfig.js';
 import { loadMetaInfoForConfig } from '../../metainfo/forConfig.js';
 import type { RunningTracker } from '../../tracker/TrackerServer.js';
 import { parseRate } from '../../config/values.js';
@@ -191,7 +191,7 @@ async function runSwarm(args: SwarmArgs): Promise<number> {
   }
 
   let tracker: RunningTracker | undefined;
-  if (protocolOf(config.common) === 'bittorrent') {
+  if (protocolOf(config.common) === 'bittorrent' && peerDiscoveryOf(config.common) === 'listed') {
     try {
       tracker = await startEmbeddedTracker(config, args.verbose ? (a) => console.log(`[tracker] ${a.event} ${a.peer} (${a.left} bytes left)`) : undefined);
     } catch (error) {
