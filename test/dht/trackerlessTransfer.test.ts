@@ -7,12 +7,11 @@
 import { jest } from '@jest/globals';
 import * as fs from 'fs';
 import * as path from 'path';
-import { makeTorrent } from '../../src/metainfo/makeTorrent.js';
-import { parseMetaInfo } from '../../src/metainfo/MetaInfo.js';
 import { freePorts } from '../../src/net/freePorts.js';
 import { exitedByItself, mustHaveExitedZero } from '../support/realClients/realSwarm.js';
 import { startSwarmlab } from '../support/realClients/swarmlab.js';
-import { knownBytes, makeTempDir, removeTempDir } from '../support/fixtures.js';
+import { makeTempDir, removeTempDir } from '../support/fixtures.js';
+import { trackerlessSeed } from '../support/trackerlessSeed.js';
 import { eventually } from '../support/polling.js';
 import { LOOPBACK } from '../support/sockets.js';
 import { startNode, type TestNode } from './dhtHarness.js';
@@ -31,13 +30,7 @@ afterEach(async () => {
 });
 
 test('a seeder announced in the DHT is found by a downloader, which ends with a verified copy; the seeder leaves its routing table on disk', async () => {
-  const content = knownBytes(3 * 1024 * 1024 + 12_345, 7);
-  const seedDir = path.join(dir, 'seed');
-  fs.mkdirSync(seedDir);
-  fs.writeFileSync(path.join(seedDir, 'data.bin'), content);
-  const torrent = path.join(dir, 'data.torrent');
-  fs.writeFileSync(torrent, await makeTorrent(path.join(seedDir, 'data.bin'), { pieceSize: 256 * 1024 }));
-  const meta = parseMetaInfo(fs.readFileSync(torrent), torrent);
+  const { content, seedDir, torrent, meta } = await trackerlessSeed(dir, 3 * 1024 * 1024 + 12_345, 256 * 1024, 7);
   expect(meta.trackerTiers).toEqual([]);
   const dhtBootstrap = `${LOOPBACK}:${bootstrap.port}`;
   const [seedPort, downloadPort] = await freePorts(2);
@@ -59,11 +52,9 @@ test('a seeder announced in the DHT is found by a downloader, which ends with a 
 });
 
 test('--no-dht and a torrent without a tracker: the command says no peer can be found', async () => {
-  fs.writeFileSync(path.join(dir, 'data.bin'), knownBytes(100_000, 3));
-  const torrent = path.join(dir, 'data.torrent');
-  fs.writeFileSync(torrent, await makeTorrent(path.join(dir, 'data.bin')));
+  const { torrent, seedDir } = await trackerlessSeed(dir, 100_000, 16 * 1024, 3);
   const [port] = await freePorts(1);
-  const seeder = await startSwarmlab({ role: 'seed', torrent, dir, port });
+  const seeder = await startSwarmlab({ role: 'seed', torrent, dir: seedDir, port });
   try {
     await eventually(() => /the torrent names no tracker and the DHT is off, so no peer can be found/.test(seeder.tail()), 'the warning');
   } finally {

@@ -7,12 +7,12 @@
 import { jest } from '@jest/globals';
 import * as fs from 'fs';
 import * as path from 'path';
-import { makeTorrent } from '../../src/metainfo/makeTorrent.js';
 import { parseMetaInfo } from '../../src/metainfo/MetaInfo.js';
 import { freePorts } from '../../src/net/freePorts.js';
 import { exitedByItself, mustHaveExitedZero } from '../support/realClients/realSwarm.js';
 import { startSwarmlab, SWARMLAB_CLI } from '../support/realClients/swarmlab.js';
-import { knownBytes, makeTempDir, removeTempDir } from '../support/fixtures.js';
+import { makeTempDir, removeTempDir } from '../support/fixtures.js';
+import { trackerlessSeed } from '../support/trackerlessSeed.js';
 import { runNodeScript } from '../support/runProcess.js';
 import { LOOPBACK } from '../support/sockets.js';
 
@@ -22,23 +22,12 @@ let dir: string;
 beforeEach(() => (dir = makeTempDir('swarmlab-magnet-')));
 afterEach(() => removeTempDir(dir));
 
-/** A seed folder holding data.bin, and its .torrent (no tracker). */
-async function seedFixture(length: number) {
-  const content = knownBytes(length, 9);
-  const seedDir = path.join(dir, 'seed');
-  fs.mkdirSync(seedDir);
-  fs.writeFileSync(path.join(seedDir, 'data.bin'), content);
-  const torrent = path.join(dir, 'data.torrent');
-  fs.writeFileSync(torrent, await makeTorrent(path.join(seedDir, 'data.bin'), { pieceSize: 64 * 1024 }));
-  return { content, seedDir, torrent, meta: parseMetaInfo(fs.readFileSync(torrent), torrent) };
-}
-
 function download(link: string, downloadDir: string, port: number) {
   return runNodeScript(SWARMLAB_CLI, ['download', link, '--dir', downloadDir, '--port', String(port), '--bind', LOOPBACK, '--no-dht'], { cwd: dir, killAfterMs: 45_000 });
 }
 
 test('the metadata comes from the peer the link names, then the data; the .torrent is kept, and a second run needs no peer', async () => {
-  const { content, seedDir, torrent, meta } = await seedFixture(2 * 1024 * 1024 + 777);
+  const { content, seedDir, torrent, meta } = await trackerlessSeed(dir, 2 * 1024 * 1024 + 777, 64 * 1024, 9);
   const [seedPort, downloadPort] = await freePorts(2);
   const link = `magnet:?xt=urn:btih:${meta.infoHash.toString('hex')}&dn=data.bin&x.pe=${LOOPBACK}:${seedPort}`;
   const downloadDir = path.join(dir, 'download');

@@ -9,12 +9,11 @@
 import { jest } from '@jest/globals';
 import * as fs from 'fs';
 import * as path from 'path';
-import { makeTorrent } from '../../src/metainfo/makeTorrent.js';
-import { parseMetaInfo } from '../../src/metainfo/MetaInfo.js';
 import { freePorts } from '../../src/net/freePorts.js';
 import { startLibtorrent } from '../support/realClients/libtorrent.js';
 import { SWARMLAB_CLI } from '../support/realClients/swarmlab.js';
-import { knownBytes, makeTempDir, removeTempDir } from '../support/fixtures.js';
+import { makeTempDir, removeTempDir } from '../support/fixtures.js';
+import { trackerlessSeed } from '../support/trackerlessSeed.js';
 import { eventually } from '../support/polling.js';
 import { runNodeScript } from '../support/runProcess.js';
 import { LOOPBACK } from '../support/sockets.js';
@@ -34,13 +33,8 @@ afterEach(async () => {
 });
 
 test('a magnet link with no tracker and no peer: libtorrent is found through the DHT, and gives the metadata and the data', async () => {
-  const content = knownBytes(1024 * 1024 + 4321, 5);
-  const seedDir = path.join(dir, 'seed');
-  fs.mkdirSync(seedDir);
-  fs.writeFileSync(path.join(seedDir, 'data.bin'), content);
-  const torrent = path.join(dir, 'data.torrent');
-  fs.writeFileSync(torrent, await makeTorrent(path.join(seedDir, 'data.bin'), { pieceSize: 32 * 1024 }));
-  const { infoHash } = parseMetaInfo(fs.readFileSync(torrent), torrent);
+  const { content, seedDir, torrent, meta } = await trackerlessSeed(dir, 1024 * 1024 + 4321, 32 * 1024, 5);
+  const { infoHash } = meta;
   const dhtBootstrap = `${LOOPBACK}:${bootstrap.port}`;
   const [seedPort, downloadPort] = await freePorts(2);
 
