@@ -5,12 +5,17 @@ import { startClientProcess, type ClientOptions, type RunningClient } from './cl
 /**
  * Debian's aria2 as a seeder (checks the data, then seeds until stopped) or a
  * downloader (exits once the torrent is complete and every piece verified).
- * Only 127.0.0.1 and the torrent's tracker: no DHT, local peer discovery, peer
- * exchange or IPv6. It also stops by itself if this process dies first.
+ * Only 127.0.0.1 and the torrent's tracker: no local peer discovery, peer
+ * exchange or IPv6, and no DHT unless a node on 127.0.0.1 is given (then its
+ * DHT starts from that node alone, on the UDP port of its TCP one's number). It
+ * also stops by itself if this process dies first.
  */
 export function startAria2(options: ClientOptions): Promise<RunningClient> {
+  const dht = options.dhtBootstrap
+    ? ['--enable-dht=true', `--dht-entry-point=${options.dhtBootstrap}`, `--dht-listen-port=${options.port}`, `--dht-file-path=${options.dir}/aria2-dht.dat`]
+    : ['--enable-dht=false'];
   const args = [
-    '--enable-dht=false',
+    ...dht,
     '--enable-dht6=false',
     '--bt-enable-lpd=false',
     '--enable-peer-exchange=false',
