@@ -37,3 +37,19 @@ test("PEX introduces a third peer to a second over TCP: the second dials it at t
   expect(second.torrent.connectedPeers().map((peer) => peer.listenAddress).sort()).toEqual([`${LOOPBACK}:${hub.port}`, thirdAddress].sort());
   for (const session of [hub, second, third]) session.expectNoErrors();
 });
+
+test('two peers told of each other by PEX at once dial each other at once, and keep one connection between them', async () => {
+  const hub = await BtSessionUnderTest.start({ complete: false, cleanup, seed: 4 });
+  const [second, third] = [await BtSessionUnderTest.start({ complete: false, cleanup, seed: 5 }), await BtSessionUnderTest.start({ complete: false, cleanup, seed: 6 })];
+  for (const session of [second, third]) session.torrent.discovered([{ host: LOOPBACK, port: hub.port, source: 'static' }]);
+  await eventually(
+    () => hub.torrent.connectedPeers().filter((peer) => peer.listenAddress !== undefined).length === 2,
+    () => 'both peers connected to the hub, their listen ports known',
+  );
+  hub.clock.advance(HOUSEKEEPING_MS); // both hear of the other in the same round
+  await eventually(
+    () => [second, third].every((session) => session.torrent.connectedPeers().length === 2),
+    () => 'the second and the third connected to each other once, beside the hub',
+  );
+  for (const session of [hub, second, third]) session.expectNoErrors();
+});
