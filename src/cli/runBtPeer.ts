@@ -59,7 +59,7 @@ export async function runBtPeer(options: RunPeerOptions, config: Config, self: P
   diag.info(
     `protocol: BitTorrent (BEP 3, 6, 10) in 16 KiB blocks, rarest first; ${BT_UPLOAD_SLOTS} upload slots re-chosen every ${RECHOKE_INTERVAL_MS / 1000} s, ` +
       `an optimistic one every ${OPTIMISTIC_INTERVAL_MS / 1000} s (Common.cfg's k, p and m are the course's); ` +
-      `trackers: ${meta.trackerTiers.flat().join(', ') || 'none'}, and the peers of PeerInfo.cfg`,
+      (dht ? 'peers found through the DHT alone (PeerDiscovery dht)' : `trackers: ${meta.trackerTiers.flat().join(', ') || 'none'}, and the peers of PeerInfo.cfg`),
   );
   const courseOnly = [
     ...(['RequestStrategy', 'MaxRequestsPerPeer'] as const).filter((key) => config.common.extras.has(key)),

@@ -40,8 +40,10 @@ export interface BtPeerNodeOptions {
   self: PeerInfo;
   /** Every peer of PeerInfo.cfg, in file order. */
   peers: readonly PeerInfo[];
-  /** `isPrivate`: the swarm's torrents are (seedFiles makes them so): no peer exchange (BEP 27). */
-  /** `infoDictionary`, when given, is served to peers that ask for it (BEP 9): a leecher of a DHT set-up starts from the info-hash alone. */
+  /**
+   * `isPrivate`: a listed swarm's torrents are (seedFiles makes them so): no peer exchange (BEP 27).
+   * `infoDictionary`, when given, is served to peers that ask for it (BEP 9): a leecher of a DHT set-up starts from the info-hash alone.
+   */
   meta: Pick<MetaInfo, 'infoHash' | 'length' | 'pieceLength' | 'trackerTiers' | 'isPrivate'> & Partial<Pick<MetaInfo, 'infoDictionary'>>;
   store: TorrentData & { close(): Promise<void> };
   checker: PieceChecker;
