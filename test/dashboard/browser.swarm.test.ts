@@ -12,7 +12,7 @@ import { startDashboard, type Dashboard } from '../../src/dashboard/server.js';
 import type { SwarmLauncher, SwarmRun } from '../../src/launcher/SwarmLauncher.js';
 import { verifyCopies } from '../../src/launcher/verifyCopies.js';
 import type { SwarmSetup } from '../support/swarmDir.js';
-import { slowSwarm } from '../support/liveSwarm.js';
+import { SLOW_LEECHER_ARGS, slowSwarm } from '../support/liveSwarm.js';
 import { withTimeout } from '../support/waiting.js';
 import { openHeadless, paintedColumns, saveScreenshot, type HeadlessPage } from './chromium.js';
 
@@ -39,6 +39,12 @@ const row = (peerId: number) => `#peers tr[data-peer="${peerId}"]`;
 
 function heldOnPage(page: Page, peerId: number): Promise<number> {
   return page.getAttribute(row(peerId), 'data-pieces-held').then(Number);
+}
+
+/** The row's life cycle, state and pieces held, to say why a control stays disabled. */
+async function rowState(page: Page, peerId: number): Promise<string> {
+  const [lifecycle, state, held] = await Promise.all(['data-lifecycle', 'data-state', 'data-pieces-held'].map((name) => page.getAttribute(row(peerId), name)));
+  return `lifecycle ${lifecycle}, state ${state}, ${held} pieces`;
 }
 
 /** The little of the page's DOM the probes read (the project compiles without DOM types). */
@@ -68,7 +74,7 @@ function matrixEmptyFor(peerId: number): boolean {
 }
 
 test('a real swarm: cells fill, Pause on a leecher takes effect, Resume and it finishes', async () => {
-  const live = await slowSwarm();
+  const live = await slowSwarm(new Map([[PAUSED, SLOW_LEECHER_ARGS]]));
   ({ setup, launcher } = live);
   const { config, peersDir } = live;
   const { pieceCount } = config.common;
@@ -85,7 +91,11 @@ test('a real swarm: cells fill, Pause on a leecher takes effect, Resume and it f
   expect(await page.getAttribute(row(1001), 'data-pieces-held')).toBe(String(pieceCount));
 
   // Pause: the row says so, the peer has no neighbour left, and nobody unchokes it or is unchoked by it.
-  await page.click(`${row(PAUSED)} button[data-action="pause"]`);
+  const pause = `${row(PAUSED)} button[data-action="pause"]`;
+  await page.waitForSelector(`${pause}:enabled`, { timeout: WAIT_MS }).catch(async (error: Error) => {
+    throw new Error(`the Pause button of peer ${PAUSED} stayed disabled (${await rowState(page, PAUSED)}): ${error.message.split('\n')[0]}`);
+  });
+  await page.click(pause);
   await page.waitForSelector(`${row(PAUSED)}[data-state="paused"][data-neighbours="0"]`, { timeout: WAIT_MS });
   await described(page.waitForFunction(matrixEmptyFor, PAUSED, { timeout: WAIT_MS }), `every matrix cell to and from peer ${PAUSED} to empty`);
   const heldWhenPaused = await heldOnPage(page, PAUSED);

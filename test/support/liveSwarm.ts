@@ -25,6 +25,13 @@ export async function slowSwarm(extraArgs: ReadonlyMap<number, readonly string[]
   return { setup, ...(await liveLauncher(setup.root, new Map([[1001, ['--max-upload-rate', '600KiB/s']], ...extraArgs]))) };
 }
 
+/**
+ * For the leecher a test pauses: at 200 KiB/s it needs 15 s for the file, while
+ * the swarm as a whole is done in 5 s. On a busy machine it is still far from
+ * done when the test first sees it hold pieces, so Pause finds it running.
+ */
+export const SLOW_LEECHER_ARGS = ['--max-download-rate', '200KiB/s'] as const;
+
 /** The set-up in `root`, ready to run: the seeders' file (and .torrent) made, and a launcher for its peers, each with its extra arguments. */
 export async function liveLauncher(root: string, extraArgs: ReadonlyMap<number, readonly string[]>): Promise<Omit<LiveSwarm, 'setup'>> {
   if (!fs.existsSync(PEER_PROCESS)) throw new Error(`${PEER_PROCESS} is missing: run npm run build (npm test does it first)`);

@@ -16,7 +16,7 @@ import { verifyCopies } from '../../src/launcher/verifyCopies.js';
 import { freePorts } from '../../src/net/freePorts.js';
 import { Waiters, withTimeout } from '../support/waiting.js';
 import { makeSwarmDir, type SwarmSetup } from '../support/swarmDir.js';
-import { PEER_PROCESS, slowSwarm } from '../support/liveSwarm.js';
+import { PEER_PROCESS, SLOW_LEECHER_ARGS, slowSwarm } from '../support/liveSwarm.js';
 
 const PAUSED = 1003;
 const WAIT_MS = 20_000;
@@ -49,7 +49,7 @@ async function scrape(port: number): Promise<string> {
 
 test('pause a leecher mid-swarm: it keeps its pieces and gains none while paused; resumed, it finishes; metrics show the transfer', async () => {
   const [metricsPort] = await freePorts(1);
-  const swarm = await slowSwarm(new Map([[PAUSED, ['--metrics-port', String(metricsPort)]]]));
+  const swarm = await slowSwarm(new Map([[PAUSED, ['--metrics-port', String(metricsPort), ...SLOW_LEECHER_ARGS]]]));
   ({ setup, launcher } = swarm);
   const { config, peersDir } = swarm;
   const statuses = watchStatuses(launcher);
