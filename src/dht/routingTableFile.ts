@@ -1,7 +1,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { DhtContact } from 'bittorrent-dht';
-import { replaceAtomically } from '../storage/ResumeState.js';
+import { replaceAtomically } from '../storage/atomicFile.js';
 import type { AddressPolicy } from './addressPolicy.js';
 
 /** The nodes of our routing table, saved so that a restart starts from them (BEP 5: a client should keep its table between runs). */

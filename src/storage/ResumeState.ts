@@ -1,6 +1,7 @@
 import { promises as fs } from 'fs';
 import { Bitfield } from '../core/Bitfield.js';
 import type { PieceLayout } from '../core/PieceLayout.js';
+import { replaceAtomically } from './atomicFile.js';
 
 /**
  * What a peer knows of its own file across restarts, kept beside the file as
@@ -85,19 +86,6 @@ export async function writeResumeState(dataFile: string, layout: PieceLayout, pi
     bytesDownloaded: totals.bytesDownloaded,
   };
   await replaceAtomically(resumePath(dataFile), JSON.stringify(state));
-}
-
-/** Writes `text` (or bytes) to a temp file beside `target`, forces it to disk, then renames it over `target`. */
-export async function replaceAtomically(target: string, text: string | Buffer): Promise<void> {
-  const temp = `${target}.tmp`;
-  const handle = await fs.open(temp, 'w');
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fs.rename(temp, target);
 }
 
 /** A count read from a resume state: a finite number of at least 0, else 0. */

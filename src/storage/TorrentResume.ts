@@ -4,7 +4,8 @@ import { Bitfield } from '../core/Bitfield.js';
 import type { FileMap, MappedFile } from './FileMap.js';
 import type { FileOnDisk } from './filesOnDisk.js';
 import { describeIoError } from './ioStep.js';
-import { replaceAtomically, wholeNumber, type TransferTotals } from './ResumeState.js';
+import { replaceAtomically } from './atomicFile.js';
+import { wholeNumber, type TransferTotals } from './ResumeState.js';
 
 /**
  * What a torrent's download knows of itself across restarts (the per-torrent

@@ -7,7 +7,7 @@ import { torrentFileBytes } from '../../magnet/torrentFile.js';
 import { parseMetaInfo, type MetaInfo } from '../../metainfo/MetaInfo.js';
 import { dialFromAddress } from '../../net/hosts.js';
 import { PortInUseError } from '../../net/Listener.js';
-import { replaceAtomically } from '../../storage/ResumeState.js';
+import { replaceAtomically } from '../../storage/atomicFile.js';
 import type { DiscoveredPeer, PeerSource } from '../../swarm/PeerSource.js';
 import { StaticPeerSource } from '../../swarm/StaticPeerSource.js';
 import { TrackerSource } from '../../swarm/tracker/TrackerSource.js';
