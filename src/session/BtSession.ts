@@ -73,6 +73,15 @@ export class BtSession {
     return torrent;
   }
 
+  /** Stops one torrent (its connections closed, its trackers told `stopped`); incoming peers for it are turned away from then on. */
+  async remove(infoHash: Buffer): Promise<void> {
+    const key = infoHash.toString('hex');
+    const torrent = this.torrents.get(key);
+    if (!torrent) return;
+    this.torrents.delete(key);
+    await torrent.stop();
+  }
+
   async close(): Promise<void> {
     for (const socket of this.routing) socket.destroy(); // nothing said to them yet: nothing to flush
     await Promise.all([...this.torrents.values()].map((torrent) => torrent.stop()));

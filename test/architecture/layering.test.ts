@@ -100,6 +100,11 @@ describe('layers import one way (architecture.md)', () => {
     expect(offending(['dht'], ['common', 'core', 'log', 'net', 'storage', 'swarm'])).toEqual([]);
   });
 
+  test('the daemon holds a session of torrents and serves it; only the commands sit above it', () => {
+    expect(offending(['daemon'], ['common', 'core', 'wire', 'net', 'storage', 'policy', 'swarm', 'log', 'torrent', 'magnet', 'session', 'dht', 'metainfo', 'node', 'control', 'metrics'])).toEqual([]);
+    expect(ALL.filter((i) => i.layer === 'daemon' && !['daemon', 'cli'].includes(layerOf(i.file))).map((i) => `${i.file} imports ${i.specifier}`)).toEqual([]);
+  });
+
   test('the testbed drives system tools and stands alone: it imports no other layer, and only the commands import it', () => {
     expect(offending(['testbed'], [])).toEqual([]);
     expect(ALL.filter((i) => i.layer === 'testbed' && !['testbed', 'cli'].includes(layerOf(i.file))).map((i) => `${i.file} imports ${i.specifier}`)).toEqual([]);
@@ -107,7 +112,7 @@ describe('layers import one way (architecture.md)', () => {
 
   test('nothing below the commands imports cli, launcher, dashboard, report, logcheck or conform', () => {
     const top = ['cli', 'launcher', 'dashboard', 'report', 'logcheck', 'conform'];
-    const below = ['common', 'core', 'config', 'wire', 'net', 'storage', 'policy', 'node', 'log', 'metainfo', 'control', 'metrics', 'swarm', 'tracker', 'torrent', 'session', 'dht', 'magnet'];
+    const below = ['common', 'core', 'config', 'wire', 'net', 'storage', 'policy', 'node', 'log', 'metainfo', 'control', 'metrics', 'swarm', 'tracker', 'torrent', 'session', 'dht', 'magnet', 'daemon'];
     const upward = ALL.filter((i) => below.includes(layerOf(i.file)) && i.layer !== undefined && top.includes(i.layer));
     expect(upward.map((i) => `${i.file} imports ${i.specifier}`)).toEqual([]);
   });

@@ -15,6 +15,8 @@ export interface DhtArgs {
   port: number;
   bind?: string;
   dir: string;
+  /** Where the routing table is kept between runs (default DIR/.swarmlab/dht.json). */
+  routingTableFile?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function startDht(args: DhtArgs, isPrivate: boolean, clock: Clock, 
     port: args.dhtPort ?? args.port,
     bindAddress: args.bind,
     bootstrap: args.dhtBootstrap,
-    routingTableFile: path.join(args.dir, '.swarmlab', 'dht.json'),
+    routingTableFile: args.routingTableFile ?? path.join(args.dir, '.swarmlab', 'dht.json'),
     clock,
     diagnostics,
     // A node bound to loopback, or told to start from loopback nodes, is in a local experiment: it

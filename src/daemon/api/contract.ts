@@ -27,6 +27,8 @@ export type FilePriority = 'skip' | 'low' | 'normal' | 'high';
 export interface TorrentSummary {
   /** The info-hash in lower-case hex: the torrent's id in every route (a unique prefix will do). */
   id: string;
+  /** The same as `id` (what `swarmlab ls --json` is read for). */
+  infoHash: string;
   /** The torrent's name, or the magnet link's `dn` (or the id) until its metadata is known. */
   name: string;
   state: TorrentState;

@@ -1,0 +1,343 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import type { Bitfield } from '../core/Bitfield.js';
+import type { MagnetLink } from '../magnet/MagnetLink.js';
+import { torrentFileBytes } from '../magnet/torrentFile.js';
+import { parseMetaInfo, type MetaInfo } from '../metainfo/MetaInfo.js';
+import { PieceVerifier } from '../metainfo/PieceVerifier.js';
+import { BlockGeometry } from '../policy/blocks/BlockGeometry.js';
+import { replaceAtomically } from '../storage/atomicFile.js';
+import { FileMap } from '../storage/FileMap.js';
+import type { HashProgress } from '../storage/pieceHashes.js';
+import { TorrentStore } from '../storage/TorrentStore.js';
+import type { DiscoveredPeer } from '../swarm/PeerSource.js';
+import type { TrackerSource } from '../swarm/tracker/TrackerSource.js';
+import { MetadataSwarm } from '../torrent/MetadataSwarm.js';
+import type { Torrent } from '../torrent/Torrent.js';
+import type { TorrentState } from './api/contract.js';
+import type { DaemonContext } from './DaemonContext.js';
+import { lastKnownPieces } from './lastKnownPieces.js';
+import type { TorrentRecord } from './SessionFile.js';
+import { torrentSources } from './torrentSources.js';
+
+/** What runs while the torrent is started: its files and its swarm. */
+interface Running {
+  store: TorrentStore;
+  torrent: Torrent;
+  tracker: TrackerSource | undefined;
+}
+
+/**
+ * One torrent in the daemon and its life cycle: fetching its metadata (a
+ * magnet link), checking its files, trading (downloading, seeding), paused,
+ * or stopped by an error. Every change of state is one operation in a queue
+ * of its own, so a pause that comes during a check waits for the check, and
+ * two clicks never run at once. What must survive a restart is in `record`
+ * (saved by the daemon through `ctx.changed`); the pieces are in the resume
+ * state, the metadata in the .torrent copy.
+ */
+export class ManagedTorrent {
+  private meta: MetaInfo | undefined;
+  private running: Running | undefined;
+  private fetching: MetadataSwarm | undefined;
+  private checking: HashProgress | undefined;
+  /** The pieces held when last looked at: the store's while it is open, the resume state's before. */
+  private held: Bitfield | undefined;
+  private totals = { bytesDownloaded: 0, bytesUploaded: 0 };
+  private operations: Promise<unknown> = Promise.resolve();
+  private removed = false;
+  /** Peers met fetching the metadata: the torrent dials them first. */
+  private knownPeers: DiscoveredPeer[] = [];
+
+  constructor(
+    readonly record: TorrentRecord,
+    private readonly ctx: DaemonContext,
+    meta: MetaInfo | undefined,
+    private readonly link: MagnetLink | undefined,
+  ) {
+    this.meta = meta;
+  }
+
+  get infoHash(): string {
+    return this.record.infoHash;
+  }
+
+  get metaInfo(): MetaInfo | undefined {
+    return this.meta;
+  }
+
+  get magnetLink(): MagnetLink | undefined {
+    return this.link;
+  }
+
+  get state(): TorrentState {
+    if (this.record.error) return 'error';
+    if (this.record.paused) return 'paused';
+    if (this.fetching || !this.meta) return 'metadata';
+    if (!this.running) return 'checking';
+    return this.running.torrent.isComplete ? 'seeding' : 'downloading';
+  }
+
+  get error(): string | undefined {
+    return this.record.error;
+  }
+
+  get hashProgress(): HashProgress | undefined {
+    return this.checking;
+  }
+
+  /** The pieces held as far as known (undefined before the metadata). */
+  get pieces(): Bitfield | undefined {
+    return this.running?.store.bitfield ?? this.held;
+  }
+
+  get transferTotals(): { bytesDownloaded: number; bytesUploaded: number } {
+    return this.running?.store.totals ?? this.totals;
+  }
+
+  get torrent(): Torrent | undefined {
+    return this.running?.torrent;
+  }
+
+  get tracker(): TrackerSource | undefined {
+    return this.running?.tracker;
+  }
+
+  /** At daemon start: what the resume state says is held (cheap: no hashing), and then started unless paused or in error. */
+  async load(): Promise<void> {
+    if (this.meta) ({ pieces: this.held, totals: this.totals } = await lastKnownPieces(this.resumeFile(), this.meta, this.record.dir));
+    if (!this.record.paused && !this.record.error) this.start();
+  }
+
+  /** Starts it (resume, or start again from an error): what is needed is worked out from what is on disk. */
+  resume(): Promise<void> {
+    return this.enqueue(async () => {
+      const wasStopped = this.record.paused || this.record.error !== undefined;
+      this.record.paused = false;
+      delete this.record.error;
+      await this.ctx.changed(this);
+      if (wasStopped) await this.begin();
+    });
+  }
+
+  /** Closes its connections and files; its pieces stay. */
+  pause(): Promise<void> {
+    return this.enqueue(async () => {
+      this.record.paused = true;
+      await this.halt();
+      await this.ctx.changed(this);
+    });
+  }
+
+  /** Hashes every piece on disk again, forgetting the resume state; then goes on as before (a paused torrent stays paused). */
+  recheck(): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.meta) return;
+      await this.halt();
+      await fs.rm(this.resumeFile(), { force: true });
+      if (!this.record.paused && !this.record.error) return this.begin();
+      const store = await this.check();
+      if (store) await this.closed(store);
+    });
+  }
+
+  /** Stops it for good; with `deleteData`, its files (and the folders it made, once empty) go too. */
+  remove(deleteData: boolean): Promise<void> {
+    return this.enqueue(async () => {
+      this.removed = true;
+      await this.halt();
+      await fs.rm(this.resumeFile(), { force: true });
+      await fs.rm(this.ctx.torrentFile(this.infoHash), { force: true });
+      if (deleteData && this.meta) await deleteFiles(this.record.dir, this.meta);
+    });
+  }
+
+  /** Stops it with an error it cannot go past alone (a full disk): its state says why until resumed. */
+  fail(error: unknown): Promise<void> {
+    return this.enqueue(async () => {
+      this.record.error = error instanceof Error ? error.message : String(error);
+      this.ctx.diagnostics.warn(`torrent ${this.infoHash}: ${this.record.error}`);
+      await this.halt();
+      await this.ctx.changed(this);
+    });
+  }
+
+  /** For the daemon's close: stops without changing what is saved. */
+  close(): Promise<void> {
+    return this.enqueue(() => this.halt());
+  }
+
+  private start(): void {
+    void this.enqueue(() => this.begin());
+  }
+
+  private enqueue(operation: () => Promise<void>): Promise<void> {
+    const next = this.operations.then(() => (this.removed ? undefined : operation()));
+    this.operations = next.catch((error: unknown) => this.ctx.diagnostics.warn(`torrent ${this.infoHash}: ${String(error)}`));
+    return next;
+  }
+
+  private async begin(): Promise<void> {
+    if (!this.meta) return this.fetchMetadata();
+    const store = await this.check();
+    if (!store) return;
+    const meta = this.meta;
+    const { ctx } = this;
+    let torrent!: Torrent;
+    const { sources, tracker } = torrentSources({
+      infoHash: meta.infoHash,
+      trackerTiers: meta.trackerTiers,
+      isPrivate: meta.isPrivate,
+      knownPeers: this.knownPeers,
+      peerId: ctx.localPeerId,
+      port: ctx.peerPort,
+      stats: () => torrent.stats(),
+      peerCount: () => torrent.status().peersConnected,
+      dht: ctx.dht,
+      clock: ctx.clock,
+      random: ctx.random,
+      diagnostics: ctx.diagnostics,
+      localAddress: ctx.localAddress,
+    });
+    torrent = ctx.session.add({
+      infoHash: meta.infoHash,
+      infoDictionary: meta.infoDictionary,
+      isPrivate: meta.isPrivate,
+      geometry: new BlockGeometry(meta.length, meta.pieceLength),
+      checker: new PieceVerifier(meta),
+      data: store,
+      localPeerId: ctx.localPeerId,
+      clientVersion: ctx.clientVersion,
+      random: ctx.random,
+      sources,
+      limits: ctx.limits,
+      dhtPort: ctx.dht?.status().port,
+      onDhtNode: (host, port) => ctx.dht?.addNode(host, port),
+      onStorageError: (error) => void this.fail(error),
+    });
+    this.running = { store, torrent, tracker };
+    torrent.start();
+    ctx.notify();
+  }
+
+  /** Opens the files, hashing what is on disk when the resume state cannot be trusted; undefined (and the error state) when they cannot be opened. */
+  private async check(): Promise<TorrentStore | undefined> {
+    const meta = this.meta!;
+    this.checking = { piecesDone: 0, pieceCount: meta.pieceCount, bytesDone: 0, bytesTotal: meta.length };
+    this.ctx.notify();
+    try {
+      const store = await TorrentStore.open({
+        root: this.record.dir,
+        map: new FileMap(meta.files, meta.pieceLength),
+        checker: new PieceVerifier(meta),
+        mode: 'download',
+        resumeFile: this.resumeFile(),
+        clock: this.ctx.clock,
+        onHashProgress: (progress) => {
+          this.checking = progress;
+          this.ctx.notify();
+        },
+      });
+      this.held = store.bitfield;
+      return store;
+    } catch (error) {
+      this.record.error = error instanceof Error ? error.message : String(error);
+      await this.ctx.changed(this);
+      return undefined;
+    } finally {
+      this.checking = undefined;
+      this.ctx.notify();
+    }
+  }
+
+  /** A magnet link's metadata from peers (BEP 9); once it comes, saved as a .torrent and the torrent started. */
+  private async fetchMetadata(): Promise<void> {
+    const link = this.link!;
+    const { ctx } = this;
+    const { sources } = torrentSources({
+      infoHash: link.infoHash,
+      trackerTiers: link.trackers.map((tracker) => [tracker]),
+      isPrivate: false,
+      knownPeers: link.peers.map((peer) => ({ ...peer, source: 'static' as const })),
+      peerId: ctx.localPeerId,
+      port: ctx.peerPort,
+      // Nothing moved yet, and the size is unknown until the metadata comes.
+      stats: () => ({ uploaded: 0, downloaded: 0, left: 0 }),
+      peerCount: () => 0,
+      dht: ctx.dht,
+      clock: ctx.clock,
+      random: ctx.random,
+      diagnostics: ctx.diagnostics,
+      localAddress: ctx.localAddress,
+    });
+    const swarm = new MetadataSwarm({
+      infoHash: link.infoHash,
+      localPeerId: ctx.localPeerId,
+      listenPort: ctx.peerPort,
+      clientVersion: ctx.clientVersion,
+      label: this.record.magnet ?? this.infoHash,
+      dial: (host, port) => ctx.session.dial(host, port),
+      sources,
+      clock: ctx.clock,
+      diagnostics: ctx.diagnostics,
+    });
+    this.fetching = swarm;
+    swarm.start();
+    ctx.notify();
+    void swarm.outcome.then((outcome) =>
+      this.enqueue(async () => {
+        if (this.fetching !== swarm) return; // paused or removed meanwhile
+        await this.halt();
+        if (outcome.kind === 'unusable') {
+          this.record.error = outcome.problem;
+          return this.ctx.changed(this);
+        }
+        const bytes = torrentFileBytes(outcome.infoDictionary, link.trackers);
+        const file = ctx.torrentFile(this.infoHash);
+        await replaceAtomically(file, bytes);
+        this.meta = parseMetaInfo(bytes, file);
+        this.knownPeers = outcome.peers;
+        delete this.record.magnet;
+        await ctx.changed(this);
+        await this.begin();
+      }),
+    );
+  }
+
+  /** Stops whatever runs: the metadata fetch, or the swarm and then the files (their resume state written last). */
+  private async halt(): Promise<void> {
+    const fetching = this.fetching;
+    this.fetching = undefined;
+    await fetching?.stop();
+    const running = this.running;
+    if (!running) return;
+    this.running = undefined;
+    await this.ctx.session.remove(this.meta!.infoHash);
+    await this.closed(running.store);
+  }
+
+  /** Waits for the writes under way and writes the resume state; what it held stays known. */
+  private async closed(store: TorrentStore): Promise<void> {
+    await store.close();
+    this.held = store.bitfield;
+    this.totals = { ...store.totals };
+    this.ctx.notify();
+  }
+
+  private resumeFile(): string {
+    return this.ctx.resumeFile(this.infoHash);
+  }
+}
+
+/** A removed torrent's files, then the folders of a multi-file torrent left empty; nothing else in `dir` is touched. */
+async function deleteFiles(dir: string, meta: MetaInfo): Promise<void> {
+  const folders = new Set<string>();
+  for (const file of meta.files) {
+    if (file.padding) continue;
+    const full = path.join(dir, ...file.path);
+    await fs.rm(full, { force: true });
+    for (let folder = path.dirname(full); folder.startsWith(dir + path.sep); folder = path.dirname(folder)) folders.add(folder);
+  }
+  // Deepest first; a folder that still holds something (another file of the user's) stays.
+  for (const folder of [...folders].sort((a, b) => b.length - a.length)) await fs.rmdir(folder).catch(() => undefined);
+}

@@ -1,0 +1,123 @@
+import type { Bitfield } from '../core/Bitfield.js';
+import type { MetaInfo } from '../metainfo/MetaInfo.js';
+import { FileMap } from '../storage/FileMap.js';
+import type { BtPeer } from '../torrent/BtPeer.js';
+import { clientName } from '../wire/bt/clientName.js';
+import type { TorrentDetail, TorrentFile, TorrentPeer, TorrentSummary, TorrentTracker } from './api/contract.js';
+import type { ManagedTorrent } from './ManagedTorrent.js';
+
+/** A torrent as the list shows it. */
+export function torrentSummary(managed: ManagedTorrent): TorrentSummary {
+  const meta = managed.metaInfo;
+  const status = managed.torrent?.status();
+  const pieces = managed.pieces;
+  const doneBytes = meta && pieces ? heldBytes(new FileMap(meta.files, meta.pieceLength), pieces) : 0;
+  const totals = managed.transferTotals;
+  return {
+    id: managed.infoHash,
+    infoHash: managed.infoHash,
+    name: meta?.name ?? managed.magnetLink?.displayName ?? managed.infoHash,
+    state: managed.state,
+    progress: meta && meta.length > 0 ? doneBytes / meta.length : meta ? 1 : 0,
+    sizeBytes: meta?.length ?? null,
+    doneBytes,
+    downloadRate: status?.downloadBytesPerSecond ?? 0,
+    uploadRate: status?.uploadBytesPerSecond ?? 0,
+    peers: status?.peersConnected ?? 0,
+    seeds: status?.seedsConnected ?? 0,
+    downloadedBytes: totals.bytesDownloaded,
+    uploadedBytes: totals.bytesUploaded,
+    dir: managed.record.dir,
+    addedAtMs: managed.record.addedAtMs,
+    error: managed.error ?? null,
+  };
+}
+
+/** A torrent's page: its files, trackers and piece map besides the summary. */
+export function torrentDetail(managed: ManagedTorrent): TorrentDetail {
+  const meta = managed.metaInfo;
+  const pieces = managed.pieces;
+  return {
+    ...torrentSummary(managed),
+    pieceLength: meta?.pieceLength ?? null,
+    pieceCount: meta?.pieceCount ?? null,
+    pieces: pieces ? pieces.toBuffer().toString('hex') : '',
+    magnet: magnetOf(managed),
+    files: meta && pieces ? filesOf(meta, pieces) : [],
+    trackers: trackersOf(managed),
+  };
+}
+
+/** The peers connected now. */
+export function torrentPeers(managed: ManagedTorrent): TorrentPeer[] {
+  const torrent = managed.torrent;
+  if (!torrent) return [];
+  return torrent.connectedPeers().map((peer) => ({
+    address: peer.listenAddress ?? peer.address,
+    client: peer.peerId ? clientName(peer.peerId, peer.clientVersion) : (peer.clientVersion ?? 'unknown'),
+    flags: peerFlags(peer),
+    direction: peer.direction,
+    downloadRate: peer.downloadRate.bytesPerSecond(),
+    uploadRate: peer.uploadRate.bytesPerSecond(),
+    progress: peer.has.pieceCount > 0 ? peer.has.count / peer.has.pieceCount : 0,
+  }));
+}
+
+/**
+ * µTorrent's peer flags, which most clients show: D we download from it, d we
+ * would (interested) but it chokes us; U we upload to it, u it would but we
+ * choke it; K it unchokes us, we are not interested; ? we unchoke it, it is not
+ * interested; I it connected to us.
+ */
+export function peerFlags(peer: Pick<BtPeer, 'amInterested' | 'choking' | 'interested' | 'amChoking' | 'direction'>): string {
+  let flags = '';
+  if (peer.amInterested) flags += peer.choking ? 'd' : 'D';
+  else if (!peer.choking) flags += 'K';
+  if (peer.interested) flags += peer.amChoking ? 'u' : 'U';
+  else if (!peer.amChoking) flags += '?';
+  if (peer.direction === 'inbound') flags += 'I';
+  return flags;
+}
+
+/** Bytes of the pieces held (the last piece may be short). */
+function heldBytes(map: FileMap, pieces: Bitfield): number {
+  if (pieces.isComplete) return map.totalLength;
+  let bytes = 0;
+  for (let index = 0; index < map.pieceCount; index++) if (pieces.has(index)) bytes += map.lengthOfPiece(index);
+  return bytes;
+}
+
+function filesOf(meta: MetaInfo, pieces: Bitfield): TorrentFile[] {
+  const map = new FileMap(meta.files, meta.pieceLength);
+  const done = meta.files.map(() => 0);
+  for (let index = 0; index < map.pieceCount; index++) {
+    if (!pieces.has(index)) continue;
+    for (const segment of map.segments(index, 0, map.lengthOfPiece(index))) done[segment.fileIndex] += segment.length;
+  }
+  return meta.files.flatMap((file, index) =>
+    file.padding ? [] : [{ index, path: file.path.join('/'), sizeBytes: file.length, doneBytes: done[index], priority: 'normal' as const }],
+  );
+}
+
+function trackersOf(managed: ManagedTorrent): TorrentTracker[] {
+  const tiers = managed.metaInfo?.trackerTiers ?? managed.magnetLink?.trackers.map((url) => [url]) ?? [];
+  const status = managed.tracker?.status();
+  return tiers.flatMap((urls, tier) =>
+    urls.map((url) => ({
+      url,
+      tier,
+      status: !status || status.state === 'idle' || status.state === 'stopped' ? ('idle' as const) : status.lastAnswered === url ? ('working' as const) : status.failuresInARow > 0 ? ('error' as const) : ('announcing' as const),
+      message: status && status.failuresInARow > 0 && status.lastAnswered !== url ? `no answer in ${status.failuresInARow} announce(s) in a row` : null,
+      peers: 0,
+      lastAnnounceAtMs: null,
+    })),
+  );
+}
+
+/** A magnet link that finds this torrent again: its info-hash, name and trackers (BEP 9). */
+function magnetOf(managed: ManagedTorrent): string {
+  const name = managed.metaInfo?.name ?? managed.magnetLink?.displayName;
+  const trackers = managed.metaInfo?.trackerTiers.flat() ?? managed.magnetLink?.trackers ?? [];
+  const parts = [`xt=urn:btih:${managed.infoHash}`, ...(name ? [`dn=${encodeURIComponent(name)}`] : []), ...trackers.map((url) => `tr=${encodeURIComponent(url)}`)];
+  return `magnet:?${parts.join('&')}`;
+}

@@ -1,0 +1,186 @@
+/**
+ * The daemon's core over real sockets on 127.0.0.1: two daemons in this
+ * process (one seeding, one downloading) and our tracker. Adding, the life
+ * cycle, duplicates, bad input, id prefixes, and a restart that brings every
+ * torrent back as it was.
+ */
+import { jest } from '@jest/globals';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { systemClock } from '../../src/common/Clock.js';
+import { systemRandom } from '../../src/common/Random.js';
+import { Daemon } from '../../src/daemon/Daemon.js';
+import { DaemonError } from '../../src/daemon/DaemonControl.js';
+import { dataPaths } from '../../src/daemon/paths.js';
+import { eventually } from '../support/polling.js';
+import { multiFileFixture, sameTree, singleFileFixture, type TorrentFixture } from '../support/realClients/torrentFixtures.js';
+import { startLocalTracker, type LocalTracker } from '../support/realClients/localTracker.js';
+import { silentDiagnostics } from '../support/RecordingDiagnostics.js';
+import { freePort, LOOPBACK } from '../support/sockets.js';
+
+const WAIT_MS = 20_000;
+jest.setTimeout(60_000);
+
+let root: string;
+let tracker: LocalTracker;
+const open: Daemon[] = [];
+
+beforeEach(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmlab-daemon-'));
+  tracker = await startLocalTracker();
+});
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((daemon) => daemon.close()));
+  await tracker.stop();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+async function startDaemon(name: string, peerPort?: number): Promise<{ daemon: Daemon; dataDir: string; peerPort: number }> {
+  const dataDir = path.join(root, name);
+  const port = peerPort ?? (await freePort());
+  const daemon = await Daemon.open({
+    dataDir,
+    peerPort: port,
+    bind: LOOPBACK,
+    clock: systemClock,
+    random: systemRandom,
+    diagnostics: silentDiagnostics,
+    version: '0.0.0-test',
+    fetchUrl: async (url) => {
+      throw new DaemonError('bad-input', `${url}: no fetching in this test`);
+    },
+  });
+  open.push(daemon);
+  return { daemon, dataDir, peerPort: port };
+}
+
+async function closeDaemon(daemon: Daemon): Promise<void> {
+  open.splice(open.indexOf(daemon), 1);
+  await daemon.close();
+}
+
+const torrentBytes = (fixture: TorrentFixture) => fs.readFileSync(fixture.torrent);
+
+test('a torrent added to a seeding daemon and to a downloading one is copied whole; the pieces are verified, the session file lists both', async () => {
+  const fixture = await multiFileFixture(root, tracker.announceUrl);
+  const seeder = await startDaemon('seeder');
+  const leecher = await startDaemon('leecher');
+  const seeded = await seeder.daemon.add({ kind: 'torrent', bytes: torrentBytes(fixture) }, { dir: fixture.seedDir });
+  expect(seeded.added).toBe(true);
+  await eventually(() => seeder.daemon.list()[0].state === 'seeding', 'the seeder to check its files and seed', WAIT_MS);
+  expect(seeder.daemon.list()[0].progress).toBe(1);
+
+  const into = path.join(root, 'downloads');
+  const { torrent } = await leecher.daemon.add({ kind: 'torrent', bytes: torrentBytes(fixture) }, { dir: into });
+  expect(torrent).toMatchObject({ infoHash: seeded.torrent.infoHash, name: 'multi', dir: into });
+  await eventually(() => leecher.daemon.list()[0].state === 'seeding', () => `the download to finish (${JSON.stringify(leecher.daemon.list()[0])})`, WAIT_MS);
+  await sameTree(fixture.original, path.join(into, fixture.name));
+
+  const detail = leecher.daemon.get(torrent.id.slice(0, 6));
+  expect(detail.files.map((file) => [file.path, file.doneBytes === file.sizeBytes])).toEqual([
+    ['multi/a/b/c.bin', true],
+    ['multi/a/b/d.bin', true],
+    ['multi/a/e.txt', true],
+    ['multi/a/f.bin', true],
+    ['multi/a/g.bin', true],
+    ['multi/z.bin', true],
+  ]);
+  expect(detail.pieces).toMatch(/^f+[0-9a-f]?0*$/);
+  expect(detail.trackers).toEqual([expect.objectContaining({ url: tracker.announceUrl, tier: 0 })]);
+  const session = JSON.parse(fs.readFileSync(dataPaths(leecher.dataDir).session, 'utf8'));
+  expect(session.torrents).toEqual([{ infoHash: torrent.id, dir: into, paused: false, addedAtMs: torrent.addedAtMs }]);
+  expect(fs.existsSync(path.join(dataPaths(leecher.dataDir).torrents, `${torrent.id}.torrent`))).toBe(true);
+});
+
+test('adding paused announces nothing and opens nothing; resume starts it, pause stops it and keeps its pieces', async () => {
+  const fixture = await singleFileFixture(root, tracker.announceUrl);
+  const { daemon, peerPort } = await startDaemon('one');
+  const { torrent } = await daemon.add({ kind: 'torrent', bytes: torrentBytes(fixture) }, { dir: fixture.seedDir, paused: true });
+  expect(torrent).toMatchObject({ state: 'paused', progress: 0, sizeBytes: fs.statSync(fixture.original).size });
+  expect(tracker.eventsOf(peerPort)).toEqual([]);
+
+  await daemon.resume(torrent.id);
+  await eventually(() => daemon.list()[0].state === 'seeding', 'the check of the files on disk', WAIT_MS);
+  await eventually(() => tracker.eventsOf(peerPort).includes('started'), 'the tracker to hear `started`', WAIT_MS);
+  await eventually(() => daemon.get(torrent.id).trackers[0].status === 'working', 'the tracker\'s answer to come back', WAIT_MS);
+  const paused = await daemon.pause(torrent.id);
+  expect(paused).toMatchObject({ state: 'paused', progress: 1, peers: 0 });
+  await eventually(() => tracker.eventsOf(peerPort).includes('stopped'), 'the tracker to hear `stopped`', WAIT_MS);
+});
+
+test('a restart brings every torrent back in the state it had, without hashing what the resume state vouches for', async () => {
+  const single = await singleFileFixture(root, tracker.announceUrl);
+  const multi = await multiFileFixture(path.join(root, 'm'), tracker.announceUrl);
+  const first = await startDaemon('data');
+  const seeding = (await first.daemon.add({ kind: 'torrent', bytes: torrentBytes(single) }, { dir: single.seedDir })).torrent;
+  const paused = (await first.daemon.add({ kind: 'torrent', bytes: torrentBytes(multi) }, { dir: multi.seedDir })).torrent;
+  await eventually(() => first.daemon.list().every((t) => t.state === 'seeding'), 'both to seed', WAIT_MS);
+  await first.daemon.pause(paused.id);
+  await first.daemon.updateSettings({ limits: { downloadRate: 1_000_000 }, firstRun: false });
+  await closeDaemon(first.daemon);
+
+  const again = await startDaemon('data', first.peerPort);
+  const byId = new Map(again.daemon.list().map((t) => [t.id, t]));
+  // The paused one knows its pieces from the resume state alone; the other seeds again with nothing rehashed.
+  expect(byId.get(paused.id)).toMatchObject({ state: 'paused', progress: 1 });
+  await eventually(() => again.daemon.get(seeding.id).state === 'seeding', 'the seeding torrent to come back', WAIT_MS);
+  expect(again.daemon.info()).toMatchObject({ firstRun: false, limits: { downloadRate: 1_000_000, uploadRate: null } });
+});
+
+test('the same torrent twice is one torrent, and the answer says so; a bad .torrent or magnet link is refused with why', async () => {
+  const fixture = await singleFileFixture(root, tracker.announceUrl);
+  const { daemon } = await startDaemon('one');
+  const first = await daemon.add({ kind: 'torrent', bytes: torrentBytes(fixture) }, { dir: fixture.seedDir, paused: true });
+  const second = await daemon.add({ kind: 'magnet', link: `magnet:?xt=urn:btih:${first.torrent.id}` }, { paused: true });
+  expect(second).toEqual({ added: false, torrent: first.torrent });
+  expect(daemon.list()).toHaveLength(1);
+
+  await expect(daemon.add({ kind: 'torrent', bytes: Buffer.from('d4:infoi1ee') }, {})).rejects.toMatchObject({ kind: 'bad-input' });
+  await expect(daemon.add({ kind: 'magnet', link: 'magnet:?dn=nothing' }, {})).rejects.toMatchObject({ kind: 'bad-input', message: expect.stringMatching(/xt/) });
+  await expect(daemon.add({ kind: 'magnet', link: `magnet:?xt=urn:btih:${'1'.repeat(40)}` }, { dir: 'relative/dir' })).rejects.toMatchObject({ kind: 'bad-input', message: expect.stringContaining('absolute') });
+  expect(daemon.list()).toHaveLength(1);
+});
+
+test('ids: a unique prefix finds a torrent, an unknown one is not found, one shared by two is ambiguous', async () => {
+  const { daemon } = await startDaemon('one');
+  // Two magnet links whose info-hashes share their first 39 hex digits.
+  const hashes = ['a'.repeat(39) + '1', 'a'.repeat(39) + '2'];
+  for (const hash of hashes) await daemon.add({ kind: 'magnet', link: `magnet:?xt=urn:btih:${hash}&dn=x` }, { paused: true });
+  expect(daemon.get(hashes[1].slice(0, 40)).id).toBe(hashes[1]);
+  expect(() => daemon.get('aaaa')).toThrow(expect.objectContaining({ kind: 'ambiguous' }));
+  expect(() => daemon.get('b')).toThrow(expect.objectContaining({ kind: 'not-found' }));
+  expect(daemon.get(hashes[0].toUpperCase())).toMatchObject({ state: 'paused', name: 'x', sizeBytes: null, progress: 0 });
+});
+
+test('remove with its data deletes its files and the folders it made, and nothing else; without, the files stay', async () => {
+  const fixture = await multiFileFixture(root, tracker.announceUrl);
+  const other = path.join(fixture.seedDir, 'multi', 'a', 'mine.txt');
+  fs.writeFileSync(other, 'not the torrent\'s');
+  const { daemon, dataDir } = await startDaemon('one');
+  const { torrent } = await daemon.add({ kind: 'torrent', bytes: torrentBytes(fixture) }, { dir: fixture.seedDir });
+  await eventually(() => daemon.list()[0]?.state === 'seeding', 'it to seed', WAIT_MS);
+  await daemon.remove(torrent.id, { deleteData: true });
+  expect(daemon.list()).toEqual([]);
+  expect(fs.readdirSync(path.join(fixture.seedDir, 'multi'), { recursive: true }).sort()).toEqual(['a', path.join('a', 'mine.txt')]);
+  expect(fs.readdirSync(dataPaths(dataDir).torrents)).toEqual([]);
+  expect(fs.readdirSync(dataPaths(dataDir).resume)).toEqual([]);
+
+  const single = await singleFileFixture(path.join(root, 's'), tracker.announceUrl);
+  const kept = await daemon.add({ kind: 'torrent', bytes: torrentBytes(single) }, { dir: single.seedDir, paused: true });
+  await daemon.remove(kept.torrent.id, { deleteData: false });
+  expect(fs.existsSync(single.original)).toBe(true);
+});
+
+test('a torrent over files that are not all there starts checking, then downloads; an unreadable .torrent copy at restart is an error state that names it', async () => {
+  const fixture = await singleFileFixture(root, tracker.announceUrl);
+  const { daemon, dataDir, peerPort } = await startDaemon('one');
+  const into = path.join(root, 'empty');
+  const { torrent } = await daemon.add({ kind: 'torrent', bytes: fs.readFileSync(fixture.torrent) }, { dir: into });
+  await eventually(() => daemon.list()[0].state === 'downloading', 'it to download (no seed anywhere)', WAIT_MS);
+  await closeDaemon(daemon);
+  fs.writeFileSync(path.join(dataPaths(dataDir).torrents, `${torrent.id}.torrent`), 'garbage');
+  const again = await startDaemon('one', peerPort);
+  expect(again.daemon.list()[0]).toMatchObject({ state: 'error', error: expect.stringContaining(`${torrent.id}.torrent`) });
+});
