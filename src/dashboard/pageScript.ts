@@ -1,13 +1,17 @@
+import { PAGE_LIBRARY } from '../control/pageLibrary.js';
+
 /**
  * The dashboard page's script, run by the browser: it opens the WebSocket,
  * draws what the server pushes, and sends the buttons' commands. Plain
  * browser JavaScript in a string (the project compiles for Node, without DOM
  * types); a unit test checks that it parses. Every text from the swarm goes in
  * through textContent, never as HTML. No template literals inside: this is one.
+ * element(), formatRate() and drawPieces() come from the page library.
  */
 export const PAGE_SCRIPT = String.raw`
 'use strict';
 (function () {
+${PAGE_LIBRARY}
   var MAX_EVENTS = 300;
   var MAX_NOTICES = 5;
   /** The piece strip's pixel columns (its CSS width too). */
@@ -182,40 +186,6 @@ export const PAGE_SCRIPT = String.raw`
     row.up.disabled = row.down.disabled = !enabled['set-limits'];
   }
 
-  // One cell per piece when they fit; else each pixel column shaded by the share of its pieces held.
-  function drawPieces(canvas, hex, count) {
-    var context = canvas.getContext('2d');
-    var width = canvas.width;
-    var height = canvas.height;
-    context.fillStyle = '#e4e7ec';
-    context.fillRect(0, 0, width, height);
-    if (!count) return;
-    var bytes = new Uint8Array(hex.length / 2);
-    for (var j = 0; j < bytes.length; j++) bytes[j] = parseInt(hex.substr(2 * j, 2), 16);
-    function has(i) { return (bytes[i >> 3] >> (7 - (i & 7))) & 1; }
-    context.fillStyle = '#2f7d4a';
-    if (count <= width) {
-      var cellWidth = width / count;
-      var gap = cellWidth >= 4 ? 1 : 0;
-      for (var i = 0; i < count; i++) {
-        if (!has(i)) continue;
-        var x = Math.floor(i * cellWidth);
-        context.fillRect(x, 0, Math.max(1, Math.floor((i + 1) * cellWidth) - x - gap), height);
-      }
-      return;
-    }
-    for (var column = 0; column < width; column++) {
-      var from = Math.floor(column * count / width);
-      var to = Math.floor((column + 1) * count / width);
-      var held = 0;
-      for (var piece = from; piece < to; piece++) held += has(piece);
-      if (held === 0) continue;
-      context.globalAlpha = 0.25 + 0.75 * held / (to - from);
-      context.fillRect(column, 0, 1, height);
-    }
-    context.globalAlpha = 1;
-  }
-
   // Row: who unchokes; column: whom. From each peer's own preferred and optimistic sets.
   function buildMatrix(peerIds) {
     matrix.replaceChildren();
@@ -295,23 +265,9 @@ export const PAGE_SCRIPT = String.raw`
     badge.textContent = text;
   }
 
-  function formatRate(bytesPerSecond) {
-    var units = ['B/s', 'KiB/s', 'MiB/s', 'GiB/s'];
-    var value = bytesPerSecond;
-    var unit = 0;
-    while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
-    return (unit === 0 ? String(Math.round(value)) : value.toFixed(value < 10 ? 1 : 0)) + ' ' + units[unit];
-  }
-
   function formatLimit(bytesPerSecond) {
     return bytesPerSecond === undefined ? 'unlimited' : formatRate(bytesPerSecond).replace(' ', '');
   }
 
-  function element(tag, attributes, text) {
-    var node = document.createElement(tag);
-    Object.keys(attributes).forEach(function (name) { node.setAttribute(name, String(attributes[name])); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
 })();
 `;
