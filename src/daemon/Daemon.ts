@@ -17,13 +17,16 @@ import type { DaemonContext } from './DaemonContext.js';
 import { DaemonError, type AddOptions, type AddSource, type DaemonControl } from './DaemonControl.js';
 import { ManagedTorrent } from './ManagedTorrent.js';
 import { dataPaths } from './paths.js';
-import { readSessionFile, writeSessionFile, type DaemonSettings, type SessionState, type TorrentRecord } from './SessionFile.js';
+import { isPort, readSessionFile, writeSessionFile, type DaemonSettings, type SessionState, type TorrentRecord } from './SessionFile.js';
 import { torrentDetail, torrentPeers, torrentSummary } from './torrentViews.js';
+
+/** The port peers reach the daemon on when neither `--port` nor the settings name one (BEP 3's first, as most clients). */
+export const DEFAULT_DAEMON_PEER_PORT = 6881;
 
 export interface DaemonOptions {
   dataDir: string;
-  /** The TCP port for every torrent's peers. */
-  peerPort: number;
+  /** The TCP port for every torrent's peers (`--port`); else the one in the settings, else DEFAULT_DAEMON_PEER_PORT. */
+  peerPort?: number;
   bind?: string;
   /** The session's DHT node, started by the caller; none with --no-dht. */
   dht?: DhtNode;
@@ -54,6 +57,7 @@ export class Daemon implements DaemonControl {
     private readonly options: DaemonOptions,
     private readonly session: BtSession,
     private settings: DaemonSettings,
+    private readonly peerPort: number,
   ) {
     this.paths = dataPaths(options.dataDir);
     this.limits = new RateLimits(options.clock, rateSettings(settings));
@@ -64,7 +68,7 @@ export class Daemon implements DaemonControl {
       random: options.random,
       diagnostics: options.diagnostics,
       localPeerId: makePeerId(options.random, peerIdVersion(options.version)),
-      peerPort: options.peerPort,
+      peerPort,
       localAddress: dialFromAddress(options.bind),
       clientVersion: `swarmlab ${options.version}`,
       limits: this.limits,
@@ -84,24 +88,29 @@ export class Daemon implements DaemonControl {
     const paths = dataPaths(options.dataDir);
     for (const folder of [options.dataDir, paths.torrents, paths.resume]) await fs.mkdir(folder, { recursive: true });
     const state = await readSessionFile(paths.session, () => ({
-      settings: { downloadDir: paths.downloads, downloadRate: null, uploadRate: null, firstRun: true },
+      settings: { downloadDir: paths.downloads, peerPort: null, downloadRate: null, uploadRate: null, firstRun: true },
       torrents: [],
     }));
-    const session = new BtSession({ bind: options.bind, port: options.peerPort, clock: options.clock, diagnostics: options.diagnostics });
+    const peerPort = options.peerPort ?? state.settings.peerPort ?? DEFAULT_DAEMON_PEER_PORT;
+    const session = new BtSession({ bind: options.bind, port: peerPort, clock: options.clock, diagnostics: options.diagnostics });
     await session.listen();
-    const daemon = new Daemon(options, session, state.settings);
+    const daemon = new Daemon(options, session, state.settings, peerPort);
     await daemon.restore(state.torrents);
     return daemon;
   }
 
   info(): DaemonInfo {
     const { downloadRate, uploadRate, downloadDir, firstRun } = this.settings;
-    return { version: this.options.version, peerPort: this.options.peerPort, downloadDir, dataDir: this.options.dataDir, limits: { downloadRate, uploadRate }, firstRun };
+    return { version: this.options.version, peerPort: this.peerPort, configuredPeerPort: this.settings.peerPort, downloadDir, dataDir: this.options.dataDir, limits: { downloadRate, uploadRate }, firstRun };
   }
 
   async updateSettings(patch: SettingsPatch): Promise<DaemonInfo> {
     const next = { ...this.settings };
     if (patch.downloadDir !== undefined) next.downloadDir = absoluteFolder(patch.downloadDir, 'downloadDir');
+    if (patch.peerPort !== undefined) {
+      if (!isPort(patch.peerPort)) throw new DaemonError('bad-input', `peerPort must be a port number from 1 to 65535, not ${JSON.stringify(patch.peerPort)}`);
+      next.peerPort = patch.peerPort;
+    }
     for (const key of ['downloadRate', 'uploadRate'] as const) {
       const rate = patch.limits?.[key];
       if (rate === undefined) continue;

@@ -16,6 +16,8 @@ export interface TorrentRecord {
 
 export interface DaemonSettings {
   downloadDir: string;
+  /** The peer port from the next start when `--port` is not given; null: the default. */
+  peerPort: number | null;
   /** Bytes per second; null: no limit. */
   downloadRate: number | null;
   uploadRate: number | null;
@@ -73,6 +75,7 @@ function sessionFrom(file: string, parsed: unknown, defaults: DaemonSettings): S
     const rate = settings[key];
     if (rate !== null && !(typeof rate === 'number' && rate > 0 && Number.isFinite(rate))) throw bad(`settings.${key} is neither null nor a positive number`);
   }
+  if (settings.peerPort !== null && !isPort(settings.peerPort)) throw bad('settings.peerPort is neither null nor a port number (1-65535)');
   const torrents = value.torrents.map((entry: unknown, index: number) => recordFrom(entry, (problem) => bad(`torrents[${index}]: ${problem}`)));
   return { settings: { ...settings, firstRun: settings.firstRun === true }, torrents };
 }
@@ -86,4 +89,8 @@ function recordFrom(entry: unknown, bad: (problem: string) => Error): TorrentRec
   if (record.magnet !== undefined && typeof record.magnet !== 'string') throw bad('magnet is not a string');
   if (record.error !== undefined && typeof record.error !== 'string') throw bad('error is not a string');
   return { infoHash: record.infoHash, dir: record.dir, paused: record.paused, addedAtMs: record.addedAtMs, ...(record.magnet ? { magnet: record.magnet } : {}), ...(record.error ? { error: record.error } : {}) };
+}
+
+export function isPort(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535;
 }

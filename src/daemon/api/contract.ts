@@ -123,6 +123,8 @@ export interface DaemonInfo {
   version: string;
   /** The TCP port peers reach us on. */
   peerPort: number;
+  /** The port saved in the settings, used from the next start unless `--port` says otherwise; null: the default. */
+  configuredPeerPort: number | null;
   /** Where torrents go unless an add names a folder. */
   downloadDir: string;
   dataDir: string;
@@ -134,6 +136,8 @@ export interface DaemonInfo {
 /** PATCH /settings: what may change while the daemon runs. */
 export interface SettingsPatch {
   downloadDir?: string;
+  /** From the next start (1-65535). */
+  peerPort?: number;
   limits?: Partial<RateLimitsBody>;
   firstRun?: false;
 }
