@@ -19,6 +19,7 @@ export interface ApiServerOptions {
   port: number;
   /** Every request must then carry `Authorization: Bearer TOKEN` (GET /events may say `?token=`). */
   token?: string;
+  /** Shown by /metrics (swarmlab_daemon_info). */
   version: string;
   /** Serves the web UI: called for each GET outside the API and /metrics; false when it has no such page (a 404 then). */
   page?: (request: http.IncomingMessage, response: http.ServerResponse) => boolean;
@@ -37,7 +38,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const host = options.host ?? '127.0.0.1';
   if (!isLoopback(host) && !options.token) throw new Error(`the API listens on ${host}, beyond this machine: it needs a token`);
   const routes = apiRoutes(options.daemon, options.clock ?? systemClock);
-  const metrics = new ApiMetrics(options.daemon);
+  const metrics = new ApiMetrics(options.daemon, options.version);
   const server = http.createServer((req, res) => {
     answer(req, res).catch((error: unknown) => reply(res, errorReply(error)));
   });

@@ -16,9 +16,10 @@ export class ApiMetrics {
   /** The list read once per scrape, shared by every series. */
   private scraped: TorrentSummary[] | undefined;
 
-  constructor(daemon: Pick<DaemonControl, 'list'>) {
+  constructor(daemon: Pick<DaemonControl, 'list'>, version: string) {
     const registry = this.registry;
     collectDefaultMetrics({ register: registry, prefix: 'swarmlab_daemon_' });
+    new Gauge({ name: 'swarmlab_daemon_info', help: "Always 1; the daemon's version is its label", labelNames: ['version'], registers: [registry] }).set({ version }, 1);
     const torrents = () => (this.scraped ??= daemon.list());
     const labels = (t: TorrentSummary) => ({ info_hash: t.id, name: t.name });
     const perTorrent = (kind: typeof Gauge | typeof Counter, name: string, help: string, read: (t: TorrentSummary) => number) =>
