@@ -40,9 +40,10 @@ export function followEvents(sink: EventSink, daemon: DaemonEvents, clock: Clock
   let waitingForDrain = false;
   let stopped = false;
 
-  const send = (text: string) => {
+  /** `text` is made only when it will be written: a client that does not read costs no list. */
+  const send = (text: () => string) => {
     if (stopped) return;
-    if (sink.writableLength <= maxUnsentBytes) return void sink.write(text);
+    if (sink.writableLength <= maxUnsentBytes) return void sink.write(text());
     if (waitingForDrain) return;
     waitingForDrain = true;
     sink.once('drain', () => {
@@ -53,7 +54,7 @@ export function followEvents(sink: EventSink, daemon: DaemonEvents, clock: Clock
   const sendList = () => {
     pendingList = undefined;
     lastListAtMs = clock.now();
-    send(eventText('torrents', { torrents: daemon.list() }));
+    send(() => eventText('torrents', { torrents: daemon.list() }));
   };
   const listSoon = () => {
     if (pendingList) return;
@@ -65,8 +66,8 @@ export function followEvents(sink: EventSink, daemon: DaemonEvents, clock: Clock
   sendList();
   const stops = [
     daemon.onChange(listSoon),
-    daemon.onRemoved((id) => send(eventText('removed', { id }))),
-    clock.every(KEEP_ALIVE_INTERVAL_MS, () => send(': keep-alive\n\n')),
+    daemon.onRemoved((id) => send(() => eventText('removed', { id }))),
+    clock.every(KEEP_ALIVE_INTERVAL_MS, () => send(() => ': keep-alive\n\n')),
   ];
   return () => {
     stopped = true;

@@ -1,3 +1,4 @@
+import * as net from 'net';
 import { DaemonError } from '../../../src/daemon/DaemonControl.js';
 import { ApiClient, ApiError } from '../../../src/daemon/api/ApiClient.js';
 import { startApiServer, type ApiServer } from '../../../src/daemon/api/ApiServer.js';
@@ -81,5 +82,38 @@ describe('ApiClient against the server, over a fake daemon', () => {
     await readSome();
     expect(chunks[1]).toBe(': keep-alive\n\n');
     await reader.cancel();
+  });
+});
+
+describe('a client that does not read its events', () => {
+  test('stops being written to (the list is not even read for it) and, once it reads again, gets the list as it is then', async () => {
+    daemon.torrents = Array.from({ length: 2000 }, (_, i) => ({ ...ALPHA, id: i.toString(16).padStart(40, '0') }));
+    const socket = net.connect(server.port, '127.0.0.1');
+    socket.write(`GET ${API_PREFIX}/events HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`);
+    socket.pause();
+    await eventually(() => daemon.listeners === 2, 'the stream to start');
+    const eventBytes = JSON.stringify(daemon.torrents).length;
+    for (let second = 0; second < 100; second++) {
+      clock.advance(1000);
+      daemon.changed();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const listsMade = daemon.callsOf('list').length;
+    // 100 events of ~0.6 MB would be 60 MB; the socket's buffers and the cap hold a few of them (8 here).
+    expect(listsMade).toBeLessThan(40);
+    expect(eventBytes * listsMade).toBeLessThan(20 << 20);
+
+    daemon.torrents = [BETA];
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (received = (received + chunk).slice(-10_000)));
+    socket.resume();
+    // The body is in chunked encoding: the event is followed by its chunk's end.
+    const last = `data: ${JSON.stringify({ torrents: [BETA] })}\n\n`;
+    await eventually(() => {
+      clock.advance(1000);
+      return received.includes(last);
+    }, 'the list as it is now, once the client reads again');
+    socket.destroy();
   });
 });
