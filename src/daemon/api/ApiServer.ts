@@ -9,6 +9,9 @@ import { guardRequest, isLoopback } from './requestGuard.js';
 import { matchRoute, type ApiReply, type Route } from './router.js';
 import { apiRoutes } from './routes.js';
 
+/** For the daemon: the token it starts the server with when it listens beyond loopback. */
+export { loadOrCreateToken } from './apiToken.js';
+
 export const METRICS_PATH = '/metrics';
 
 export interface ApiServerOptions {
