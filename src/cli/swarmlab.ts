@@ -32,6 +32,12 @@ const COMMAND_MODULES: Readonly<Record<string, () => Promise<AnyCommand>>> = {
   seed: async () => (await import('./commands/seed.js')).seedCommand,
   conform: async () => (await import('./commands/conform.js')).conformCommand,
   testbed: async () => (await import('./commands/testbed.js')).testbedCommand,
+  add: async () => (await import('./commands/client/add.js')).addCommand,
+  ls: async () => (await import('./commands/client/ls.js')).lsCommand,
+  pause: async () => (await import('./commands/client/torrentActions.js')).pauseCommand,
+  resume: async () => (await import('./commands/client/torrentActions.js')).resumeCommand,
+  recheck: async () => (await import('./commands/client/torrentActions.js')).recheckCommand,
+  rm: async () => (await import('./commands/client/torrentActions.js')).rmCommand,
 };
 
 const args = hideBin(process.argv);

@@ -15,6 +15,8 @@ export interface RunOptions {
   ipc?: boolean;
   /** A Ctrl-C (SIGINT) once the output so far matches. */
   interruptWhen?: RegExp;
+  /** The environment, instead of this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Runs a Node script to its end (see runProcess). */
@@ -27,7 +29,7 @@ export function runNodeScript(script: string, args: string[], options: RunOption
  * protocol timing) it sends SIGTERM to exactly that process, by pid.
  */
 export function runProcess(command: string, args: string[], options: RunOptions): Promise<ProcessResult> {
-  const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe', options.ipc ? 'ipc' : 'ignore'] });
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe', options.ipc ? 'ipc' : 'ignore'] });
   const result: ProcessResult = { code: null, stdout: '', stderr: '', output: '' };
   let interrupted = false;
   const interruptIfDue = () => {

@@ -94,7 +94,8 @@ export class ApiClient {
 
   private async fetch(method: string, route: string, body: unknown, signal: AbortSignal, timed: boolean): Promise<Response> {
     const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // Every state-changing request says JSON, a body or not: the server refuses those that do not (a plain form could send them).
+    if (body !== undefined || method !== 'GET') headers['content-type'] = 'application/json';
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     let response: Response;
     try {

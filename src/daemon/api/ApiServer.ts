@@ -1,0 +1,109 @@
+import * as http from 'http';
+import { systemClock, type Clock } from '../../common/Clock.js';
+import type { DaemonControl } from '../DaemonControl.js';
+import { ApiHttpError, errorReply } from './ApiHttpError.js';
+import { ApiMetrics } from './apiMetrics.js';
+import { API_PREFIX, MAX_API_BODY_BYTES, type ApiErrorBody } from './contract.js';
+import { readBody } from './requestBody.js';
+import { guardRequest, isLoopback } from './requestGuard.js';
+import { matchRoute, type ApiReply, type Route } from './router.js';
+import { apiRoutes } from './routes.js';
+
+/** For the daemon: the token it starts the server with when it listens beyond loopback. */
+export { loadOrCreateToken } from './apiToken.js';
+
+export const METRICS_PATH = '/metrics';
+
+export interface ApiServerOptions {
+  daemon: DaemonControl;
+  /** 127.0.0.1 unless told otherwise; any other address than loopback needs a token. */
+  host?: string;
+  /** 0 for any free port. */
+  port: number;
+  /** Every request must then carry `Authorization: Bearer TOKEN` (GET /events may say `?token=`). */
+  token?: string;
+  /** Shown by /metrics (swarmlab_daemon_info). */
+  version: string;
+  /** Serves the web UI: called for each GET outside the API and /metrics; false when it has no such page (a 404 then). */
+  page?: (request: http.IncomingMessage, response: http.ServerResponse) => boolean;
+  /** Paces the event stream; tests inject their own. */
+  clock?: Clock;
+}
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the daemon's HTTP API (contract.ts) and /metrics. */
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host) && !options.token) throw new Error(`the API listens on ${host}, beyond this machine: it needs a token`);
+  const routes = apiRoutes(options.daemon, options.clock ?? systemClock);
+  const metrics = new ApiMetrics(options.daemon, options.version);
+  const server = http.createServer((req, res) => {
+    answer(req, res).catch((error: unknown) => reply(res, errorReply(error)));
+  });
+  const answer = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://api.invalid');
+    guardRequest(req, url, { host, port: boundPort(), token: options.token, tokenInQueryPath: `${API_PREFIX}/events` });
+    if (url.pathname.startsWith(`${API_PREFIX}/`)) return replyWith(res, await handle(routes, req, res, url));
+    if (url.pathname === METRICS_PATH) return serveMetrics(req, res, metrics);
+    if (req.method === 'GET' && options.page?.(req, res)) return;
+    throw new ApiHttpError(404, `no such page: ${url.pathname} (the API is under ${API_PREFIX}/)`);
+  };
+  const boundPort = () => (server.address() as { port: number }).port;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port: options.port, host }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = boundPort();
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    port,
+    url: `http://${urlHost}:${port}`,
+    close: () =>
+      new Promise((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(routes: readonly Route[], req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<ApiReply> {
+  const { route, params } = matchRoute(routes, req.method ?? 'GET', url.pathname.slice(API_PREFIX.length));
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  return route.handle({ params, query: url.searchParams, contentType, body: () => readBody(req, MAX_API_BODY_BYTES), req, res });
+}
+
+async function serveMetrics(req: http.IncomingMessage, res: http.ServerResponse, metrics: ApiMetrics): Promise<void> {
+  if (req.method !== 'GET') throw new ApiHttpError(405, `${METRICS_PATH} takes GET, not ${req.method}`, { allow: 'GET' });
+  const { contentType, body } = await metrics.exposition();
+  res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+function replyWith(res: http.ServerResponse, result: ApiReply): void {
+  if (result === 'streaming') return;
+  const body = result.json === undefined ? '' : `${JSON.stringify(result.json)}\n`;
+  res.writeHead(result.status, { ...(body ? { 'content-type': 'application/json' } : {}), 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+/**
+ * An error as `{"error": message}`. When the request's body was not read (a
+ * refusal before it, or one too large), the connection is closed after the
+ * answer rather than reading the rest to reuse it.
+ */
+function reply(res: http.ServerResponse, error: ApiHttpError): void {
+  if (res.headersSent) return void res.destroy();
+  const body: ApiErrorBody = { error: error.message };
+  const unread = !res.req.complete;
+  res.writeHead(error.status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...error.headers, ...(unread ? { connection: 'close' } : {}) });
+  res.end(`${JSON.stringify(body)}\n`);
+}

@@ -1,0 +1,40 @@
+import type { IncomingMessage } from 'http';
+import { ApiHttpError } from './ApiHttpError.js';
+
+/**
+ * The request's body, up to `maxBytes`. A larger declared length is refused
+ * before a byte is read; an undeclared one (chunked) as soon as it passes the
+ * cap. Either way the rest is never buffered.
+ */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const tooLarge = () => new ApiHttpError(413, `the request body is over ${maxBytes} bytes`);
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return chunks.push(chunk);
+      req.off('data', onData);
+      req.pause();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks, size)));
+    req.on('error', reject);
+  });
+}
+
+/** A JSON object body; a malformed one, or any other JSON value, is a 400 naming what is wrong. */
+export function parseJsonObject(body: Buffer): Record<string, unknown> {
+  if (body.length === 0) throw new ApiHttpError(400, 'the request body is empty: send a JSON object');
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new ApiHttpError(400, `the request body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ApiHttpError(400, 'the request body must be a JSON object');
+  return value as Record<string, unknown>;
+}
