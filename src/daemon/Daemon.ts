@@ -28,8 +28,8 @@ export interface DaemonOptions {
   /** The TCP port for every torrent's peers (`--port`); else the one in the settings, else DEFAULT_DAEMON_PEER_PORT. */
   peerPort?: number;
   bind?: string;
-  /** The session's DHT node, started by the caller; none with --no-dht. */
-  dht?: DhtNode;
+  /** Starts the session's DHT node once the peer port is known (its default port); none with --no-dht. */
+  startDht?(peerPort: number): Promise<DhtNode | undefined>;
   clock: Clock;
   random: Random;
   diagnostics: Diagnostics;
@@ -58,12 +58,13 @@ export class Daemon implements DaemonControl {
     private readonly session: BtSession,
     private settings: DaemonSettings,
     private readonly peerPort: number,
+    private readonly dht: DhtNode | undefined,
   ) {
     this.paths = dataPaths(options.dataDir);
     this.limits = new RateLimits(options.clock, rateSettings(settings));
     this.context = {
       session,
-      dht: options.dht,
+      dht,
       clock: options.clock,
       random: options.random,
       diagnostics: options.diagnostics,
@@ -94,14 +95,15 @@ export class Daemon implements DaemonControl {
     const peerPort = options.peerPort ?? state.settings.peerPort ?? DEFAULT_DAEMON_PEER_PORT;
     const session = new BtSession({ bind: options.bind, port: peerPort, clock: options.clock, diagnostics: options.diagnostics });
     await session.listen();
-    const daemon = new Daemon(options, session, state.settings, peerPort);
+    const dht = await options.startDht?.(peerPort);
+    const daemon = new Daemon(options, session, state.settings, peerPort, dht);
     await daemon.restore(state.torrents);
     return daemon;
   }
 
   info(): DaemonInfo {
     const { downloadRate, uploadRate, downloadDir, firstRun } = this.settings;
-    return { version: this.options.version, peerPort: this.peerPort, configuredPeerPort: this.settings.peerPort, downloadDir, dataDir: this.options.dataDir, limits: { downloadRate, uploadRate }, firstRun };
+    return { version: this.options.version, peerPort: this.peerPort, dhtPort: this.dht?.status().port ?? null, configuredPeerPort: this.settings.peerPort, downloadDir, dataDir: this.options.dataDir, limits: { downloadRate, uploadRate }, firstRun };
   }
 
   async updateSettings(patch: SettingsPatch): Promise<DaemonInfo> {
@@ -213,6 +215,7 @@ export class Daemon implements DaemonControl {
     await Promise.all([...this.torrents.values()].map((torrent) => torrent.close()));
     await this.saving;
     await this.session.close();
+    await this.dht?.stop(); // after the torrents that use it; its routing table is saved for the next start
   }
 
   private async restore(records: readonly TorrentRecord[]): Promise<void> {

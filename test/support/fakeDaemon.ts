@@ -4,6 +4,7 @@ import type { AddResult, DaemonInfo, SettingsPatch, TorrentDetail, TorrentPeer, 
 /** Two torrents whose ids share the prefix "ab12", so that it is ambiguous and "ab12c" is not. */
 export const ALPHA: TorrentSummary = {
   id: 'ab12c3d4e5f60718293a4b5c6d7e8f9012345678',
+  infoHash: 'ab12c3d4e5f60718293a4b5c6d7e8f9012345678',
   name: 'alpha.iso',
   state: 'downloading',
   progress: 0.25,
@@ -22,6 +23,7 @@ export const ALPHA: TorrentSummary = {
 export const BETA: TorrentSummary = {
   ...ALPHA,
   id: 'ab12ffeeddccbbaa99887766554433221100aabb',
+  infoHash: 'ab12ffeeddccbbaa99887766554433221100aabb',
   name: 'beta "quoted"\nname',
   state: 'seeding',
   progress: 1,
@@ -34,11 +36,13 @@ export const BETA: TorrentSummary = {
   downloadedBytes: 1000,
   uploadedBytes: 3000,
 };
-export const ADDED: TorrentSummary = { ...ALPHA, id: '0123456789abcdef0123456789abcdef01234567', name: 'new one', state: 'metadata', progress: 0, sizeBytes: null, doneBytes: 0 };
+export const ADDED: TorrentSummary = { ...ALPHA, id: '0123456789abcdef0123456789abcdef01234567', infoHash: '0123456789abcdef0123456789abcdef01234567', name: 'new one', state: 'metadata', progress: 0, sizeBytes: null, doneBytes: 0 };
 
 export const INFO: DaemonInfo = {
   version: '0.1.0',
   peerPort: 6881,
+  dhtPort: 6881,
+  configuredPeerPort: null,
   downloadDir: '/srv/downloads',
   dataDir: '/var/lib/swarmlab',
   limits: { downloadRate: null, uploadRate: 1_000_000 },

@@ -23,9 +23,13 @@ export interface CommonTransferArgs {
 
 /** The options `download` and `seed` share: where we listen and dial from, and where the debug log goes. */
 export function transferOptions<T>(yargs: Argv<T>) {
+  return peerNetworkOptions(yargs.positional('torrent', { type: 'string', demandOption: true, describe: 'the .torrent file (download: or a magnet link, in quotes)' }), String(DEFAULT_PEER_PORT));
+}
+
+/** Where a BitTorrent session listens, dials from and finds peers (the DHT), and where its debug log goes: `download`, `seed`, `daemon`. */
+export function peerNetworkOptions<T>(yargs: Argv<T>, portDefault: string | undefined, portHelp = 'the TCP port to accept peers on') {
   return yargs
-    .positional('torrent', { type: 'string', demandOption: true, describe: 'the .torrent file (download: or a magnet link, in quotes)' })
-    .option('port', { type: 'string', default: String(DEFAULT_PEER_PORT), coerce: (text: string) => parsePort('--port', text), describe: 'the TCP port to accept peers on' })
+    .option('port', { type: 'string', default: portDefault, coerce: (text: string) => parsePort('--port', text), describe: portHelp })
     .option('bind', { type: 'string', describe: 'the IP address to listen on and dial from (default: every interface); tests use 127.0.0.1' })
     .option('log', { type: 'string', describe: 'write a debug log (connections, why each ended, every tracker reply) to this file' })
     .option('verbose', { type: 'boolean', default: false, describe: 'print the debug log on the console too' })
@@ -42,7 +46,7 @@ export function transferOptions<T>(yargs: Argv<T>) {
     });
 }
 
-function parsePort(option: string, text: string): number {
+export function parsePort(option: string, text: string): number {
   const port = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(port >= 1 && port <= 0xffff)) throw new Error(`${option} takes a whole number from 1 to 65535, got '${text}'`);
   return port;
@@ -54,7 +58,7 @@ function parsePort(option: string, text: string): number {
  * winston is loaded only for --log and --verbose: it costs some 10 MiB, a
  * sixth of what a download may use (the issue's 64 MiB).
  */
-export async function transferIo(args: CommonTransferArgs): Promise<TransferIo & { closeLog(): Promise<void> }> {
+export async function transferIo(args: Pick<CommonTransferArgs, 'log' | 'verbose'>): Promise<TransferIo & { closeLog(): Promise<void> }> {
   const logs: (Diagnostics & { close?(): Promise<void> })[] = [];
   if (args.log || args.verbose) {
     const { DiagnosticLog } = await import('../../log/DiagnosticLog.js');

@@ -123,6 +123,8 @@ export interface DaemonInfo {
   version: string;
   /** The TCP port peers reach us on. */
   peerPort: number;
+  /** Our DHT node's UDP port; null with the DHT off. */
+  dhtPort: number | null;
   /** The port saved in the settings, used from the next start unless `--port` says otherwise; null: the default. */
   configuredPeerPort: number | null;
   /** Where torrents go unless an add names a folder. */

@@ -19,7 +19,7 @@ export const lsCommand: CommandModule<object, LsArgs> = {
   handler: async (args) => {
     process.exitCode = await withDaemon('ls', args, async (client) => {
       const torrents = await client.list();
-      console.log(args.json ? JSON.stringify(torrents.map((t) => ({ infoHash: t.id, ...t })), null, 2) : torrentTable(torrents));
+      console.log(args.json ? JSON.stringify(torrents, null, 2) : torrentTable(torrents));
     });
   },
 };
