@@ -4,7 +4,7 @@ import type { DaemonControl } from '../DaemonControl.js';
 import { ApiHttpError, errorReply } from './ApiHttpError.js';
 import { ApiMetrics } from './apiMetrics.js';
 import { API_PREFIX, MAX_API_BODY_BYTES, type ApiErrorBody } from './contract.js';
-import { readBody } from './requestBody.js';
+import { discardRest, readBody } from './requestBody.js';
 import { guardRequest, isLoopback } from './requestGuard.js';
 import { matchRoute, type ApiReply, type Route } from './router.js';
 import { apiRoutes } from './routes.js';
@@ -44,6 +44,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const metrics = new ApiMetrics(options.daemon, options.version);
   const server = http.createServer((req, res) => {
     answer(req, res).catch((error: unknown) => reply(res, errorReply(error)));
+  });
+  // A client that asks before sending a body (curl does for large ones) is told 413 instead of "go on" when it is too large.
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (Number(req.headers['content-length'] ?? 0) <= MAX_API_BODY_BYTES) res.writeContinue();
+    server.emit('request', req, res);
   });
   const answer = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://api.invalid');
@@ -89,21 +94,20 @@ async function serveMetrics(req: http.IncomingMessage, res: http.ServerResponse,
 }
 
 function replyWith(res: http.ServerResponse, result: ApiReply): void {
-  if (result === 'streaming') return;
-  const body = result.json === undefined ? '' : `${JSON.stringify(result.json)}\n`;
-  res.writeHead(result.status, { ...(body ? { 'content-type': 'application/json' } : {}), 'cache-control': 'no-store' });
-  res.end(body);
+  if (result !== 'streaming') sendJson(res, result.status, result.json);
 }
 
-/**
- * An error as `{"error": message}`. When the request's body was not read (a
- * refusal before it, or one too large), the connection is closed after the
- * answer rather than reading the rest to reuse it.
- */
+/** An error as `{"error": message}`; a body left unread (a refusal before it, or one too large) is dropped, within bounds. */
 function reply(res: http.ServerResponse, error: ApiHttpError): void {
   if (res.headersSent) return void res.destroy();
   const body: ApiErrorBody = { error: error.message };
   const unread = !res.req.complete;
-  res.writeHead(error.status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...error.headers, ...(unread ? { connection: 'close' } : {}) });
-  res.end(`${JSON.stringify(body)}\n`);
+  sendJson(res, error.status, body, error.headers);
+  if (unread) discardRest(res.req, MAX_API_BODY_BYTES);
+}
+
+function sendJson(res: http.ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  const body = value === undefined ? '' : `${JSON.stringify(value)}\n`;
+  res.writeHead(status, { ...(body ? { 'content-type': 'application/json' } : {}), 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...headers });
+  res.end(body);
 }

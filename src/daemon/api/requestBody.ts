@@ -26,6 +26,27 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
+/** How long, and how much more, a refused body is read and dropped after the answer (discardRest). */
+const LINGER_MS = 5000;
+
+/**
+ * After answering a request whose body was not read (refused before it, or
+ * too large): the rest is read and dropped, up to `maxBytes` more or a few
+ * seconds, then the connection closes. Closing at once, with the client still
+ * sending, would reset the connection, and the client could lose the answer.
+ */
+export function discardRest(req: IncomingMessage, maxBytes: number): void {
+  let dropped = 0;
+  const close = () => req.socket.destroy();
+  const timer = setTimeout(close, LINGER_MS).unref();
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > maxBytes) close();
+  });
+  req.once('close', () => clearTimeout(timer));
+  req.resume();
+}
+
 /** A JSON object body; a malformed one, or any other JSON value, is a 400 naming what is wrong. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
   if (body.length === 0) throw new ApiHttpError(400, 'the request body is empty: send a JSON object');

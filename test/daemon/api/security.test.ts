@@ -152,9 +152,15 @@ describe('the body cap', () => {
       'd4:info',
     ].join('\r\n'));
     expect(reply).toMatch(/^HTTP\/1.1 413 /);
-    expect(reply).toContain('connection: close');
     expect(reply).toContain(`{"error":"the request body is over ${MAX_API_BODY_BYTES} bytes"}`);
     expect(daemon.calls).toEqual([]);
+  });
+
+  test('a client that asks first (Expect: 100-continue) is told 413 instead of being asked for the body', async () => {
+    const head = (length: number) =>
+      [`POST ${API_PREFIX}/torrents HTTP/1.1`, `Host: 127.0.0.1:${server.port}`, 'Content-Type: application/x-bittorrent', `Content-Length: ${length}`, 'Expect: 100-continue', '', ''].join('\r\n');
+    expect(await rawExchange(server.port, head(MAX_API_BODY_BYTES + 1))).toMatch(/^HTTP\/1.1 413 /);
+    expect(await rawExchange(server.port, head(9), 'HTTP/1.1 100 Continue\r\n\r\n')).toBe('HTTP/1.1 100 Continue\r\n\r\n');
   });
 
   test('a chunked body is refused as soon as it passes the cap, not read to its end', async () => {
@@ -183,13 +189,19 @@ describe('the body cap', () => {
   });
 });
 
-/** Writes `text` on a fresh connection and collects what comes back until the server closes it. */
-function rawExchange(port: number, text: string): Promise<string> {
+/** Writes `text` on a fresh connection and collects what comes back until it ends with `until` (an error's JSON body by default). */
+function rawExchange(port: number, text: string, until = '"}\n'): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
     let answer = '';
     socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('data', (chunk: string) => {
+      answer += chunk;
+      if (answer.endsWith(until)) {
+        socket.destroy();
+        resolve(answer);
+      }
+    });
     socket.on('close', () => resolve(answer));
     socket.on('error', reject);
   });
