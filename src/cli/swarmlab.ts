@@ -32,6 +32,7 @@ const COMMAND_MODULES: Readonly<Record<string, () => Promise<AnyCommand>>> = {
   seed: async () => (await import('./commands/seed.js')).seedCommand,
   conform: async () => (await import('./commands/conform.js')).conformCommand,
   testbed: async () => (await import('./commands/testbed.js')).testbedCommand,
+  daemon: async () => (await import('./commands/daemon.js')).daemonCommand,
   add: async () => (await import('./commands/client/add.js')).addCommand,
   ls: async () => (await import('./commands/client/ls.js')).lsCommand,
   pause: async () => (await import('./commands/client/torrentActions.js')).pauseCommand,

@@ -7,7 +7,7 @@ import { Daemon } from '../../daemon/Daemon.js';
 import { fetchTorrentUrl } from '../../daemon/fetchTorrentUrl.js';
 import { dataPaths } from '../../daemon/paths.js';
 import { SessionFileError } from '../../daemon/SessionFile.js';
-import { serveWebUi } from '../../daemon/web/webUi.js';
+import { serveWebUi, WEB_UI_PATHS } from '../../daemon/web/webUi.js';
 import { isLoopback } from '../../net/hosts.js';
 import { PortInUseError } from '../../net/Listener.js';
 import { ExitCode } from '../exitCodes.js';
@@ -62,7 +62,7 @@ export async function runDaemon(args: DaemonArgs, io: TransferIo): Promise<numbe
   let api;
   try {
     const token = isLoopback(args.apiBind) ? undefined : await loadOrCreateToken(paths.apiToken);
-    api = await startApiServer({ daemon, host: args.apiBind, port: args.apiPort, token, version, page: serveWebUi });
+    api = await startApiServer({ daemon, host: args.apiBind, port: args.apiPort, token, version, page: serveWebUi, pagePaths: WEB_UI_PATHS });
   } catch (error) {
     await daemon.close();
     if (!(error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE')) throw error;

@@ -26,6 +26,8 @@ export interface ApiServerOptions {
   version: string;
   /** Serves the web UI: called for each GET outside the API and /metrics; false when it has no such page (a 404 then). */
   page?: (request: http.IncomingMessage, response: http.ServerResponse) => boolean;
+  /** The page's paths: static, so served without the token (the page asks the user for it and sends it with each API call). */
+  pagePaths?: readonly string[];
   /** Paces the event stream; tests inject their own. */
   clock?: Clock;
 }
@@ -52,7 +54,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   const answer = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://api.invalid');
-    guardRequest(req, url, { host, port: boundPort(), token: options.token, tokenInQueryPath: `${API_PREFIX}/events` });
+    guardRequest(req, url, { host, port: boundPort(), token: options.token, tokenInQueryPath: `${API_PREFIX}/events`, openPaths: options.pagePaths });
     if (url.pathname.startsWith(`${API_PREFIX}/`)) return replyWith(res, await handle(routes, req, res, url));
     if (url.pathname === METRICS_PATH) return serveMetrics(req, res, metrics);
     if (req.method === 'GET' && options.page?.(req, res)) return;
@@ -101,13 +103,16 @@ function replyWith(res: http.ServerResponse, result: ApiReply): void {
 function reply(res: http.ServerResponse, error: ApiHttpError): void {
   if (res.headersSent) return void res.destroy();
   const body: ApiErrorBody = { error: error.message };
-  const unread = !res.req.complete;
-  sendJson(res, error.status, body, error.headers);
-  if (unread) discardRest(res.req, MAX_API_BODY_BYTES);
+  if (res.req.complete) return sendJson(res, error.status, body, error.headers);
+  // Ended now, Node would close the connection while the client still sends, and the client could lose the answer.
+  sendJson(res, error.status, body, { ...error.headers, connection: 'close' }, false);
+  discardRest(res.req, () => res.end());
 }
 
-function sendJson(res: http.ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+/** `end` false: the whole answer is written (its length is declared) but the response is ended later. */
+function sendJson(res: http.ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}, end = true): void {
   const body = value === undefined ? '' : `${JSON.stringify(value)}\n`;
   res.writeHead(status, { ...(body ? { 'content-type': 'application/json' } : {}), 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...headers });
-  res.end(body);
+  if (end) res.end(body);
+  else res.write(body);
 }

@@ -26,24 +26,27 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
-/** How long, and how much more, a refused body is read and dropped after the answer (discardRest). */
+/** How long a refused body is read and dropped after the answer (discardRest). */
 const LINGER_MS = 5000;
 
 /**
  * After answering a request whose body was not read (refused before it, or
- * too large): the rest is read and dropped, up to `maxBytes` more or a few
- * seconds, then the connection closes. Closing at once, with the client still
- * sending, would reset the connection, and the client could lose the answer.
+ * too large): the rest is read and dropped until the client stops sending or
+ * a few seconds pass, and only then is `done` called (which ends the
+ * response, and Node closes the connection). Closing while the client still
+ * sends would reset the connection, and the client could lose the answer.
+ * Dropped bytes cost no memory, and the time is bounded.
  */
-export function discardRest(req: IncomingMessage, maxBytes: number): void {
-  let dropped = 0;
-  const close = () => req.socket.destroy();
-  const timer = setTimeout(close, LINGER_MS).unref();
-  req.on('data', (chunk: Buffer) => {
-    dropped += chunk.length;
-    if (dropped > maxBytes) close();
-  });
-  req.once('close', () => clearTimeout(timer));
+export function discardRest(req: IncomingMessage, done: () => void): void {
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    done();
+  };
+  const timer = setTimeout(finish, LINGER_MS).unref();
+  req.once('end', finish).once('close', finish);
   req.resume();
 }
 

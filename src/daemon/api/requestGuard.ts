@@ -17,6 +17,8 @@ export interface GuardSettings {
   token?: string;
   /** The path that may carry the token as `?token=` (a browser's EventSource sends no header). */
   tokenInQueryPath: string;
+  /** Static pages a browser loads without a header (the web UI, which then asks the user for the token): GET only, no token asked. */
+  openPaths?: readonly string[];
 }
 
 /** 127.0.0.0/8, ::1 and localhost: only this machine reaches them. */
@@ -43,8 +45,9 @@ export function guardRequest(req: IncomingMessage, url: URL, settings: GuardSett
   if (origin !== undefined && !isOwnOrigin(origin, settings.port) && origin.toLowerCase() !== `http://${host ?? ''}`.toLowerCase()) {
     throw new ApiHttpError(403, `cross-site requests from ${origin} are refused`);
   }
-  if (settings.token !== undefined) checkToken(req, url, settings);
   const method = req.method ?? 'GET';
+  const open = (method === 'GET' || method === 'HEAD') && settings.openPaths?.includes(url.pathname);
+  if (settings.token !== undefined && !open) checkToken(req, url, settings);
   if (STATE_CHANGING_METHODS.has(method) && !STATE_CHANGING_TYPES.test(req.headers['content-type'] ?? '')) {
     throw new ApiHttpError(415, `${method} requests must be JSON (content-type: application/json), or a .torrent as application/x-bittorrent`);
   }

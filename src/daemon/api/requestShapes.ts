@@ -53,10 +53,15 @@ export function booleanParameter(query: URLSearchParams, name: string): boolean 
 
 /** The PATCH /settings body, checked field by field. */
 export function parseSettingsPatch(body: Record<string, unknown>): SettingsPatch {
-  refuseUnknownFields(body, ['downloadDir', 'limits', 'firstRun']);
+  refuseUnknownFields(body, ['downloadDir', 'peerPort', 'limits', 'firstRun']);
   const patch: SettingsPatch = {};
   const downloadDir = stringField(body, 'downloadDir');
   if (downloadDir !== undefined) patch.downloadDir = downloadDir;
+  if (body.peerPort !== undefined) {
+    const port = body.peerPort;
+    if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) throw new ApiHttpError(400, `peerPort must be a port number from 1 to 65535, not ${JSON.stringify(port)}`);
+    patch.peerPort = port as number;
+  }
   if (body.limits !== undefined) patch.limits = parseLimits(body.limits);
   if (body.firstRun !== undefined) {
     if (body.firstRun !== false) throw new ApiHttpError(400, 'firstRun can only be set to false (the first-run screen is done)');

@@ -27,10 +27,10 @@ describe('the API answers each route from the daemon', () => {
   });
 
   test('PATCH /settings passes the checked patch and answers the new info', async () => {
-    const reply = await api('PATCH', '/settings', { downloadDir: '/tmp/x', limits: { downloadRate: 1000, uploadRate: null }, firstRun: false });
+    const reply = await api('PATCH', '/settings', { downloadDir: '/tmp/x', peerPort: 7000, limits: { downloadRate: 1000, uploadRate: null }, firstRun: false });
     expect(reply.status).toBe(200);
     expect(json(reply)).toEqual({ ...INFO, downloadDir: '/tmp/x' });
-    expect(daemon.callsOf('updateSettings')).toEqual([[{ downloadDir: '/tmp/x', limits: { downloadRate: 1000, uploadRate: null }, firstRun: false }]]);
+    expect(daemon.callsOf('updateSettings')).toEqual([[{ downloadDir: '/tmp/x', peerPort: 7000, limits: { downloadRate: 1000, uploadRate: null }, firstRun: false }]]);
   });
 
   test.each([
@@ -39,6 +39,7 @@ describe('the API answers each route from the daemon', () => {
     [{ limits: { upload: 5 } }, 'unknown field limits.upload'],
     [{ limits: 5 }, 'limits must be an object'],
     [{ downloadDir: 7 }, 'downloadDir must be a string'],
+    [{ peerPort: 70000 }, 'peerPort must be a port number from 1 to 65535'],
     [{ colour: 'red' }, 'unknown field colour'],
   ])('PATCH /settings %j is a 400: %s', async (patch, message) => {
     const reply = await api('PATCH', '/settings', patch);
