@@ -17,6 +17,7 @@ export function eventually<T>(probe: Probe<T>, describe: string | (() => string)
         reject(error);
         return;
       }
+      if (value instanceof Promise) return reject(new Error(`the probe for ${typeof describe === 'string' ? describe : describe()} returned a promise: use eventuallyAsync`));
       if (value !== undefined && value !== null && value !== false) return resolve(value);
       if (Date.now() >= deadline) {
         const text = typeof describe === 'string' ? describe : describe();
@@ -26,4 +27,15 @@ export function eventually<T>(probe: Probe<T>, describe: string | (() => string)
     };
     check();
   });
+}
+
+/** eventually() for a probe that must wait for an answer (an API call): one probe at a time, every `everyMs`. */
+export async function eventuallyAsync<T>(probe: () => Promise<T | undefined | null | false>, describe: string | (() => string), timeoutMs = DEFAULT_WAIT_MS, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof describe === 'string' ? describe : describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
 }
