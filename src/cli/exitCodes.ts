@@ -24,6 +24,8 @@ export const ExitCode = {
   RemoteHost: 10,
   /** testbed: not root, a tool missing, its tag in use, or a step the system refused. */
   Testbed: 11,
+  /** No daemon answers at --api. */
+  DaemonUnreachable: 12,
   /** Stopped by SIGINT or SIGTERM before the end. */
   Interrupted: 130,
 } as const;

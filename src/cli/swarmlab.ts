@@ -32,6 +32,7 @@ const COMMAND_MODULES: Readonly<Record<string, () => Promise<AnyCommand>>> = {
   seed: async () => (await import('./commands/seed.js')).seedCommand,
   conform: async () => (await import('./commands/conform.js')).conformCommand,
   testbed: async () => (await import('./commands/testbed.js')).testbedCommand,
+  top: async () => (await import('./commands/top.js')).topCommand,
 };
 
 const args = hideBin(process.argv);
