@@ -1,7 +1,7 @@
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { describeFileError, isFileError } from '../cli/fileErrors.js';
+import { describeFileError } from '../cli/fileErrors.js';
 import { jsonErrorPosition, lineAndColumn } from './jsonErrorPosition.js';
 import { ALLOWED_COLOURS, DEFAULT_THEME, isColour, mergeTheme, THEME_ROLES, type Paint, type PartialTheme, type Theme, type ThemeRole } from './theme.js';
 import type { RateUnit, UnitBase } from './units.js';
@@ -46,9 +46,11 @@ export async function readTopConfig(file: string | undefined, env: NodeJS.Proces
   try {
     text = await fs.readFile(chosen, 'utf8');
   } catch (error) {
-    if (!isFileError(error)) throw error;
-    if (file === undefined && error.code === 'ENOENT') return {};
-    throw new TopConfigError(describeFileError(chosen, error));
+    // Not isFileError: its instanceof fails for Node's own errors under jest's VM modules.
+    const failure = error as NodeJS.ErrnoException;
+    if (typeof failure?.code !== 'string') throw error;
+    if (file === undefined && failure.code === 'ENOENT') return {};
+    throw new TopConfigError(describeFileError(chosen, failure));
   }
   return parseTopConfig(text, chosen);
 }
