@@ -78,7 +78,7 @@ export function totalsText(torrents: TorrentSummary[], units: UnitOptions): stri
 
 /** The status line: the last message (or the connection's trouble) on the left, the totals on the right. */
 export function statusText(state: TopState, width: number, units: UnitOptions): string {
-  const left = state.connection === 'reconnecting' ? 'daemon not answering: reconnecting...' : (state.message?.text ?? (state.connection === 'polling' ? 'event stream lost: polling every second' : 'q quit  j/k select  Tab peers/files  p pause  r resume  c recheck  d/D remove'));
+  const left = state.connection === 'reconnecting' ? 'daemon not answering: reconnecting...' : (state.message?.text ?? (state.connection === 'polling' ? 'event stream lost: polling every second' : 'q quit  Tab pane  p pause  r resume  c recheck  d/D remove'));
   const right = totalsText(state.torrents, units);
   const room = width - right.length - 2;
   return room < 10 ? fit(left, width) : `${fit(left, room)}  ${right}`;
