@@ -99,7 +99,7 @@ export function parseThemeFlags(values: readonly string[]): PartialTheme {
   for (const value of values) {
     const match = /^(\w+)\.(fg|bg)=(.*)$/.exec(value);
     if (!match || !(THEME_ROLES as readonly string[]).includes(match[1]))
-      throw new Error(`--theme takes ROLE.fg=COLOUR or ROLE.bg=COLOUR with ROLE one of ${THEME_ROLES.join(', ')}, got '${value}'`);
+      throw new Error(`--theme takes PART.fg=COLOUR or PART.bg=COLOUR with PART one of ${THEME_ROLES.join(', ')}, got '${value}'`);
     const [, role, layer, colour] = match;
     if (!isColour(colour)) throw new Error(`--theme ${role}.${layer}: '${colour}' is not a colour: use ${ALLOWED_COLOURS}`);
     theme[role as ThemeRole] = { ...theme[role as ThemeRole], [layer]: colour };

@@ -120,7 +120,7 @@ describe('--theme', () => {
   });
 
   test.each([
-    ['header=red', "--theme takes ROLE.fg=COLOUR or ROLE.bg=COLOUR with ROLE one of header, selected, normal, status, barDone, barLeft, error, got 'header=red'"],
+    ['header=red', "--theme takes PART.fg=COLOUR or PART.bg=COLOUR with PART one of header, selected, normal, status, barDone, barLeft, error, got 'header=red'"],
     ['title.fg=red', "got 'title.fg=red'"],
     ['header.fg=purple', "--theme header.fg: 'purple' is not a colour: use default, black"],
   ])('%s is refused', (value, message) => {
