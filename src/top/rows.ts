@@ -13,26 +13,31 @@ export interface TorrentLine {
   after: string;
 }
 
-export const BAR_WIDTH = 10;
 const GAP = ' ';
 
 type Cell = [text: string, width: number, align?: 'right'];
 
-const TORRENT_COLUMNS = { state: 11, percent: 5, size: 9, rate: 12, peers: 7 };
-const TORRENT_FIXED = TORRENT_COLUMNS.state + BAR_WIDTH + TORRENT_COLUMNS.percent + TORRENT_COLUMNS.size + 2 * TORRENT_COLUMNS.rate + TORRENT_COLUMNS.peers + 7 * GAP.length;
+const TORRENT_COLUMNS = { state: 11, percent: 4, size: 8, rate: 12, peers: 6 };
+const TORRENT_FIXED = TORRENT_COLUMNS.state + TORRENT_COLUMNS.percent + TORRENT_COLUMNS.size + 2 * TORRENT_COLUMNS.rate + TORRENT_COLUMNS.peers + 7 * GAP.length;
+
+/** A shorter bar in a narrow terminal (80 columns), so the names keep some room. */
+function barWidth(width: number): number {
+  return width >= 100 ? 10 : 5;
+}
 
 export function torrentHeader(width: number): string {
   const c = TORRENT_COLUMNS;
-  return cells(width, [['Name', nameWidth(width)], ['State', c.state], ['Progress', BAR_WIDTH + GAP.length + c.percent], ['Size', c.size, 'right'], ['Down', c.rate, 'right'], ['Up', c.rate, 'right'], ['Peers', c.peers, 'right']]);
+  return cells(width, [['Name', nameWidth(width)], ['State', c.state], ['Progress', barWidth(width) + GAP.length + c.percent], ['Size', c.size, 'right'], ['Down', c.rate, 'right'], ['Up', c.rate, 'right'], ['Peers', c.peers, 'right']]);
 }
 
 export function torrentLine(torrent: TorrentSummary, width: number, units: UnitOptions): TorrentLine {
   const c = TORRENT_COLUMNS;
-  const done = Math.round(Math.min(Math.max(torrent.progress, 0), 1) * BAR_WIDTH);
+  const bar = barWidth(width);
+  const done = Math.round(Math.min(Math.max(torrent.progress, 0), 1) * bar);
   return {
     before: cells(0, [[torrent.name, nameWidth(width)], [torrent.state, c.state]]) + GAP,
     barDone: '█'.repeat(done),
-    barLeft: '░'.repeat(BAR_WIDTH - done),
+    barLeft: '░'.repeat(bar - done),
     after:
       GAP +
       cells(0, [
@@ -98,7 +103,7 @@ export function fit(text: string, width: number, right = false): string {
 }
 
 function nameWidth(width: number): number {
-  return Math.max(8, width - TORRENT_FIXED - GAP.length);
+  return Math.max(8, width - TORRENT_FIXED - barWidth(width) - GAP.length);
 }
 
 function fileNameWidth(width: number): number {

@@ -8,16 +8,24 @@ const torrent = summary({ id: 'a', name: 'a-rather-long-torrent-name.iso', progr
 test('a torrent line: name, state, bar, percent, size, rates and peers, in the header\'s columns', () => {
   const line = torrentLine(torrent, 100, bytes);
   expect(line).toEqual({
-    before: 'a-rather-long-torrent-nam… downloading ',
+    before: 'a-rather-long-torrent-name.i… downloading ',
     barDone: '████',
     barLeft: '░░░░░░',
-    after: '   37%   700 MiB    150 KiB/s   20.0 KiB/s    3(1)',
+    after: '  37%  700 MiB    150 KiB/s   20.0 KiB/s   3(1)',
   });
   const whole = line.before + line.barDone + line.barLeft + line.after;
   const header = torrentHeader(100);
   expect(whole.length).toBe(header.trimEnd().length);
   expect(header.indexOf('Peers') + 'Peers'.length).toBe(whole.length);
   expect(torrentLine(summary({ id: 'b', name: 'magnet', sizeBytes: null, progress: 0 }), 100, bytes).after).toContain('    ? ');
+});
+
+test('in 80 columns the bar is shorter, and the line still fits', () => {
+  const line = torrentLine(torrent, 79, bytes);
+  expect(line.barDone + line.barLeft).toBe('██░░░');
+  expect(line.before).toBe('a-rather-lon… downloading ');
+  expect((line.before + line.barDone + line.barLeft + line.after).length).toBeLessThan(79);
+  expect(torrentHeader(79)).toHaveLength(79);
 });
 
 test('a peer line and a file line', () => {
