@@ -50,7 +50,7 @@ export function torrentLine(torrent: TorrentSummary, width: number, units: UnitO
   };
 }
 
-const PEER_COLUMNS: Cell[] = [['Address', 22], ['Client', 20], ['Flags', 8], ['Down', 12, 'right'], ['Up', 12, 'right'], ['Progress', 8, 'right']];
+const PEER_COLUMNS: Cell[] = [['Address', 21], ['Client', 15], ['Flags', 6], ['Down', 12, 'right'], ['Up', 12, 'right'], ['Progress', 8, 'right']];
 
 export function peerHeader(width: number): string {
   return cells(width, PEER_COLUMNS);
