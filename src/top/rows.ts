@@ -1,5 +1,5 @@
 import type { TorrentFile, TorrentPeer, TorrentSummary } from '../daemon/api/contract.js';
-import type { TopState } from './model.js';
+import { selected, type TopState } from './model.js';
 import { formatRate, formatSize, type UnitOptions } from './units.js';
 
 /**
@@ -71,6 +71,14 @@ export function fileLine(file: TorrentFile, width: number, units: UnitOptions): 
   const done = file.sizeBytes === 0 ? 100 : Math.floor((file.doneBytes / file.sizeBytes) * 100);
   const values = [formatSize(file.sizeBytes, units.base), `${done}%`, file.priority];
   return cells(width, [[file.path, fileNameWidth(width)], ...FILE_FIXED.map(([, size, align], i): Cell => [values[i], size, align])]);
+}
+
+/** Above the detail pane: what it shows, of which torrent, how to switch, and the torrent's error if it has one. */
+export function paneTitle(state: TopState): string {
+  const torrent = selected(state);
+  if (!torrent) return 'No torrent selected';
+  const [shown, other] = state.pane === 'peers' ? ['Peers', 'files'] : ['Files', 'peers'];
+  return `${shown} of ${torrent.name}  (Enter/Tab: ${other})${torrent.error ? `  error: ${torrent.error}` : ''}`;
 }
 
 /** Totals of the list, for the right of the status line. */

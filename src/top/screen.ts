@@ -2,7 +2,7 @@ import { Box, render, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { createElement as h, useEffect, useState, type ReactNode } from 'react';
 import type { TopSettings } from './config.js';
 import { selected, type TopKey, type TopState } from './model.js';
-import { fileHeader, fileLine, peerHeader, peerLine, statusText, torrentHeader, torrentLine, fit } from './rows.js';
+import { fileHeader, fileLine, fit, paneTitle, peerHeader, peerLine, statusText, torrentHeader, torrentLine } from './rows.js';
 import type { TopSession } from './session.js';
 import type { ThemeRole } from './theme.js';
 import type { UnitOptions } from './units.js';
@@ -10,18 +10,27 @@ import type { UnitOptions } from './units.js';
 /** The lines around the two lists: title, the list's header, the pane's title and header, the status line, and one spare so ink never scrolls. */
 const FIXED_LINES = 6;
 
-/** Draws `swarmlab top` in the terminal (the alternate screen) until a key asks to quit; the terminal is restored after. */
-export async function runTopScreen(session: TopSession, settings: TopSettings, url: string): Promise<void> {
+/**
+ * Draws `swarmlab top` in the terminal (the alternate screen) until a key asks
+ * to quit (true) or a signal stops it (false); the terminal is restored after.
+ */
+export async function runTopScreen(session: TopSession, settings: TopSettings, url: string): Promise<boolean> {
   process.stdout.write('\x1b[?1049h'); // the alternate screen, as full-screen programs do: the shell's text comes back on exit
   const app = render(h(TopView, { session, settings, url }), { exitOnCtrlC: false, patchConsole: false });
-  const stop = () => app.unmount();
-  process.once('SIGTERM', stop).once('SIGHUP', stop);
+  let signalled = false;
+  const stop = () => {
+    signalled = true;
+    app.unmount();
+  };
+  // Ctrl-C comes as a key (the terminal is raw); these come from elsewhere (kill, a closed terminal).
+  process.once('SIGINT', stop).once('SIGTERM', stop).once('SIGHUP', stop);
   session.start();
   try {
     await app.waitUntilExit();
+    return !signalled;
   } finally {
     session.close();
-    process.off('SIGTERM', stop).off('SIGHUP', stop);
+    process.off('SIGINT', stop).off('SIGTERM', stop).off('SIGHUP', stop);
     process.stdout.write('\x1b[?1049l');
   }
 }
@@ -48,20 +57,19 @@ function TopView({ session, settings, url }: { session: TopSession; settings: To
   const listRows = Math.min(Math.max(state.torrents.length, 1), Math.ceil(room / 2));
   const units = { units: settings.units, base: settings.base };
   const chosen = selected(state);
-  const paneTitle = chosen ? `${state.pane === 'peers' ? 'Peers' : 'Files'} of ${chosen.name}  (Enter/Tab: ${state.pane === 'peers' ? 'files' : 'peers'})` : 'No torrent selected';
 
   return h(
     Box,
     { flexDirection: 'column' },
     line(paint('header'), fit(`swarmlab top  ${url}`, width)),
     line(paint('header'), torrentHeader(width)),
-    ...windowAround(state.torrents, state.torrents.indexOf(chosen!), listRows).map((torrent) => {
+    ...windowAround(state.torrents, chosen ? state.torrents.indexOf(chosen) : 0, listRows).map((torrent) => {
       const row = torrentLine(torrent, width, units);
       const role = torrent.id === state.selectedId ? 'selected' : torrent.state === 'error' ? 'error' : 'normal';
       return h(Text, { key: torrent.id, wrap: 'truncate' }, h(Text, paint(role), row.before), h(Text, paint('barDone'), row.barDone), h(Text, paint('barLeft'), row.barLeft), h(Text, paint(role), row.after));
     }),
     state.torrents.length === 0 ? line(paint('normal'), fit('no torrents: add one with the daemon (swarmlab add)', width)) : null,
-    line(paint('header'), fit(paneTitle, width)),
+    line(paint('header'), fit(paneTitle(state), width)),
     line(paint('header'), state.pane === 'peers' ? peerHeader(width) : fileHeader(width)),
     ...detailLines(state, width, room - listRows, units).map((text, i) => line(paint('normal'), text, `d${i}`)),
     line(paint(state.message?.error || state.connection === 'reconnecting' ? 'error' : 'status'), fit(statusText(state, width, units), width)),

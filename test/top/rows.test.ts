@@ -1,5 +1,5 @@
-import { initialState, withConnection, withMessage } from '../../src/top/model.js';
-import { cells, fileHeader, fileLine, fit, peerLine, statusText, torrentHeader, torrentLine } from '../../src/top/rows.js';
+import { initialState, pressKey, withConnection, withMessage } from '../../src/top/model.js';
+import { cells, fileHeader, fileLine, fit, paneTitle, peerLine, statusText, torrentHeader, torrentLine } from '../../src/top/rows.js';
 import { summary } from './fixtures.js';
 
 const bytes = { units: 'bytes', base: 'binary' } as const;
@@ -67,4 +67,12 @@ test('fit cuts with an ellipsis or pads, to the left or right', () => {
   expect(fit('ab', 4, true)).toBe('  ab');
   expect(fit('ab', 0)).toBe('');
   expect(cells(10, [['a', 2], ['b', 3, 'right']])).toBe('a    b    ');
+});
+
+test("the detail pane's title: what it shows, of which torrent, and the torrent's error", () => {
+  const state = initialState([torrent]);
+  expect(paneTitle(state)).toBe('Peers of a-rather-long-torrent-name.iso  (Enter/Tab: files)');
+  expect(paneTitle(pressKey(state, 'Tab').state)).toBe('Files of a-rather-long-torrent-name.iso  (Enter/Tab: peers)');
+  expect(paneTitle(initialState([summary({ id: 'e', name: 'broken', state: 'error', error: 'disk full' })]))).toBe('Peers of broken  (Enter/Tab: files)  error: disk full');
+  expect(paneTitle(initialState([]))).toBe('No torrent selected');
 });

@@ -152,6 +152,18 @@ test('says it is reconnecting while the daemon is away, and Ctrl-C quits with 0'
   expect(await exitCode()).toBe(0);
 });
 
+test('SIGTERM stops it with 130, the terminal restored', async () => {
+  await startTop();
+  await screenShows('127.0.0.2:6881');
+  // The pane's process is the shell that runs top; top is its one child.
+  const shell = paneFlag('pane_pid');
+  const top = Number(await fs.readFile(`/proc/${shell}/task/${shell}/children`, 'utf8'));
+  process.kill(top, 'SIGTERM');
+  expect(await exitCode()).toBe(130);
+  expect(paneFlag('alternate_on cursor_flag')).toBe('0 1');
+  expect(screen()).toMatch(/ icanon .* echo /);
+});
+
 describe('without a terminal', () => {
   const top = (...args: string[]) => runNodeScript(SWARMLAB, ['top', ...args], { cwd: dir, killAfterMs: 20_000 });
 

@@ -36,7 +36,7 @@ export const topCommand: CommandModule<object, TopArgs> = {
       .epilog(
         'Keys: up/down or j/k select; Enter or Tab shows peers or files; p pause, r resume, c recheck, d remove, D remove with its data (both ask y/n); q or Ctrl-C quits.\n' +
           'Options on the command line win over the config file.\n' +
-          'Exit codes: 0 quit, 2 usage (or not a terminal), 3 the config file is unreadable or malformed, 12 no daemon answers at --api.',
+          'Exit codes: 0 quit, 2 usage (or not a terminal), 3 the config file is unreadable or malformed, 12 no daemon answers at --api, 130 stopped by a signal.',
       ),
   handler: async (args) => {
     process.exitCode = await runTop(args);
@@ -70,8 +70,8 @@ async function runTop(args: TopArgs): Promise<number> {
   delete process.env.CONTINUOUS_INTEGRATION;
   // Loaded now: ink and React are top's alone, and the other commands must not pay for them.
   const [{ runTopScreen }, { TopSession }] = await Promise.all([import('../../top/screen.js'), import('../../top/session.js')]);
-  await runTopScreen(new TopSession(client, first), settings, args.api);
-  return ExitCode.Ok;
+  const quit = await runTopScreen(new TopSession(client, first), settings, args.api);
+  return quit ? ExitCode.Ok : ExitCode.Interrupted;
 }
 
 function fail(message: string, code: number): number {
