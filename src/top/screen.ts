@@ -68,7 +68,7 @@ function TopView({ session, settings, url }: { session: TopSession; settings: To
       const role = torrent.id === state.selectedId ? 'selected' : torrent.state === 'error' ? 'error' : 'normal';
       return h(Text, { key: torrent.id, wrap: 'truncate' }, h(Text, paint(role), row.before), h(Text, paint('barDone'), row.barDone), h(Text, paint('barLeft'), row.barLeft), h(Text, paint(role), row.after));
     }),
-    state.torrents.length === 0 ? line(paint('normal'), fit('no torrents: add one with the daemon (swarmlab add)', width)) : null,
+    state.torrents.length === 0 ? line(paint('normal'), fit('no torrents: the daemon has none yet', width)) : null,
     line(paint('header'), fit(paneTitle(state), width)),
     line(paint('header'), state.pane === 'peers' ? peerHeader(width) : fileHeader(width)),
     ...detailLines(state, width, room - listRows, units).map((text, i) => line(paint('normal'), text, `d${i}`)),
