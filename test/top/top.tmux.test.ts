@@ -30,6 +30,8 @@ const canned = () =>
 jest.setTimeout(30_000);
 
 let socket: string;
+/** The tmux server's socket file, which kill-server leaves behind. */
+let socketPath: string | undefined;
 let daemon: FakeDaemon;
 let dir: string;
 let sockets = 0;
@@ -64,6 +66,7 @@ function colouredLine(text: string): string {
 async function startTop(...args: string[]): Promise<void> {
   const command = ['node', SWARMLAB, 'top', '--api', await daemon.start(), ...args].map((word) => `'${word}'`).join(' ');
   tmux('new-session', '-d', '-s', 'top', '-x', '120', '-y', '30', '-e', 'CI=true', `${command}; echo "top exited $?"; stty -a; sleep 60`);
+  socketPath = paneFlag('socket_path');
 }
 
 /** Waits for top to exit; its exit code. */
@@ -73,6 +76,7 @@ async function exitCode(): Promise<number> {
 
 beforeEach(async () => {
   socket = `swarmlab-top-test-${process.pid}-${++sockets}`;
+  socketPath = undefined;
   daemon = canned();
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'swarmlab-top-'));
 });
@@ -83,6 +87,7 @@ afterEach(async () => {
   } catch {
     // no server: the test never started one
   }
+  if (socketPath) await fs.rm(socketPath, { force: true });
   await daemon.stop();
   await fs.rm(dir, { recursive: true, force: true });
 });
