@@ -24,7 +24,7 @@ export const ExitCode = {
   RemoteHost: 10,
   /** testbed: not root, a tool missing, its tag in use, or a step the system refused. */
   Testbed: 11,
-  /** add, ls, pause, resume, recheck, rm: no daemon answers at --api. */
+  /** add, ls, pause, resume, recheck, rm, top: no daemon answers at --api. */
   DaemonUnreachable: 12,
   /** add, ls, pause, resume, recheck, rm: the daemon answered with an error (an unknown or ambiguous id, a bad torrent, a wrong token...). */
   DaemonRefused: 13,

@@ -39,6 +39,7 @@ const COMMAND_MODULES: Readonly<Record<string, () => Promise<AnyCommand>>> = {
   resume: async () => (await import('./commands/client/torrentActions.js')).resumeCommand,
   recheck: async () => (await import('./commands/client/torrentActions.js')).recheckCommand,
   rm: async () => (await import('./commands/client/torrentActions.js')).rmCommand,
+  top: async () => (await import('./commands/top.js')).topCommand,
 };
 
 const args = hideBin(process.argv);

@@ -27,9 +27,16 @@ describe('the built programs are bundles', () => {
 
   test("swarmlab's commands are chunks of their own, loaded only when run", () => {
     const loadedAtStart = staticGraph(path.join(CLI, 'swarmlab.js')).map((file) => fs.readFileSync(file, 'utf8'));
-    for (const command of ['swarm', 'download', 'report', 'conform', 'testbed']) {
+    for (const command of ['swarm', 'download', 'report', 'conform', 'testbed', 'top']) {
       expect(loadedAtStart.some((code) => new RegExp(`import\\(\\s*["']\\.{1,2}/(chunks/)?${command}-[A-Z0-9]+\\.js["']\\s*\\)`).test(code))).toBe(true);
     }
+  });
+
+  test("`swarmlab top`'s terminal UI library (ink, React) loads only with its screen", () => {
+    const loadedAtStart = staticGraph(path.join(CLI, 'swarmlab.js')).map((file) => fs.readFileSync(file, 'utf8'));
+    for (const code of loadedAtStart) expect(code).not.toMatch(/from\s*["'](ink|react)["']/);
+    const topChunk = fs.readdirSync(path.join(CLI, 'chunks')).find((name) => /^top-[A-Z0-9]+\.js$/.test(name));
+    expect(fs.readFileSync(path.join(CLI, 'chunks', topChunk!), 'utf8')).toMatch(/import\(\s*["']\.{1,2}\/(chunks\/)?screen-[A-Z0-9]+\.js["']\s*\)/);
   });
 
   test('the metrics, the control server, the .torrent parser and the BitTorrent peer are chunks of their own, loaded only when asked for', () => {
