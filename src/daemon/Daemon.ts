@@ -8,16 +8,17 @@ import { MagnetError, parseMagnetLink, type MagnetLink } from '../magnet/MagnetL
 import { parseMetaInfo, type MetaInfo } from '../metainfo/MetaInfo.js';
 import { MetaInfoError } from '../metainfo/MetaInfoError.js';
 import { dialFromAddress } from '../net/hosts.js';
-import { RateLimits } from '../node/RateLimits.js';
+import { RateLimits, type RateLimitSettings } from '../node/RateLimits.js';
 import { BtSession } from '../session/BtSession.js';
 import { replaceAtomically } from '../storage/atomicFile.js';
 import { makePeerId, peerIdVersion } from '../wire/bt/PeerId.js';
-import type { AddResult, DaemonInfo, SettingsPatch, TorrentDetail, TorrentPeer, TorrentSummary } from './api/contract.js';
+import type { AddResult, DaemonInfo, SettingsPatch, TorrentDetail, TorrentPatch, TorrentPeer, TorrentSummary } from './api/contract.js';
 import type { DaemonContext } from './DaemonContext.js';
 import { DaemonError, type AddOptions, type AddSource, type DaemonControl } from './DaemonControl.js';
 import { ManagedTorrent } from './ManagedTorrent.js';
 import { dataPaths } from './paths.js';
-import { isPort, readSessionFile, writeSessionFile, type DaemonSettings, type SessionState, type TorrentRecord } from './SessionFile.js';
+import { isPort, isRate, readSessionFile, writeSessionFile, type DaemonSettings, type SessionState, type TorrentRecord } from './SessionFile.js';
+import type { TorrentLimits } from './TorrentRateLimits.js';
 import { torrentDetail, torrentPeers, torrentSummary } from './torrentViews.js';
 
 /** The port peers reach the daemon on when neither `--port` nor the settings name one (BEP 3's first, as most clients). */
@@ -89,7 +90,7 @@ export class Daemon implements DaemonControl {
     const paths = dataPaths(options.dataDir);
     for (const folder of [options.dataDir, paths.torrents, paths.resume]) await fs.mkdir(folder, { recursive: true });
     const state = await readSessionFile(paths.session, () => ({
-      settings: { downloadDir: paths.downloads, peerPort: null, downloadRate: null, uploadRate: null, firstRun: true },
+      settings: { downloadDir: paths.downloads, peerPort: null, downloadRate: null, uploadRate: null, peerDownloadRate: null, peerUploadRate: null, firstRun: true },
       torrents: [],
     }));
     const peerPort = options.peerPort ?? state.settings.peerPort ?? DEFAULT_DAEMON_PEER_PORT;
@@ -102,8 +103,8 @@ export class Daemon implements DaemonControl {
   }
 
   info(): DaemonInfo {
-    const { downloadRate, uploadRate, downloadDir, firstRun } = this.settings;
-    return { version: this.options.version, peerPort: this.peerPort, dhtPort: this.dht?.status().port ?? null, configuredPeerPort: this.settings.peerPort, downloadDir, dataDir: this.options.dataDir, limits: { downloadRate, uploadRate }, firstRun };
+    const { downloadRate, uploadRate, peerDownloadRate, peerUploadRate, downloadDir, firstRun } = this.settings;
+    return { version: this.options.version, peerPort: this.peerPort, dhtPort: this.dht?.status().port ?? null, configuredPeerPort: this.settings.peerPort, downloadDir, dataDir: this.options.dataDir, limits: { downloadRate, uploadRate }, peerLimits: { downloadRate: peerDownloadRate, uploadRate: peerUploadRate }, firstRun };
   }
 
   async updateSettings(patch: SettingsPatch): Promise<DaemonInfo> {
@@ -113,12 +114,10 @@ export class Daemon implements DaemonControl {
       if (!isPort(patch.peerPort)) throw new DaemonError('bad-input', `peerPort must be a port number from 1 to 65535, not ${JSON.stringify(patch.peerPort)}`);
       next.peerPort = patch.peerPort;
     }
-    for (const key of ['downloadRate', 'uploadRate'] as const) {
-      const rate = patch.limits?.[key];
-      if (rate === undefined) continue;
-      if (rate !== null && !(typeof rate === 'number' && rate > 0 && Number.isFinite(rate))) throw new DaemonError('bad-input', `limits.${key} must be null (no limit) or a positive number of bytes per second`);
-      next[key] = rate;
-    }
+    Object.assign(next, checkedLimits(patch.limits, 'limits'));
+    const peer = checkedLimits(patch.peerLimits, 'peerLimits');
+    if (peer.downloadRate !== undefined) next.peerDownloadRate = peer.downloadRate;
+    if (peer.uploadRate !== undefined) next.peerUploadRate = peer.uploadRate;
     if (patch.firstRun === false) next.firstRun = false;
     const before = this.settings;
     this.settings = next;
@@ -170,6 +169,12 @@ export class Daemon implements DaemonControl {
     await torrent.load();
     this.notify();
     return { added: true, torrent: torrentSummary(torrent) };
+  }
+
+  async updateTorrent(id: string, patch: TorrentPatch): Promise<TorrentDetail> {
+    const torrent = this.find(id);
+    await torrent.setLimits({ ...torrent.limits, ...checkedLimits(patch.limits, 'limits') });
+    return torrentDetail(torrent);
   }
 
   async pause(id: string): Promise<TorrentSummary> {
@@ -290,8 +295,25 @@ export class Daemon implements DaemonControl {
   }
 }
 
-function rateSettings(settings: DaemonSettings) {
-  return { downloadBytesPerSecond: settings.downloadRate ?? undefined, uploadBytesPerSecond: settings.uploadRate ?? undefined };
+function rateSettings(settings: DaemonSettings): RateLimitSettings {
+  return {
+    downloadBytesPerSecond: settings.downloadRate ?? undefined,
+    uploadBytesPerSecond: settings.uploadRate ?? undefined,
+    neighbourDownloadBytesPerSecond: settings.peerDownloadRate ?? undefined,
+    neighbourUploadBytesPerSecond: settings.peerUploadRate ?? undefined,
+  };
+}
+
+/** The rates a patch sets (null: no limit), checked; DaemonError('bad-input') names a bad one. */
+function checkedLimits(limits: Partial<TorrentLimits> | undefined, what: string): Partial<TorrentLimits> {
+  const checked: Partial<TorrentLimits> = {};
+  for (const key of ['downloadRate', 'uploadRate'] as const) {
+    const rate = limits?.[key];
+    if (rate === undefined) continue;
+    if (!isRate(rate)) throw new DaemonError('bad-input', `${what}.${key} must be null (no limit) or a positive number of bytes per second`);
+    checked[key] = rate;
+  }
+  return checked;
 }
 
 function absoluteFolder(dir: string, what: string): string {

@@ -3,7 +3,7 @@ import type { Random } from '../common/Random.js';
 import type { DhtNode } from '../dht/DhtNode.js';
 import type { Diagnostics } from '../log/DiagnosticLog.js';
 import type { BtSession } from '../session/BtSession.js';
-import type { RateLimiter } from '../torrent/TorrentObserver.js';
+import type { RateLimits } from '../node/RateLimits.js';
 import type { ManagedTorrent } from './ManagedTorrent.js';
 
 /** What every torrent of the daemon shares: the session (one port), the DHT, our identity, the limits, where state goes. */
@@ -19,7 +19,8 @@ export interface DaemonContext {
   /** Where we dial from (`--bind`), if anywhere in particular. */
   localAddress: string | undefined;
   clientVersion: string;
-  limits: RateLimiter;
+  /** The global limits and each peer's: every torrent's own cascade into them. */
+  limits: RateLimits;
   torrentFile(infoHash: string): string;
   resumeFile(infoHash: string): string;
   /** Something that is saved changed: the session file is written (before this resolves) and the views told. */

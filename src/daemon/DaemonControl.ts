@@ -1,4 +1,4 @@
-import type { AddResult, DaemonInfo, SettingsPatch, TorrentDetail, TorrentPeer, TorrentSummary } from './api/contract.js';
+import type { AddResult, DaemonInfo, SettingsPatch, TorrentPatch, TorrentDetail, TorrentPeer, TorrentSummary } from './api/contract.js';
 
 /** What an add names: a .torrent's bytes, a magnet link, or an http(s) URL of a .torrent (the daemon fetches it). */
 export type AddSource = { kind: 'torrent'; bytes: Buffer } | { kind: 'magnet'; link: string } | { kind: 'url'; url: string };
@@ -31,6 +31,8 @@ export interface DaemonControl {
   get(id: string): TorrentDetail;
   peers(id: string): TorrentPeer[];
   add(source: AddSource, options: AddOptions): Promise<AddResult>;
+  /** Its limits; answers its page. */
+  updateTorrent(id: string, patch: TorrentPatch): Promise<TorrentDetail>;
   pause(id: string): Promise<TorrentSummary>;
   resume(id: string): Promise<TorrentSummary>;
   recheck(id: string): Promise<TorrentSummary>;

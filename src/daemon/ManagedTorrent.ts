@@ -19,6 +19,7 @@ import type { DaemonContext } from './DaemonContext.js';
 import { lastKnownPieces } from './lastKnownPieces.js';
 import type { TorrentRecord } from './SessionFile.js';
 import { torrentSources } from './torrentSources.js';
+import { NO_LIMITS, TorrentRateLimits, type TorrentLimits } from './TorrentRateLimits.js';
 
 /** What runs while the torrent is started: its files and its swarm. */
 interface Running {
@@ -48,6 +49,7 @@ export class ManagedTorrent {
   private removed = false;
   /** Peers met fetching the metadata: the torrent dials them first. */
   private knownPeers: DiscoveredPeer[] = [];
+  private readonly rateLimits: TorrentRateLimits;
 
   constructor(
     readonly record: TorrentRecord,
@@ -56,6 +58,19 @@ export class ManagedTorrent {
     private readonly link: MagnetLink | undefined,
   ) {
     this.meta = meta;
+    this.rateLimits = new TorrentRateLimits(ctx.limits, ctx.clock, record.limits ?? NO_LIMITS);
+  }
+
+  get limits(): TorrentLimits {
+    return this.rateLimits.current;
+  }
+
+  /** Changes its limits at once, its connections' too; saved. */
+  async setLimits(limits: TorrentLimits): Promise<void> {
+    this.rateLimits.update(limits);
+    if (limits.downloadRate === null && limits.uploadRate === null) delete this.record.limits;
+    else this.record.limits = { ...limits };
+    await this.ctx.changed(this);
   }
 
   get infoHash(): string {
@@ -210,7 +225,7 @@ export class ManagedTorrent {
       clientVersion: ctx.clientVersion,
       random: ctx.random,
       sources,
-      limits: ctx.limits,
+      limits: this.rateLimits,
       dhtPort: ctx.dht?.status().port,
       onDhtNode: (host, port) => ctx.dht?.addNode(host, port),
       onStorageError: (error) => void this.fail(error),

@@ -1,5 +1,6 @@
 import { promises as fs } from 'fs';
 import { replaceAtomically } from '../storage/atomicFile.js';
+import type { TorrentLimits } from './TorrentRateLimits.js';
 
 /** What the daemon keeps of one torrent across restarts (its pieces are in its resume state, its metadata in its .torrent copy). */
 export interface TorrentRecord {
@@ -12,6 +13,8 @@ export interface TorrentRecord {
   addedAtMs: number;
   /** Why it stopped with an error; resume clears it. */
   error?: string;
+  /** Its own rate limits, when it has any. */
+  limits?: TorrentLimits;
 }
 
 export interface DaemonSettings {
@@ -21,6 +24,9 @@ export interface DaemonSettings {
   /** Bytes per second; null: no limit. */
   downloadRate: number | null;
   uploadRate: number | null;
+  /** Each connection's own limits. */
+  peerDownloadRate: number | null;
+  peerUploadRate: number | null;
   /** Until the user has confirmed the download folder and port. */
   firstRun: boolean;
 }
@@ -71,9 +77,8 @@ function sessionFrom(file: string, parsed: unknown, defaults: DaemonSettings): S
   if (!Array.isArray(value.torrents)) throw bad('has no "torrents" list');
   const settings = { ...defaults, ...value.settings };
   if (typeof settings.downloadDir !== 'string') throw bad('settings.downloadDir is not a string');
-  for (const key of ['downloadRate', 'uploadRate'] as const) {
-    const rate = settings[key];
-    if (rate !== null && !(typeof rate === 'number' && rate > 0 && Number.isFinite(rate))) throw bad(`settings.${key} is neither null nor a positive number`);
+  for (const key of ['downloadRate', 'uploadRate', 'peerDownloadRate', 'peerUploadRate'] as const) {
+    if (!isRate(settings[key])) throw bad(`settings.${key} is neither null nor a positive number`);
   }
   if (settings.peerPort !== null && !isPort(settings.peerPort)) throw bad('settings.peerPort is neither null nor a port number (1-65535)');
   const torrents = value.torrents.map((entry: unknown, index: number) => recordFrom(entry, (problem) => bad(`torrents[${index}]: ${problem}`)));
@@ -88,7 +93,22 @@ function recordFrom(entry: unknown, bad: (problem: string) => Error): TorrentRec
   if (typeof record.addedAtMs !== 'number') throw bad('addedAtMs is not a number');
   if (record.magnet !== undefined && typeof record.magnet !== 'string') throw bad('magnet is not a string');
   if (record.error !== undefined && typeof record.error !== 'string') throw bad('error is not a string');
-  return { infoHash: record.infoHash, dir: record.dir, paused: record.paused, addedAtMs: record.addedAtMs, ...(record.magnet ? { magnet: record.magnet } : {}), ...(record.error ? { error: record.error } : {}) };
+  const { limits } = record;
+  if (limits !== undefined && !(isRate(limits?.downloadRate) && isRate(limits?.uploadRate))) throw bad('limits are not {"downloadRate": N|null, "uploadRate": N|null}');
+  return {
+    infoHash: record.infoHash,
+    dir: record.dir,
+    paused: record.paused,
+    addedAtMs: record.addedAtMs,
+    ...(record.magnet ? { magnet: record.magnet } : {}),
+    ...(record.error ? { error: record.error } : {}),
+    ...(limits ? { limits: { downloadRate: limits.downloadRate, uploadRate: limits.uploadRate } } : {}),
+  };
+}
+
+/** A rate limit as kept: null (none) or a positive number of bytes per second. */
+export function isRate(value: unknown): value is number | null {
+  return value === null || (typeof value === 'number' && value > 0 && Number.isFinite(value));
 }
 
 export function isPort(value: unknown): value is number {

@@ -39,6 +39,7 @@ export function torrentDetail(managed: ManagedTorrent): TorrentDetail {
   const pieces = managed.pieces;
   return {
     ...torrentSummary(managed),
+    limits: managed.limits,
     pieceLength: meta?.pieceLength ?? null,
     pieceCount: meta?.pieceCount ?? null,
     pieces: pieces ? pieces.toBuffer().toString('hex') : '',

@@ -118,7 +118,9 @@ test('a restart brings every torrent back in the state it had, without hashing w
   const paused = (await first.daemon.add({ kind: 'torrent', bytes: torrentBytes(multi) }, { dir: multi.seedDir })).torrent;
   await eventually(() => first.daemon.list().every((t) => t.state === 'seeding'), 'both to seed', WAIT_MS);
   await first.daemon.pause(paused.id);
-  await first.daemon.updateSettings({ limits: { downloadRate: 1_000_000 }, firstRun: false });
+  await first.daemon.updateSettings({ limits: { downloadRate: 1_000_000 }, peerLimits: { uploadRate: 100_000 }, firstRun: false });
+  expect((await first.daemon.updateTorrent(seeding.id, { limits: { uploadRate: 250_000 } })).limits).toEqual({ downloadRate: null, uploadRate: 250_000 });
+  await expect(first.daemon.updateTorrent(seeding.id, { limits: { uploadRate: -1 } })).rejects.toMatchObject({ kind: 'bad-input' });
   await closeDaemon(first.daemon);
 
   const again = await startDaemon('data', first.peerPort);
@@ -126,7 +128,9 @@ test('a restart brings every torrent back in the state it had, without hashing w
   // The paused one knows its pieces from the resume state alone; the other seeds again with nothing rehashed.
   expect(byId.get(paused.id)).toMatchObject({ state: 'paused', progress: 1 });
   await eventually(() => again.daemon.get(seeding.id).state === 'seeding', 'the seeding torrent to come back', WAIT_MS);
-  expect(again.daemon.info()).toMatchObject({ firstRun: false, limits: { downloadRate: 1_000_000, uploadRate: null } });
+  expect(again.daemon.info()).toMatchObject({ firstRun: false, limits: { downloadRate: 1_000_000, uploadRate: null }, peerLimits: { downloadRate: null, uploadRate: 100_000 } });
+  expect(again.daemon.get(seeding.id).limits).toEqual({ downloadRate: null, uploadRate: 250_000 });
+  expect(again.daemon.get(paused.id).limits).toEqual({ downloadRate: null, uploadRate: null });
 });
 
 test('the same torrent twice is one torrent, and the answer says so; a bad .torrent or magnet link is refused with why', async () => {

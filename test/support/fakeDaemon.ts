@@ -1,5 +1,5 @@
 import { DaemonError, type AddOptions, type AddSource, type DaemonControl } from '../../src/daemon/DaemonControl.js';
-import type { AddResult, DaemonInfo, SettingsPatch, TorrentDetail, TorrentPeer, TorrentSummary } from '../../src/daemon/api/contract.js';
+import type { AddResult, DaemonInfo, SettingsPatch, TorrentDetail, TorrentPatch, TorrentPeer, TorrentSummary } from '../../src/daemon/api/contract.js';
 
 /** Two torrents whose ids share the prefix "ab12", so that it is ambiguous and "ab12c" is not. */
 export const ALPHA: TorrentSummary = {
@@ -46,6 +46,7 @@ export const INFO: DaemonInfo = {
   downloadDir: '/srv/downloads',
   dataDir: '/var/lib/swarmlab',
   limits: { downloadRate: null, uploadRate: 1_000_000 },
+  peerLimits: { downloadRate: null, uploadRate: null },
   firstRun: true,
 };
 
@@ -80,7 +81,7 @@ export class FakeDaemon implements DaemonControl {
   }
 
   get(id: string): TorrentDetail {
-    return this.record('get', [id], () => ({ ...this.find(id), pieceLength: 262_144, pieceCount: 16, pieces: 'f000', magnet: `magnet:?xt=urn:btih:${this.find(id).id}`, files: [], trackers: [] }));
+    return this.record('get', [id], () => ({ ...this.find(id), limits: { downloadRate: null, uploadRate: null }, pieceLength: 262_144, pieceCount: 16, pieces: 'f000', magnet: `magnet:?xt=urn:btih:${this.find(id).id}`, files: [], trackers: [] }));
   }
 
   peers(id: string): TorrentPeer[] {
@@ -89,6 +90,12 @@ export class FakeDaemon implements DaemonControl {
 
   async add(source: AddSource, options: AddOptions): Promise<AddResult> {
     return this.record('add', [source, options], () => this.addResult);
+  }
+
+  async updateTorrent(id: string, patch: TorrentPatch): Promise<TorrentDetail> {
+    const page = this.get(id);
+    this.calls.pop();
+    return this.record('updateTorrent', [id, patch], () => ({ ...page, limits: { ...page.limits, ...patch.limits } }));
   }
 
   async pause(id: string): Promise<TorrentSummary> {

@@ -1,4 +1,4 @@
-import { API_PREFIX, type AddRequest, type AddResult, type DaemonEvent, type DaemonInfo, type SettingsPatch, type TorrentDetail, type TorrentPeer, type TorrentSummary } from './contract.js';
+import { API_PREFIX, type AddRequest, type AddResult, type DaemonEvent, type DaemonInfo, type SettingsPatch, type TorrentDetail, type TorrentPatch, type TorrentPeer, type TorrentSummary } from './contract.js';
 
 /** The daemon answered with an error status (its message is the API's `error`), or could not be reached (status 0). */
 export class ApiError extends Error {
@@ -44,6 +44,11 @@ export class ApiClient {
 
   get(id: string): Promise<TorrentDetail> {
     return this.call('GET', `/torrents/${encodeURIComponent(id)}`);
+  }
+
+  /** A torrent's own limits (PATCH /torrents/:id); answers its page. */
+  updateTorrent(id: string, patch: TorrentPatch): Promise<TorrentDetail> {
+    return this.call('PATCH', `/torrents/${encodeURIComponent(id)}`, patch);
   }
 
   async peers(id: string): Promise<TorrentPeer[]> {

@@ -86,6 +86,8 @@ export interface TorrentTracker {
 }
 
 export interface TorrentDetail extends TorrentSummary {
+  /** Its own limits, between each peer's and the global ones. */
+  limits: RateLimitsBody;
   pieceLength: number | null;
   pieceCount: number | null;
   /** The pieces held, as the wire's bitfield in hex (piece 0 is the high bit of the first byte); '' until the metadata is known. */
@@ -131,6 +133,8 @@ export interface DaemonInfo {
   downloadDir: string;
   dataDir: string;
   limits: RateLimitsBody;
+  /** Each connection's own limits (every torrent's peers). */
+  peerLimits: RateLimitsBody;
   /** true until the user has confirmed the download folder and port (the web UI's first-run screen). */
   firstRun: boolean;
 }
@@ -141,7 +145,13 @@ export interface SettingsPatch {
   /** From the next start (1-65535). */
   peerPort?: number;
   limits?: Partial<RateLimitsBody>;
+  peerLimits?: Partial<RateLimitsBody>;
   firstRun?: false;
+}
+
+/** PATCH /torrents/:id: what may change of one torrent while it runs. */
+export interface TorrentPatch {
+  limits?: Partial<RateLimitsBody>;
 }
 
 /** Every error is this, with a 4xx or 5xx status. */

@@ -1,6 +1,6 @@
 import type { AddOptions, AddSource } from '../DaemonControl.js';
 import { ApiHttpError } from './ApiHttpError.js';
-import type { SettingsPatch } from './contract.js';
+import type { SettingsPatch, TorrentPatch } from './contract.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -53,7 +53,7 @@ export function booleanParameter(query: URLSearchParams, name: string): boolean 
 
 /** The PATCH /settings body, checked field by field. */
 export function parseSettingsPatch(body: Record<string, unknown>): SettingsPatch {
-  refuseUnknownFields(body, ['downloadDir', 'peerPort', 'limits', 'firstRun']);
+  refuseUnknownFields(body, ['downloadDir', 'peerPort', 'limits', 'peerLimits', 'firstRun']);
   const patch: SettingsPatch = {};
   const downloadDir = stringField(body, 'downloadDir');
   if (downloadDir !== undefined) patch.downloadDir = downloadDir;
@@ -63,6 +63,7 @@ export function parseSettingsPatch(body: Record<string, unknown>): SettingsPatch
     patch.peerPort = port as number;
   }
   if (body.limits !== undefined) patch.limits = parseLimits(body.limits);
+  if (body.peerLimits !== undefined) patch.peerLimits = parseLimits(body.peerLimits, 'peerLimits');
   if (body.firstRun !== undefined) {
     if (body.firstRun !== false) throw new ApiHttpError(400, 'firstRun can only be set to false (the first-run screen is done)');
     patch.firstRun = false;
@@ -70,16 +71,22 @@ export function parseSettingsPatch(body: Record<string, unknown>): SettingsPatch
   return patch;
 }
 
-function parseLimits(value: unknown): SettingsPatch['limits'] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ApiHttpError(400, 'limits must be an object: {"downloadRate": N|null, "uploadRate": N|null}');
+/** The PATCH /torrents/:id body. */
+export function parseTorrentPatch(body: Record<string, unknown>): TorrentPatch {
+  refuseUnknownFields(body, ['limits']);
+  return body.limits === undefined ? {} : { limits: parseLimits(body.limits) };
+}
+
+function parseLimits(value: unknown, name = 'limits'): SettingsPatch['limits'] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ApiHttpError(400, `${name} must be an object: {"downloadRate": N|null, "uploadRate": N|null}`);
   const limits = value as Record<string, unknown>;
-  refuseUnknownFields(limits, ['downloadRate', 'uploadRate'], 'limits.');
+  refuseUnknownFields(limits, ['downloadRate', 'uploadRate'], `${name}.`);
   const parsed: NonNullable<SettingsPatch['limits']> = {};
   for (const field of ['downloadRate', 'uploadRate'] as const) {
     const rate = limits[field];
     if (rate === undefined) continue;
     if (rate !== null && !(typeof rate === 'number' && Number.isInteger(rate) && rate > 0)) {
-      throw new ApiHttpError(400, `limits.${field} must be a whole number of bytes per second above 0, or null for no limit`);
+      throw new ApiHttpError(400, `${name}.${field} must be a whole number of bytes per second above 0, or null for no limit`);
     }
     parsed[field] = rate;
   }

@@ -3,7 +3,7 @@ import type { DaemonControl } from '../DaemonControl.js';
 import { ApiHttpError } from './ApiHttpError.js';
 import { streamEvents } from './eventStream.js';
 import { parseJsonObject } from './requestBody.js';
-import { booleanParameter, parseAddQuery, parseAddRequest, parseSettingsPatch } from './requestShapes.js';
+import { booleanParameter, parseAddQuery, parseAddRequest, parseSettingsPatch, parseTorrentPatch } from './requestShapes.js';
 import type { ApiReply, ApiRequest, Route } from './router.js';
 
 const RAW_TORRENT_TYPE = 'application/x-bittorrent';
@@ -22,6 +22,7 @@ export function apiRoutes(daemon: DaemonControl, clock: Clock): Route[] {
     { method: 'GET', path: '/torrents', handle: () => ok({ torrents: daemon.list() }) },
     { method: 'POST', path: '/torrents', handle: (request) => add(daemon, request) },
     { method: 'GET', path: '/torrents/:id', handle: ({ params }) => ok(daemon.get(params.id)) },
+    { method: 'PATCH', path: '/torrents/:id', handle: async (request) => ok(await daemon.updateTorrent(request.params.id, parseTorrentPatch(await jsonBody(request)))) },
     { method: 'DELETE', path: '/torrents/:id', handle: async ({ params, query }) => {
       await daemon.remove(params.id, { deleteData: booleanParameter(query, 'deleteData') ?? false });
       return { status: 204 };

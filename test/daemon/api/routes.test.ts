@@ -48,6 +48,18 @@ describe('the API answers each route from the daemon', () => {
     expect(daemon.callsOf('updateSettings')).toEqual([]);
   });
 
+  test('PATCH /torrents/:id sets its own limits and answers its page; a bad one is a 400 naming the field', async () => {
+    const reply = await api('PATCH', `/torrents/${ALPHA.id}`, { limits: { downloadRate: 65_536 } });
+    expect(reply.status).toBe(200);
+    expect(json(reply)).toMatchObject({ id: ALPHA.id, limits: { downloadRate: 65_536, uploadRate: null } });
+    expect(daemon.callsOf('updateTorrent')).toEqual([[ALPHA.id, { limits: { downloadRate: 65_536 } }]]);
+    const bad = await api('PATCH', `/torrents/${ALPHA.id}`, { limits: { downloadRate: 0 } });
+    expect(bad.status).toBe(400);
+    expect((json(bad) as { error: string }).error).toContain('limits.downloadRate must be a whole number');
+    expect((json(await api('PATCH', `/torrents/${ALPHA.id}`, { speed: 1 })) as { error: string }).error).toContain('unknown field speed');
+    expect((json(await api('PATCH', '/settings', { peerLimits: { uploadRate: 'fast' } })) as { error: string }).error).toContain('peerLimits.uploadRate must be a whole number');
+  });
+
   test('GET /torrents, /torrents/:id (a unique prefix) and /torrents/:id/peers', async () => {
     expect(json(await api('GET', '/torrents'))).toEqual({ torrents: [ALPHA, BETA] });
     const detail = await api('GET', '/torrents/ab12c');
@@ -169,7 +181,7 @@ describe('errors', () => {
     const wrong = await api('PUT', '/torrents', {});
     expect(wrong.status).toBe(405);
     expect(wrong.headers.allow).toBe('GET, POST');
-    expect((await api('POST', `/torrents/${ALPHA.id}`, {})).headers.allow).toBe('GET, DELETE');
+    expect((await api('POST', `/torrents/${ALPHA.id}`, {})).headers.allow).toBe('GET, PATCH, DELETE');
     const metrics = await httpRequest(server.port, 'POST', '/metrics', { headers: JSON_TYPE, body: '{}' });
     expect(metrics).toMatchObject({ status: 405, headers: { allow: 'GET' } });
   });
