@@ -14,6 +14,7 @@ import { replaceAtomically } from '../storage/atomicFile.js';
 import { makePeerId, peerIdVersion } from '../wire/bt/PeerId.js';
 import type { AddResult, DaemonInfo, SettingsPatch, TorrentDetail, TorrentPatch, TorrentPeer, TorrentSummary } from './api/contract.js';
 import type { DaemonContext } from './DaemonContext.js';
+import type { FileStream } from './FileReader.js';
 import { DaemonError, type AddOptions, type AddSource, type DaemonControl } from './DaemonControl.js';
 import { ManagedTorrent } from './ManagedTorrent.js';
 import { dataPaths } from './paths.js';
@@ -175,6 +176,10 @@ export class Daemon implements DaemonControl {
     const torrent = this.find(id);
     await torrent.setLimits({ ...torrent.limits, ...checkedLimits(patch.limits, 'limits') });
     return torrentDetail(torrent);
+  }
+
+  file(id: string, fileIndex: number): FileStream {
+    return this.find(id).file(fileIndex);
   }
 
   async pause(id: string): Promise<TorrentSummary> {

@@ -1,3 +1,4 @@
+import type { FileStream } from './FileReader.js';
 import type { AddResult, DaemonInfo, SettingsPatch, TorrentPatch, TorrentDetail, TorrentPeer, TorrentSummary } from './api/contract.js';
 
 /** What an add names: a .torrent's bytes, a magnet link, or an http(s) URL of a .torrent (the daemon fetches it). */
@@ -33,6 +34,8 @@ export interface DaemonControl {
   add(source: AddSource, options: AddOptions): Promise<AddResult>;
   /** Its limits; answers its page. */
   updateTorrent(id: string, patch: TorrentPatch): Promise<TorrentDetail>;
+  /** File `fileIndex` of a torrent, to read while it downloads (DaemonError not-found for no such file, conflict before the metadata). */
+  file(id: string, fileIndex: number): FileStream;
   pause(id: string): Promise<TorrentSummary>;
   resume(id: string): Promise<TorrentSummary>;
   recheck(id: string): Promise<TorrentSummary>;

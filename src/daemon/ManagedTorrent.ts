@@ -19,6 +19,8 @@ import type { DaemonContext } from './DaemonContext.js';
 import { lastKnownPieces } from './lastKnownPieces.js';
 import type { TorrentRecord } from './SessionFile.js';
 import { torrentSources } from './torrentSources.js';
+import { DaemonError } from './DaemonControl.js';
+import { fileStream, type FileStream } from './FileReader.js';
 import { NO_LIMITS, TorrentRateLimits, type TorrentLimits } from './TorrentRateLimits.js';
 
 /** What runs while the torrent is started: its files and its swarm. */
@@ -50,6 +52,10 @@ export class ManagedTorrent {
   /** Peers met fetching the metadata: the torrent dials them first. */
   private knownPeers: DiscoveredPeer[] = [];
   private readonly rateLimits: TorrentRateLimits;
+  /** The pieces a stream reads next, asked for first (also once the torrent starts). */
+  private urgentPieces: readonly number[] = [];
+  /** Streams waiting for pieces (FileReader): told when one is held, or that the torrent stopped. */
+  private readonly pieceWaiters = new Set<{ index: number; held(): void; stopped(error: Error): void }>();
 
   constructor(
     readonly record: TorrentRecord,
@@ -116,6 +122,43 @@ export class ManagedTorrent {
 
   get tracker(): TrackerSource | undefined {
     return this.running?.tracker;
+  }
+
+  /** File `fileIndex`, read as it downloads (GET .../files/N/stream). */
+  file(fileIndex: number): FileStream {
+    if (!this.meta) throw new DaemonError('conflict', 'its metadata is not known yet: there are no files to read');
+    return fileStream(this.meta, fileIndex, {
+      running: () => this.running,
+      prioritise: (pieces) => {
+        this.urgentPieces = pieces;
+        this.running?.torrent.prioritise(pieces);
+      },
+      whenHeld: (index, signal) => this.whenHeld(index, signal),
+    });
+  }
+
+  private whenHeld(index: number, signal: AbortSignal): Promise<void> {
+    if (this.running?.store.has(index)) return Promise.resolve();
+    if (this.record.paused || this.record.error) return Promise.reject(new DaemonError('conflict', `the torrent is ${this.state}: resume it to read what it lacks`));
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        index,
+        held: () => settle(resolve),
+        stopped: (error: Error) => settle(() => reject(error)),
+      };
+      const settle = (then: () => void) => {
+        this.pieceWaiters.delete(waiter);
+        signal.removeEventListener('abort', onAbort);
+        then();
+      };
+      const onAbort = () => waiter.stopped(new Error('the reader went away'));
+      signal.addEventListener('abort', onAbort);
+      this.pieceWaiters.add(waiter);
+    });
+  }
+
+  private pieceHeld(index: number): void {
+    for (const waiter of [...this.pieceWaiters]) if (waiter.index === index) waiter.held();
   }
 
   /** At daemon start: what the resume state says is held (cheap: no hashing), and then started unless paused or in error. */
@@ -229,8 +272,12 @@ export class ManagedTorrent {
       dhtPort: ctx.dht?.status().port,
       onDhtNode: (host, port) => ctx.dht?.addNode(host, port),
       onStorageError: (error) => void this.fail(error),
+      observer: { pieceVerified: (index) => this.pieceHeld(index) },
     });
     this.running = { store, torrent, tracker };
+    if (this.urgentPieces.length > 0) torrent.prioritise(this.urgentPieces);
+    // Streams that waited through the check: what it found on disk is theirs now.
+    for (const waiter of [...this.pieceWaiters]) if (store.has(waiter.index)) waiter.held();
     torrent.start();
     ctx.notify();
   }
@@ -327,6 +374,7 @@ export class ManagedTorrent {
     const running = this.running;
     if (!running) return;
     this.running = undefined;
+    for (const waiter of [...this.pieceWaiters]) waiter.stopped(new DaemonError('conflict', `the torrent is ${this.state}: the rest of the file cannot come now`));
     await this.ctx.session.remove(this.meta!.infoHash);
     await this.closed(running.store);
   }

@@ -228,6 +228,12 @@ export class Torrent {
     return 'taken';
   }
 
+  /** These pieces are asked for before any other, the first first (a region of a file someone is reading); [] for none. */
+  prioritise(pieces: readonly number[]): void {
+    this.downloader.planner.prioritise(pieces);
+    this.fillAll();
+  }
+
   /** The peers past their handshake now (for a status view). */
   connectedPeers(): BtPeer[] {
     return [...this.peers.values()];

@@ -188,3 +188,20 @@ test('a torrent over files that are not all there starts checking, then download
   const again = await startDaemon('one', peerPort);
   expect(again.daemon.list()[0]).toMatchObject({ state: 'error', error: expect.stringContaining(`${torrent.id}.torrent`) });
 });
+
+test('a file is read by range from a torrent that holds it; a paused one that lacks the range says so; no such file is not found', async () => {
+  const fixture = await multiFileFixture(root, tracker.announceUrl);
+  const { daemon } = await startDaemon('one');
+  const { torrent } = await daemon.add({ kind: 'torrent', bytes: torrentBytes(fixture) }, { dir: fixture.seedDir });
+  await eventually(() => daemon.list()[0].state === 'seeding', 'it to seed', WAIT_MS);
+  const file = daemon.file(torrent.id, 4);
+  expect(file).toMatchObject({ path: 'multi/a/g.bin', size: 1_500_017 });
+  const chunks: Buffer[] = [];
+  await file.read(100_000, 999_999, async (chunk) => void chunks.push(Buffer.from(chunk)), new AbortController().signal);
+  expect(Buffer.concat(chunks).equals(fs.readFileSync(path.join(fixture.original, 'a', 'g.bin')).subarray(100_000, 1_000_000))).toBe(true);
+  expect(() => daemon.file(torrent.id, 99)).toThrow(expect.objectContaining({ kind: 'not-found' }));
+
+  const empty = path.join(root, 'nothing-here');
+  const other = await daemon.add({ kind: 'torrent', bytes: fs.readFileSync((await singleFileFixture(path.join(root, 's'), tracker.announceUrl)).torrent) }, { dir: empty, paused: true });
+  await expect(daemon.file(other.torrent.id, 0).read(0, 9, async () => undefined, new AbortController().signal)).rejects.toMatchObject({ kind: 'conflict', message: expect.stringContaining('paused') });
+});

@@ -1,3 +1,4 @@
+import type { FileStream } from '../../src/daemon/FileReader.js';
 import { DaemonError, type AddOptions, type AddSource, type DaemonControl } from '../../src/daemon/DaemonControl.js';
 import type { AddResult, DaemonInfo, SettingsPatch, TorrentDetail, TorrentPatch, TorrentPeer, TorrentSummary } from '../../src/daemon/api/contract.js';
 
@@ -96,6 +97,24 @@ export class FakeDaemon implements DaemonControl {
     const page = this.get(id);
     this.calls.pop();
     return this.record('updateTorrent', [id, patch], () => ({ ...page, limits: { ...page.limits, ...patch.limits } }));
+  }
+
+  /** File 0 of every torrent: these bytes, read in chunks of 7 (file 1 and on: none). */
+  fileBytes = Buffer.from('The quick brown fox jumps over the lazy dog.');
+
+  file(id: string, fileIndex: number): FileStream {
+    return this.record('file', [id, fileIndex], () => {
+      this.find(id);
+      if (fileIndex !== 0) throw new DaemonError('not-found', `the torrent has no file ${fileIndex}`);
+      const bytes = this.fileBytes;
+      return {
+        path: 'folder/fox.txt',
+        size: bytes.length,
+        async read(start: number, end: number, write: (chunk: Buffer) => Promise<void>, signal: AbortSignal) {
+          for (let at = start; at <= end && !signal.aborted; at += 7) await write(bytes.subarray(at, Math.min(at + 7, end + 1)));
+        },
+      };
+    });
   }
 
   async pause(id: string): Promise<TorrentSummary> {

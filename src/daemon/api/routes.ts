@@ -2,6 +2,7 @@ import type { Clock } from '../../common/Clock.js';
 import type { DaemonControl } from '../DaemonControl.js';
 import { ApiHttpError } from './ApiHttpError.js';
 import { streamEvents } from './eventStream.js';
+import { streamFile } from './fileRoute.js';
 import { parseJsonObject } from './requestBody.js';
 import { booleanParameter, parseAddQuery, parseAddRequest, parseSettingsPatch, parseTorrentPatch } from './requestShapes.js';
 import type { ApiReply, ApiRequest, Route } from './router.js';
@@ -27,6 +28,7 @@ export function apiRoutes(daemon: DaemonControl, clock: Clock): Route[] {
       await daemon.remove(params.id, { deleteData: booleanParameter(query, 'deleteData') ?? false });
       return { status: 204 };
     } },
+    { method: 'GET', path: '/torrents/:id/files/:n/stream', handle: ({ params, req, res }) => streamFile(daemon, params.id, params.n, req, res) },
     { method: 'GET', path: '/torrents/:id/peers', handle: ({ params }) => ok({ peers: daemon.peers(params.id) }) },
     action('pause'),
     action('resume'),

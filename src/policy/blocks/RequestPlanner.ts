@@ -116,6 +116,8 @@ export class RequestPlanner {
   private readonly randomFirstPieces: number;
   private readonly snubAfterMs: number;
   private readonly peers = new Map<PeerKey, PeerRequests>();
+  /** Pieces to begin before any other, in this order (a file being streamed): see prioritise(). */
+  private urgent: number[] = [];
 
   constructor(options: RequestPlannerOptions) {
     this.geometry = options.geometry;
@@ -268,9 +270,21 @@ export class RequestPlanner {
       .sort((a, b) => a.noneCount - b.noneCount || a.index - b.index);
   }
 
+  /** From now on these pieces are begun before any other, the first first (a region someone waits for); [] for none. */
+  prioritise(pieces: readonly number[]): void {
+    this.urgent = pieces.filter((index) => !this.blocks.verified.has(index));
+  }
+
   private newPieceBlock(peer: PlannerPeer, requests: PeerRequests): BlockRef | undefined {
-    const index = this.blocks.verified.count < this.randomFirstPieces ? this.randomPiece(peer) : this.rarestPiece(peer);
+    const index = this.urgentPiece(peer) ?? (this.blocks.verified.count < this.randomFirstPieces ? this.randomPiece(peer) : this.rarestPiece(peer));
     return index === undefined ? undefined : this.freeBlockOf(index, undefined, requests);
+  }
+
+  /** The first urgent piece the peer has and nobody has begun; held ones leave the list. */
+  private urgentPiece(peer: PlannerPeer): number | undefined {
+    if (this.urgent.length === 0) return undefined;
+    this.urgent = this.urgent.filter((index) => !this.blocks.verified.has(index));
+    return this.urgent.find((index) => !this.blocks.started.has(index) && peer.has.has(index));
   }
 
   /** Among the pieces the peer has and nobody has begun, one at random. */

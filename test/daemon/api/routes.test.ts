@@ -60,6 +60,21 @@ describe('the API answers each route from the daemon', () => {
     expect((json(await api('PATCH', '/settings', { peerLimits: { uploadRate: 'fast' } })) as { error: string }).error).toContain('peerLimits.uploadRate must be a whole number');
   });
 
+  test('GET /torrents/:id/files/:n/stream: the whole file (200), a range (206), a range past the end (416), no such file (404)', async () => {
+    const path = `/torrents/${ALPHA.id}/files/0/stream`;
+    const whole = await api('GET', path);
+    expect(whole).toMatchObject({ status: 200, body: daemon.fileBytes.toString(), headers: { 'content-type': 'text/plain; charset=utf-8', 'accept-ranges': 'bytes', 'content-length': '44' } });
+    const part = await httpRequest(server.port, 'GET', `${API_PREFIX}${path}`, { headers: { range: 'bytes=4-18' } });
+    expect(part).toMatchObject({ status: 206, body: 'quick brown fox', headers: { 'content-range': 'bytes 4-18/44', 'content-length': '15' } });
+    const tail = await httpRequest(server.port, 'GET', `${API_PREFIX}${path}`, { headers: { range: 'bytes=-4' } });
+    expect(tail).toMatchObject({ status: 206, body: 'dog.' });
+    const past = await httpRequest(server.port, 'GET', `${API_PREFIX}${path}`, { headers: { range: 'bytes=44-' } });
+    expect(past).toMatchObject({ status: 416, headers: { 'content-range': 'bytes */44' } });
+    expect(JSON.parse(past.body).error).toContain('starts past the end of folder/fox.txt (44 bytes)');
+    expect((await api('GET', `/torrents/${ALPHA.id}/files/1/stream`)).status).toBe(404);
+    expect((await api('GET', `/torrents/${ALPHA.id}/files/x/stream`)).status).toBe(400);
+  });
+
   test('GET /torrents, /torrents/:id (a unique prefix) and /torrents/:id/peers', async () => {
     expect(json(await api('GET', '/torrents'))).toEqual({ torrents: [ALPHA, BETA] });
     const detail = await api('GET', '/torrents/ab12c');
