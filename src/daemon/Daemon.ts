@@ -174,7 +174,8 @@ export class Daemon implements DaemonControl {
 
   async updateTorrent(id: string, patch: TorrentPatch): Promise<TorrentDetail> {
     const torrent = this.find(id);
-    await torrent.setLimits({ ...torrent.limits, ...checkedLimits(patch.limits, 'limits') });
+    if (patch.limits) await torrent.setLimits({ ...torrent.limits, ...checkedLimits(patch.limits, 'limits') });
+    if (patch.files || patch.firstAndLastFirst !== undefined) await torrent.setFiles(patch.files ?? [], patch.firstAndLastFirst);
     return torrentDetail(torrent);
   }
 

@@ -14,13 +14,14 @@ import type { DiscoveredPeer } from '../swarm/PeerSource.js';
 import type { TrackerSource } from '../swarm/tracker/TrackerSource.js';
 import { MetadataSwarm } from '../torrent/MetadataSwarm.js';
 import type { Torrent } from '../torrent/Torrent.js';
-import type { TorrentState } from './api/contract.js';
+import type { FilePriority, TorrentState } from './api/contract.js';
 import type { DaemonContext } from './DaemonContext.js';
 import { lastKnownPieces } from './lastKnownPieces.js';
 import type { TorrentRecord } from './SessionFile.js';
 import { torrentSources } from './torrentSources.js';
 import { DaemonError } from './DaemonControl.js';
 import { fileStream, type FileStream } from './FileReader.js';
+import { pieceRanks, previewPieces, prioritiesOf, wantedHeld } from './filePriorities.js';
 import { NO_LIMITS, TorrentRateLimits, type TorrentLimits } from './TorrentRateLimits.js';
 
 /** What runs while the torrent is started: its files and its swarm. */
@@ -53,7 +54,9 @@ export class ManagedTorrent {
   private knownPeers: DiscoveredPeer[] = [];
   private readonly rateLimits: TorrentRateLimits;
   /** The pieces a stream reads next, asked for first (also once the torrent starts). */
-  private urgentPieces: readonly number[] = [];
+  private streamPieces: readonly number[] = [];
+  /** Each piece's rank from its files' priorities; undefined: all normal. */
+  private ranks: number[] | undefined;
   /** Streams waiting for pieces (FileReader): told when one is held, or that the torrent stopped. */
   private readonly pieceWaiters = new Set<{ index: number; held(): void; stopped(error: Error): void }>();
 
@@ -65,6 +68,44 @@ export class ManagedTorrent {
   ) {
     this.meta = meta;
     this.rateLimits = new TorrentRateLimits(ctx.limits, ctx.clock, record.limits ?? NO_LIMITS);
+    this.ranks = meta && pieceRanks(meta, this.priorities);
+  }
+
+  /** Each file's priority (all `normal` before the metadata). */
+  get priorities(): FilePriority[] {
+    return this.meta ? prioritiesOf(this.meta, this.record.priorities) : [];
+  }
+
+  /** Files' new priorities, and whether each wanted file's first and last pieces come first: applied at once, saved. */
+  async setFiles(changes: readonly { index: number; priority: FilePriority }[], firstAndLastFirst: boolean | undefined): Promise<void> {
+    if (changes.length > 0) {
+      if (!this.meta) throw new DaemonError('conflict', 'its metadata is not known yet: it has no files to set');
+      const priorities = this.priorities;
+      for (const { index, priority } of changes) {
+        if (!(index in priorities) || this.meta.files[index].padding) throw new DaemonError('not-found', `the torrent has no file ${index}`);
+        priorities[index] = priority;
+      }
+      if (priorities.every((priority) => priority === 'normal')) delete this.record.priorities;
+      else this.record.priorities = priorities;
+      this.ranks = pieceRanks(this.meta, priorities);
+      this.running?.torrent.rankPieces(this.ranks);
+    }
+    if (firstAndLastFirst !== undefined) {
+      if (firstAndLastFirst) this.record.firstAndLastFirst = true;
+      else delete this.record.firstAndLastFirst;
+    }
+    this.applyUrgent();
+    await this.ctx.changed(this);
+  }
+
+  get firstAndLastFirst(): boolean {
+    return this.record.firstAndLastFirst === true;
+  }
+
+  /** A stream's pieces first, then (when asked) each wanted file's first and last. */
+  private applyUrgent(): void {
+    const preview = this.meta && this.firstAndLastFirst ? previewPieces(this.meta, this.priorities) : [];
+    this.running?.torrent.prioritise([...this.streamPieces, ...preview]);
   }
 
   get limits(): TorrentLimits {
@@ -96,7 +137,7 @@ export class ManagedTorrent {
     if (this.record.paused) return 'paused';
     if (this.fetching || !this.meta) return 'metadata';
     if (!this.running) return 'checking';
-    return this.running.torrent.isComplete ? 'seeding' : 'downloading';
+    return wantedHeld(this.ranks, this.running.store.bitfield) ? 'seeding' : 'downloading';
   }
 
   get error(): string | undefined {
@@ -130,8 +171,8 @@ export class ManagedTorrent {
     return fileStream(this.meta, fileIndex, {
       running: () => this.running,
       prioritise: (pieces) => {
-        this.urgentPieces = pieces;
-        this.running?.torrent.prioritise(pieces);
+        this.streamPieces = pieces;
+        this.applyUrgent();
       },
       whenHeld: (index, signal) => this.whenHeld(index, signal),
     });
@@ -275,7 +316,8 @@ export class ManagedTorrent {
       observer: { pieceVerified: (index) => this.pieceHeld(index) },
     });
     this.running = { store, torrent, tracker };
-    if (this.urgentPieces.length > 0) torrent.prioritise(this.urgentPieces);
+    if (this.ranks) torrent.rankPieces(this.ranks);
+    this.applyUrgent();
     // Streams that waited through the check: what it found on disk is theirs now.
     for (const waiter of [...this.pieceWaiters]) if (store.has(waiter.index)) waiter.held();
     torrent.start();
@@ -358,6 +400,7 @@ export class ManagedTorrent {
         const file = ctx.torrentFile(this.infoHash);
         await replaceAtomically(file, bytes);
         this.meta = parseMetaInfo(bytes, file);
+        this.ranks = pieceRanks(this.meta, this.priorities);
         this.knownPeers = outcome.peers;
         delete this.record.magnet;
         await ctx.changed(this);

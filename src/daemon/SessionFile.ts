@@ -1,5 +1,6 @@
 import { promises as fs } from 'fs';
 import { replaceAtomically } from '../storage/atomicFile.js';
+import type { FilePriority } from './api/contract.js';
 import type { TorrentLimits } from './TorrentRateLimits.js';
 
 /** What the daemon keeps of one torrent across restarts (its pieces are in its resume state, its metadata in its .torrent copy). */
@@ -15,6 +16,9 @@ export interface TorrentRecord {
   error?: string;
   /** Its own rate limits, when it has any. */
   limits?: TorrentLimits;
+  /** Each file's priority, by index, when some is not `normal`. */
+  priorities?: FilePriority[];
+  firstAndLastFirst?: boolean;
 }
 
 export interface DaemonSettings {
@@ -93,8 +97,9 @@ function recordFrom(entry: unknown, bad: (problem: string) => Error): TorrentRec
   if (typeof record.addedAtMs !== 'number') throw bad('addedAtMs is not a number');
   if (record.magnet !== undefined && typeof record.magnet !== 'string') throw bad('magnet is not a string');
   if (record.error !== undefined && typeof record.error !== 'string') throw bad('error is not a string');
-  const { limits } = record;
+  const { limits, priorities } = record;
   if (limits !== undefined && !(isRate(limits?.downloadRate) && isRate(limits?.uploadRate))) throw bad('limits are not {"downloadRate": N|null, "uploadRate": N|null}');
+  if (priorities !== undefined && !(Array.isArray(priorities) && priorities.every(isPriority))) throw bad(`priorities are not a list of ${FILE_PRIORITIES.join(', ')}`);
   return {
     infoHash: record.infoHash,
     dir: record.dir,
@@ -103,7 +108,15 @@ function recordFrom(entry: unknown, bad: (problem: string) => Error): TorrentRec
     ...(record.magnet ? { magnet: record.magnet } : {}),
     ...(record.error ? { error: record.error } : {}),
     ...(limits ? { limits: { downloadRate: limits.downloadRate, uploadRate: limits.uploadRate } } : {}),
+    ...(priorities ? { priorities: [...priorities] } : {}),
+    ...(record.firstAndLastFirst === true ? { firstAndLastFirst: true } : {}),
   };
+}
+
+export const FILE_PRIORITIES: readonly FilePriority[] = ['skip', 'low', 'normal', 'high'];
+
+export function isPriority(value: unknown): value is FilePriority {
+  return FILE_PRIORITIES.includes(value as FilePriority);
 }
 
 /** A rate limit as kept: null (none) or a positive number of bytes per second. */

@@ -3,7 +3,7 @@ import type { MetaInfo } from '../metainfo/MetaInfo.js';
 import { FileMap } from '../storage/FileMap.js';
 import type { BtPeer } from '../torrent/BtPeer.js';
 import { clientName } from '../wire/bt/clientName.js';
-import type { TorrentDetail, TorrentFile, TorrentPeer, TorrentSummary, TorrentTracker } from './api/contract.js';
+import type { FilePriority, TorrentDetail, TorrentFile, TorrentPeer, TorrentSummary, TorrentTracker } from './api/contract.js';
 import type { ManagedTorrent } from './ManagedTorrent.js';
 
 /** A torrent as the list shows it. */
@@ -13,12 +13,13 @@ export function torrentSummary(managed: ManagedTorrent): TorrentSummary {
   const pieces = managed.pieces;
   const doneBytes = meta && pieces ? heldBytes(new FileMap(meta.files, meta.pieceLength), pieces) : 0;
   const totals = managed.transferTotals;
+  const wanted = meta && pieces ? wantedProgress(managed.priorities, filesOf(meta, pieces, managed.priorities)) : undefined;
   return {
     id: managed.infoHash,
     infoHash: managed.infoHash,
     name: meta?.name ?? managed.magnetLink?.displayName ?? managed.infoHash,
     state: managed.state,
-    progress: meta && meta.length > 0 ? doneBytes / meta.length : meta ? 1 : 0,
+    progress: wanted ?? (meta && meta.length > 0 ? doneBytes / meta.length : meta ? 1 : 0),
     sizeBytes: meta?.length ?? null,
     doneBytes,
     downloadRate: status?.downloadBytesPerSecond ?? 0,
@@ -40,11 +41,12 @@ export function torrentDetail(managed: ManagedTorrent): TorrentDetail {
   return {
     ...torrentSummary(managed),
     limits: managed.limits,
+    firstAndLastFirst: managed.firstAndLastFirst,
     pieceLength: meta?.pieceLength ?? null,
     pieceCount: meta?.pieceCount ?? null,
     pieces: pieces ? pieces.toBuffer().toString('hex') : '',
     magnet: magnetOf(managed),
-    files: meta && pieces ? filesOf(meta, pieces) : [],
+    files: meta && pieces ? filesOf(meta, pieces, managed.priorities) : [],
     trackers: trackersOf(managed),
   };
 }
@@ -88,7 +90,15 @@ function heldBytes(map: FileMap, pieces: Bitfield): number {
   return bytes;
 }
 
-function filesOf(meta: MetaInfo, pieces: Bitfield): TorrentFile[] {
+/** With some file skipped: the wanted files' bytes held over their size (the contract's "bytes held over bytes wanted"). */
+function wantedProgress(priorities: readonly FilePriority[], files: readonly TorrentFile[]): number | undefined {
+  if (!priorities.includes('skip')) return undefined;
+  const wanted = files.filter((file) => file.priority !== 'skip');
+  const size = wanted.reduce((sum, file) => sum + file.sizeBytes, 0);
+  return size === 0 ? 1 : wanted.reduce((sum, file) => sum + file.doneBytes, 0) / size;
+}
+
+function filesOf(meta: MetaInfo, pieces: Bitfield, priorities: readonly FilePriority[]): TorrentFile[] {
   const map = new FileMap(meta.files, meta.pieceLength);
   const done = meta.files.map(() => 0);
   for (let index = 0; index < map.pieceCount; index++) {
@@ -96,7 +106,7 @@ function filesOf(meta: MetaInfo, pieces: Bitfield): TorrentFile[] {
     for (const segment of map.segments(index, 0, map.lengthOfPiece(index))) done[segment.fileIndex] += segment.length;
   }
   return meta.files.flatMap((file, index) =>
-    file.padding ? [] : [{ index, path: file.path.join('/'), sizeBytes: file.length, doneBytes: done[index], priority: 'normal' as const }],
+    file.padding ? [] : [{ index, path: file.path.join('/'), sizeBytes: file.length, doneBytes: done[index], priority: priorities[index] }],
   );
 }
 

@@ -228,6 +228,12 @@ export class Torrent {
     return 'taken';
   }
 
+  /** Each piece's rank from its files' priorities (0: never asked for; then the highest first); undefined: all alike. See RequestPlanner.rank. */
+  rankPieces(ranks: ArrayLike<number> | undefined): void {
+    this.downloader.planner.rank(ranks);
+    this.fillAll();
+  }
+
   /** These pieces are asked for before any other, the first first (a region of a file someone is reading); [] for none. */
   prioritise(pieces: readonly number[]): void {
     this.downloader.planner.prioritise(pieces);

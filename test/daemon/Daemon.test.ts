@@ -205,3 +205,41 @@ test('a file is read by range from a torrent that holds it; a paused one that la
   const other = await daemon.add({ kind: 'torrent', bytes: fs.readFileSync((await singleFileFixture(path.join(root, 's'), tracker.announceUrl)).torrent) }, { dir: empty, paused: true });
   await expect(daemon.file(other.torrent.id, 0).read(0, 9, async () => undefined, new AbortController().signal)).rejects.toMatchObject({ kind: 'conflict', message: expect.stringContaining('paused') });
 });
+
+test('a skipped file is not downloaded and the rest is, which counts as done; priorities and first-and-last-first are kept over a restart', async () => {
+  const fixture = await multiFileFixture(root, tracker.announceUrl);
+  const seeder = await startDaemon('seeder');
+  await seeder.daemon.add({ kind: 'torrent', bytes: torrentBytes(fixture) }, { dir: fixture.seedDir });
+  await eventually(() => seeder.daemon.list()[0].state === 'seeding', 'the seeder to seed', WAIT_MS);
+  const leecher = await startDaemon('leecher');
+  const into = path.join(root, 'partial');
+  // Paused first: the priorities are set before a single piece is asked for.
+  const { torrent } = await leecher.daemon.add({ kind: 'torrent', bytes: torrentBytes(fixture) }, { dir: into, paused: true });
+  // g.bin (file 4) is skipped; its first and last pieces are shared with f.bin and z.bin, which are wanted.
+  const page = await leecher.daemon.updateTorrent(torrent.id, { files: [{ index: 4, priority: 'skip' }, { index: 5, priority: 'high' }], firstAndLastFirst: true });
+  expect(page.files.map((file) => file.priority)).toEqual(['normal', 'normal', 'normal', 'normal', 'skip', 'high']);
+  expect(page.firstAndLastFirst).toBe(true);
+  await expect(leecher.daemon.updateTorrent(torrent.id, { files: [{ index: 9, priority: 'low' }] })).rejects.toMatchObject({ kind: 'not-found' });
+  await leecher.daemon.resume(torrent.id);
+
+  await eventually(() => leecher.daemon.list()[0].state === 'seeding', () => `the wanted files to be in (${JSON.stringify(leecher.daemon.list()[0])})`, WAIT_MS);
+  const done = leecher.daemon.get(torrent.id);
+  expect(done.progress).toBe(1);
+  const byPath = new Map(done.files.map((file) => [file.path, file]));
+  for (const name of ['a/b/c.bin', 'a/b/d.bin', 'a/f.bin', 'z.bin']) {
+    expect(byPath.get(`multi/${name}`)!.doneBytes).toBe(byPath.get(`multi/${name}`)!.sizeBytes);
+    expect(fs.readFileSync(path.join(into, 'multi', name)).equals(fs.readFileSync(path.join(fixture.original, name)))).toBe(true);
+  }
+  const skipped = byPath.get('multi/a/g.bin')!;
+  // Only the pieces it shares with wanted files: 1,500,017 bytes are 45 pieces of 32 KiB, 2 of them shared.
+  expect(skipped.doneBytes).toBeLessThan(2 * 32 * 1024);
+  expect(done.pieces).not.toMatch(/^f+$/);
+
+  const { peerPort } = leecher;
+  await closeDaemon(leecher.daemon);
+  const again = await startDaemon('leecher', peerPort);
+  const back = again.daemon.get(torrent.id);
+  expect(back.files.map((file) => file.priority)).toEqual(['normal', 'normal', 'normal', 'normal', 'skip', 'high']);
+  expect(back.firstAndLastFirst).toBe(true);
+  await eventually(() => again.daemon.list()[0].state === 'seeding', 'it to come back done', WAIT_MS);
+});

@@ -72,3 +72,18 @@ describe('Bitfield.unset', () => {
     expect(bits.toBuffer()).toEqual(Buffer.from([0xef, 0xc0]));
   });
 });
+
+describe('Bitfield.unionInto', () => {
+  test('writes the pieces of either into the target, which it returns; different piece counts are refused', () => {
+    const a = new Bitfield(10);
+    const b = new Bitfield(10);
+    a.set(0);
+    a.set(9);
+    b.set(3);
+    const into = new Bitfield(10);
+    into.set(5); // overwritten
+    expect(a.unionInto(b, into)).toBe(into);
+    expect([...Array(10).keys()].filter((i) => into.has(i))).toEqual([0, 3, 9]);
+    expect(() => a.unionInto(new Bitfield(11), into)).toThrow(RangeError);
+  });
+});

@@ -82,7 +82,7 @@ export class FakeDaemon implements DaemonControl {
   }
 
   get(id: string): TorrentDetail {
-    return this.record('get', [id], () => ({ ...this.find(id), limits: { downloadRate: null, uploadRate: null }, pieceLength: 262_144, pieceCount: 16, pieces: 'f000', magnet: `magnet:?xt=urn:btih:${this.find(id).id}`, files: [], trackers: [] }));
+    return this.record('get', [id], () => ({ ...this.find(id), limits: { downloadRate: null, uploadRate: null }, firstAndLastFirst: false, pieceLength: 262_144, pieceCount: 16, pieces: 'f000', magnet: `magnet:?xt=urn:btih:${this.find(id).id}`, files: [], trackers: [] }));
   }
 
   peers(id: string): TorrentPeer[] {

@@ -88,6 +88,8 @@ export interface TorrentTracker {
 export interface TorrentDetail extends TorrentSummary {
   /** Its own limits, between each peer's and the global ones. */
   limits: RateLimitsBody;
+  /** Each wanted file's first and last pieces come before the rest. */
+  firstAndLastFirst: boolean;
   pieceLength: number | null;
   pieceCount: number | null;
   /** The pieces held, as the wire's bitfield in hex (piece 0 is the high bit of the first byte); '' until the metadata is known. */
@@ -152,6 +154,10 @@ export interface SettingsPatch {
 /** PATCH /torrents/:id: what may change of one torrent while it runs. */
 export interface TorrentPatch {
   limits?: Partial<RateLimitsBody>;
+  /** Files' new priorities, by index (the others keep theirs); `skip` leaves a file out. */
+  files?: { index: number; priority: FilePriority }[];
+  /** Each wanted file's first and last pieces before the rest (a preview can start; players read an index at the end). */
+  firstAndLastFirst?: boolean;
 }
 
 /** Every error is this, with a 4xx or 5xx status. */

@@ -1,6 +1,6 @@
 import type { AddOptions, AddSource } from '../DaemonControl.js';
 import { ApiHttpError } from './ApiHttpError.js';
-import type { SettingsPatch, TorrentPatch } from './contract.js';
+import type { FilePriority, SettingsPatch, TorrentPatch } from './contract.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -73,8 +73,30 @@ export function parseSettingsPatch(body: Record<string, unknown>): SettingsPatch
 
 /** The PATCH /torrents/:id body. */
 export function parseTorrentPatch(body: Record<string, unknown>): TorrentPatch {
-  refuseUnknownFields(body, ['limits']);
-  return body.limits === undefined ? {} : { limits: parseLimits(body.limits) };
+  refuseUnknownFields(body, ['limits', 'files', 'firstAndLastFirst']);
+  const patch: TorrentPatch = {};
+  if (body.limits !== undefined) patch.limits = parseLimits(body.limits);
+  if (body.files !== undefined) patch.files = parseFilePriorities(body.files);
+  if (body.firstAndLastFirst !== undefined) {
+    if (typeof body.firstAndLastFirst !== 'boolean') throw new ApiHttpError(400, 'firstAndLastFirst must be true or false');
+    patch.firstAndLastFirst = body.firstAndLastFirst;
+  }
+  return patch;
+}
+
+const PRIORITIES = ['skip', 'low', 'normal', 'high'];
+
+function parseFilePriorities(value: unknown): NonNullable<TorrentPatch['files']> {
+  const shape = 'files must be a list of {"index": N, "priority": "skip"|"low"|"normal"|"high"}';
+  if (!Array.isArray(value)) throw new ApiHttpError(400, shape);
+  return value.map((entry: unknown, position) => {
+    const file = entry as { index?: unknown; priority?: unknown } | null;
+    if (typeof file !== 'object' || file === null || !Number.isInteger(file.index) || (file.index as number) < 0 || !PRIORITIES.includes(file.priority as string)) {
+      throw new ApiHttpError(400, `files[${position}]: ${shape}`);
+    }
+    refuseUnknownFields(file as Record<string, unknown>, ['index', 'priority'], `files[${position}].`);
+    return { index: file.index as number, priority: file.priority as FilePriority };
+  });
 }
 
 function parseLimits(value: unknown, name = 'limits'): SettingsPatch['limits'] {

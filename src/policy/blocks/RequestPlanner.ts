@@ -1,6 +1,6 @@
 import type { Clock } from '../../common/Clock.js';
 import { randomInt, type Random } from '../../common/Random.js';
-import type { Bitfield } from '../../core/Bitfield.js';
+import { Bitfield } from '../../core/Bitfield.js';
 import { Availability } from '../Availability.js';
 import { chooseRandomMissingPiece } from '../pieceChoice.js';
 import type { BlockRef } from '../../core/BlockRef.js';
@@ -118,6 +118,8 @@ export class RequestPlanner {
   private readonly peers = new Map<PeerKey, PeerRequests>();
   /** Pieces to begin before any other, in this order (a file being streamed): see prioritise(). */
   private urgent: number[] = [];
+  /** With file priorities (rank()): for each rank from the highest, the pieces not of it; and room to add the begun ones. */
+  private ranked: { notOfRank: Bitfield[]; scratch: Bitfield } | undefined;
 
   constructor(options: RequestPlannerOptions) {
     this.geometry = options.geometry;
@@ -275,9 +277,46 @@ export class RequestPlanner {
     this.urgent = pieces.filter((index) => !this.blocks.verified.has(index));
   }
 
+  /**
+   * Each piece's rank, from its files' priorities: 0 never begun (its files
+   * are skipped), then 1, 2, 3: a new piece is chosen among those of the
+   * highest rank the peer can give (at random or rarest first within it);
+   * undefined: all alike. Pieces already begun are finished whatever their rank.
+   */
+  rank(pieceRanks: ArrayLike<number> | undefined): void {
+    const { pieceCount } = this.geometry;
+    const ranks = pieceRanks ? Array.from(pieceRanks) : [];
+    if (ranks.every((rank) => rank === ranks[0]) && ranks[0] !== 0) {
+      this.ranked = undefined;
+      return;
+    }
+    const notOfRank = [3, 2, 1].map((wanted) => {
+      const mask = new Bitfield(pieceCount);
+      ranks.forEach((rank, index) => rank !== wanted && mask.set(index));
+      return mask;
+    });
+    this.ranked = { notOfRank, scratch: new Bitfield(pieceCount) };
+  }
+
   private newPieceBlock(peer: PlannerPeer, requests: PeerRequests): BlockRef | undefined {
-    const index = this.urgentPiece(peer) ?? (this.blocks.verified.count < this.randomFirstPieces ? this.randomPiece(peer) : this.rarestPiece(peer));
+    const index = this.urgentPiece(peer) ?? this.rankedPiece(peer);
     return index === undefined ? undefined : this.freeBlockOf(index, undefined, requests);
+  }
+
+  private rankedPiece(peer: PlannerPeer): number | undefined {
+    const { started } = this.blocks;
+    if (!this.ranked) return this.pieceExcluding(peer, started);
+    const { notOfRank, scratch } = this.ranked;
+    for (const others of notOfRank) {
+      const index = this.pieceExcluding(peer, started.unionInto(others, scratch));
+      if (index !== undefined) return index;
+    }
+    return undefined;
+  }
+
+  /** Random for the first pieces, then rarest first, among those the peer has, we lack, and not `excluded`. */
+  private pieceExcluding(peer: PlannerPeer, excluded: Bitfield): number | undefined {
+    return this.blocks.verified.count < this.randomFirstPieces ? this.randomPiece(peer, excluded) : this.rarestPiece(peer, excluded);
   }
 
   /** The first urgent piece the peer has and nobody has begun; held ones leave the list. */
@@ -287,9 +326,9 @@ export class RequestPlanner {
     return this.urgent.find((index) => !this.blocks.started.has(index) && peer.has.has(index));
   }
 
-  /** Among the pieces the peer has and nobody has begun, one at random. */
-  private randomPiece(peer: PlannerPeer): number | undefined {
-    return chooseRandomMissingPiece(peer.has, this.blocks.verified, this.blocks.started, this.random);
+  /** Among the pieces the peer has, nobody has begun (nor `excluded`), one at random. */
+  private randomPiece(peer: PlannerPeer, excluded: Bitfield): number | undefined {
+    return chooseRandomMissingPiece(peer.has, this.blocks.verified, excluded, this.random);
   }
 
   /**
@@ -299,10 +338,10 @@ export class RequestPlanner {
    * pieceChoice's chooseRarestPiece: that one is random while we hold no
    * piece, and here randomFirstPieces decides.
    */
-  private rarestPiece(peer: PlannerPeer): number | undefined {
+  private rarestPiece(peer: PlannerPeer, excluded: Bitfield): number | undefined {
     const { pieceCount } = this.geometry;
     const start = randomInt(this.random, pieceCount);
-    return peer.has.lightestMissingFrom(this.blocks.verified, start, this.availability.all(pieceCount), 1, this.blocks.started);
+    return peer.has.lightestMissingFrom(this.blocks.verified, start, this.availability.all(pieceCount), 1, excluded);
   }
 
   /** End game: a block asked of others but not of this peer, of a piece it has, the least asked first. */

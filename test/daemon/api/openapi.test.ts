@@ -57,5 +57,5 @@ test("the schemas' fields are the contract's (the fake daemon's answers are type
   expect(fields('TorrentDetail')).toEqual(Object.keys(new FakeDaemon().get(ALPHA.id)).sort());
   expect(fields('AddRequest')).toEqual(['dir', 'magnet', 'paused', 'torrent', 'url']);
   expect(fields('SettingsPatch')).toEqual(['downloadDir', 'firstRun', 'limits', 'peerLimits', 'peerPort']);
-  expect(fields('TorrentPatch')).toEqual(['limits']);
+  expect(fields('TorrentPatch')).toEqual(['files', 'firstAndLastFirst', 'limits']);
 });

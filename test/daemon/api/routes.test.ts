@@ -57,6 +57,11 @@ describe('the API answers each route from the daemon', () => {
     expect(bad.status).toBe(400);
     expect((json(bad) as { error: string }).error).toContain('limits.downloadRate must be a whole number');
     expect((json(await api('PATCH', `/torrents/${ALPHA.id}`, { speed: 1 })) as { error: string }).error).toContain('unknown field speed');
+    expect((json(await api('PATCH', `/torrents/${ALPHA.id}`, { files: [{ index: 0, priority: 'urgent' }] })) as { error: string }).error).toContain('files[0]: files must be a list of');
+    expect((json(await api('PATCH', `/torrents/${ALPHA.id}`, { firstAndLastFirst: 'yes' })) as { error: string }).error).toContain('firstAndLastFirst must be true or false');
+    const files = await api('PATCH', `/torrents/${ALPHA.id}`, { files: [{ index: 2, priority: 'skip' }], firstAndLastFirst: true });
+    expect(files.status).toBe(200);
+    expect(daemon.callsOf('updateTorrent').at(-1)).toEqual([ALPHA.id, { files: [{ index: 2, priority: 'skip' }], firstAndLastFirst: true }]);
     expect((json(await api('PATCH', '/settings', { peerLimits: { uploadRate: 'fast' } })) as { error: string }).error).toContain('peerLimits.uploadRate must be a whole number');
   });
 

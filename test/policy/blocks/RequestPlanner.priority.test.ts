@@ -44,3 +44,30 @@ describe('RequestPlanner: pieces someone waits for come first (a file streamed w
     expect(orderBegun(planner, seed)[0]).toBe(2);
   });
 });
+
+describe('RequestPlanner: file priorities as piece ranks', () => {
+  test('high pieces first, then normal, then low; skipped ones never', () => {
+    const geometry = evenGeometry(8, 1);
+    const { planner } = makePlanner(geometry, { randomFirstPieces: 0 });
+    const seed = join(planner, 'seed', Bitfield.full(8));
+    planner.rank([2, 0, 1, 3, 2, 0, 3, 1]);
+    const order = orderBegun(planner, seed);
+    expect(order.slice(0, 2).sort()).toEqual([3, 6]);
+    expect(order.slice(2, 4).sort()).toEqual([0, 4]);
+    expect(order.slice(4).sort()).toEqual([2, 7]);
+  });
+
+  test('a peer without the higher ranks\' pieces is asked for lower ones; ranks all alike is no ranking; prioritised pieces go before any rank', () => {
+    const geometry = evenGeometry(4, 1);
+    const { planner } = makePlanner(geometry, { randomFirstPieces: 0 });
+    const partial = join(planner, 'partial', bits(4, [2, 3]));
+    planner.rank([3, 3, 1, 0]);
+    expect(orderBegun(planner, partial)).toEqual([2]);
+    planner.rank([2, 2, 2, 2]);
+    const seed = join(planner, 'seed', Bitfield.full(4));
+    planner.prioritise([3]);
+    const rest = orderBegun(planner, seed);
+    expect(rest[0]).toBe(3);
+    expect(rest.slice(1).sort()).toEqual([0, 1]);
+  });
+});
