@@ -5,7 +5,7 @@ import type { MagnetLink } from '../magnet/MagnetLink.js';
 import { torrentFileBytes } from '../magnet/torrentFile.js';
 import { parseMetaInfo, type MetaInfo } from '../metainfo/MetaInfo.js';
 import { PieceVerifier } from '../metainfo/PieceVerifier.js';
-import { BlockGeometry } from '../policy/blocks/BlockGeometry.js';
+import { torrentFacts } from '../metainfo/torrentFacts.js';
 import { replaceAtomically } from '../storage/atomicFile.js';
 import { FileMap } from '../storage/FileMap.js';
 import type { HashProgress } from '../storage/pieceHashes.js';
@@ -299,11 +299,7 @@ export class ManagedTorrent {
       localAddress: ctx.localAddress,
     });
     torrent = ctx.session.add({
-      infoHash: meta.infoHash,
-      infoDictionary: meta.infoDictionary,
-      isPrivate: meta.isPrivate,
-      geometry: new BlockGeometry(meta.length, meta.pieceLength),
-      checker: new PieceVerifier(meta),
+      ...torrentFacts(meta),
       data: store,
       localPeerId: ctx.localPeerId,
       clientVersion: ctx.clientVersion,

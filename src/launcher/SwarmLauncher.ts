@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'child_process';
-import * as path from 'path';
 import { builtPeerProcess } from '../common/packageFiles.js';
 import type { PeerInfo } from '../config/PeerInfo.js';
 import type { PeerCommand } from '../control/PeerCommand.js';

@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseMetaInfo } from '../../src/metainfo/MetaInfo.js';
 import type { TorrentDetail } from '../../src/daemon/api/contract.js';
-import { startDaemonProcess, type RunningDaemon } from '../support/daemonProcess.js';
+import { daemonsOfEachTest } from '../support/daemonProcess.js';
 import { eventuallyAsync } from '../support/polling.js';
 import { DOWNLOAD_MS, realClientsSuite, SEEDER_READY_MS } from '../support/realClients/suite.js';
 import { sameTree } from '../support/realClients/torrentFixtures.js';
@@ -21,17 +21,7 @@ import { sameTree } from '../support/realClients/torrentFixtures.js';
 jest.setTimeout(120_000);
 
 const suite = realClientsSuite();
-let daemons: RunningDaemon[] = [];
-afterEach(async () => {
-  await Promise.all(daemons.map((daemon) => daemon.process.stop()));
-  daemons = [];
-});
-
-async function daemonIn(options: Parameters<typeof startDaemonProcess>[0]): Promise<RunningDaemon> {
-  const daemon = await startDaemonProcess(options);
-  daemons.push(daemon);
-  return daemon;
-}
+const daemonIn = daemonsOfEachTest();
 
 /** The pieces the page says are held whose bytes on disk are not the original's. */
 function tornPieces(detail: TorrentDetail, original: Buffer, copy: string): number[] {

@@ -7,7 +7,7 @@
 import { jest } from '@jest/globals';
 import * as path from 'path';
 import { runProcess } from '../support/runProcess.js';
-import { startDaemonProcess, type RunningDaemon } from '../support/daemonProcess.js';
+import { daemonsOfEachTest, type RunningDaemon } from '../support/daemonProcess.js';
 import { eventuallyAsync } from '../support/polling.js';
 import { SWARMLAB_CLI } from '../support/realClients/swarmlab.js';
 import { DOWNLOAD_MS, realClientsSuite, SEEDER_READY_MS } from '../support/realClients/suite.js';
@@ -18,18 +18,8 @@ import type { TorrentSummary } from '../../src/daemon/api/contract.js';
 jest.setTimeout(120_000);
 
 const suite = realClientsSuite();
-let daemons: RunningDaemon[] = [];
-afterEach(async () => {
-  // Only the processes this test started, by pid.
-  await Promise.all(daemons.map((daemon) => daemon.process.stop()));
-  daemons = [];
-});
-
-async function daemonIn(dataDir: string, ports?: { peerPort: number; apiPort: number }): Promise<RunningDaemon> {
-  const daemon = await startDaemonProcess({ dataDir, ...ports });
-  daemons.push(daemon);
-  return daemon;
-}
+const startDaemon = daemonsOfEachTest();
+const daemonIn = (dataDir: string, ports?: { peerPort: number; apiPort: number }) => startDaemon({ dataDir, ...ports });
 
 async function cli(daemon: RunningDaemon, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return runProcess(SWARMLAB_CLI, [...args, '--api', daemon.apiUrl], { cwd: process.cwd(), killAfterMs: 20_000 });

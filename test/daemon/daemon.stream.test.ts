@@ -8,23 +8,19 @@
 import { jest } from '@jest/globals';
 import * as fs from 'fs';
 import * as path from 'path';
-import { startDaemonProcess, type RunningDaemon } from '../support/daemonProcess.js';
+import { daemonsOfEachTest } from '../support/daemonProcess.js';
 import { DOWNLOAD_MS, realClientsSuite, SEEDER_READY_MS } from '../support/realClients/suite.js';
 import { withTimeout } from '../support/waiting.js';
 
 jest.setTimeout(120_000);
 
 const suite = realClientsSuite();
-let daemon: RunningDaemon | undefined;
-afterEach(async () => {
-  await daemon?.process.stop();
-  daemon = undefined;
-});
+const startDaemon = daemonsOfEachTest();
 
 test('a Range at the end of a file being downloaded comes first, byte for byte, while the rest is still missing', async () => {
   const fixture = suite.fixture('single-file');
   await suite.swarm.seeder('aria2', fixture, SEEDER_READY_MS);
-  daemon = await startDaemonProcess({ dataDir: path.join(fixture.seedDir, '..', 'stream-data') });
+  const daemon = await startDaemon({ dataDir: path.join(fixture.seedDir, '..', 'stream-data') });
   // 3 MiB at 256 KiB/s: 12 s for the whole file.
   await daemon.api.updateSettings({ limits: { downloadRate: 256 * 1024 } });
   const { torrent } = await daemon.api.add({ torrent: fs.readFileSync(fixture.torrent).toString('base64'), dir: path.join(fixture.seedDir, '..', 'stream-downloads') });

@@ -51,3 +51,17 @@ export async function startDaemonProcess(options: DaemonProcessOptions): Promise
   const apiUrl = /web UI and API at (\S+)/.exec(line)![1].replace(/\/$/, '');
   return { process, api: new ApiClient({ url: apiUrl }), apiUrl, peerPort, apiPort };
 }
+
+/** For a test file: starts daemons that are stopped (by pid, SIGTERM then SIGKILL) when each test ends. */
+export function daemonsOfEachTest(): (options: DaemonProcessOptions) => Promise<RunningDaemon> {
+  let started: RunningDaemon[] = [];
+  afterEach(async () => {
+    await Promise.all(started.map((daemon) => daemon.process.stop()));
+    started = [];
+  });
+  return async (options) => {
+    const daemon = await startDaemonProcess(options);
+    started.push(daemon);
+    return daemon;
+  };
+}

@@ -5,10 +5,10 @@ import type { Diagnostics } from '../../log/DiagnosticLog.js';
 import { parseMetaInfo, type MetaInfo } from '../../metainfo/MetaInfo.js';
 import { MetaInfoError } from '../../metainfo/MetaInfoError.js';
 import { PieceVerifier } from '../../metainfo/PieceVerifier.js';
+import { torrentFacts } from '../../metainfo/torrentFacts.js';
 import { readMetaInfoFile } from '../../metainfo/readMetaInfoFile.js';
 import { dialFromAddress } from '../../net/hosts.js';
 import { PortInUseError } from '../../net/Listener.js';
-import { BlockGeometry } from '../../policy/blocks/BlockGeometry.js';
 import { BtSession } from '../../session/BtSession.js';
 import { FileMap } from '../../storage/FileMap.js';
 import { StorageError } from '../../storage/StorageError.js';
@@ -137,11 +137,7 @@ export async function runTransfer(args: TransferArgs, io: TransferIo): Promise<n
   });
   const sources = [...(meta.trackerTiers.length > 0 ? [tracker] : []), ...(dhtSource ? [dhtSource] : []), ...(knownPeers.length > 0 ? [new StaticPeerSource(knownPeers)] : [])];
   torrent = session.add({
-    infoHash: meta.infoHash,
-    infoDictionary: meta.infoDictionary,
-    isPrivate: meta.isPrivate,
-    geometry: new BlockGeometry(meta.length, meta.pieceLength),
-    checker: new PieceVerifier(meta),
+    ...torrentFacts(meta),
     data: store,
     localPeerId,
     clientVersion: `swarmlab ${packageVersion()}`,
