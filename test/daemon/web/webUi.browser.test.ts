@@ -21,7 +21,7 @@ import { inProcessDaemonOptions, startDaemonProcess, type RunningDaemon } from '
 import { eventuallyAsync } from '../../support/polling.js';
 import { freePort, LOOPBACK } from '../../support/sockets.js';
 import { openHeadless, saveScreenshot, type HeadlessPage } from '../../dashboard/chromium.js';
-import { newestNotice, tableHasCell, unexpectedErrors, untilInPage, untilSelector, WAIT_MS } from './webUiPage.js';
+import { newestNotice, press, tableHasCell, unexpectedErrors, untilInPage, untilSelector, WAIT_MS } from './webUiPage.js';
 
 jest.setTimeout(180_000);
 
@@ -68,19 +68,19 @@ test('first run, a .torrent downloaded from aria2, its page, pause, resume, remo
   await untilSelector(page, '#connection[data-state="open"]', 'the event stream to open');
   const downloads = path.join(work, 'webui-downloads');
   await page.fill('#first-run-dir', downloads);
-  await page.click('#first-run-save');
+  await press(page, '#first-run-save', 'Save on the first-run screen');
   await untilSelector(page, '#first-run', 'the first-run screen to hide after Save', 'hidden');
   expect(await api.info()).toMatchObject({ firstRun: false, downloadDir: downloads });
 
   // The .torrent file through the add dialog: it downloads into that folder and seeds.
-  await page.click('#add-open');
+  await press(page, '#add-open', 'Add torrent…');
   await page.setInputFiles('#add-file', fixture.torrent);
-  await page.click('#add-submit');
+  await press(page, '#add-submit', 'Add in the add dialog');
   await untilSelector(page, '#torrents tr[data-id]', 'a row for the added torrent');
   const id = (await page.getAttribute('#torrents tr[data-id]', 'data-id'))!;
 
   // Its page (open while it downloads): its row reaches 100% and seeds; files, every piece held, the tracker.
-  await page.click(button(id, 'open'));
+  await press(page, button(id, 'open'), 'the torrent\'s name');
   await untilSelector(page, '#detail', 'the torrent page');
   await untilSelector(page, `${row(id)}[data-state="seeding"][data-progress="1"]`, 'the torrent to reach 100% and seed');
   await sameTree(fixture.original, path.join(downloads, fixture.name));
@@ -93,45 +93,46 @@ test('first run, a .torrent downloaded from aria2, its page, pause, resume, remo
   await saveScreenshot(page, 'webui.png');
 
   // Pause, then Resume.
-  await page.click(button(id, 'pause'));
+  await press(page, button(id, 'pause'), 'Pause');
   await untilSelector(page, `${row(id)}[data-state="paused"]`, 'the row to say paused');
   expect((await api.get(id)).state).toBe('paused');
-  await page.click(button(id, 'resume'));
+  await press(page, button(id, 'resume'), 'Resume');
   await untilSelector(page, `${row(id)}[data-state="seeding"]`, 'the row to seed again after Resume');
 
   // Remove + data (the page asks first; the dialog handler says yes): the row and the files go.
-  await page.click(button(id, 'remove-data'));
+  await press(page, button(id, 'remove-data'), 'Remove + data');
   await untilSelector(page, row(id), 'the row to go after Remove + data', 'detached');
   await eventuallyAsync(async () => !fs.existsSync(path.join(downloads, fixture.name)), 'the files to be deleted', WAIT_MS);
   expect(await api.list()).toEqual([]);
 
   // A magnet link, added paused: its dn names the row until the metadata comes.
   const magnetHash = 'ab'.repeat(20);
-  await page.click('#add-open');
+  await press(page, '#add-open', 'Add torrent…');
   await page.fill('#add-link', `magnet:?xt=urn:btih:${magnetHash}&dn=web%20magnet`);
   await page.check('#add-paused');
-  await page.click('#add-submit');
+  await press(page, '#add-submit', 'Add in the add dialog');
   await untilSelector(page, `${row(magnetHash)}[data-state="paused"]`, 'the magnet link\'s row, paused');
   expect(await page.textContent(`${row(magnetHash)} [data-field="name"]`)).toBe('web magnet');
 
   // A bad magnet link: the daemon's error as a notice, and the page goes on.
   const badMagnet = 'magnet:?xt=urn:btih:not-a-hash';
-  await page.click('#add-open');
+  await press(page, '#add-open', 'Add torrent…');
   await page.fill('#add-link', badMagnet);
-  await page.click('#add-submit');
+  await press(page, '#add-submit', 'Add in the add dialog');
   const error = await refusal(api, badMagnet);
   await untilInPage(page, newestNotice, { kind: 'error', contains: `add: ${error}` }, `the notice "add: ${error}"`);
-  await page.click('#add-cancel');
+  await press(page, '#add-cancel', 'Cancel in the add dialog');
 
   // The global limits from the header.
   await page.fill('#limit-down', '500k');
-  await page.click('#limits-set');
+  await press(page, '#limits-set', 'Set beside the limits');
   await untilInPage(page, newestNotice, { kind: 'ok', contains: 'limits set' }, 'the notice "limits set"');
   expect((await api.info()).limits).toEqual({ downloadRate: 512_000, uploadRate: null });
   expect(await page.getAttribute('#limit-down', 'placeholder')).toBe('500 KiB/s');
 
   expect(browser.foreignRequests).toEqual([]);
-  expect(unexpectedErrors(browser.errors, [400])).toEqual([]);
+  // 400: the bad link, said by the daemon on purpose. 404: the open page's refresh may cross the removal of its torrent (the page says nothing then).
+  expect(unexpectedErrors(browser.errors, [400, 404])).toEqual([]);
 });
 
 test('with a token: the page loads, asks for the token after a 401, and once given lists the torrents and follows the events', async () => {
@@ -148,7 +149,7 @@ test('with a token: the page loads, asks for the token after a 401, and once giv
   expect(await page.locator('#torrents tr[data-id]').count()).toBe(0);
 
   await page.fill('#token', token);
-  await page.click('#token-save');
+  await press(page, '#token-save', 'Use it beside the token');
   await untilSelector(page, '#token-box', 'the token box to hide', 'hidden');
   await untilSelector(page, '#connection[data-state="open"]', 'the event stream to open with the token');
   await untilSelector(page, `${row(before.torrent.id)}[data-state="paused"]`, 'the torrent added before the token to be listed');

@@ -56,6 +56,11 @@ export async function untilSelector(page: Page, selector: string, what: string, 
   await explained(page, page.waitForSelector(selector, { state, timeout: WAIT_MS }), what);
 }
 
+/** Clicks `selector` once it is visible and enabled (a disabled button waits for the page to enable it). */
+export async function press(page: Page, selector: string, what: string): Promise<void> {
+  await explained(page, page.click(selector, { timeout: WAIT_MS }), `${what} to be clickable`);
+}
+
 /** Until `probe(argument)`, run in the page, returns true. */
 export async function untilInPage<A>(page: Page, probe: (argument: A) => boolean, argument: A, what: string): Promise<void> {
   await explained(page, page.waitForFunction(probe as (argument: unknown) => boolean, argument, { timeout: WAIT_MS }), what);
@@ -78,4 +83,4 @@ export function unexpectedErrors(errors: readonly string[], expectedStatuses: re
   return errors.filter((message) => !expectedStatuses.some((status) => message === `Failed to load resource: the server responded with a status of ${status} (${STATUS_TEXT[status]})`));
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found' };
