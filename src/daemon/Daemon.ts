@@ -22,6 +22,9 @@ import { isPort, isRate, readSessionFile, writeSessionFile, type DaemonSettings,
 import type { TorrentLimits } from './TorrentRateLimits.js';
 import { torrentDetail, torrentPeers, torrentSummary } from './torrentViews.js';
 
+/** While a torrent runs, the views are told this often that its rates and peers moved (a piece held tells them at once). */
+const RUNNING_NOTICE_MS = 1000;
+
 /** The port peers reach the daemon on when neither `--port` nor the settings name one (BEP 3's first, as most clients). */
 export const DEFAULT_DAEMON_PEER_PORT = 6881;
 
@@ -52,6 +55,7 @@ export class Daemon implements DaemonControl {
   private readonly limits: RateLimits;
   private readonly paths: ReturnType<typeof dataPaths>;
   private readonly context: DaemonContext;
+  private readonly cancelNotices: () => void;
   /** Session writes, one after the other, each of the state as it is then. */
   private saving: Promise<void> = Promise.resolve();
 
@@ -80,6 +84,9 @@ export class Daemon implements DaemonControl {
       changed: (torrent) => this.saved(torrent),
       notify: () => this.notify(),
     };
+    this.cancelNotices = options.clock.every(RUNNING_NOTICE_MS, () => {
+      if ([...this.torrents.values()].some((torrent) => torrent.isRunning)) this.notify();
+    });
   }
 
   /**
@@ -223,6 +230,7 @@ export class Daemon implements DaemonControl {
 
   /** Stops every torrent (trackers told `stopped`, resume states written), saves the session, closes the port. */
   async close(): Promise<void> {
+    this.cancelNotices();
     await Promise.all([...this.torrents.values()].map((torrent) => torrent.close()));
     await this.saving;
     await this.session.close();

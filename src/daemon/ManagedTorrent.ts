@@ -136,7 +136,8 @@ export class ManagedTorrent {
     if (this.record.error) return 'error';
     if (this.record.paused) return 'paused';
     if (this.fetching || !this.meta) return 'metadata';
-    if (!this.running) return 'checking';
+    // Hashing what is on disk; else opening its files on a trusted resume state (a moment): what it held says which.
+    if (!this.running) return this.checking ? 'checking' : this.held && wantedHeld(this.ranks, this.held) ? 'seeding' : 'downloading';
     return wantedHeld(this.ranks, this.running.store.bitfield) ? 'seeding' : 'downloading';
   }
 
@@ -155,6 +156,11 @@ export class ManagedTorrent {
 
   get transferTotals(): { bytesDownloaded: number; bytesUploaded: number } {
     return this.running?.store.totals ?? this.totals;
+  }
+
+  /** Started (its swarm running): its rates and peers change without a word. */
+  get isRunning(): boolean {
+    return this.running !== undefined;
   }
 
   get torrent(): Torrent | undefined {
@@ -199,6 +205,7 @@ export class ManagedTorrent {
   }
 
   private pieceHeld(index: number): void {
+    this.ctx.notify();
     for (const waiter of [...this.pieceWaiters]) if (waiter.index === index) waiter.held();
   }
 
@@ -323,7 +330,6 @@ export class ManagedTorrent {
   /** Opens the files, hashing what is on disk when the resume state cannot be trusted; undefined (and the error state) when they cannot be opened. */
   private async check(): Promise<TorrentStore | undefined> {
     const meta = this.meta!;
-    this.checking = { piecesDone: 0, pieceCount: meta.pieceCount, bytesDone: 0, bytesTotal: meta.length };
     this.ctx.notify();
     try {
       const store = await TorrentStore.open({

@@ -8,16 +8,13 @@ import { jest } from '@jest/globals';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { systemClock } from '../../src/common/Clock.js';
-import { systemRandom } from '../../src/common/Random.js';
 import { Daemon } from '../../src/daemon/Daemon.js';
-import { DaemonError } from '../../src/daemon/DaemonControl.js';
 import { dataPaths } from '../../src/daemon/paths.js';
+import { inProcessDaemonOptions } from '../support/daemonProcess.js';
 import { eventually } from '../support/polling.js';
 import { multiFileFixture, sameTree, singleFileFixture, type TorrentFixture } from '../support/realClients/torrentFixtures.js';
 import { startLocalTracker, type LocalTracker } from '../support/realClients/localTracker.js';
-import { silentDiagnostics } from '../support/RecordingDiagnostics.js';
-import { freePort, LOOPBACK } from '../support/sockets.js';
+import { freePort } from '../support/sockets.js';
 
 const WAIT_MS = 20_000;
 jest.setTimeout(60_000);
@@ -40,18 +37,7 @@ afterEach(async () => {
 async function startDaemon(name: string, peerPort?: number): Promise<{ daemon: Daemon; dataDir: string; peerPort: number }> {
   const dataDir = path.join(root, name);
   const port = peerPort ?? (await freePort());
-  const daemon = await Daemon.open({
-    dataDir,
-    peerPort: port,
-    bind: LOOPBACK,
-    clock: systemClock,
-    random: systemRandom,
-    diagnostics: silentDiagnostics,
-    version: '0.0.0-test',
-    fetchUrl: async (url) => {
-      throw new DaemonError('bad-input', `${url}: no fetching in this test`);
-    },
-  });
+  const daemon = await Daemon.open(inProcessDaemonOptions(dataDir, port));
   open.push(daemon);
   return { daemon, dataDir, peerPort: port };
 }

@@ -1,9 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { systemClock } from '../../src/common/Clock.js';
+import { systemRandom } from '../../src/common/Random.js';
 import { ApiClient } from '../../src/daemon/api/ApiClient.js';
+import type { DaemonOptions } from '../../src/daemon/Daemon.js';
+import { DaemonError } from '../../src/daemon/DaemonControl.js';
 import { freePorts } from '../../src/net/freePorts.js';
 import { startClientProcess, type RunningClient } from './realClients/clientProcess.js';
 import { SWARMLAB_CLI } from './realClients/swarmlab.js';
+import { silentDiagnostics } from './RecordingDiagnostics.js';
 import { LOOPBACK } from './sockets.js';
 
 export interface RunningDaemon {
@@ -63,5 +68,21 @@ export function daemonsOfEachTest(): (options: DaemonProcessOptions) => Promise<
     const daemon = await startDaemonProcess(options);
     started.push(daemon);
     return daemon;
+  };
+}
+
+/** Daemon.open's options for a daemon in the test's own process: 127.0.0.1, real clock and randomness, no DHT, silent, no URL fetching. */
+export function inProcessDaemonOptions(dataDir: string, peerPort: number): DaemonOptions {
+  return {
+    dataDir,
+    peerPort,
+    bind: LOOPBACK,
+    clock: systemClock,
+    random: systemRandom,
+    diagnostics: silentDiagnostics,
+    version: '0.0.0-test',
+    fetchUrl: async (url) => {
+      throw new DaemonError('bad-input', `${url}: no fetching in this test`);
+    },
   };
 }

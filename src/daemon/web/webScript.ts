@@ -26,7 +26,8 @@ ${PAGE_LIBRARY}
   function call(method, route, body, contentType) {
     var headers = {};
     if (token) headers.authorization = 'Bearer ' + token;
-    if (body !== undefined) headers['content-type'] = contentType || 'application/json';
+    // Every state-changing request says JSON, a body or not (a DELETE has none): the daemon refuses those that do not, as a plain form could send them.
+    if (body !== undefined || method !== 'GET') headers['content-type'] = contentType || 'application/json';
     var payload = body === undefined ? undefined : contentType ? body : JSON.stringify(body);
     return fetch(API + route, { method: method, headers: headers, body: payload }).then(function (response) {
       if (response.status === 401) askForToken();
@@ -177,6 +178,8 @@ ${PAGE_LIBRARY}
     Promise.all([call('GET', '/torrents/' + id), call('GET', '/torrents/' + id + '/peers')]).then(function (answers) {
       if (selected !== id) return;
       showDetail(answers[0], answers[1].peers);
+      // Its row says what its page says (the daemon's events come on state changes, not on every piece).
+      if (rows.has(id)) showRow(rows.get(id), answers[0]);
     }, function (error) { if (selected === id) notice('torrent ' + id + ': ' + error.message, 'error'); });
   }
 
