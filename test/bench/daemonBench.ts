@@ -11,8 +11,7 @@ import { startDaemonProcess, type RunningDaemon } from '../support/daemonProcess
 import { makeTempDir, removeTempDir } from '../support/fixtures.js';
 import { startLocalTracker } from '../support/realClients/localTracker.js';
 import { watchProcess } from '../support/realClients/processUsage.js';
-import { SWARMLAB_CLI } from '../support/realClients/swarmlab.js';
-import { runNodeScript } from '../support/runProcess.js';
+import { runProcess } from '../support/runProcess.js';
 import { describeStates, expectedOf, restart, type RestartFigures } from './daemonRestart.js';
 import { spreadOf, type Spread } from './testbedFigures.js';
 
@@ -72,8 +71,8 @@ export interface DaemonBenchFigures {
   idleAllPaused: IdleFigures;
   download: DownloadFigures;
   idleSeeding: IdleFigures;
-  /** For the breakdown: `swarmlab --version` from spawn to exit, and an empty daemon from spawn to its API line. */
-  versionMs: Spread;
+  /** For the breakdown: `node -e 0` from spawn to exit (node's own start), and an empty daemon from spawn to its API line. */
+  nodeMs: Spread;
   emptyStartMs: Spread;
   restarts: RestartFigures[];
   startMs: Spread;
@@ -110,9 +109,6 @@ export async function daemonBench(shape: DaemonBenchShape = ISSUE_SHAPE): Promis
     await untilEvery(seeder.api, () => true, 'seeding', 'the seeder daemon to check and seed every torrent', SEEDER_READY_MS);
     const seederReadySeconds = (performance.now() - seederStart) / 1000;
 
-    const versionMs = spreadOf(await repeat(shape.restarts, versionTime));
-    const emptyStartMs = spreadOf(await repeat(shape.restarts, (i) => emptyStart(path.join(root, `empty-${i}`))));
-
     const dataDir = path.join(root, 'daemon');
     const downloads = path.join(root, 'downloads');
     let daemon = await startDaemonProcess({ dataDir });
@@ -144,8 +140,12 @@ export async function daemonBench(shape: DaemonBenchShape = ISSUE_SHAPE): Promis
     await sleep(shape.settleSeconds * 1000);
     const idleSeeding = await idle(pid, shape.idleSeconds);
 
+    // Each restart comes after its references for the breakdown, so that a busy moment of the machine skews them alike.
     const restarts: RestartFigures[] = [];
+    const references = { nodeMs: [] as number[], emptyStartMs: [] as number[] };
     for (let i = 0; i < shape.restarts; i++) {
+      references.nodeMs.push(await timeToExit(['-e', '0']));
+      references.emptyStartMs.push(await emptyStart(path.join(root, `empty-${i}`)));
       const expected = expectedOf(await daemon.api.list());
       const next = await restart(daemon, dataDir, expected);
       running[running.indexOf(daemon)] = next.daemon;
@@ -164,8 +164,8 @@ export async function daemonBench(shape: DaemonBenchShape = ISSUE_SHAPE): Promis
       idleAllPaused,
       download,
       idleSeeding,
-      versionMs,
-      emptyStartMs,
+      nodeMs: spreadOf(references.nodeMs),
+      emptyStartMs: spreadOf(references.emptyStartMs),
       restarts,
       startMs,
       noRehash,
@@ -221,17 +221,11 @@ function residentBytes(pid: number): number {
   return Number(kib) * 1024;
 }
 
-async function repeat(times: number, run: (i: number) => Promise<number>): Promise<number[]> {
-  const results: number[] = [];
-  for (let i = 0; i < times; i++) results.push(await run(i));
-  return results;
-}
-
-/** Node's start and the CLI's modules: `swarmlab --version` from spawn to exit. */
-async function versionTime(): Promise<number> {
+/** Node with these arguments from spawn to exit. */
+async function timeToExit(args: string[]): Promise<number> {
   const started = performance.now();
-  const result = await runNodeScript(SWARMLAB_CLI, ['--version'], { cwd: os.tmpdir(), killAfterMs: 30_000 });
-  if (result.code !== 0) throw new Error(`swarmlab --version exited with ${result.code}: ${result.output}`);
+  const result = await runProcess(process.execPath, args, { cwd: os.tmpdir(), killAfterMs: 30_000 });
+  if (result.code !== 0) throw new Error(`node ${args.join(' ')} exited with ${result.code}: ${result.output}`);
   return performance.now() - started;
 }
 
@@ -270,7 +264,8 @@ function print(f: DaemonBenchFigures): void {
   console.log(`nothing rehashed (every started torrent's files resumed, says the debug log): ${f.noRehash ? 'yes' : 'NO'}; start with ${shape.torrents} torrents: ${spread(f.startMs)} (target: under ${ms(TARGET_START_MS)} with no rehash: ${f.targetMet ? 'met' : 'NOT met'})`);
   const api = spreadOf(f.restarts.map((r) => r.toApiMs));
   console.log(
-    `where a start goes (medians): node and the CLI's modules (swarmlab --version) ${ms(f.versionMs.median)}; an empty daemon to its API ${ms(f.emptyStartMs.median)}; ` +
-      `restoring ${shape.torrents} torrents ${ms(api.median - f.emptyStartMs.median)} more; then opening the ${shape.active} started ones' files ${ms(f.startMs.median - api.median)}`,
+    `where a start goes (medians, each step's reference taken between the restarts): node itself (node -e 0) ${ms(f.nodeMs.median)}; ` +
+      `the CLI's modules and an empty daemon up to its API ${ms(f.emptyStartMs.median - f.nodeMs.median)} more; restoring ${shape.torrents} torrents ${ms(api.median - f.emptyStartMs.median)} more; ` +
+      `then the ${shape.active} started ones' files opened and listed ${ms(f.startMs.median - api.median)} more`,
   );
 }
