@@ -345,6 +345,9 @@ export class ManagedTorrent {
         },
       });
       this.held = store.bitfield;
+      // Said for every open, so a restart's promise (nothing rehashed that a resume state vouches for) can be seen from outside.
+      const how = store.start.kind === 'rechecked' ? `rechecked: ${store.start.why}` : store.start.kind;
+      this.ctx.diagnostics.info(`torrent ${this.infoHash}: files opened, ${how} (${store.bitfield.count} of ${meta.pieceCount} pieces held)`);
       return store;
     } catch (error) {
       this.record.error = error instanceof Error ? error.message : String(error);

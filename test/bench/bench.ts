@@ -5,7 +5,8 @@
  * rarest-100mib, verified-100mib, pair-1gib, thirty-peers, rate-limit, recheck,
  * course-start, bt-1gib (aria2 and `swarmlab download`/`seed` trading 1 GiB),
  * testbed (root only: course vs rarest-first, pipelined or not, on a testbed whose seeder's uplink is the bottleneck),
- * dht (a DHT node holding 10,000 announced peers; a magnet download's start in a local DHT with a libtorrent seeder).
+ * dht (a DHT node holding 10,000 announced peers; a magnet download's start in a local DHT with a libtorrent seeder),
+ * daemon (`swarmlab daemon` with 100 torrents, 10 downloading: memory and CPU idle and busy, and its restart's time, nothing rehashed).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -22,6 +23,7 @@ import { recheckBench } from './recheckBench.js';
 import { btTransferBench } from './btTransfer.js';
 import { testbedStrategiesBench } from './testbedStrategies.js';
 import { dhtBench } from './dhtBench.js';
+import { daemonBench } from './daemonBench.js';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 const PEER_PROCESS = path.join(ROOT, 'dist', 'cli', 'peerProcess.js');
@@ -137,10 +139,11 @@ async function main(): Promise<void> {
   const btTransfer = pick('bt-1gib') ? await btTransferBench() : undefined;
   const testbed = pick('testbed') ? await testbedStrategiesBench() : undefined;
   const dht = pick('dht') ? await dhtBench() : undefined;
+  const daemon = pick('daemon') ? await daemonBench() : undefined;
   const outDir = path.join(ROOT, 'logs', 'bench');
   fs.mkdirSync(outDir, { recursive: true });
   const out = path.join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(out, JSON.stringify({ machine: { cpus: os.cpus().length, node: process.version }, results, btTransfer, testbed, dht }, null, 2));
+  fs.writeFileSync(out, JSON.stringify({ machine: { cpus: os.cpus().length, node: process.version }, results, btTransfer, testbed, dht, daemon }, null, 2));
   console.log(`\nfigures written to ${path.relative(ROOT, out)}`);
 }
 
