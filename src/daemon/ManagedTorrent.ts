@@ -47,6 +47,8 @@ export class ManagedTorrent {
   private checking: HashProgress | undefined;
   /** The pieces held when last looked at: the store's while it is open, the resume state's before. */
   private held: Bitfield | undefined;
+  /** Its resume state vouches for its files (as read at start, or written at its last stop): opening them hashes nothing. */
+  private resumeTrusted = false;
   private totals = { bytesDownloaded: 0, bytesUploaded: 0 };
   private operations: Promise<unknown> = Promise.resolve();
   private removed = false;
@@ -136,8 +138,8 @@ export class ManagedTorrent {
     if (this.record.error) return 'error';
     if (this.record.paused) return 'paused';
     if (this.fetching || !this.meta) return 'metadata';
-    // Hashing what is on disk; else opening its files on a trusted resume state (a moment): what it held says which.
-    if (!this.running) return this.checking ? 'checking' : this.held && wantedHeld(this.ranks, this.held) ? 'seeding' : 'downloading';
+    // Hashing what is on disk (or about to: no resume state vouches for it); else opening its files on a trusted one, a moment, shown as what it holds.
+    if (!this.running) return this.checking || !this.resumeTrusted ? 'checking' : this.held && wantedHeld(this.ranks, this.held) ? 'seeding' : 'downloading';
     return wantedHeld(this.ranks, this.running.store.bitfield) ? 'seeding' : 'downloading';
   }
 
@@ -211,7 +213,7 @@ export class ManagedTorrent {
 
   /** At daemon start: what the resume state says is held (cheap: no hashing), and then started unless paused or in error. */
   async load(): Promise<void> {
-    if (this.meta) ({ pieces: this.held, totals: this.totals } = await lastKnownPieces(this.resumeFile(), this.meta, this.record.dir));
+    if (this.meta) ({ pieces: this.held, totals: this.totals, trusted: this.resumeTrusted } = await lastKnownPieces(this.resumeFile(), this.meta, this.record.dir));
     if (!this.record.paused && !this.record.error) this.start();
   }
 
@@ -241,6 +243,7 @@ export class ManagedTorrent {
       if (!this.meta) return;
       await this.halt();
       await fs.rm(this.resumeFile(), { force: true });
+      this.resumeTrusted = false;
       if (!this.record.paused && !this.record.error) return this.begin();
       const store = await this.check();
       if (store) await this.closed(store);
@@ -430,6 +433,7 @@ export class ManagedTorrent {
   /** Waits for the writes under way and writes the resume state; what it held stays known. */
   private async closed(store: TorrentStore): Promise<void> {
     await store.close();
+    this.resumeTrusted = true;
     this.held = store.bitfield;
     this.totals = { ...store.totals };
     this.ctx.notify();

@@ -11,8 +11,8 @@ import { readTorrentResume } from '../storage/TorrentResume.js';
  * a start hashes them. No piece is read, so a daemon with many paused
  * torrents starts at once.
  */
-export async function lastKnownPieces(resumeFile: string, meta: MetaInfo, dir: string): Promise<{ pieces: Bitfield; totals: TransferTotals }> {
+export async function lastKnownPieces(resumeFile: string, meta: MetaInfo, dir: string): Promise<{ pieces: Bitfield; totals: TransferTotals; trusted: boolean }> {
   const map = new FileMap(meta.files, meta.pieceLength);
   const resume = await readTorrentResume(resumeFile, map, dir, await filesOnDisk(dir, map));
-  return { pieces: resume.trusted ? resume.pieces : new Bitfield(meta.pieceCount), totals: resume.totals };
+  return { pieces: resume.trusted ? resume.pieces : new Bitfield(meta.pieceCount), totals: resume.totals, trusted: resume.trusted };
 }

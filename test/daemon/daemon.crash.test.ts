@@ -63,6 +63,7 @@ test('killed with SIGKILL mid-download, it comes back downloading, counts no tor
   const original = fs.readFileSync(fixture.original);
   expect(tornPieces(back, original, path.join(into, fixture.name))).toEqual([]);
   expect(back.progress).toBeGreaterThan(0);
+  expect(states).not.toContain('seeding');
   expect((await again.api.info()).limits.downloadRate).toBe(256 * 1024);
 
   await again.api.updateSettings({ limits: { downloadRate: null } });
