@@ -46,7 +46,8 @@ export const WEB_PAGE = `<!doctype html>
 <p id="empty" class="hint">No torrents yet: add one with a magnet link, a URL or a .torrent file.</p>
 <section id="detail" hidden><h2 id="detail-name"></h2><p id="detail-facts" class="hint"></p><button type="button" id="detail-close">Close</button>
 <h3>Pieces</h3><canvas id="piece-map" width="600" height="16"></canvas>
-<h3>Files</h3><table id="files"><thead><tr><th>path</th><th>size</th><th>done</th><th>priority</th></tr></thead><tbody></tbody></table>
+<h3>Files</h3><p><label><input type="checkbox" id="first-last"> each wanted file's first and last pieces first (a preview)</label></p>
+<table id="files"><thead><tr><th>path</th><th>size</th><th>done</th><th>priority</th></tr></thead><tbody></tbody></table>
 <h3>Peers</h3><table id="peers"><thead><tr><th>address</th><th>client</th><th>flags</th><th>down</th><th>up</th><th>has</th></tr></thead><tbody></tbody></table>
 <h3>Trackers</h3><table id="trackers"><thead><tr><th>URL</th><th>tier</th><th>status</th></tr></thead><tbody></tbody></table></section>
 <dialog id="add-dialog"><h2>Add a torrent</h2>

@@ -190,9 +190,8 @@ ${PAGE_LIBRARY}
     var map = document.getElementById('piece-map');
     map.dataset.held = String(countHeld(torrent.pieces, torrent.pieceCount || 0));
     drawPieces(map, torrent.pieces, torrent.pieceCount || 0);
-    fill('files', torrent.files, function (file) {
-      return [file.path, formatBytes(file.sizeBytes), file.sizeBytes ? (Math.floor(file.doneBytes / file.sizeBytes * 1000) / 10).toFixed(1) + '%' : '100%', file.priority];
-    });
+    showFiles(torrent);
+    document.getElementById('first-last').checked = torrent.firstAndLastFirst;
     fill('peers', peers, function (peer) {
       return [peer.address, peer.client, peer.flags, formatRate(peer.downloadRate), formatRate(peer.uploadRate), Math.round(peer.progress * 100) + '%'];
     });
@@ -200,6 +199,48 @@ ${PAGE_LIBRARY}
       return [tracker.url, String(tracker.tier), tracker.status + (tracker.message ? ': ' + tracker.message : '')];
     });
   }
+
+  // The files' rows are kept while the page is open, so a priority being chosen is not redrawn under the pointer.
+  var fileRows = new Map();
+  var PRIORITIES = ['skip', 'low', 'normal', 'high'];
+  function showFiles(torrent) {
+    var body = document.querySelector('#files tbody');
+    if (body.dataset.id !== torrent.id) {
+      body.replaceChildren();
+      fileRows.clear();
+      body.dataset.id = torrent.id;
+    }
+    torrent.files.forEach(function (file) {
+      var row = fileRows.get(file.index);
+      if (!row) {
+        row = { tr: element('tr', { 'data-file': file.index }), done: element('td', {}), select: element('select', { 'aria-label': 'priority of ' + file.path }) };
+        PRIORITIES.forEach(function (priority) { row.select.append(element('option', { value: priority }, priority)); });
+        row.select.onchange = function () { setPriority(torrent.id, file.index, row.select.value); };
+        var priorityCell = element('td', {});
+        priorityCell.append(row.select);
+        row.tr.append(element('td', {}, file.path), element('td', {}, formatBytes(file.sizeBytes)), row.done, priorityCell);
+        body.append(row.tr);
+        fileRows.set(file.index, row);
+      }
+      row.done.textContent = file.sizeBytes ? (Math.floor(file.doneBytes / file.sizeBytes * 1000) / 10).toFixed(1) + '%' : '100.0%';
+      row.tr.dataset.priority = file.priority;
+      if (document.activeElement !== row.select) row.select.value = file.priority;
+    });
+  }
+
+  function setPriority(id, index, priority) {
+    call('PATCH', '/torrents/' + id, { files: [{ index: index, priority: priority }] }).then(function (torrent) {
+      if (selected === id) showFiles(torrent);
+      notice(torrent.files.filter(function (f) { return f.index === index; })[0].path + ': ' + priority, 'ok');
+    }, failed('priority'));
+  }
+
+  document.getElementById('first-last').onchange = function (event) {
+    var id = selected;
+    call('PATCH', '/torrents/' + id, { firstAndLastFirst: event.target.checked }).then(function () {
+      notice('first and last pieces first: ' + (event.target.checked ? 'on' : 'off'), 'ok');
+    }, failed('first and last pieces first'));
+  };
 
   function countHeld(hex, count) {
     var held = 0;

@@ -92,6 +92,13 @@ test('first run, a .torrent downloaded from aria2, its page, pause, resume, remo
   await untilInPage(page, tableHasCell, { tableSelector: '#trackers', text: suite.tracker.announceUrl }, 'the tracker in the trackers table');
   await saveScreenshot(page, 'webui.png');
 
+  // A file's priority and the first-and-last option, from the torrent page: the daemon keeps them.
+  await page.selectOption('#files tr[data-file="5"] select', 'high');
+  await untilSelector(page, '#files tr[data-file="5"][data-priority="high"]', 'z.bin\'s row to say high', 'attached');
+  expect((await api.get(id)).files.find((file) => file.index === 5)?.priority).toBe('high');
+  await page.check('#first-last');
+  await eventuallyAsync(async () => (await api.get(id)).firstAndLastFirst, 'the daemon to take first-and-last-first', WAIT_MS);
+
   // Pause, then Resume.
   await press(page, button(id, 'pause'), 'Pause');
   await untilSelector(page, `${row(id)}[data-state="paused"]`, 'the row to say paused');
