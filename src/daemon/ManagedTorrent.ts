@@ -1,5 +1,4 @@
 import { promises as fs } from 'fs';
-import * as path from 'path';
 import type { Bitfield } from '../core/Bitfield.js';
 import type { MagnetLink } from '../magnet/MagnetLink.js';
 import { torrentFileBytes } from '../magnet/torrentFile.js';
@@ -21,6 +20,8 @@ import type { TorrentRecord } from './SessionFile.js';
 import { torrentSources } from './torrentSources.js';
 import { DaemonError } from './DaemonControl.js';
 import { fileStream, type FileStream } from './FileReader.js';
+import { deleteTorrentFiles } from './deleteTorrentFiles.js';
+import { PieceWaiters } from './PieceWaiters.js';
 import { pieceRanks, previewPieces, prioritiesOf, wantedHeld } from './filePriorities.js';
 import { NO_LIMITS, TorrentRateLimits, type TorrentLimits } from './TorrentRateLimits.js';
 
@@ -60,7 +61,7 @@ export class ManagedTorrent {
   /** Each piece's rank from its files' priorities; undefined: all normal. */
   private ranks: number[] | undefined;
   /** Streams waiting for pieces (FileReader): told when one is held, or that the torrent stopped. */
-  private readonly pieceWaiters = new Set<{ index: number; held(): void; stopped(error: Error): void }>();
+  private readonly pieceWaiters = new PieceWaiters();
 
   constructor(
     readonly record: TorrentRecord,
@@ -189,26 +190,12 @@ export class ManagedTorrent {
   private whenHeld(index: number, signal: AbortSignal): Promise<void> {
     if (this.running?.store.has(index)) return Promise.resolve();
     if (this.record.paused || this.record.error) return Promise.reject(new DaemonError('conflict', `the torrent is ${this.state}: resume it to read what it lacks`));
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        index,
-        held: () => settle(resolve),
-        stopped: (error: Error) => settle(() => reject(error)),
-      };
-      const settle = (then: () => void) => {
-        this.pieceWaiters.delete(waiter);
-        signal.removeEventListener('abort', onAbort);
-        then();
-      };
-      const onAbort = () => waiter.stopped(new Error('the reader went away'));
-      signal.addEventListener('abort', onAbort);
-      this.pieceWaiters.add(waiter);
-    });
+    return this.pieceWaiters.wait(index, signal);
   }
 
   private pieceHeld(index: number): void {
     this.ctx.notify();
-    for (const waiter of [...this.pieceWaiters]) if (waiter.index === index) waiter.held();
+    this.pieceWaiters.held(index);
   }
 
   /** At daemon start: what the resume state says is held (cheap: no hashing), and then started unless paused or in error. */
@@ -257,7 +244,7 @@ export class ManagedTorrent {
       await this.halt();
       await fs.rm(this.resumeFile(), { force: true });
       await fs.rm(this.ctx.torrentFile(this.infoHash), { force: true });
-      if (deleteData && this.meta) await deleteFiles(this.record.dir, this.meta);
+      if (deleteData && this.meta) await deleteTorrentFiles(this.record.dir, this.meta);
     });
   }
 
@@ -325,7 +312,7 @@ export class ManagedTorrent {
     if (this.ranks) torrent.rankPieces(this.ranks);
     this.applyUrgent();
     // Streams that waited through the check: what it found on disk is theirs now.
-    for (const waiter of [...this.pieceWaiters]) if (store.has(waiter.index)) waiter.held();
+    this.pieceWaiters.whereHeld((index) => store.has(index));
     torrent.start();
     ctx.notify();
   }
@@ -425,7 +412,7 @@ export class ManagedTorrent {
     const running = this.running;
     if (!running) return;
     this.running = undefined;
-    for (const waiter of [...this.pieceWaiters]) waiter.stopped(new DaemonError('conflict', `the torrent is ${this.state}: the rest of the file cannot come now`));
+    this.pieceWaiters.stopAll(new DaemonError('conflict', `the torrent is ${this.state}: the rest of the file cannot come now`));
     await this.ctx.session.remove(this.meta!.infoHash);
     await this.closed(running.store);
   }
@@ -442,17 +429,4 @@ export class ManagedTorrent {
   private resumeFile(): string {
     return this.ctx.resumeFile(this.infoHash);
   }
-}
-
-/** A removed torrent's files, then the folders of a multi-file torrent left empty; nothing else in `dir` is touched. */
-async function deleteFiles(dir: string, meta: MetaInfo): Promise<void> {
-  const folders = new Set<string>();
-  for (const file of meta.files) {
-    if (file.padding) continue;
-    const full = path.join(dir, ...file.path);
-    await fs.rm(full, { force: true });
-    for (let folder = path.dirname(full); folder.startsWith(dir + path.sep); folder = path.dirname(folder)) folders.add(folder);
-  }
-  // Deepest first; a folder that still holds something (another file of the user's) stays.
-  for (const folder of [...folders].sort((a, b) => b.length - a.length)) await fs.rmdir(folder).catch(() => undefined);
 }

@@ -7,6 +7,7 @@
 #             bindings are built for Debian's /usr/bin/python3, which the tests call by path)
 #   openssh-server gives each host of `swarmlab testbed` its sshd (/usr/sbin/sshd, run inside
 #             the host's network namespace; the testbed tests bring one up)
+#   tmux      is the terminal `swarmlab top` is tested in
 # Root installs directly; anyone else through sudo. Nothing is installed twice.
 set -euo pipefail
 
@@ -17,6 +18,7 @@ command -v mktorrent >/dev/null 2>&1 || missing+=(mktorrent)
 command -v aria2c >/dev/null 2>&1 || missing+=(aria2)
 { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import libtorrent' >/dev/null 2>&1; } || missing+=(python3-libtorrent)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 
 if ((${#missing[@]} == 0)); then
   echo "setup: the Debian packages the tests need are present"

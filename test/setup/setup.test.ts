@@ -4,7 +4,7 @@ import { missingToolError, SETUP_COMMAND, type DebianPackage } from '../support/
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 const SCRIPT = fs.readFileSync(path.join(ROOT, 'test', 'setup', 'debian-packages.sh'), 'utf8');
-const PACKAGES: DebianPackage[] = ['python3', 'mktorrent', 'chromium', 'aria2', 'python3-libtorrent'];
+const PACKAGES: DebianPackage[] = ['python3', 'mktorrent', 'chromium', 'aria2', 'python3-libtorrent', 'openssh-server', 'tmux'];
 
 describe('the set-up step installs what the tests drive', () => {
   test.each(PACKAGES)('debian-packages.sh installs %s when it is missing', (pkg) => {

@@ -5,7 +5,7 @@
  */
 export const SETUP_COMMAND = 'npm run setup';
 
-export type DebianPackage = 'python3' | 'mktorrent' | 'chromium' | 'aria2' | 'python3-libtorrent';
+export type DebianPackage = 'python3' | 'mktorrent' | 'chromium' | 'aria2' | 'python3-libtorrent' | 'openssh-server' | 'tmux';
 
 export function missingToolError(pkg: DebianPackage, what: string, detail = ''): Error {
   return new Error(
