@@ -105,9 +105,13 @@ function filesOf(meta: MetaInfo, pieces: Bitfield, priorities: readonly FilePrio
     if (!pieces.has(index)) continue;
     for (const segment of map.segments(index, 0, map.lengthOfPiece(index))) done[segment.fileIndex] += segment.length;
   }
-  return meta.files.flatMap((file, index) =>
-    file.padding ? [] : [{ index, path: file.path.join('/'), sizeBytes: file.length, doneBytes: done[index], priority: priorities[index] }],
-  );
+  return meta.files.flatMap((file, index) => {
+    if (file.padding) return [];
+    const { first, end } = map.piecesOfFile(index);
+    let piecesHeld = 0;
+    for (let piece = first; piece < end; piece++) if (pieces.has(piece)) piecesHeld++;
+    return [{ index, path: file.path.join('/'), sizeBytes: file.length, doneBytes: done[index], pieceCount: end - first, piecesHeld, priority: priorities[index] }];
+  });
 }
 
 function trackersOf(managed: ManagedTorrent): TorrentTracker[] {

@@ -493,12 +493,16 @@ export class Torrent {
   /**
    * One connection per peer, also by address (the issue): a peer that dialled
    * us says where it listens (BEP 10 `p`); we do not dial that address while it
-   * is connected, and a connection to an address we already hold is a duplicate.
+   * is connected, and a connection to an address another connection holds is a
+   * duplicate. A dial to it still under way is not: if it is the same peer
+   * dialling us at the same moment, the peer-id tie-break (keepsNewConnection)
+   * settles the pair once that dial's handshake is read, the same way on both
+   * sides; closing this one here could close the one the other side keeps.
    */
   private learnListenAddress(peer: BtPeer, port: number): void {
     const listenAddress = `${hostOf(peer.address)}:${port}`;
-    const replacing = [...this.replaced].some((old) => old.listenAddress === listenAddress);
-    if (this.peerList.isBusy(listenAddress) && !replacing) return peer.wire.close({ kind: 'refused', why: `already connected to ${listenAddress}` });
+    const heldByAnother = [...this.peers.values()].some((other) => other !== peer && other.listenAddress === listenAddress && !this.replaced.has(other));
+    if (heldByAnother) return peer.wire.close({ kind: 'refused', why: `already connected to ${listenAddress}` });
     peer.listenAddress = listenAddress;
     this.peerList.claim(listenAddress);
   }

@@ -217,8 +217,10 @@ test('a skipped file is not downloaded and the rest is, which counts as done; pr
     expect(fs.readFileSync(path.join(into, 'multi', name)).equals(fs.readFileSync(path.join(fixture.original, name)))).toBe(true);
   }
   const skipped = byPath.get('multi/a/g.bin')!;
-  // Only the pieces it shares with wanted files: 1,500,017 bytes are 45 pieces of 32 KiB, 2 of them shared.
+  // Only the pieces it shares with wanted files: its first (with f.bin) and its last (with z.bin).
   expect(skipped.doneBytes).toBeLessThan(2 * 32 * 1024);
+  expect(skipped).toMatchObject({ pieceCount: 47, piecesHeld: 2 });
+  expect(byPath.get('multi/z.bin')).toMatchObject({ pieceCount: 25, piecesHeld: 25 });
   expect(done.pieces).not.toMatch(/^f+$/);
 
   const { peerPort } = leecher;
@@ -228,4 +230,53 @@ test('a skipped file is not downloaded and the rest is, which counts as done; pr
   expect(back.files.map((file) => file.priority)).toEqual(['normal', 'normal', 'normal', 'normal', 'skip', 'high']);
   expect(back.firstAndLastFirst).toBe(true);
   await eventually(() => again.daemon.list()[0].state === 'seeding', 'it to come back done', WAIT_MS);
+});
+
+test('recheck hashes the files again: a byte changed behind its back loses its piece, which is fetched again', async () => {
+  const fixture = await singleFileFixture(root, tracker.announceUrl);
+  const seeder = await startDaemon('seeder');
+  await seeder.daemon.add({ kind: 'torrent', bytes: torrentBytes(fixture) }, { dir: fixture.seedDir });
+  const leecher = await startDaemon('leecher');
+  const into = path.join(root, 'copy');
+  const { torrent } = await leecher.daemon.add({ kind: 'torrent', bytes: torrentBytes(fixture) }, { dir: into });
+  await eventually(() => leecher.daemon.list()[0].state === 'seeding', 'the download to finish', WAIT_MS);
+  // The copy is paused, so it stays broken until the recheck has seen it.
+  await leecher.daemon.pause(torrent.id);
+  const copy = path.join(into, fixture.name);
+  const handle = fs.openSync(copy, 'r+');
+  fs.writeSync(handle, Buffer.from([0xff ^ fs.readFileSync(copy)[70_000]]), 0, 1, 70_000);
+  fs.closeSync(handle);
+  await leecher.daemon.recheck(torrent.id);
+  await eventually(() => leecher.daemon.get(torrent.id).pieces.startsWith('bf'), () => `piece 1 to be lost (${leecher.daemon.get(torrent.id).pieces.slice(0, 4)})`, WAIT_MS);
+  expect(leecher.daemon.list()[0]).toMatchObject({ state: 'paused' });
+  await leecher.daemon.resume(torrent.id);
+  await eventually(() => leecher.daemon.list()[0].state === 'seeding', 'piece 1 to be fetched again', WAIT_MS);
+  expect(fs.readFileSync(copy).equals(fs.readFileSync(fixture.original))).toBe(true);
+});
+
+test('a magnet link added paused is kept over a restart, named by its dn, and fetches its metadata once resumed', async () => {
+  const first = await startDaemon('magnets');
+  const hash = 'c'.repeat(40);
+  await first.daemon.add({ kind: 'magnet', link: `magnet:?xt=urn:btih:${hash}&dn=kept%20name` }, { paused: true });
+  await closeDaemon(first.daemon);
+  const again = await startDaemon('magnets', first.peerPort);
+  expect(again.daemon.list()).toEqual([expect.objectContaining({ id: hash, name: 'kept name', state: 'paused', sizeBytes: null })]);
+  await again.daemon.resume(hash);
+  expect(again.daemon.list()[0].state).toBe('metadata');
+});
+
+test('removing a torrent with its data while it downloads stops its writes, deletes its files and leaves the daemon running', async () => {
+  const fixture = await singleFileFixture(root, tracker.announceUrl);
+  const seeder = await startDaemon('seeder');
+  await seeder.daemon.add({ kind: 'torrent', bytes: torrentBytes(fixture) }, { dir: fixture.seedDir });
+  const leecher = await startDaemon('leecher');
+  await leecher.daemon.updateSettings({ limits: { downloadRate: 256 * 1024 } });
+  const into = path.join(root, 'going');
+  const { torrent } = await leecher.daemon.add({ kind: 'torrent', bytes: torrentBytes(fixture) }, { dir: into });
+  await eventually(() => leecher.daemon.list()[0].doneBytes > 0, 'some pieces to be written', WAIT_MS);
+  await leecher.daemon.remove(torrent.id, { deleteData: true });
+  expect(leecher.daemon.list()).toEqual([]);
+  // remove() resolves once the writes under way have ended and the files are gone.
+  expect(fs.readdirSync(into)).toEqual([]);
+  expect((await leecher.daemon.add({ kind: 'torrent', bytes: torrentBytes(fixture) }, { dir: into, paused: true })).added).toBe(true);
 });

@@ -32,7 +32,7 @@ test('a peer line and a file line', () => {
   const peer = { address: '127.0.0.1:6881', client: 'aria2/1.37.0', flags: 'IEu', direction: 'inbound', downloadRate: 1 << 20, uploadRate: 100, progress: 1 } as const;
   expect(peerLine(peer, 100, { units: 'bits', base: 'decimal' }).trimEnd()).toBe('127.0.0.1:6881        aria2/1.37.0    IEu      8.4 Mbit/s    800 bit/s     100%');
   expect(peerLine(peer, 79, bytes)).toBe('127.0.0.1:6881        aria2/1.37.0    IEu       1.0 MiB/s      100 B/s     100%');
-  const file = { index: 0, path: 'folder/file.bin', sizeBytes: 3 * 1024, doneBytes: 1024, priority: 'high' } as const;
+  const file = { index: 0, path: 'folder/file.bin', sizeBytes: 3 * 1024, doneBytes: 1024, pieceCount: 3, piecesHeld: 1, priority: 'high' } as const;
   expect(fileLine(file, 40, bytes)).toBe('folder/file.b…   3.0 KiB    33% high    ');
   expect(fileHeader(40)).toBe('Path                Size   Done Priority');
   expect(fileLine({ ...file, sizeBytes: 0, doneBytes: 0 }, 40, bytes)).toContain('100%');

@@ -21,10 +21,10 @@ const debian = summary({ id: 'bb'.repeat(20), name: 'debian.iso', state: 'seedin
 const canned = () =>
   new FakeDaemon([ubuntu, debian], {
     [ubuntu.id]: {
-      files: [{ index: 0, path: 'ubuntu/ubuntu.iso', sizeBytes: 4 << 20, doneBytes: 2 << 20, priority: 'normal' }],
+      files: [{ index: 0, path: 'ubuntu/ubuntu.iso', sizeBytes: 4 << 20, doneBytes: 2 << 20, pieceCount: 16, piecesHeld: 8, priority: 'normal' }],
       peers: [{ address: '127.0.0.2:6881', client: 'qBittorrent 4.6.0', flags: 'IE', direction: 'outbound', downloadRate: 50 << 10, uploadRate: 0, progress: 0.25 }],
     },
-    [debian.id]: { files: [{ index: 0, path: 'debian/debian.iso', sizeBytes: 4 << 20, doneBytes: 4 << 20, priority: 'high' }], peers: [] },
+    [debian.id]: { files: [{ index: 0, path: 'debian/debian.iso', sizeBytes: 4 << 20, doneBytes: 4 << 20, pieceCount: 16, piecesHeld: 16, priority: 'high' }], peers: [] },
   });
 
 jest.setTimeout(30_000);

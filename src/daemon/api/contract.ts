@@ -58,6 +58,9 @@ export interface TorrentFile {
   path: string;
   sizeBytes: number;
   doneBytes: number;
+  /** The pieces holding its bytes (one may be shared with the next file), and how many of them are held. */
+  pieceCount: number;
+  piecesHeld: number;
   priority: FilePriority;
 }
 

@@ -222,7 +222,8 @@ ${PAGE_LIBRARY}
         body.append(row.tr);
         fileRows.set(file.index, row);
       }
-      row.done.textContent = file.sizeBytes ? (Math.floor(file.doneBytes / file.sizeBytes * 1000) / 10).toFixed(1) + '%' : '100.0%';
+      row.done.textContent = (file.sizeBytes ? (Math.floor(file.doneBytes / file.sizeBytes * 1000) / 10).toFixed(1) + '%' : '100.0%') +
+        ' (' + file.piecesHeld + '/' + file.pieceCount + ' pieces)';
       row.tr.dataset.priority = file.priority;
       if (document.activeElement !== row.select) row.select.value = file.priority;
     });
