@@ -69,7 +69,7 @@ export interface TorrentPeer {
   address: string;
   /** From the peer id or BEP 10's `v`. */
   client: string;
-  /** Who chokes whom and who is interested, as in libtorrent: e.g. "I" we are interested, "u" it chokes us, "E" encrypted... (see openapi.yaml). */
+  /** µTorrent's letters, as most clients show them (torrentViews.ts peerFlags): D we download from it, d we would but it chokes us, U we upload to it, u it would but we choke it, K it unchokes us unasked, ? we unchoke it unasked, I it dialled us. */
   flags: string;
   direction: 'inbound' | 'outbound';
   downloadRate: number;
