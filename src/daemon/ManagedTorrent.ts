@@ -13,7 +13,8 @@ import type { DiscoveredPeer } from '../swarm/PeerSource.js';
 import type { TrackerSource } from '../swarm/tracker/TrackerSource.js';
 import { MetadataSwarm } from '../torrent/MetadataSwarm.js';
 import type { Torrent } from '../torrent/Torrent.js';
-import type { FilePriority, TorrentState } from './api/contract.js';
+import type { FilePriority, TorrentPeer, TorrentState } from './api/contract.js';
+import { peerView } from './peerView.js';
 import type { DaemonContext } from './DaemonContext.js';
 import { lastKnownPieces } from './lastKnownPieces.js';
 import type { TorrentRecord } from './SessionFile.js';
@@ -53,8 +54,10 @@ export class ManagedTorrent {
   private totals = { bytesDownloaded: 0, bytesUploaded: 0 };
   private operations: Promise<unknown> = Promise.resolve();
   private removed = false;
-  /** Peers met fetching the metadata: the torrent dials them first. */
+  /** Peers met fetching the metadata, or connected when it was paused: the torrent dials them first. */
   private knownPeers: DiscoveredPeer[] = [];
+  /** While paused: the peers it had then, with the share of the pieces each held (their bitfields). */
+  private peersWhenPaused: TorrentPeer[] = [];
   private readonly rateLimits: TorrentRateLimits;
   /** The pieces a stream reads next, asked for first (also once the torrent starts). */
   private streamPieces: readonly number[] = [];
@@ -412,9 +415,25 @@ export class ManagedTorrent {
     const running = this.running;
     if (!running) return;
     this.running = undefined;
+    if (this.record.paused) this.rememberPeers(running.torrent);
     this.pieceWaiters.stopAll(new DaemonError('conflict', `the torrent is ${this.state}: the rest of the file cannot come now`));
     await this.ctx.session.remove(this.meta!.infoHash);
     await this.closed(running.store);
+  }
+
+  /** A pause keeps what it knew of its peers: who they were and what each held (shown while paused), and where they listen (dialled first on resume). */
+  private rememberPeers(torrent: Torrent): void {
+    const peers = torrent.connectedPeers();
+    this.peersWhenPaused = peers.map((peer) => ({ ...peerView(peer), flags: '', downloadRate: 0, uploadRate: 0 }));
+    this.knownPeers = peers.flatMap((peer) => {
+      const at = peer.listenAddress?.lastIndexOf(':') ?? -1;
+      return at < 0 ? [] : [{ host: peer.listenAddress!.slice(0, at), port: Number(peer.listenAddress!.slice(at + 1)), source: 'static' as const }];
+    });
+  }
+
+  /** The peers connected now; while paused, those it had when it was paused (no rates, no flags). */
+  get peers(): TorrentPeer[] {
+    return this.running ? this.running.torrent.connectedPeers().map(peerView) : this.record.paused ? this.peersWhenPaused : [];
   }
 
   /** Waits for the writes under way and writes the resume state; what it held stays known. */

@@ -265,7 +265,7 @@ test('a magnet link added paused is kept over a restart, named by its dn, and fe
   expect(again.daemon.list()[0].state).toBe('metadata');
 });
 
-test('removing a torrent with its data while it downloads stops its writes, deletes its files and leaves the daemon running', async () => {
+test('paused mid-download it keeps its peers\' bitfields; removing it with its data while it downloads stops its writes, deletes its files and leaves the daemon running', async () => {
   const fixture = await singleFileFixture(root, tracker.announceUrl);
   const seeder = await startDaemon('seeder');
   await seeder.daemon.add({ kind: 'torrent', bytes: torrentBytes(fixture) }, { dir: fixture.seedDir });
@@ -274,6 +274,11 @@ test('removing a torrent with its data while it downloads stops its writes, dele
   const into = path.join(root, 'going');
   const { torrent } = await leecher.daemon.add({ kind: 'torrent', bytes: torrentBytes(fixture) }, { dir: into });
   await eventually(() => leecher.daemon.list()[0].doneBytes > 0, 'some pieces to be written', WAIT_MS);
+  // Paused, its page still lists the peer it had and what it held; resumed, it goes on.
+  await leecher.daemon.pause(torrent.id);
+  expect(leecher.daemon.peers(torrent.id)).toEqual([expect.objectContaining({ address: `127.0.0.1:${seeder.peerPort}`, progress: 1, flags: '', downloadRate: 0 })]);
+  await leecher.daemon.resume(torrent.id);
+  await eventually(() => leecher.daemon.peers(torrent.id)[0]?.flags.includes('D'), () => `the seeder to send again (${JSON.stringify(leecher.daemon.peers(torrent.id))})`, WAIT_MS);
   await leecher.daemon.remove(torrent.id, { deleteData: true });
   expect(leecher.daemon.list()).toEqual([]);
   // remove() resolves once the writes under way have ended and the files are gone.

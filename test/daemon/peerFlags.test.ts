@@ -1,4 +1,4 @@
-import { peerFlags } from '../../src/daemon/torrentViews.js';
+import { peerFlags } from '../../src/daemon/peerView.js';
 
 const base = { amInterested: false, choking: true, interested: false, amChoking: true, direction: 'outbound' as const };
 
