@@ -240,8 +240,8 @@ export class Daemon implements DaemonControl {
   private async restore(records: readonly TorrentRecord[]): Promise<void> {
     await Promise.all(
       records.map(async (record) => {
-        const torrent = new ManagedTorrent(record, this.context, await this.savedMetaInfo(record), record.magnet ? parseMagnetLink(record.magnet) : undefined);
-        if (!torrent.metaInfo && !torrent.magnetLink) record.error = `its .torrent (${this.context.torrentFile(record.infoHash)}) is missing or unreadable, and no magnet link was kept`;
+        const torrent = new ManagedTorrent(record, this.context, await this.savedMetaInfo(record), savedMagnetLink(record));
+        if (!torrent.metaInfo && !torrent.magnetLink) record.error = `its .torrent (${this.context.torrentFile(record.infoHash)}) is missing or unreadable, and no usable magnet link was kept`;
         this.torrents.set(record.infoHash, torrent);
         await torrent.load();
       }),
@@ -306,6 +306,16 @@ export class Daemon implements DaemonControl {
 
   private notify(): void {
     for (const listener of this.changeListeners) listener();
+  }
+}
+
+/** The magnet link a session kept for a torrent whose metadata had not come; none when it is unusable (edited by hand). */
+function savedMagnetLink(record: TorrentRecord): MagnetLink | undefined {
+  try {
+    return record.magnet ? parseMagnetLink(record.magnet) : undefined;
+  } catch (error) {
+    if (error instanceof MagnetError) return undefined;
+    throw error;
   }
 }
 

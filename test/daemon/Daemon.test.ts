@@ -285,3 +285,15 @@ test('paused mid-download it keeps its peers\' bitfields; removing it with its d
   expect(fs.readdirSync(into)).toEqual([]);
   expect((await leecher.daemon.add({ kind: 'torrent', bytes: torrentBytes(fixture) }, { dir: into, paused: true })).added).toBe(true);
 });
+
+test('a session whose kept magnet link is unusable brings that torrent back in the error state; an unusable session file stops the start, naming it', async () => {
+  const dataDir = path.join(root, 'edited');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const session = { format: 'swarmlab-session', version: 1, torrents: [{ infoHash: 'd'.repeat(40), dir: '/d', paused: false, addedAtMs: 1, magnet: 'magnet:?dn=no-hash' }] };
+  fs.writeFileSync(dataPaths(dataDir).session, JSON.stringify(session));
+  const { daemon, peerPort } = await startDaemon('edited');
+  expect(daemon.list()).toEqual([expect.objectContaining({ id: 'd'.repeat(40), state: 'error', error: expect.stringContaining('no usable magnet link') })]);
+  await closeDaemon(daemon);
+  fs.writeFileSync(dataPaths(dataDir).session, '{"format":"swarmlab-session"');
+  await expect(startDaemon('edited', peerPort)).rejects.toThrow(`${dataPaths(dataDir).session}: is not valid JSON`);
+});
