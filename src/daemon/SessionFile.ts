@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
 import { replaceAtomically } from '../storage/atomicFile.js';
-import type { FilePriority } from './api/contract.js';
+import { FILE_PRIORITIES, type FilePriority } from './api/contract.js';
 import type { TorrentLimits } from './TorrentRateLimits.js';
 
 /** What the daemon keeps of one torrent across restarts (its pieces are in its resume state, its metadata in its .torrent copy). */
@@ -112,8 +112,6 @@ function recordFrom(entry: unknown, bad: (problem: string) => Error): TorrentRec
     ...(record.firstAndLastFirst === true ? { firstAndLastFirst: true } : {}),
   };
 }
-
-export const FILE_PRIORITIES: readonly FilePriority[] = ['skip', 'low', 'normal', 'high'];
 
 export function isPriority(value: unknown): value is FilePriority {
   return FILE_PRIORITIES.includes(value as FilePriority);

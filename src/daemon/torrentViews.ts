@@ -11,7 +11,9 @@ export function torrentSummary(managed: ManagedTorrent): TorrentSummary {
   const pieces = managed.pieces;
   const doneBytes = meta && pieces ? heldBytes(new FileMap(meta.files, meta.pieceLength), pieces) : 0;
   const totals = managed.transferTotals;
-  const wanted = meta && pieces ? wantedProgress(managed.priorities, filesOf(meta, pieces, managed.priorities)) : undefined;
+  const priorities = managed.priorities;
+  // Only with a file skipped does progress differ from the bytes held over the size: the files are looked at then alone.
+  const wanted = meta && pieces && priorities.includes('skip') ? wantedProgress(filesOf(meta, pieces, priorities)) : undefined;
   return {
     id: managed.infoHash,
     infoHash: managed.infoHash,
@@ -62,9 +64,8 @@ function heldBytes(map: FileMap, pieces: Bitfield): number {
   return bytes;
 }
 
-/** With some file skipped: the wanted files' bytes held over their size (the contract's "bytes held over bytes wanted"). */
-function wantedProgress(priorities: readonly FilePriority[], files: readonly TorrentFile[]): number | undefined {
-  if (!priorities.includes('skip')) return undefined;
+/** The wanted files' bytes held over their size (the contract's "bytes held over bytes wanted"). */
+function wantedProgress(files: readonly TorrentFile[]): number {
   const wanted = files.filter((file) => file.priority !== 'skip');
   const size = wanted.reduce((sum, file) => sum + file.sizeBytes, 0);
   return size === 0 ? 1 : wanted.reduce((sum, file) => sum + file.doneBytes, 0) / size;

@@ -29,7 +29,7 @@ export function dialFromAddress(bind: string | undefined): string | undefined {
 export function isLoopback(host: string): boolean {
   if (host === 'localhost') return true;
   if (net.isIPv4(host)) return host.startsWith('127.');
-  return host === '::1';
+  return host === '::1' || host === '0:0:0:0:0:0:0:1';
 }
 
 /** True for names and addresses that denote this machine. */

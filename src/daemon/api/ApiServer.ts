@@ -5,7 +5,8 @@ import { ApiHttpError, errorReply } from './ApiHttpError.js';
 import { ApiMetrics } from './apiMetrics.js';
 import { API_PREFIX, MAX_API_BODY_BYTES, type ApiErrorBody } from './contract.js';
 import { discardRest, readBody } from './requestBody.js';
-import { guardRequest, isLoopback } from './requestGuard.js';
+import { isLoopback } from '../../net/hosts.js';
+import { guardRequest } from './requestGuard.js';
 import { matchRoute, type ApiReply, type Route } from './router.js';
 import { apiRoutes } from './routes.js';
 

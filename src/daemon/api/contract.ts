@@ -22,7 +22,8 @@ export const MAX_API_BODY_BYTES = 16 * 1024 * 1024;
  */
 export type TorrentState = 'metadata' | 'checking' | 'downloading' | 'seeding' | 'paused' | 'error';
 
-export type FilePriority = 'skip' | 'low' | 'normal' | 'high';
+export const FILE_PRIORITIES = ['skip', 'low', 'normal', 'high'] as const;
+export type FilePriority = (typeof FILE_PRIORITIES)[number];
 
 export interface TorrentSummary {
   /** The info-hash in lower-case hex: the torrent's id in every route (a unique prefix will do). */

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'http';
 import * as net from 'net';
 import { isOwnHost, isOwnOrigin } from '../../control/localOnly.js';
+import { isLoopback } from '../../net/hosts.js';
 import { ApiHttpError } from './ApiHttpError.js';
 import { tokensMatch } from './apiToken.js';
 
@@ -19,13 +20,6 @@ export interface GuardSettings {
   tokenInQueryPath: string;
   /** Static pages a browser loads without a header (the web UI, which then asks the user for the token): GET only, no token asked. */
   openPaths?: readonly string[];
-}
-
-/** 127.0.0.0/8, ::1 and localhost: only this machine reaches them. */
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (net.isIPv4(host)) return host.startsWith('127.');
-  return host === '::1' || host === '0:0:0:0:0:0:0:1';
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { AddOptions, AddSource } from '../DaemonControl.js';
 import { ApiHttpError } from './ApiHttpError.js';
-import type { FilePriority, SettingsPatch, TorrentPatch } from './contract.js';
+import { FILE_PRIORITIES, type FilePriority, type SettingsPatch, type TorrentPatch } from './contract.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -84,14 +84,12 @@ export function parseTorrentPatch(body: Record<string, unknown>): TorrentPatch {
   return patch;
 }
 
-const PRIORITIES = ['skip', 'low', 'normal', 'high'];
-
 function parseFilePriorities(value: unknown): NonNullable<TorrentPatch['files']> {
   const shape = 'files must be a list of {"index": N, "priority": "skip"|"low"|"normal"|"high"}';
   if (!Array.isArray(value)) throw new ApiHttpError(400, shape);
   return value.map((entry: unknown, position) => {
     const file = entry as { index?: unknown; priority?: unknown } | null;
-    if (typeof file !== 'object' || file === null || !Number.isInteger(file.index) || (file.index as number) < 0 || !PRIORITIES.includes(file.priority as string)) {
+    if (typeof file !== 'object' || file === null || !Number.isInteger(file.index) || (file.index as number) < 0 || !FILE_PRIORITIES.includes(file.priority as FilePriority)) {
       throw new ApiHttpError(400, `files[${position}]: ${shape}`);
     }
     refuseUnknownFields(file as Record<string, unknown>, ['index', 'priority'], `files[${position}].`);

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { loadOrCreateToken, startApiServer, type ApiServer } from '../../../src/daemon/api/ApiServer.js';
 import { tokensMatch } from '../../../src/daemon/api/apiToken.js';
 import { API_PREFIX, MAX_API_BODY_BYTES } from '../../../src/daemon/api/contract.js';
-import { isLoopback } from '../../../src/daemon/api/requestGuard.js';
+import { isLoopback } from '../../../src/net/hosts.js';
 import { FakeDaemon } from '../../support/fakeDaemon.js';
 import { makeTempDir, removeTempDir } from '../../support/fixtures.js';
 import { httpRequest } from '../../support/httpRequest.js';
