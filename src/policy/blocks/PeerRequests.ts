@@ -5,7 +5,7 @@ import { BlockKeyQueue } from './BlockKeyQueue.js';
  * flight" and "snub state"). Blocks are named by their key (BlockGeometry.keyOf).
  */
 export class PeerRequests {
-  /** Requests in flight that count against the peer's queue depth, oldest first. */
+  /** Requests in flight that count against the peer's queue depth, oldest first, with when each was sent. */
   readonly outstanding = new BlockKeyQueue();
   /**
    * Requests the peer may still answer that no longer count: released when
@@ -16,6 +16,12 @@ export class PeerRequests {
   /** Since when the peer has sent nothing while we wait on it (for snubbing). */
   silentSinceMs = 0;
   snubbed = false;
+  /**
+   * The quickest answer to a request so far, from sending it to its block
+   * (queueDepth's round trip): every answer takes at least the round trip,
+   * and the first one on an empty pipeline takes little more.
+   */
+  roundTripMs: number | undefined;
 
   /** Asked of this peer and not answered, counted or not: never asked of it twice. */
   isAwaiting(key: number): boolean {
@@ -24,7 +30,7 @@ export class PeerRequests {
 
   add(key: number, nowMs: number): void {
     if (this.outstanding.size === 0) this.silentSinceMs = nowMs;
-    this.outstanding.add(key);
+    this.outstanding.add(key, nowMs);
   }
 
   /** The request no longer counts against the depth, but may still be answered. */
@@ -32,9 +38,16 @@ export class PeerRequests {
     if (this.outstanding.delete(key)) this.unanswered.add(key);
   }
 
-  /** The peer answered a request or forgot it: returns whether it had counted against the depth. */
-  settle(key: number): 'outstanding' | 'unanswered' | undefined {
-    if (this.outstanding.delete(key)) return 'outstanding';
+  /**
+   * The peer answered a request (its block came at `answeredAtMs`) or forgot
+   * it (a reject): returns whether it had counted against the depth.
+   */
+  settle(key: number, answeredAtMs?: number): 'outstanding' | 'unanswered' | undefined {
+    const sentAtMs = this.outstanding.take(key);
+    if (sentAtMs !== undefined) {
+      if (answeredAtMs !== undefined) this.timed(answeredAtMs - sentAtMs);
+      return 'outstanding';
+    }
     if (this.unanswered.delete(key)) return 'unanswered';
     return undefined;
   }
@@ -43,5 +56,11 @@ export class PeerRequests {
   heard(nowMs: number): void {
     this.silentSinceMs = nowMs;
     this.snubbed = false;
+  }
+
+  private timed(answerMs: number): void {
+    // The clock counts whole milliseconds: a loopback round trip reads 0.
+    const sample = Math.max(1, answerMs);
+    if (this.roundTripMs === undefined || sample < this.roundTripMs) this.roundTripMs = sample;
   }
 }

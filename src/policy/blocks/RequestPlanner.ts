@@ -102,7 +102,7 @@ function outcomeOf(arrival: Arrival, pieceComplete: boolean, cancels: readonly B
  * 3. the end game, once every missing block is asked of someone: blocks
  *    already asked of others, the least asked first, so one slow peer cannot
  *    hold up the last piece; the first copy to arrive cancels the others.
- * A peer's queue depth follows its rate (queueDepth). Choking, rejects and
+ * A peer's queue depth follows its rate and round trip (queueDepth). Choking, rejects and
  * snubbing release requests so others can be asked. Pure bookkeeping on an
  * injected clock and random source: the caller sends the messages.
  */
@@ -158,7 +158,8 @@ export class RequestPlanner {
 
   /** How many requests `peer` may have in flight now. */
   depthOf(peer: PlannerPeer): number {
-    return queueDepth(peer.rateBytesPerSecond, { reqq: peer.reqq, snubbed: this.peers.get(peer.key)?.snubbed });
+    const requests = this.peers.get(peer.key);
+    return queueDepth(peer.rateBytesPerSecond, { reqq: peer.reqq, snubbed: requests?.snubbed, roundTripMs: requests?.roundTripMs });
   }
 
   /** The requests in flight to `peer` that count against its depth. */
@@ -179,9 +180,10 @@ export class RequestPlanner {
   blockReceived(peer: PeerKey, block: BlockRef): ArrivalOutcome {
     const key = this.geometry.keyOf(block);
     const requests = this.peers.get(peer);
-    const answered = key === undefined ? undefined : requests?.settle(key);
+    const nowMs = this.clock.now();
+    const answered = key === undefined ? undefined : requests?.settle(key, nowMs);
     if (key === undefined || !requests || answered === undefined) return outcomeOf('unrequested', false);
-    requests.heard(this.clock.now());
+    requests.heard(nowMs);
     // Asked of others now (the end game), or owed by others: only then is every peer looked at.
     const askedOfOthers = this.blocks.askedCount(block) - (answered === 'outstanding' ? 1 : 0);
     const receipt = this.blocks.receive(block, peer);

@@ -37,6 +37,15 @@ describe('BlockKeyQueue', () => {
     expect([queue.size, queue.toArray(), queue.has(0)]).toEqual([0, [], false]);
   });
 
+  test('take() removes a key and gives back when it was added, also after the ring grew and moved its slots', () => {
+    const queue = new BlockKeyQueue();
+    for (let key = 0; key < 100; key++) queue.add(key, 1000 + key * 0.5);
+    for (let key = 0; key < 100; key += 2) queue.delete(key); // holes, then a regrow compacts them
+    for (let key = 100; key < 300; key++) queue.add(key, 1000 + key * 0.5);
+    expect([queue.take(1), queue.take(99), queue.take(299), queue.take(1), queue.take(0)]).toEqual([1000.5, 1049.5, 1149.5, undefined, undefined]);
+    expect(queue.size).toBe(50 - 2 + 200 - 1);
+  });
+
   test('property: behaves as an insertion-ordered set of keys', () => {
     const operation = fc.oneof(
       fc.record({ add: fc.nat(40) }),

@@ -1,6 +1,6 @@
 import { Bitfield } from '../../../src/core/Bitfield.js';
 import { BLOCK_LENGTH, BlockGeometry } from '../../../src/policy/blocks/BlockGeometry.js';
-import { MAX_QUEUE_DEPTH, queueDepth } from '../../../src/policy/blocks/queueDepth.js';
+import { MAX_QUEUE_DEPTH, QUEUE_HEADROOM_BLOCKS, queueDepth } from '../../../src/policy/blocks/queueDepth.js';
 import { RANDOM_FIRST_PIECES, type RequestPlanner } from '../../../src/policy/blocks/RequestPlanner.js';
 import { KiB, bits, evenGeometry, join, labels, makePlanner, peer } from './plannerHelpers.js';
 
@@ -128,6 +128,25 @@ describe('RequestPlanner: which blocks, in which order', () => {
     const more = planner.nextRequests(faster);
     expect(planner.outstanding('seed')).toHaveLength(asked + more.length);
     expect(planner.outstanding('seed').length).toBe(Math.max(asked, planner.depthOf(faster)));
+  });
+
+  test('the quickest answer sets the round trip: the queue then holds what the pipe does, and one batch more', () => {
+    const geometry = evenGeometry(4, 256);
+    const { planner, clock } = makePlanner(geometry);
+    const seed = join(planner, 'seed', Bitfield.full(4), { rateBytesPerSecond: 16 * 1024 * KiB }); // 1,024 blocks a second
+    const asked = planner.nextRequests(seed);
+    expect(asked).toHaveLength(MAX_QUEUE_DEPTH); // no round trip known: by the rate alone
+    clock.advance(40);
+    planner.blockReceived('seed', asked[0]); // 40 ms: at most that
+    expect(planner.depthOf(seed)).toBe(queueDepth(seed.rateBytesPerSecond, { roundTripMs: 40 }));
+    clock.advance(100);
+    planner.blockReceived('seed', asked[1]); // slower (it waited behind the first): the quickest stands
+    expect(planner.depthOf(seed)).toBe(41 + QUEUE_HEADROOM_BLOCKS);
+    expect(planner.nextRequests(seed)).toEqual([]); // more in flight than that: nothing asked until they come
+    const rejectedOnly = asked[2];
+    clock.advance(1);
+    planner.rejected('seed', rejectedOnly); // a reject times nothing
+    expect(planner.depthOf(seed)).toBe(41 + QUEUE_HEADROOM_BLOCKS);
   });
 
   test('a choking peer is asked nothing; a bitfield of the wrong size is refused, named', () => {
