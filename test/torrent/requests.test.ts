@@ -53,6 +53,17 @@ describe('pipelining', () => {
     expect(await servedRounds(seed, 6)).toEqual([2, 3, 3, 3, 3, 3]);
   });
 
+  test('a queue is topped up in batches: once half of it is free (at most 16), not after every block', async () => {
+    rig = new TorrentRig({ pieceCount: 40 });
+    const seed = await rig.open('seed with reqq 8', { opening: [...seedOpening(8), UNCHOKE] });
+    expect((await servedRounds(seed, 6)).slice(-2)).toEqual([8, 8]);
+    expect(await queueOf(seed)).toBe(8); // the last round answered: filled again
+    rig.serve(seed, 3);
+    expect(await queueOf(seed)).toBe(5); // three free: under a batch of four, nothing asked
+    rig.serve(seed, 1);
+    expect(await queueOf(seed)).toBe(8); // four free: filled again
+  });
+
   test('nothing is asked of a peer that chokes us, however long we wait; its unchoke starts the requests', async () => {
     rig = new TorrentRig({ pieceCount: 4 });
     const seed = await rig.open('choking seed', { opening: seedOpening() });
