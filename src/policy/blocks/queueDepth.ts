@@ -20,11 +20,21 @@ export const MIN_QUEUE_DEPTH = 2;
 export const MAX_QUEUE_DEPTH = 250;
 
 /**
- * Blocks asked beyond what the round trip holds (rate × round trip): the
- * downloader tops a queue up once up to REQUEST_BATCH (16) slots are free, so
- * the pipe holds one batch more than the round trip needs.
+ * Blocks asked beyond what the round trip holds (rate × round trip) of a near
+ * peer: the downloader tops a queue up once up to REQUEST_BATCH (16) slots
+ * are free, so the pipe holds one batch more than the round trip needs.
  */
 export const QUEUE_HEADROOM_BLOCKS = 16;
+
+/**
+ * A peer whose quickest answer came within this is near (the same host, a
+ * LAN): its round trip holds few blocks, and the headroom alone lets the rate
+ * grow by 128 MiB/s or more at each measurement. Farther, the rate measured
+ * over two seconds lags too far behind a growing rate for its round trip to
+ * bound the queue (100 MiB over a 50 ms round trip took 12.6 s so, 3.0 s
+ * without), and the queue lasts TARGET_QUEUE_MS as libtorrent's does.
+ */
+export const NEAR_PEER_MS = 2;
 
 export interface QueueDepthOptions {
   /** The peer's `reqq` (BEP 10), if it sent one. */
@@ -40,20 +50,19 @@ export interface QueueDepthOptions {
  * most MAX_QUEUE_DEPTH and at most the peer's own `reqq` (BEP 10: requests
  * beyond it may be dropped). A snubbed peer gets one: it must prove it sends.
  *
- * Once a round trip to the peer is known, no more than it holds at that rate
- * plus QUEUE_HEADROOM_BLOCKS: a queue deeper than the pipe makes no block
- * come sooner, and it costs the peer. On loopback, 250 requests queued at an
- * aria2 seeder made it queue 4 MiB of blocks in memory it allocates and
- * zeroes per block, and it sent 1 GiB 1.3x slower than with 32 (libtorrent:
- * 1.1x). Over a 100 ms round trip at 5 MiB/s the bound is 64, at 20 MiB/s
- * 160: only the pipe's own size, so the rate can still grow into it.
+ * A near peer (NEAR_PEER_MS) gets no more than its round trip holds at that
+ * rate plus QUEUE_HEADROOM_BLOCKS: a deeper queue makes no block come sooner,
+ * and it costs the peer. On loopback, 250 requests queued at an aria2 seeder
+ * made it spend 3.4 s of CPU per GiB served instead of 1.3 with about 30,
+ * and send 1.3x slower (libtorrent: 1.1x).
  */
 export function queueDepth(rateBytesPerSecond: number, options: QueueDepthOptions = {}): number {
   if (options.snubbed) return 1;
   const bound = Math.max(1, Math.min(MAX_QUEUE_DEPTH, validReqq(options.reqq) ?? MAX_QUEUE_DEPTH));
   const rate = Number.isFinite(rateBytesPerSecond) && rateBytesPerSecond > 0 ? rateBytesPerSecond : 0;
   let wanted = blocksLasting(rate, TARGET_QUEUE_MS);
-  if (options.roundTripMs !== undefined) wanted = Math.min(wanted, blocksLasting(rate, options.roundTripMs) + QUEUE_HEADROOM_BLOCKS);
+  const { roundTripMs } = options;
+  if (roundTripMs !== undefined && roundTripMs <= NEAR_PEER_MS) wanted = Math.min(wanted, blocksLasting(rate, roundTripMs) + QUEUE_HEADROOM_BLOCKS);
   return Math.min(bound, Math.max(MIN_QUEUE_DEPTH, wanted));
 }
 

@@ -1,6 +1,6 @@
 import { Bitfield } from '../../../src/core/Bitfield.js';
 import { BLOCK_LENGTH, BlockGeometry } from '../../../src/policy/blocks/BlockGeometry.js';
-import { MAX_QUEUE_DEPTH, QUEUE_HEADROOM_BLOCKS, queueDepth } from '../../../src/policy/blocks/queueDepth.js';
+import { MAX_QUEUE_DEPTH, NEAR_PEER_MS, QUEUE_HEADROOM_BLOCKS, queueDepth } from '../../../src/policy/blocks/queueDepth.js';
 import { RANDOM_FIRST_PIECES, type RequestPlanner } from '../../../src/policy/blocks/RequestPlanner.js';
 import { KiB, bits, evenGeometry, join, labels, makePlanner, peer } from './plannerHelpers.js';
 
@@ -130,23 +130,26 @@ describe('RequestPlanner: which blocks, in which order', () => {
     expect(planner.outstanding('seed').length).toBe(Math.max(asked, planner.depthOf(faster)));
   });
 
-  test('the quickest answer sets the round trip: the queue then holds what the pipe does, and one batch more', () => {
+  test('the quickest answer sets the round trip: a near peer\'s queue then holds what the pipe does, and one batch more', () => {
     const geometry = evenGeometry(4, 256);
     const { planner, clock } = makePlanner(geometry);
-    const seed = join(planner, 'seed', Bitfield.full(4), { rateBytesPerSecond: 16 * 1024 * KiB }); // 1,024 blocks a second
+    const seed = join(planner, 'seed', Bitfield.full(4), { rateBytesPerSecond: 64 * 1024 * KiB }); // 4,096 blocks a second
     const asked = planner.nextRequests(seed);
     expect(asked).toHaveLength(MAX_QUEUE_DEPTH); // no round trip known: by the rate alone
-    clock.advance(40);
-    planner.blockReceived('seed', asked[0]); // 40 ms: at most that
-    expect(planner.depthOf(seed)).toBe(queueDepth(seed.rateBytesPerSecond, { roundTripMs: 40 }));
-    clock.advance(100);
-    planner.blockReceived('seed', asked[1]); // slower (it waited behind the first): the quickest stands
-    expect(planner.depthOf(seed)).toBe(41 + QUEUE_HEADROOM_BLOCKS);
-    expect(planner.nextRequests(seed)).toEqual([]); // more in flight than that: nothing asked until they come
-    const rejectedOnly = asked[2];
+    clock.advance(5);
+    planner.blockReceived('seed', asked[0]); // 5 ms: not near, the rate alone still
+    expect(planner.depthOf(seed)).toBe(MAX_QUEUE_DEPTH);
     clock.advance(1);
-    planner.rejected('seed', rejectedOnly); // a reject times nothing
-    expect(planner.depthOf(seed)).toBe(41 + QUEUE_HEADROOM_BLOCKS);
+    planner.blockReceived('seed', asked[1]); // 6 ms after it was asked: slower, the quickest stands
+    expect(planner.depthOf(seed)).toBe(MAX_QUEUE_DEPTH);
+    const again = planner.nextRequests(seed);
+    clock.advance(NEAR_PEER_MS);
+    planner.blockReceived('seed', again[0]); // within NEAR_PEER_MS: near
+    expect(planner.depthOf(seed)).toBe(Math.ceil((4096 * NEAR_PEER_MS) / 1000) + QUEUE_HEADROOM_BLOCKS);
+    expect(planner.nextRequests(seed)).toEqual([]); // more in flight than that: nothing asked until they come
+    clock.advance(1);
+    planner.rejected('seed', asked[2]); // a reject times nothing
+    expect(planner.depthOf(seed)).toBe(Math.ceil((4096 * NEAR_PEER_MS) / 1000) + QUEUE_HEADROOM_BLOCKS);
   });
 
   test('a choking peer is asked nothing; a bitfield of the wrong size is refused, named', () => {

@@ -1,5 +1,5 @@
 import { BLOCK_LENGTH } from '../../../src/policy/blocks/BlockGeometry.js';
-import { MAX_QUEUE_DEPTH, MIN_QUEUE_DEPTH, QUEUE_HEADROOM_BLOCKS, TARGET_QUEUE_MS, queueDepth } from '../../../src/policy/blocks/queueDepth.js';
+import { MAX_QUEUE_DEPTH, MIN_QUEUE_DEPTH, NEAR_PEER_MS, QUEUE_HEADROOM_BLOCKS, TARGET_QUEUE_MS, queueDepth } from '../../../src/policy/blocks/queueDepth.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -44,19 +44,19 @@ describe('queueDepth: requests in flight grow with the peer rate, bounded', () =
 
   test.each([
     { rate: 200 * MiB, roundTripMs: 1, depth: 13 + QUEUE_HEADROOM_BLOCKS, why: 'loopback: 200 KiB in the pipe, and one batch more' },
-    { rate: 5 * MiB, roundTripMs: 100, depth: 32 + QUEUE_HEADROOM_BLOCKS, why: 'a 100 ms path at 5 MiB/s: 512 KiB in the pipe' },
-    { rate: 20 * MiB, roundTripMs: 100, depth: 128 + QUEUE_HEADROOM_BLOCKS, why: 'at 20 MiB/s: 2 MiB in the pipe' },
-    { rate: 50 * MiB, roundTripMs: 100, depth: MAX_QUEUE_DEPTH, why: 'at 50 MiB/s the bound' },
-    { rate: 20 * KiB, roundTripMs: 100, depth: 4, why: 'slow: what 3 s at its rate bring is fewer' },
+    { rate: 200 * MiB, roundTripMs: NEAR_PEER_MS, depth: 26 + QUEUE_HEADROOM_BLOCKS, why: 'a LAN peer: 400 KiB in the pipe' },
+    { rate: 20 * MiB, roundTripMs: NEAR_PEER_MS + 1, depth: MAX_QUEUE_DEPTH, why: 'farther: by the rate alone, as libtorrent' },
+    { rate: 5 * MiB, roundTripMs: 100, depth: MAX_QUEUE_DEPTH, why: 'a 100 ms path: by the rate alone' },
+    { rate: 20 * KiB, roundTripMs: 1, depth: 4, why: 'slow: what 3 s at its rate bring is fewer' },
     { rate: 0, roundTripMs: 1, depth: MIN_QUEUE_DEPTH, why: 'no rate yet: the least' },
     { rate: 200 * MiB, roundTripMs: undefined, depth: MAX_QUEUE_DEPTH, why: 'no round trip measured yet: by the rate alone' },
-  ])('with a round trip known: $rate B/s over $roundTripMs ms -> $depth ($why)', ({ rate, roundTripMs, depth }) => {
+  ])('with a round trip known: $rate B/s, $roundTripMs ms -> $depth ($why)', ({ rate, roundTripMs, depth }) => {
     expect(queueDepth(rate, { roundTripMs })).toBe(depth);
   });
 
   test('a round trip known never deepens the queue, and a reqq still bounds it', () => {
     for (const rate of [0, 10 * KiB, 1 * MiB, 30 * MiB, 500 * MiB]) {
-      for (const roundTripMs of [1, 10, 100, 1000]) expect(queueDepth(rate, { roundTripMs })).toBeLessThanOrEqual(queueDepth(rate));
+      for (const roundTripMs of [1, 2, 3, 10, 100, 1000]) expect(queueDepth(rate, { roundTripMs })).toBeLessThanOrEqual(queueDepth(rate));
     }
     expect(queueDepth(200 * MiB, { roundTripMs: 1, reqq: 8 })).toBe(8);
   });
