@@ -1,5 +1,5 @@
 import { HAVE_GRACE_MS, interestNotInterestedAtEnd, interestUpdatedAfterHave } from '../../src/conform/interestRules.js';
-import { connection, handshake, have, interested, lateJoinerRun, leecherRun, notInterested, piece, request, seederRun, unchoke, type Step } from './recordings.js';
+import { connection, handshake, have, interested, lateJoinerRun, leecherRun, piece, request, seederRun, unchoke, type Step } from './recordings.js';
 
 /** The late joiner 1003 with our neighbour 1002 (no bitfield) doing `steps`, and 1001 giving pieces at the times in `givenBy1001`. */
 function withHaves(steps: Step[], givenBy1001: [index: number, atMs: number][] = []) {

@@ -67,7 +67,7 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const file = path.join(ARTIFACTS_DIR, name);
   await page.screenshot({ path: file, fullPage: true });
-  console.log(`dashboard screenshot: ${file}`);
+  console.log(`screenshot: ${file}`);
   return file;
 }
 

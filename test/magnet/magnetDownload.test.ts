@@ -9,7 +9,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseMetaInfo } from '../../src/metainfo/MetaInfo.js';
 import { freePorts } from '../../src/net/freePorts.js';
-import { exitedByItself, mustHaveExitedZero } from '../support/realClients/realSwarm.js';
 import { startSwarmlab, SWARMLAB_CLI } from '../support/realClients/swarmlab.js';
 import { makeTempDir, removeTempDir } from '../support/fixtures.js';
 import { trackerlessSeed } from '../support/trackerlessSeed.js';

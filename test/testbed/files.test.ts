@@ -6,7 +6,7 @@ import { defaultStateDir, filesIn, type TestbedState } from '../../src/testbed/s
 import { describeTestbed } from '../../src/testbed/summary.js';
 
 const plan = planTestbed({ hosts: 2, tag: 'lab', subnet: '10.213.0.0/24', peerPort: 6100, rates: ['h2=5mbit'] });
-const [h1, h2] = plan.hosts;
+const [h1] = plan.hosts;
 
 describe('the files a testbed writes', () => {
   test("a host's sshd listens on its address only, with its own key, and accepts the testbed's key alone", () => {

@@ -3,12 +3,13 @@ const HOLE = -1;
 
 /**
  * Block keys in the order they were added, with when each was added, for the
- * requests in flight to one peer. Peers answer in the order asked, so a key is looked for from the
- * oldest, and is usually the first. A ring of numbers rather than a Map: a
- * Map used as a queue reallocates its table every few hundred requests, and
- * at 8,000 blocks a second those tables were much of what a download moved
- * to V8's old generation. Look-ups walk the ring, which holds at most a
- * peer's queue depth (250) and the holes left by keys removed out of order.
+ * requests in flight to one peer. Peers answer in the order asked, so a key is
+ * looked for from the oldest, and is usually the first. A ring of numbers
+ * rather than a Map: a Map used as a queue reallocates its table every few
+ * hundred requests, and at 8,000 blocks a second those tables were much of
+ * what a download moved to V8's old generation. Look-ups walk the ring, which
+ * holds at most a peer's queue depth (250) and the holes left by keys removed
+ * out of order.
  */
 export class BlockKeyQueue {
   private keys = new Int32Array(16);

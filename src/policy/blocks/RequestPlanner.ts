@@ -102,8 +102,8 @@ function outcomeOf(arrival: Arrival, pieceComplete: boolean, cancels: readonly B
  * 3. the end game, once every missing block is asked of someone: blocks
  *    already asked of others, the least asked first, so one slow peer cannot
  *    hold up the last piece; the first copy to arrive cancels the others.
- * A peer's queue depth follows its rate and round trip (queueDepth). Choking, rejects and
- * snubbing release requests so others can be asked. Pure bookkeeping on an
+ * A peer's queue depth follows its rate and round trip (queueDepth).
+ * Choking, rejects and snubbing release requests so others can be asked. Pure bookkeeping on an
  * injected clock and random source: the caller sends the messages.
  */
 export class RequestPlanner {
