@@ -1,4 +1,5 @@
 import type { MetaInfo } from '../metainfo/MetaInfo.js';
+import { FileMap } from '../storage/FileMap.js';
 import type { TorrentStore } from '../storage/TorrentStore.js';
 import type { Torrent } from '../torrent/Torrent.js';
 import { pieceBuffers } from '../wire/BufferPool.js';
@@ -34,7 +35,7 @@ export interface FileStream {
 export function fileStream(meta: MetaInfo, fileIndex: number, source: PieceSource): FileStream {
   const file = meta.files[fileIndex];
   if (!file || file.padding) throw new DaemonError('not-found', `the torrent has no file ${fileIndex} (it has ${meta.files.filter((f) => !f.padding).length}, from 0)`);
-  const fileStart = meta.files.slice(0, fileIndex).reduce((sum, f) => sum + f.length, 0);
+  const fileStart = new FileMap(meta.files, meta.pieceLength).fileStart(fileIndex);
   const { pieceLength } = meta;
   return {
     path: file.path.join('/'),

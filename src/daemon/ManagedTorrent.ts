@@ -5,6 +5,7 @@ import { torrentFileBytes } from '../magnet/torrentFile.js';
 import { parseMetaInfo, type MetaInfo } from '../metainfo/MetaInfo.js';
 import { PieceVerifier } from '../metainfo/PieceVerifier.js';
 import { torrentFacts } from '../metainfo/torrentFacts.js';
+import { hostAndPort } from '../net/hosts.js';
 import { replaceAtomically } from '../storage/atomicFile.js';
 import { FileMap } from '../storage/FileMap.js';
 import type { HashProgress } from '../storage/pieceHashes.js';
@@ -143,8 +144,9 @@ export class ManagedTorrent {
     if (this.record.paused) return 'paused';
     if (this.fetching || !this.meta) return 'metadata';
     // Hashing what is on disk (or about to: no resume state vouches for it); else opening its files on a trusted one, a moment, shown as what it holds.
-    if (!this.running) return this.checking || !this.resumeTrusted ? 'checking' : this.held && wantedHeld(this.ranks, this.held) ? 'seeding' : 'downloading';
-    return wantedHeld(this.ranks, this.running.store.bitfield) ? 'seeding' : 'downloading';
+    if (!this.running && (this.checking || !this.resumeTrusted)) return 'checking';
+    const held = this.running?.store.bitfield ?? this.held;
+    return held && wantedHeld(this.ranks, held) ? 'seeding' : 'downloading';
   }
 
   get error(): string | undefined {
@@ -425,10 +427,7 @@ export class ManagedTorrent {
   private rememberPeers(torrent: Torrent): void {
     const peers = torrent.connectedPeers();
     this.peersWhenPaused = peers.map((peer) => ({ ...peerView(peer), flags: '', downloadRate: 0, uploadRate: 0 }));
-    this.knownPeers = peers.flatMap((peer) => {
-      const at = peer.listenAddress?.lastIndexOf(':') ?? -1;
-      return at < 0 ? [] : [{ host: peer.listenAddress!.slice(0, at), port: Number(peer.listenAddress!.slice(at + 1)), source: 'static' as const }];
-    });
+    this.knownPeers = peers.flatMap((peer) => (peer.listenAddress ? [{ ...hostAndPort(peer.listenAddress), source: 'static' as const }] : []));
   }
 
   /** The peers connected now; while paused, those it had when it was paused (no rates, no flags). */

@@ -39,3 +39,9 @@ export function isThisMachine(host: string): boolean {
   if (lower === os.hostname().toLowerCase()) return true;
   return Object.values(os.networkInterfaces()).some((list) => list?.some((iface) => iface.address === host));
 }
+
+/** A peer's 'host:port' as the engine writes addresses (an IPv6 host unbracketed: the port is after the last colon). */
+export function hostAndPort(address: string): { host: string; port: number } {
+  const colon = address.lastIndexOf(':');
+  return { host: address.slice(0, colon), port: Number(address.slice(colon + 1)) };
+}

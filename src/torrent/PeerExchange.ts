@@ -1,4 +1,5 @@
 import type { Clock } from '../common/Clock.js';
+import { hostAndPort } from '../net/hosts.js';
 import { PexState, type PexNeighbour } from '../swarm/pex/PexState.js';
 import type { PeerSink } from '../swarm/PeerSource.js';
 import type { OwnIdentity } from '../swarm/tracker/peerFilter.js';
@@ -57,10 +58,4 @@ export class PeerExchange {
   gone(peer: BtPeer): void {
     this.states.delete(peer.key);
   }
-}
-
-/** 'host:port' as the torrent writes addresses (an IPv6 host unbracketed: the port is after the last colon). */
-function hostAndPort(address: string): { host: string; port: number } {
-  const colon = address.lastIndexOf(':');
-  return { host: address.slice(0, colon), port: Number(address.slice(colon + 1)) };
 }

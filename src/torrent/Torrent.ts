@@ -7,7 +7,7 @@ import type { Diagnostics } from '../log/DiagnosticLog.js';
 import { MetadataServer } from '../magnet/MetadataServer.js';
 import { BtConnection } from '../net/bt/BtConnection.js';
 import type { BtPeerEvents } from '../net/bt/BtPeerEvents.js';
-import { isThisMachine } from '../net/hosts.js';
+import { hostAndPort, isThisMachine } from '../net/hosts.js';
 import { describeReason, type DisconnectReason } from '../net/ProtocolHandlers.js';
 import type { BlockGeometry } from '../policy/blocks/BlockGeometry.js';
 import { PeerTrust } from '../policy/PeerTrust.js';
@@ -486,7 +486,7 @@ export class Torrent {
       }),
       onMetadataMessage: on((peer, message: UtMetadataMessage) => this.metadataMessage(peer, message)),
       onPex: on((peer, message: UtPexMessage) => this.pex?.received(peer, message)),
-      onDhtPort: on((peer, port: number) => this.options.onDhtNode?.(hostOf(peer.address), port)),
+      onDhtPort: on((peer, port: number) => this.options.onDhtNode?.(hostAndPort(peer.address).host, port)),
     };
   }
 
@@ -500,7 +500,7 @@ export class Torrent {
    * sides; closing this one here could close the one the other side keeps.
    */
   private learnListenAddress(peer: BtPeer, port: number): void {
-    const listenAddress = `${hostOf(peer.address)}:${port}`;
+    const listenAddress = `${hostAndPort(peer.address).host}:${port}`;
     const heldByAnother = [...this.peers.values()].some((other) => other !== peer && other.listenAddress === listenAddress && !this.replaced.has(other));
     if (heldByAnother) return peer.wire.close({ kind: 'refused', why: `already connected to ${listenAddress}` });
     peer.listenAddress = listenAddress;
@@ -612,9 +612,4 @@ export class Torrent {
       bytesUploaded: peer.bytesUploaded,
     });
   }
-}
-
-/** The host of a `host:port` address. */
-function hostOf(address: string): string {
-  return address.slice(0, address.lastIndexOf(':'));
 }

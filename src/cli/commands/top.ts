@@ -1,14 +1,12 @@
 import type { CommandModule } from 'yargs';
 import { ApiClient, ApiError } from '../../daemon/api/ApiClient.js';
-import { DEFAULT_API_URL } from '../../daemon/api/contract.js';
 import { BASES, readTopConfig, resolveSettings, TopConfigError, UNITS, parseThemeFlags, type TopSettingsLayer } from '../../top/config.js';
 import type { PartialTheme } from '../../top/theme.js';
 import type { RateUnit, UnitBase } from '../../top/units.js';
 import { ExitCode } from '../exitCodes.js';
+import { clientOptions, tokenFromEnvironment, type ClientArgs } from './client/clientOptions.js';
 
-interface TopArgs {
-  api: string;
-  token?: string;
+interface TopArgs extends ClientArgs {
   config?: string;
   units?: RateUnit;
   base?: UnitBase;
@@ -20,9 +18,7 @@ export const topCommand: CommandModule<object, TopArgs> = {
   command: 'top',
   describe: "watch and steer a running swarmlab daemon in the terminal: its torrents, and the selected one's peers and files",
   builder: (yargs) =>
-    yargs
-      .option('api', { type: 'string', default: DEFAULT_API_URL, coerce: parseApiUrl, describe: "the daemon's API" })
-      .option('token', { type: 'string', describe: "the API's bearer token (default: $SWARMLAB_TOKEN)" })
+    clientOptions(yargs)
       .option('config', { type: 'string', describe: 'the config file (default: $XDG_CONFIG_HOME/swarmlab/top.json, else ~/.config/swarmlab/top.json)' })
       .option('units', { choices: UNITS, describe: 'rates in bytes or bits per second (default: bytes)' })
       .option('base', { choices: BASES, describe: 'binary prefixes (KiB = 1024) or decimal ones (kB = 1000) (default: binary)' })
@@ -53,7 +49,7 @@ async function runTop(args: TopArgs): Promise<number> {
     return fail(error.message, ExitCode.Config);
   }
   const settings = resolveSettings(fileLayer, { units: args.units, base: args.base, colour: args.colour, theme: args.theme });
-  const client = new ApiClient({ url: args.api, token: args.token ?? process.env.SWARMLAB_TOKEN });
+  const client = new ApiClient({ url: args.api, token: args.token ?? tokenFromEnvironment(process.env) });
   let first;
   try {
     first = await client.list();
@@ -77,15 +73,4 @@ async function runTop(args: TopArgs): Promise<number> {
 function fail(message: string, code: number): number {
   process.stderr.write(`swarmlab top: ${message}\n`);
   return code;
-}
-
-function parseApiUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new Error(`--api takes the daemon's URL, such as ${DEFAULT_API_URL}, got '${text}'`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--api takes an http:// or https:// URL, got '${text}'`);
-  return text;
 }

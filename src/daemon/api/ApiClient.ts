@@ -46,7 +46,7 @@ export class ApiClient {
     return this.call('GET', `/torrents/${encodeURIComponent(id)}`);
   }
 
-  /** A torrent's own limits (PATCH /torrents/:id); answers its page. */
+  /** A torrent's own limits, its files' priorities (PATCH /torrents/:id); answers its page. */
   updateTorrent(id: string, patch: TorrentPatch): Promise<TorrentDetail> {
     return this.call('PATCH', `/torrents/${encodeURIComponent(id)}`, patch);
   }

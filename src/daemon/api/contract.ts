@@ -70,7 +70,7 @@ export interface TorrentPeer {
   address: string;
   /** From the peer id or BEP 10's `v`. */
   client: string;
-  /** µTorrent's letters, as most clients show them (torrentViews.ts peerFlags): D we download from it, d we would but it chokes us, U we upload to it, u it would but we choke it, K it unchokes us unasked, ? we unchoke it unasked, I it dialled us. */
+  /** µTorrent's letters, as most clients show them (peerView.ts peerFlags): D we download from it, d we would but it chokes us, U we upload to it, u it would but we choke it, K it unchokes us unasked, ? we unchoke it unasked, I it dialled us. */
   flags: string;
   direction: 'inbound' | 'outbound';
   downloadRate: number;

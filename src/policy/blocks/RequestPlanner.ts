@@ -103,8 +103,9 @@ function outcomeOf(arrival: Arrival, pieceComplete: boolean, cancels: readonly B
  *    already asked of others, the least asked first, so one slow peer cannot
  *    hold up the last piece; the first copy to arrive cancels the others.
  * A peer's queue depth follows its rate and round trip (queueDepth).
- * Choking, rejects and snubbing release requests so others can be asked. Pure bookkeeping on an
- * injected clock and random source: the caller sends the messages.
+ * Choking, rejects and snubbing release requests so others can be asked.
+ * Pure bookkeeping on an injected clock and random source: the caller sends
+ * the messages.
  */
 export class RequestPlanner {
   /** How many peers have each piece: the caller adds bitfields and haves, and removes a peer's bitfield when it leaves. */

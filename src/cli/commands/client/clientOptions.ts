@@ -54,7 +54,7 @@ export async function withDaemon(command: string, args: ClientArgs, talk: (clien
 }
 
 /** $SWARMLAB_TOKEN, else the token the daemon keeps in its default data folder, if there is one and we may read it. */
-function tokenFromEnvironment(env: NodeJS.ProcessEnv): string | undefined {
+export function tokenFromEnvironment(env: NodeJS.ProcessEnv): string | undefined {
   if (env.SWARMLAB_TOKEN) return env.SWARMLAB_TOKEN;
   try {
     return fs.readFileSync(dataPaths(defaultDataDir(env)).apiToken, 'utf8').trim() || undefined;
